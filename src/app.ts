@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { graphqlScopes } from './auth/scope-directive';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createDataSource, migrate } from './db/data-source';
+import type { AppCore } from './graphql/context';
+import { createGraphqlEndpoint, errorResponse, GRAPHQL_PATH, type HttpRequest, type HttpResponse } from './graphql/http';
+import { MAX_BODY_BYTES } from './graphql/limits';
+import { buildLabgateSchema } from './graphql/schema';
+import { createServices } from './services';
+import type { GraphQLSchema } from 'graphql';
+
+export interface AppOptions {
+  clock?: Clock;
+  /** Run pending migrations on start (default true). */
+  migrate?: boolean;
+  /** Receives every SQL statement (the performance tests count them). */
+  onQuery?: (sql: string) => void;
+  /** Use this data source instead of opening `config.databaseUrl`. */
+  dataSource?: DataSource;
+}
+
+export interface App extends AppCore {
+  schema: GraphQLSchema;
+  /** Answers one HTTP request, without a socket. */
+  handle(request: HttpRequest): Promise<HttpResponse>;
+  /** Serves over HTTP; resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+let schemaPromise: Promise<GraphQLSchema> | null = null;
+
+/** The schema is built once per process: type-graphql's metadata is global anyway. */
+export function labgateSchema(): Promise<GraphQLSchema> {
+  return (schemaPromise ??= buildLabgateSchema());
+}
+
+/** Database, migrations and services: what the `labgate` command needs (no GraphQL server). */
+export async function createCore(config: Config, options: AppOptions = {}): Promise<AppCore> {
+  const dataSource = options.dataSource ?? createDataSource(config.databaseUrl, { onQuery: options.onQuery });
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  try {
+    if (options.migrate !== false) await migrate(dataSource);
+  } catch (error) {
+    if (!options.dataSource) await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+  return { config, clock: options.clock ?? systemClock, dataSource, services: createServices() };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const core = await createCore(config, options);
+  const { dataSource } = core;
+  try {
+    const schema = await labgateSchema();
+    const endpoint = await createGraphqlEndpoint(core, schema, graphqlScopes(schema));
+
+    async function handle(request: HttpRequest): Promise<HttpResponse> {
+      const path = new URL(request.url, 'http://labgate.invalid').pathname;
+      try {
+        if (path === GRAPHQL_PATH) return await endpoint.handle(request);
+        if (path === '/-/health') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Labgate OK' };
+        return errorResponse(404, 'Not found');
+      } catch (error) {
+        if (config.logErrors) console.error('[labgate] request failed:', error);
+        return errorResponse(500, 'Internal server error');
+      }
+    }
+
+    let httpServer: http.Server | null = null;
+
+    async function listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      httpServer = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let tooLarge = false;
+        req.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) tooLarge = true;
+          else chunks.push(chunk);
+        });
+        req.on('end', async () => {
+          const response = tooLarge
+            ? errorResponse(413, 'Request entity too large')
+            : await handle({
+                method: req.method ?? 'GET',
+                url: req.url ?? '/',
+                headers: req.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              });
+          res.writeHead(response.status, response.headers);
+          res.end(response.body);
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        httpServer!.once('error', reject);
+        httpServer!.listen(port, host, () => resolve());
+      });
+      return httpServer.address() as AddressInfo;
+    }
+
+    async function close(): Promise<void> {
+      if (httpServer) await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
+      await endpoint.stop();
+      if (dataSource.isInitialized && !options.dataSource) await dataSource.destroy();
+    }
+
+    return { ...core, schema, handle, listen, close };
+  } catch (error) {
+    if (!options.dataSource) await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+import { utcDate } from '../clock';
+import type { AppCore } from '../graphql/context';
+import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
+import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import { User } from '../modules/user/user.entity';
+import type { Principal } from './principal';
+import { digestToken, looksLikeToken } from './token-secret';
+
+export type AuthOutcome =
+  | { status: 'anonymous' }
+  | { status: 'authenticated'; principal: Principal }
+  /** HTTP 401 `Invalid token`. `revokedToken` is set when the token exists but was revoked. */
+  | { status: 'invalid'; revokedToken?: PersonalAccessToken }
+  /** HTTP 403 `API not accessible for user`: a blocked or deactivated account. */
+  | { status: 'forbidden' };
+
+export interface TokenSource {
+  header(name: string): string | undefined;
+  query: URLSearchParams;
+}
+
+/**
+ * The token of a request, looked for where GitLab looks: `Authorization: Bearer`, the `PRIVATE-TOKEN`
+ * header, then the `private_token` and `access_token` query parameters. Undefined when there is none.
+ */
+export function tokenFromRequest(source: TokenSource): string | undefined {
+  const authorization = source.header('authorization');
+  if (authorization !== undefined) {
+    const m = /^Bearer\s+(.*)$/i.exec(authorization.trim());
+    if (m) return m[1].trim();
+  }
+  return (
+    source.header('private-token') ??
+    source.query.get('private_token') ??
+    source.query.get('access_token') ??
+    undefined
+  );
+}
+
+/**
+ * Resolves a token to a principal. Unknown, revoked and expired tokens are "invalid" (the token stops
+ * working at 00:00 UTC on its expiry date); a valid token of a blocked or deactivated user is
+ * "forbidden" and is not revoked. Successful use records `lastUsedAt` at most every ten minutes.
+ */
+export async function authenticate(app: AppCore, secret: string | undefined): Promise<AuthOutcome> {
+  if (secret === undefined) return { status: 'anonymous' };
+  if (!looksLikeToken(secret)) return { status: 'invalid' };
+  const ds = app.dataSource;
+  const token = await ds.getRepository(PersonalAccessToken).findOneBy({ tokenDigest: digestToken(secret) });
+  if (!token) return { status: 'invalid' };
+  if (token.revoked) return { status: 'invalid', revokedToken: token };
+  const now = app.clock.now();
+  if (isTokenExpired(token, utcDate(now))) return { status: 'invalid' };
+  const user = await ds.getRepository(User).findOneBy({ id: token.userId });
+  if (!user) return { status: 'invalid' };
+  if (user.state !== 'active') return { status: 'forbidden' };
+
+  await recordUse(app, token, user, now);
+  return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
+}
+
+/** Conditional updates, so that several processes sharing the database write each at most once. */
+async function recordUse(app: AppCore, token: PersonalAccessToken, user: User, now: Date): Promise<void> {
+  const ds = app.dataSource;
+  const threshold = new Date(now.getTime() - LAST_USED_AT_INTERVAL_MS);
+  if (!token.lastUsedAt || token.lastUsedAt <= threshold) {
+    await ds
+      .createQueryBuilder()
+      .update(PersonalAccessToken)
+      .set({ lastUsedAt: now })
+      .where('id = :id AND (last_used_at IS NULL OR last_used_at <= :threshold)', { id: token.id, threshold })
+      .execute();
+    token.lastUsedAt = now;
+  }
+  const today = utcDate(now);
+  if (user.lastActivityOn !== today) {
+    await ds
+      .createQueryBuilder()
+      .update(User)
+      .set({ lastActivityOn: today })
+      .where('id = :id AND (last_activity_on IS NULL OR last_activity_on < :today)', { id: user.id, today })
+      .execute();
+    user.lastActivityOn = today;
+  }
+}

@@ -1,0 +1,269 @@
+import { isValidDate } from '../clock';
+import type { RequestContext } from '../graphql/context';
+import { ServiceError } from '../graphql/errors';
+import type { Connection, PageArgs } from '../graphql/pagination';
+import { parseMemberAccessLevel } from '../policy/access-level';
+import type { TokenResource } from '../modules/access-token/resource-access-token.service';
+import type { MemberSource } from '../modules/member/member.service';
+import type { User } from '../modules/user/user.entity';
+import { UsageError, type Flags } from './args';
+import { groupRecord, memberRecord, projectRecord, tokenRecord, userRecord } from './records';
+
+/** What a command returns: the JSON value (`--json`) and the line printed otherwise. */
+export interface CommandResult {
+  json: unknown;
+  text: string;
+}
+
+export type Command = (ctx: RequestContext, flags: Flags) => Promise<CommandResult>;
+
+async function allPages<T>(fetch: (args: PageArgs) => Promise<Connection<T> | null>): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Connection<T> | null = await fetch({ first: 100, after });
+    if (!page) throw new ServiceError("The resource that you are attempting to access does not exist or you don't have permission to perform this action");
+    items.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return items;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+async function userByName(ctx: RequestContext, username: string): Promise<User> {
+  const user = await ctx.services.users.findByUsername(ctx, username);
+  if (!user) throw new ServiceError(`User ${username} not found`);
+  return user;
+}
+
+function date(flags: Flags, name: string): string | null | undefined {
+  const value = flags.string(name);
+  if (value === undefined) return undefined;
+  if (value === 'none' || value === '') return null;
+  if (!isValidDate(value)) throw new UsageError(`--${name} must be a date, YYYY-MM-DD`);
+  return value;
+}
+
+function accessLevel(flags: Flags, required: boolean): number | undefined {
+  const value = required ? flags.required('access-level') : flags.string('access-level');
+  if (value === undefined) return undefined;
+  const level = parseMemberAccessLevel(value);
+  if (level === undefined) {
+    throw new UsageError('--access-level must be guest, planner, reporter, developer, maintainer or owner (or 10, 15, 20, 30, 40, 50)');
+  }
+  return level;
+}
+
+/** `--project P` or `--group G`: exactly one, and visible to the caller. */
+async function memberSource(ctx: RequestContext, flags: Flags): Promise<{ source: MemberSource; path: string }> {
+  const project = flags.string('project');
+  const group = flags.string('group');
+  if ((project === undefined) === (group === undefined)) throw new UsageError('give either --project or --group');
+  if (project !== undefined) return { source: { kind: 'Project', project: await ctx.services.projects.findForMutation(ctx, project) }, path: project };
+  return { source: { kind: 'Namespace', group: await ctx.services.groups.findForMutation(ctx, group!) }, path: group! };
+}
+
+const users = {
+  async create(ctx, flags) {
+    const user = await ctx.services.users.create(ctx, {
+      username: flags.required('username'),
+      name: flags.string('name'),
+      email: flags.string('email'),
+      admin: flags.switch('admin'),
+      external: flags.switch('external'),
+    });
+    return { json: userRecord(user), text: `Created user ${user.username} (id ${user.id})` };
+  },
+  async update(ctx, flags) {
+    const user = await userByName(ctx, flags.required('username'));
+    const updated = await ctx.services.users.update(ctx, user, {
+      state: flags.string('state'),
+      admin: flags.boolean('admin'),
+      external: flags.boolean('external'),
+      name: flags.string('name'),
+    });
+    return { json: userRecord(updated), text: `Updated user ${updated.username} (state ${updated.state})` };
+  },
+} satisfies Record<string, Command>;
+
+const groups = {
+  async create(ctx, flags) {
+    const ownerName = flags.string('owner');
+    const owner = ownerName ? await userByName(ctx, ownerName) : null;
+    const group = await ctx.services.groups.create(
+      ctx,
+      {
+        path: flags.required('path'),
+        parentFullPath: flags.string('parent'),
+        name: flags.string('name'),
+        visibility: flags.string('visibility'),
+        description: flags.string('description'),
+        plan: flags.string('plan'),
+        trial: flags.switch('trial'),
+        projectCreationLevel: flags.string('project-creation-level'),
+        subgroupCreationLevel: flags.string('subgroup-creation-level'),
+      },
+      owner,
+    );
+    return { json: groupRecord(group), text: `Created group ${group.fullPath} (id ${group.id})` };
+  },
+  async update(ctx, flags) {
+    const allowed = flags.boolean('resource-access-token-creation-allowed');
+    if (allowed === undefined) throw new UsageError('nothing to update: give --resource-access-token-creation-allowed true|false');
+    const group = await ctx.services.groups.update(ctx, flags.required('group'), { resourceAccessTokenCreationAllowed: allowed });
+    return {
+      json: groupRecord(group),
+      text: `Group ${group.fullPath}: resource access token creation ${group.resourceAccessTokenCreationAllowed ? 'allowed' : 'not allowed'}`,
+    };
+  },
+} satisfies Record<string, Command>;
+
+const projects = {
+  async create(ctx, flags) {
+    const project = await ctx.services.projects.create(ctx, {
+      path: flags.required('path'),
+      namespace: flags.required('namespace'),
+      name: flags.string('name'),
+      visibility: flags.string('visibility'),
+      description: flags.string('description'),
+    });
+    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    return { json: projectRecord(project, ns), text: `Created project ${project.fullPath} (id ${project.id})` };
+  },
+  async update(ctx, flags) {
+    const archived = flags.boolean('archived');
+    if (archived === undefined) throw new UsageError('nothing to update: give --archived true|false');
+    const project = await ctx.services.projects.setArchived(ctx, flags.required('project'), archived);
+    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    return { json: projectRecord(project, ns), text: `Project ${project.fullPath} ${archived ? 'archived' : 'unarchived'}` };
+  },
+} satisfies Record<string, Command>;
+
+const members = {
+  async add(ctx, flags) {
+    const { source, path } = await memberSource(ctx, flags);
+    const user = await userByName(ctx, flags.required('user'));
+    const member = await ctx.services.members.add(ctx, source, user, accessLevel(flags, true)!, date(flags, 'expires-at') ?? null);
+    return { json: memberRecord(member, user, path), text: `Added ${user.username} to ${path} as ${memberRecord(member, user, path).access_level_name}` };
+  },
+  async update(ctx, flags) {
+    const { source, path } = await memberSource(ctx, flags);
+    const user = await userByName(ctx, flags.required('user'));
+    const [member] = await ctx.services.members.bulkUpdate(ctx, source, [user.id], accessLevel(flags, true)!, date(flags, 'expires-at') ?? null);
+    return { json: memberRecord(member, user, path), text: `${user.username} is now ${memberRecord(member, user, path).access_level_name} of ${path}` };
+  },
+  async remove(ctx, flags) {
+    const { source, path } = await memberSource(ctx, flags);
+    const user = await userByName(ctx, flags.required('user'));
+    await ctx.services.members.remove(ctx, source, user);
+    return { json: { removed: true, source: path, username: user.username }, text: `Removed ${user.username} from ${path}` };
+  },
+} satisfies Record<string, Command>;
+
+function tokenInput(flags: Flags) {
+  return {
+    name: flags.required('name'),
+    description: flags.string('description'),
+    scopes: flags.list('scopes') ?? [],
+    expiresAt: date(flags, 'expires-at'),
+  };
+}
+
+function tokenId(flags: Flags): number {
+  const id = flags.integer('id');
+  if (id === undefined) throw new UsageError('--id is required');
+  return id;
+}
+
+const tokens = {
+  async create(ctx, flags) {
+    const user = await userByName(ctx, flags.required('user'));
+    const issued = await ctx.services.tokens.createPersonal(ctx, user, tokenInput(flags));
+    return {
+      json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
+      text: `Created personal access token ${issued.token.id} for ${user.username}: ${issued.secret}`,
+    };
+  },
+  async list(ctx, flags) {
+    const user = await userByName(ctx, flags.required('user'));
+    const state = stateFlag(flags);
+    const list = await allPages((page) => ctx.services.tokens.listForUser(ctx, user, { ...page, state, sort: 'ID_ASC' }));
+    return { json: list.map((t) => tokenRecord(ctx, t)), text: list.map((t) => `${t.id}\t${t.name}\t${t.scopes.join(',')}\t${t.expiresAt ?? 'never'}\t${t.revoked ? 'revoked' : ''}`).join('\n') };
+  },
+  async revoke(ctx, flags) {
+    const token = await ctx.services.tokens.revokePersonal(ctx, tokenId(flags));
+    return { json: tokenRecord(ctx, token), text: `Revoked token ${token.id}` };
+  },
+  async rotate(ctx, flags) {
+    const issued = await ctx.services.tokens.rotatePersonal(ctx, tokenId(flags), date(flags, 'expires-at'));
+    return {
+      json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
+      text: `Rotated into token ${issued.token.id}: ${issued.secret}`,
+    };
+  },
+} satisfies Record<string, Command>;
+
+function stateFlag(flags: Flags): 'ACTIVE' | 'INACTIVE' | undefined {
+  const state = flags.string('state');
+  if (state === undefined) return undefined;
+  if (state !== 'active' && state !== 'inactive') throw new UsageError('--state must be active or inactive');
+  return state === 'active' ? 'ACTIVE' : 'INACTIVE';
+}
+
+function resourceTokens(kind: 'project' | 'group') {
+  const resource = (ctx: RequestContext, flags: Flags): Promise<TokenResource> => ctx.services.resourceTokens.findResource(ctx, kind, flags.required(kind));
+  const level = async (ctx: RequestContext, userId: number) => (await ctx.loaders.botMembership.load(userId))?.accessLevel;
+  return {
+    async create(ctx, flags) {
+      const target = await resource(ctx, flags);
+      const issued = await ctx.services.resourceTokens.create(ctx, target, { ...tokenInput(flags), accessLevel: accessLevel(flags, false) });
+      return {
+        json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.bot.id) }),
+        text: `Created ${kind} access token ${issued.token.id} (bot ${issued.bot.username}): ${issued.secret}`,
+      };
+    },
+    async list(ctx, flags) {
+      const target = await resource(ctx, flags);
+      const state = stateFlag(flags);
+      const list = await allPages((page) => ctx.services.resourceTokens.list(ctx, target, { ...page, state, sort: 'ID_ASC' }));
+      const records = await Promise.all(list.map(async (t) => tokenRecord(ctx, t, { accessLevel: await level(ctx, t.userId) })));
+      return {
+        json: records,
+        text: records.map((r) => `${r.id}\t${r.name}\t${r.scopes.join(',')}\t${r.expires_at ?? 'never'}\t${r.active ? 'active' : 'inactive'}`).join('\n'),
+      };
+    },
+    async revoke(ctx, flags) {
+      const target = await resource(ctx, flags);
+      const token = await ctx.services.resourceTokens.revoke(ctx, target, tokenId(flags));
+      return { json: tokenRecord(ctx, token, { accessLevel: await level(ctx, token.userId) }), text: `Revoked ${kind} access token ${token.id}` };
+    },
+    async rotate(ctx, flags) {
+      const target = await resource(ctx, flags);
+      const issued = await ctx.services.resourceTokens.rotate(ctx, target, tokenId(flags), date(flags, 'expires-at'));
+      return {
+        json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.token.userId) }),
+        text: `Rotated into ${kind} access token ${issued.token.id}: ${issued.secret}`,
+      };
+    },
+  } satisfies Record<string, Command>;
+}
+
+async function cleanup(ctx: RequestContext, flags: Flags): Promise<CommandResult> {
+  const days = flags.integer('retention-days') ?? 30;
+  const result = await ctx.services.resourceTokens.cleanup(ctx, days);
+  return {
+    json: { deleted_bots: result.deletedBots, ghost_user_id: result.ghostUserId, retention_days: days },
+    text: `Deleted ${result.deletedBots} bot user(s) whose tokens were all inactive for more than ${days} days`,
+  };
+}
+
+/** Every data command, by `group action` (or a single word). */
+export const COMMANDS: Record<string, Record<string, Command> | Command> = {
+  users,
+  groups,
+  projects,
+  members,
+  tokens,
+  'project-tokens': resourceTokens('project'),
+  'group-tokens': resourceTokens('group'),
+  cleanup,
+};

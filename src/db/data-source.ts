@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import { Member } from '../modules/member/member.entity';
+import { Namespace } from '../modules/namespace/namespace.entity';
+import { Project } from '../modules/project/project.entity';
+import { User } from '../modules/user/user.entity';
+import { dialectOf } from './dialect';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken];
+export const MIGRATIONS = [InitialSchema1764400000000];
+
+export interface DataSourceOptions {
+  /** Called with every SQL statement; the performance tests count them. */
+  onQuery?: (sql: string) => void;
+}
+
+/** Parses `DATABASE_URL` into a TypeORM data source (not yet initialised). */
+export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
+  const logger = options.onQuery
+    ? {
+        logQuery: (sql: string) => options.onQuery!(sql),
+        logQueryError: () => undefined,
+        logQuerySlow: () => undefined,
+        logSchemaBuild: () => undefined,
+        logMigration: () => undefined,
+        log: () => undefined,
+      }
+    : undefined;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: options.onQuery ? (['query'] as ('query')[]) : false,
+    ...(logger ? { logger } : {}),
+  };
+
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return new DataSource({ type: 'postgres', url: databaseUrl, extra: { max: 10 }, ...common });
+  }
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file === '') throw new Error('DATABASE_URL sqlite: needs a path (or :memory:)');
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return new DataSource({
+      type: 'better-sqlite3',
+      database: file,
+      // WAL lets several `labgate serve` processes share one file; the busy timeout makes a writer
+      // wait for another process's write instead of failing at once.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+      ...common,
+    });
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+}
+
+const MIGRATION_LOCK_KEY = 4_711_042;
+
+/**
+ * Brings the schema up to date. Several processes may start at once against one PostgreSQL database:
+ * an advisory lock lets one of them migrate while the others wait, then find nothing left to do.
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  if (dialectOf(dataSource) !== 'postgres') {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  }
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Runs `work` in a database transaction. SQLite gives TypeORM one connection per process, so two
+ * transactions that interleave across `await`s would share it; there they are queued one after the other.
+ * On PostgreSQL each transaction gets its own pooled connection and they run concurrently.
+ */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(work);
+  const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+  const run = previous.then(
+    () => dataSource.transaction(work),
+    () => dataSource.transaction(work),
+  );
+  sqliteQueues.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
+  return run;
+}

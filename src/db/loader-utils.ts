@@ -1,0 +1,38 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+
+/** Batches "find by id" for one entity into a single `IN (...)` query per tick. */
+export function byIdLoader<T extends ObjectLiteral & { id: number }>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+): DataLoader<number, T | null> {
+  return new DataLoader<number, T | null>(async (ids) => {
+    const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Batches per-key counts: `run` gets the keys and returns `[key, count]` rows for the non-zero ones. */
+export function countLoader(run: (keys: readonly number[]) => Promise<Array<{ key: number | string; count: number | string }>>) {
+  return new DataLoader<number, number>(async (keys) => {
+    const rows = await run(keys);
+    const counts = new Map(rows.map((r) => [Number(r.key), Number(r.count)]));
+    return keys.map((k) => counts.get(k) ?? 0);
+  });
+}
+
+/** Batches "rows grouped by a key", e.g. the tokens of several users. */
+export function groupedLoader<T>(run: (keys: readonly number[]) => Promise<T[]>, keyOf: (row: T) => number) {
+  return new DataLoader<number, T[]>(async (keys) => {
+    const rows = await run(keys);
+    const groups = new Map<number, T[]>();
+    for (const row of rows) {
+      const k = keyOf(row);
+      const list = groups.get(k);
+      if (list) list.push(row);
+      else groups.set(k, [row]);
+    }
+    return keys.map((k) => groups.get(k) ?? []);
+  });
+}

@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { utcDate, type Clock } from '../clock';
+import type { Config } from '../config';
+import { actorFacts, type ActorFacts } from '../policy/abilities';
+import { MembershipIndex } from '../policy/membership-index';
+import type { Services } from '../services';
+import { createLoaders, type Loaders } from './loaders';
+
+/** What every service needs from the running application. */
+export interface AppCore {
+  config: Config;
+  clock: Clock;
+  dataSource: DataSource;
+  services: Services;
+}
+
+/** The administrator facts used by the `labgate` command when it acts without `--as`. */
+const SYSTEM_ACTOR: ActorFacts = {
+  userId: null,
+  signedIn: true,
+  admin: true,
+  external: false,
+  projectBot: false,
+  human: true,
+};
+
+/**
+ * One request (or one CLI command): who asks, per-request DataLoaders and the viewer's memberships.
+ * Services take it as their first argument; nothing in it outlives the request.
+ */
+export class RequestContext {
+  readonly actor: ActorFacts;
+  readonly loaders: Loaders;
+  /** Set by the complexity check; read by `Query.queryComplexity`. */
+  complexity: { score: number; limit: number } | null = null;
+  private membershipIndex: Promise<MembershipIndex> | null = null;
+  private readonly fixedNow: Date;
+
+  constructor(
+    readonly app: AppCore,
+    readonly principal: Principal | null,
+    options: { system?: boolean } = {},
+  ) {
+    this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
+    this.fixedNow = app.clock.now();
+    this.loaders = createLoaders(this);
+  }
+
+  get user() {
+    return this.principal?.user ?? null;
+  }
+
+  get services(): Services {
+    return this.app.services;
+  }
+
+  /** One "now" per request, so that every rule in it agrees on the time. */
+  now(): Date {
+    return new Date(this.fixedNow.getTime());
+  }
+
+  today(): string {
+    return utcDate(this.fixedNow);
+  }
+
+  /** The viewer's active memberships, loaded once per request. */
+  memberships(): Promise<MembershipIndex> {
+    if (!this.actor.signedIn || this.actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
+    return (this.membershipIndex ??= this.services.members.loadMembershipIndex(this, this.actor.userId));
+  }
+}

@@ -1,0 +1,97 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
+/**
+ * GitLab's global IDs: `gid://gitlab/<Model>/<id>`. Models are Ruby class names, namespaced ones keep
+ * `::` (`gid://gitlab/Namespaces::UserNamespace/5`).
+ */
+export interface GlobalId {
+  model: string;
+  id: number;
+}
+
+export const MODELS = {
+  project: 'Project',
+  group: 'Group',
+  userNamespace: 'Namespaces::UserNamespace',
+  namespace: 'Namespace',
+  user: 'User',
+  projectMember: 'ProjectMember',
+  groupMember: 'GroupMember',
+  personalAccessToken: 'PersonalAccessToken',
+} as const;
+
+/** Models that are kinds of another (`suitable?` in GitLab): a NamespaceID accepts a Group's GID. */
+const SUBCLASSES: Record<string, string[]> = {
+  Namespace: ['Group', 'Namespaces::UserNamespace'],
+  Member: ['ProjectMember', 'GroupMember'],
+};
+
+export function toGlobalId(model: string, id: number): string {
+  return `gid://gitlab/${model}/${id}`;
+}
+
+const GID_RE = /^gid:\/\/([^/]+)\/([A-Za-z][A-Za-z0-9_]*(?:::[A-Za-z][A-Za-z0-9_]*)*)\/(\d+)$/;
+
+/** Parses a GID string; throws GitLab's coercion messages. `expected` restricts the model. */
+export function parseGlobalId(value: unknown, expected?: string): GlobalId {
+  const shown = JSON.stringify(typeof value === 'string' ? value : String(value));
+  if (typeof value !== 'string') throw new GraphQLError(`${shown} is not a valid Global ID`);
+  const m = GID_RE.exec(value);
+  if (!m) throw new GraphQLError(`${shown} is not a valid Global ID`);
+  if (m[1] !== 'gitlab') throw new GraphQLError(`${shown} is not a Gitlab Global ID`);
+  const model = m[2];
+  const id = Number(m[3]);
+  if (!Number.isSafeInteger(id)) throw new GraphQLError(`${shown} is not a valid Global ID`);
+  if (expected && model !== expected && !(SUBCLASSES[expected] ?? []).includes(model)) {
+    throw new GraphQLError(`${shown} does not represent an instance of ${expected}`);
+  }
+  return { model, id };
+}
+
+function literalString(ast: ValueNode): unknown {
+  return ast.kind === Kind.STRING ? ast.value : undefined;
+}
+
+/** The scalar for IDs of one model, named as GitLab names them (`ProjectID`, `UserID`...). */
+export function globalIdScalar(model: string | null): GraphQLScalarType<GlobalId, string> {
+  const name = model === null ? 'GlobalID' : `${model.replace(/::/g, '')}ID`;
+  const example = model === null ? 'gid://gitlab/User/1' : `gid://gitlab/${model}/1`;
+  return new GraphQLScalarType<GlobalId, string>({
+    name,
+    description:
+      model === null
+        ? `A global identifier. An example \`GlobalID\` is: \`"${example}"\`.`
+        : `A \`${name}\` is a global ID. It is encoded as a string.\n\nAn example \`${name}\` is: \`"${example}"\`.`,
+    serialize(value) {
+      if (typeof value === 'string') {
+        parseGlobalId(value, model ?? undefined);
+        return value;
+      }
+      const gid = value as GlobalId;
+      if (model && gid.model !== model) throw new GraphQLError(`Expected a ${model} ID, got ${toGlobalId(gid.model, gid.id)}`);
+      return toGlobalId(gid.model, gid.id);
+    },
+    parseValue: (value) => parseGlobalId(value, model ?? undefined),
+    parseLiteral: (ast) => parseGlobalId(literalString(ast), model ?? undefined),
+  });
+}
+
+export const GlobalIDScalar = globalIdScalar(null);
+export const ProjectIDScalar = globalIdScalar(MODELS.project);
+export const GroupIDScalar = globalIdScalar(MODELS.group);
+export const NamespaceIDScalar = globalIdScalar(MODELS.namespace);
+export const UserIDScalar = globalIdScalar(MODELS.user);
+export const PersonalAccessTokenIDScalar = globalIdScalar(MODELS.personalAccessToken);
+
+/**
+ * Resolvers that take a plain `ID` (`ids: [ID!]` filters) parse with GitLab's `parse_gid` messages:
+ * `"x is not a valid GitLab ID."` or `"gid://gitlab/User/1 is not a valid ID for Project."`.
+ */
+export function parsePlainId(value: string, expected: string): number {
+  const m = GID_RE.exec(value);
+  if (!m || m[1] !== 'gitlab') throw new GraphQLError(`${value} is not a valid GitLab ID.`);
+  if (m[2] !== expected && !(SUBCLASSES[expected] ?? []).includes(m[2])) {
+    throw new GraphQLError(`${value} is not a valid ID for ${expected}.`);
+  }
+  return Number(m[3]);
+}

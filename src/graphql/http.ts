@@ -1,0 +1,223 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { getOperationAST, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { authenticate, tokenFromRequest } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
+import { checkQueryLimits } from './complexity';
+import { RequestContext, type AppCore } from './context';
+import { MAX_BATCH_SIZE, MAX_QUERY_SIZE } from './limits';
+
+/** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
+export interface HttpRequest {
+  method: string;
+  /** Path and query string, e.g. `/api/graphql?query=...`. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const GRAPHQL_PATH = '/api/graphql';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function jsonResponse(status: number, body: unknown): HttpResponse {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+/** GitLab's controller-level errors: `{"errors":[{"message":...}]}` with no `data`. */
+function errorResponse(status: number, message: string): HttpResponse {
+  return jsonResponse(status, { errors: [{ message }] });
+}
+
+interface Operation {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  extensions?: unknown;
+}
+
+const ROTATE_MUTATIONS = new Set(['personalAccessTokenRotate', 'projectAccessTokenRotate', 'groupAccessTokenRotate']);
+
+function tryParse(query: unknown): DocumentNode | null {
+  if (typeof query !== 'string') return null;
+  try {
+    return parse(query);
+  } catch {
+    return null;
+  }
+}
+
+function isMutation(op: Operation): boolean {
+  const document = tryParse(op.query);
+  const operation = document && getOperationAST(document, typeof op.operationName === 'string' ? op.operationName : undefined);
+  return operation?.operation === 'mutation';
+}
+
+function isRotation(op: Operation): boolean {
+  const document = tryParse(op.query);
+  const operation = document && getOperationAST(document, typeof op.operationName === 'string' ? op.operationName : undefined);
+  return (
+    operation?.operation === 'mutation' &&
+    operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && ROTATE_MUTATIONS.has(s.name.value))
+  );
+}
+
+/** Query limits per operation, once the document is parsed and the operation known. */
+function limitsPlugin(schema: GraphQLSchema): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation) return;
+          try {
+            contextValue.complexity = checkQueryLimits(schema, document, operation, request.variables, contextValue.actor);
+          } catch (error) {
+            if (error instanceof GraphQLError) {
+              throw new GraphQLError(error.message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', http: { status: 200 } } });
+            }
+            throw error;
+          }
+        },
+      };
+    },
+  };
+}
+
+export interface GraphqlEndpoint {
+  handle(request: HttpRequest): Promise<HttpResponse>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The `/api/graphql` endpoint: authentication and GitLab's HTTP rules here, then Apollo Server runs
+ * each operation with a fresh request context.
+ */
+export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema, graphqlScopes: ReadonlySet<string>): Promise<GraphqlEndpoint> {
+  const server = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    csrfPrevention: false,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin(schema)],
+    formatError(formatted, error) {
+      // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
+      const original = unwrapResolverError(error);
+      if (original instanceof GraphQLError) return formatted;
+      if (app.config.logErrors) console.error('[labgate] unexpected error:', original);
+      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  });
+  await server.start();
+
+  async function execute(op: Operation, method: string, headers: HeaderMap, principal: Principal | null) {
+    const contextValue = new RequestContext(app, principal);
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: 'POST', headers, search: '', body: op };
+    if (method === 'GET') {
+      httpGraphQLRequest.method = 'GET';
+      const search = new URLSearchParams();
+      for (const key of ['query', 'operationName', 'variables', 'extensions'] as const) {
+        const value = op[key];
+        if (value !== undefined && value !== null) search.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+      }
+      httpGraphQLRequest.search = search.toString();
+      httpGraphQLRequest.body = undefined;
+    }
+    const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextValue });
+    let body = '';
+    if (response.body.kind === 'complete') body = response.body.string;
+    else for await (const chunk of response.body.asyncIterator) body += chunk;
+    // GitLab answers invalid documents and variables with 200 and an `errors` list.
+    const status = response.status === 400 && body.startsWith('{"errors"') ? 200 : (response.status ?? 200);
+    return { status, body };
+  }
+
+  async function handle(request: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(request.url, 'http://labgate.invalid');
+    const method = request.method.toUpperCase();
+    if (!['GET', 'HEAD', 'POST'].includes(method)) {
+      return { ...errorResponse(405, 'Method not allowed'), headers: { ...JSON_HEADERS, allow: 'GET, HEAD, POST' } };
+    }
+    const header = (name: string) => {
+      const value = request.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    };
+
+    // The operations: from the query string (GET) or the JSON body (POST; an array is a batch).
+    let ops: Operation[];
+    let batch = false;
+    if (method === 'POST') {
+      let parsed: unknown;
+      try {
+        parsed = request.body ? JSON.parse(request.body) : {};
+      } catch {
+        return errorResponse(400, 'Request body is not valid JSON');
+      }
+      batch = Array.isArray(parsed);
+      ops = (batch ? parsed : [parsed]) as Operation[];
+      if (ops.some((op) => op === null || typeof op !== 'object')) return errorResponse(400, 'Each operation must be a JSON object');
+      if (batch && ops.length === 0) return errorResponse(400, 'A batch needs at least one operation');
+      if (ops.length > MAX_BATCH_SIZE) return errorResponse(422, `A batch may hold at most ${MAX_BATCH_SIZE} operations`);
+    } else {
+      ops = [
+        {
+          query: url.searchParams.get('query') ?? undefined,
+          operationName: url.searchParams.get('operationName') ?? undefined,
+          variables: url.searchParams.get('variables') ?? undefined,
+        },
+      ];
+    }
+    for (const op of ops) {
+      if (typeof op.variables === 'string' && op.variables !== '') {
+        try {
+          op.variables = JSON.parse(op.variables);
+        } catch {
+          return errorResponse(422, 'Variables are not valid JSON');
+        }
+      } else if (op.variables === '') {
+        op.variables = undefined;
+      }
+    }
+
+    const size = ops.reduce((sum, op) => sum + (typeof op.query === 'string' ? op.query.length : 0), 0);
+    if (size > MAX_QUERY_SIZE) return errorResponse(422, 'Query too large');
+    if (method !== 'POST' && ops.some(isMutation)) return errorResponse(422, 'Mutations are forbidden in GET requests');
+
+    const outcome = await authenticate(app, tokenFromRequest({ header, query: url.searchParams }));
+    if (outcome.status === 'invalid') {
+      if (outcome.revokedToken && ops.some(isRotation)) {
+        // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.
+        await app.services.tokens.revokeFamily(new RequestContext(app, null, { system: true }), outcome.revokedToken.id);
+      }
+      return errorResponse(401, 'Invalid token');
+    }
+    if (outcome.status === 'forbidden') return errorResponse(403, 'API not accessible for user');
+    const principal = outcome.status === 'authenticated' ? outcome.principal : null;
+    if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+    }
+    if (method === 'POST') headers.set('content-type', 'application/json');
+    const execMethod = method === 'POST' ? 'POST' : 'GET';
+
+    if (!batch) {
+      const { status, body } = await execute(ops[0], execMethod, headers, principal);
+      return { status, headers: { ...JSON_HEADERS }, body: method === 'HEAD' ? '' : body };
+    }
+    const results: string[] = [];
+    for (const op of ops) results.push((await execute(op, execMethod, headers, principal)).body);
+    return { status: 200, headers: { ...JSON_HEADERS }, body: `[${results.join(',')}]` };
+  }
+
+  return { handle, stop: () => server.stop() };
+}
+
+export { errorResponse };

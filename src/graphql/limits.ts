@@ -1,0 +1,37 @@
+/**
+ * Every limit of the GraphQL endpoint, in one place, tiered like GitLab's (`gitlab_schema.rb`).
+ */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 100;
+
+/** Characters of query text per request; for a batch, the sum over all its queries. */
+export const MAX_QUERY_SIZE = 10_000;
+
+export const MAX_COMPLEXITY = {
+  anonymous: 200,
+  authenticated: 250,
+  admin: 300,
+} as const;
+
+/** GraphiQL's introspection query must always be allowed (GitLab: "complexity of 217"). */
+export const INTROSPECTION_MAX_COMPLEXITY = 217;
+
+export const MAX_DEPTH = {
+  anonymous: 15,
+  authenticated: 20,
+  admin: 20,
+} as const;
+
+/** Operations in one batched request. */
+export const MAX_BATCH_SIZE = 20;
+
+/** Bytes of HTTP request body accepted before answering 413. */
+export const MAX_BODY_BYTES = 1_000_000;
+
+/** `Query.projects(fullPaths:)` accepts at most this many paths. */
+export const MAX_FULL_PATHS = 50;
+
+/** `lastUsedAt` is written at most once per this interval per token. */
+export const LAST_USED_AT_INTERVAL_MS = 10 * 60 * 1000;
+
+export type LimitTier = keyof typeof MAX_COMPLEXITY;

@@ -1,0 +1,19 @@
+import { ServiceError } from './errors';
+
+/**
+ * Runs a mutation body the GitLab way: a broken rule becomes `errors: [...]` in the payload with the
+ * result fields null (and nothing written, as services check before they write or roll back);
+ * "not available" and unexpected errors propagate as top-level errors.
+ */
+export async function mutationPayload<T extends object>(
+  input: { clientMutationId?: string | null },
+  run: () => Promise<T>,
+): Promise<Partial<T> & { errors: string[]; clientMutationId: string | null }> {
+  const clientMutationId = input.clientMutationId ?? null;
+  try {
+    return { ...(await run()), errors: [], clientMutationId };
+  } catch (error) {
+    if (error instanceof ServiceError) return { errors: error.messages, clientMutationId } as Partial<T> & { errors: string[]; clientMutationId: string | null };
+    throw error;
+  }
+}

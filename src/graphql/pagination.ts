@@ -1,0 +1,280 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ArgumentError } from './errors';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
+
+/**
+ * Relay connections with keyset pagination: a page is "the rows after (or before) this cursor in this
+ * order", never an OFFSET. A cursor is the base64url JSON of the sort-key values of its row, as in
+ * GitLab, and opaque to clients.
+ */
+
+export interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+type KeyValue = string | number | boolean | Date | null;
+
+export interface SortKey<T> {
+  /** Name in the cursor JSON. */
+  name: string;
+  /** SQL expression over the query's aliases. */
+  expr: string;
+  direction: 'ASC' | 'DESC';
+  kind: 'number' | 'string' | 'timestamp' | 'boolean';
+  nullable?: boolean;
+  /**
+   * The key's value for a row. Keys over joined tables set `rawAlias`: the expression is then selected
+   * under that alias and its value read from the raw result row.
+   */
+  value: (row: T, raw?: Record<string, unknown>) => KeyValue;
+  rawAlias?: string;
+}
+
+/** The usual tie-breaker: the primary key in the direction of the main sort. */
+export function idKey<T extends { id: number }>(alias: string, direction: 'ASC' | 'DESC'): SortKey<T> {
+  return { name: 'id', expr: `${alias}.id`, direction, kind: 'number', value: (row) => row.id };
+}
+
+@ObjectType('PageInfo', { description: 'Information to aid in pagination.' })
+export class PageInfo {
+  @Field(() => String, { nullable: true, description: 'When paginating forwards, the cursor to continue.' })
+  endCursor!: string | null;
+
+  @Field({ description: 'When paginating forwards, are there more items?' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'When paginating backwards, are there more items?' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'When paginating backwards, the cursor to continue.' })
+  startCursor!: string | null;
+}
+
+/** What a connection field resolves to. `count` runs its query only when the client asks for it. */
+export class Connection<T> {
+  constructor(
+    readonly nodes: T[],
+    private readonly cursors: string[],
+    readonly pageInfo: PageInfo,
+    private readonly countRows: () => Promise<number>,
+  ) {}
+
+  get edges(): Array<{ cursor: string; node: T }> {
+    return this.nodes.map((node, i) => ({ cursor: this.cursors[i], node }));
+  }
+
+  get count(): Promise<number> {
+    return this.countRows();
+  }
+
+  /** The same page with its nodes replaced one for one (e.g. entities wrapped for a type). */
+  map<U>(fn: (node: T) => U): Connection<U> {
+    return new Connection(this.nodes.map(fn), this.cursors, this.pageInfo, this.countRows);
+  }
+
+  static empty<T>(): Connection<T> {
+    return new Connection<T>([], [], { endCursor: null, hasNextPage: false, hasPreviousPage: false, startCursor: null }, async () => 0);
+  }
+}
+
+/**
+ * Declares `<Name>Connection` and `<Name>Edge` for a node type, with GitLab's nullability
+ * (`edges: [Edge]`, `nodes: [Node]`, `pageInfo: PageInfo!`, `count: Int!` on countable connections).
+ */
+export function connectionType(name: string, nodeType: () => Function, options: { count: boolean; description?: string }) {
+  @ObjectType(`${name}Edge`, { description: 'An edge in a connection.' })
+  class Edge {
+    @Field({ description: 'A cursor for use in pagination.' })
+    cursor!: string;
+
+    @Field(nodeType, { nullable: true, description: 'The item at the end of the edge.' })
+    node!: unknown;
+  }
+
+  @ObjectType(`${name}Connection`, { description: options.description ?? `The connection type for ${name}.` })
+  class ConnectionType {
+    @Field(() => [Edge], { nullable: 'itemsAndList', description: 'A list of edges.' })
+    edges!: Edge[];
+
+    @Field(() => [nodeType()], { nullable: 'itemsAndList', description: 'A list of nodes.' })
+    nodes!: unknown[];
+
+    @Field(() => PageInfo, { description: 'Information to aid in pagination.' })
+    pageInfo!: PageInfo;
+  }
+
+  if (options.count) {
+    Field(() => Int, { description: 'Total count of collection.' })(ConnectionType.prototype, 'count');
+  }
+  return ConnectionType;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const INVALID_CURSOR = 'Please provide a valid cursor';
+
+export function encodeCursor<T>(keys: readonly SortKey<T>[], row: T, raw?: Record<string, unknown>): string {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) {
+    const v = key.value(row, raw);
+    values[key.name] = v instanceof Date ? v.toISOString() : v;
+  }
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+function decodeCursor<T>(keys: readonly SortKey<T>[], cursor: string): KeyValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new ArgumentError(INVALID_CURSOR);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ArgumentError(INVALID_CURSOR);
+  const record = parsed as Record<string, unknown>;
+  return keys.map((key) => {
+    if (!(key.name in record)) throw new ArgumentError(INVALID_CURSOR);
+    const raw = record[key.name];
+    if (raw === null) {
+      if (!key.nullable) throw new ArgumentError(INVALID_CURSOR);
+      return null;
+    }
+    switch (key.kind) {
+      case 'number':
+        if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ArgumentError(INVALID_CURSOR);
+        return raw;
+      case 'boolean':
+        if (typeof raw !== 'boolean') throw new ArgumentError(INVALID_CURSOR);
+        return raw;
+      case 'timestamp': {
+        const date = typeof raw === 'string' ? new Date(raw) : new Date(NaN);
+        if (Number.isNaN(date.getTime())) throw new ArgumentError(INVALID_CURSOR);
+        return date;
+      }
+      default:
+        if (typeof raw !== 'string') throw new ArgumentError(INVALID_CURSOR);
+        return raw;
+    }
+  });
+}
+
+interface AtomicKey {
+  expr: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/**
+ * Nullable keys sort nulls last ascending and first descending (PostgreSQL's default), on both
+ * databases: an `IS NULL` flag key goes in front of the value.
+ */
+function atomicKeys<T>(keys: readonly SortKey<T>[]): AtomicKey[] {
+  return keys.flatMap((key) =>
+    key.nullable
+      ? [
+          { expr: `(CASE WHEN ${key.expr} IS NULL THEN 1 ELSE 0 END)`, direction: key.direction },
+          { expr: key.expr, direction: key.direction },
+        ]
+      : [{ expr: key.expr, direction: key.direction }],
+  );
+}
+
+/** `(k1, k2, ...) beyond (v1, v2, ...)` in the sort order, as an OR of prefix-equal clauses. */
+function keysetCondition<T>(
+  keys: readonly SortKey<T>[],
+  values: KeyValue[],
+  forward: boolean,
+  paramPrefix: string,
+): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  const atoms: Array<{ expr: string; direction: 'ASC' | 'DESC'; value: KeyValue }> = [];
+  keys.forEach((key, i) => {
+    const v = values[i];
+    if (key.nullable) atoms.push({ expr: `(CASE WHEN ${key.expr} IS NULL THEN 1 ELSE 0 END)`, direction: key.direction, value: v === null ? 1 : 0 });
+    atoms.push({ expr: key.expr, direction: key.direction, value: v });
+  });
+  atoms.forEach((atom, i) => {
+    if (atom.value !== null) params[`${paramPrefix}${i}`] = atom.value;
+  });
+  const clauses: string[] = [];
+  atoms.forEach((atom, i) => {
+    if (atom.value === null) return; // nothing sorts past a null within its null group
+    const ascending = (atom.direction === 'ASC') === forward;
+    const equalPrefix = atoms
+      .slice(0, i)
+      .map((prev, j) => (prev.value === null ? `${prev.expr} IS NULL` : `${prev.expr} = :${paramPrefix}${j}`));
+    clauses.push([...equalPrefix, `${atom.expr} ${ascending ? '>' : '<'} :${paramPrefix}${i}`].join(' AND '));
+  });
+  return { sql: clauses.length ? `(${clauses.map((c) => `(${c})`).join(' OR ')})` : '1 = 0', params };
+}
+
+export function pageSize(args: PageArgs): { limit: number; backward: boolean } {
+  const first = args.first ?? null;
+  const last = args.last ?? null;
+  if (first !== null && last !== null) throw new ArgumentError('Can only provide either `first` or `last`, not both');
+  const requested = first ?? last;
+  if (requested !== null && requested < 0) {
+    // Inferred: GitLab refuses negative page sizes; graphql-ruby's text was not verified.
+    throw new ArgumentError(`Argument '${first !== null ? 'first' : 'last'}' must be greater than or equal to 0`);
+  }
+  return { limit: Math.min(requested ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), backward: last !== null };
+}
+
+/** Applies cursors, order and limit to `qb` (which holds only the filters) and fetches one page. */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  keys: readonly SortKey<T>[],
+  args: PageArgs,
+): Promise<Connection<T>> {
+  const { limit, backward } = pageSize(args);
+  const after = args.after || null; // GitLab's frontend sends after: "" for "from the start"
+  const before = args.before || null;
+  const countQuery = qb.clone();
+
+  const page = qb.clone();
+  if (after) {
+    const c = keysetCondition(keys, decodeCursor(keys, after), true, 'pgA');
+    page.andWhere(c.sql, c.params);
+  }
+  if (before) {
+    const c = keysetCondition(keys, decodeCursor(keys, before), false, 'pgB');
+    page.andWhere(c.sql, c.params);
+  }
+  atomicKeys(keys).forEach((key, i) => {
+    const direction = backward ? (key.direction === 'ASC' ? 'DESC' : 'ASC') : key.direction;
+    if (i === 0) page.orderBy(key.expr, direction);
+    else page.addOrderBy(key.expr, direction);
+  });
+  page.limit(limit + 1);
+
+  let rows: Array<{ node: T; cursor: string }> = [];
+  if (limit > 0) {
+    const rawKeys = keys.filter((key) => key.rawAlias);
+    if (rawKeys.length) {
+      rawKeys.forEach((key) => page.addSelect(key.expr, key.rawAlias));
+      const { entities, raw } = await page.getRawAndEntities();
+      rows = entities.map((node, i) => ({ node, cursor: encodeCursor(keys, node, raw[i]) }));
+    } else {
+      rows = (await page.getMany()).map((node) => ({ node, cursor: encodeCursor(keys, node) }));
+    }
+  }
+  const extra = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
+  if (backward) pageRows.reverse();
+
+  const pageInfo: PageInfo = {
+    hasNextPage: before ? true : !backward && extra,
+    hasPreviousPage: after ? true : backward && extra,
+    startCursor: pageRows.length ? pageRows[0].cursor : null,
+    endCursor: pageRows.length ? pageRows[pageRows.length - 1].cursor : null,
+  };
+  let counted: Promise<number> | null = null;
+  return new Connection(
+    pageRows.map((r) => r.node),
+    pageRows.map((r) => r.cursor),
+    pageInfo,
+    () => (counted ??= countQuery.getCount()),
+  );
+}

@@ -1,0 +1,53 @@
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { introspectionFromSchema, lexicographicSortSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { enforceScopes, publicDirective, scopeDirective } from '../auth/scope-directive';
+import {
+  GroupAccessTokenMutations,
+  PersonalAccessTokenResolver,
+  ProjectAccessTokenMutations,
+  ResourceAccessTokenResolver,
+} from '../modules/access-token/access-token.resolver';
+import { GroupResolver } from '../modules/group/group.resolver';
+import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
+import { MemberMutationsResolver } from '../modules/member/member-mutations.resolver';
+import { MetadataResolver } from '../modules/metadata/metadata.resolver';
+import { NamespaceResolver } from '../modules/namespace/namespace.resolver';
+import { ProjectResolver } from '../modules/project/project.resolver';
+import { CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
+
+export const RESOLVERS = [
+  CurrentUserResolver,
+  UserCoreResolver,
+  GroupResolver,
+  ProjectResolver,
+  NamespaceResolver,
+  ProjectMemberResolver,
+  GroupMemberResolver,
+  MemberMutationsResolver,
+  PersonalAccessTokenResolver,
+  ResourceAccessTokenResolver,
+  ProjectAccessTokenMutations,
+  GroupAccessTokenMutations,
+  MetadataResolver,
+] as const;
+
+/** The executable schema: type-graphql's build, with the scope directive enforced on every root field. */
+export async function buildLabgateSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
+    directives: [scopeDirective, publicDirective],
+    validate: false,
+  });
+  return enforceScopes(schema);
+}
+
+/** The SDL committed under `schema/`, directives included, in a stable order. */
+export function printLabgateSchema(schema: GraphQLSchema): string {
+  return `${printSchemaWithDirectives(lexicographicSortSchema(schema)).trim()}\n`;
+}
+
+/** The introspection result committed beside the SDL, for tools that read JSON. */
+export function introspectLabgateSchema(schema: GraphQLSchema): IntrospectionQuery {
+  return introspectionFromSchema(lexicographicSortSchema(schema), { descriptions: true });
+}

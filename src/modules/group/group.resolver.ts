@@ -1,0 +1,141 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ReadScopes, WriteScopes } from '../../auth/scope-directive';
+import { AccessLevel } from '../../graphql/common.types';
+import type { RequestContext } from '../../graphql/context';
+import { MODELS, parsePlainId, toGlobalId } from '../../graphql/global-id';
+import { mutationPayload } from '../../graphql/mutation';
+import { GroupPermissions } from '../../graphql/permissions.types';
+import { webPath, webUrl } from '../../graphql/web-urls';
+import { PROJECT_CREATION, SUBGROUP_CREATION } from '../../policy/abilities';
+import { visibilityName } from '../../policy/visibility';
+import { ResourceAccessTokenConnection, TokenFilterArgs } from '../access-token/access-token.types';
+import { GroupMemberConnection, GroupMembersArgs } from '../member/member.types';
+import type { Namespace } from '../namespace/namespace.entity';
+import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
+import { DescendantGroupsArgs, GroupConnection, GroupsArgs, GroupType, GroupUpdateInput, GroupUpdatePayload } from './group.types';
+
+const levelName = (names: Record<string, number>, level: number) => Object.entries(names).find(([, v]) => v === level)?.[0] ?? null;
+
+@Resolver(() => GroupType)
+export class GroupResolver {
+  @Query(() => GroupType, { nullable: true, description: 'A group by full path; null when it does not exist or you may not see it.' })
+  @ReadScopes()
+  group(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Namespace | null> {
+    return ctx.services.groups.findByFullPath(ctx, fullPath);
+  }
+
+  @Query(() => GroupConnection, { nullable: true, description: 'Groups you can see.' })
+  @ReadScopes()
+  groups(@Ctx() ctx: RequestContext, @Args(() => GroupsArgs) args: GroupsArgs) {
+    return ctx.services.groups.list(ctx, { ...args, ids: args.ids?.map((id) => parsePlainId(id, MODELS.group)) ?? null });
+  }
+
+  @Mutation(() => GroupUpdatePayload, { nullable: true, description: "Changes a group's settings (Owners only)." })
+  @WriteScopes()
+  groupUpdate(@Ctx() ctx: RequestContext, @Arg('input', () => GroupUpdateInput) input: GroupUpdateInput) {
+    return mutationPayload(input, async () => ({
+      group: await ctx.services.groups.update(ctx, input.fullPath, {
+        resourceAccessTokenCreationAllowed: input.resourceAccessTokenCreationAllowed,
+      }),
+    }));
+  }
+
+  @FieldResolver()
+  id(@Root() group: Namespace): string {
+    return toGlobalId(MODELS.group, group.id);
+  }
+
+  @FieldResolver()
+  avatarUrl(): null {
+    return null;
+  }
+
+  @FieldResolver()
+  visibility(@Root() group: Namespace): string {
+    return visibilityName(group.visibilityLevel);
+  }
+
+  @FieldResolver()
+  webPath(@Root() group: Namespace): string {
+    return webPath(`groups/${group.fullPath}`);
+  }
+
+  @FieldResolver()
+  webUrl(@Root() group: Namespace, @Ctx() ctx: RequestContext): string {
+    return webUrl(ctx, `groups/${group.fullPath}`);
+  }
+
+  @FieldResolver()
+  async parent(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<Namespace | null> {
+    return group.parentId === null ? null : ctx.services.groups.findById(ctx, group.parentId);
+  }
+
+  @FieldResolver()
+  projectCreationLevel(@Root() group: Namespace): string | null {
+    return levelName(PROJECT_CREATION, group.projectCreationLevel);
+  }
+
+  @FieldResolver()
+  subgroupCreationLevel(@Root() group: Namespace): string | null {
+    return levelName(SUBGROUP_CREATION, group.subgroupCreationLevel);
+  }
+
+  @FieldResolver()
+  async resourceAccessTokenCreationAllowed(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return (await ctx.services.namespaces.root(ctx, group)).resourceAccessTokenCreationAllowed;
+  }
+
+  @FieldResolver()
+  async maxAccessLevel(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<AccessLevel> {
+    return AccessLevel.of(await ctx.services.groups.accessLevel(ctx, group));
+  }
+
+  @FieldResolver()
+  async userPermissions(@Root() group: Namespace, @Ctx() ctx: RequestContext) {
+    return GroupPermissions.from(await ctx.services.groups.abilities(ctx, group));
+  }
+
+  @FieldResolver(() => Int)
+  projectsCount(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.loaders.visibleProjectCount.load(group.id);
+  }
+
+  @FieldResolver(() => Int)
+  descendantGroupsCount(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.loaders.visibleSubgroupCount.load(group.id);
+  }
+
+  @FieldResolver(() => Int)
+  groupMembersCount(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.loaders.groupMemberCount.load(group.id);
+  }
+
+  @FieldResolver(() => ProjectConnection, { description: 'Projects of the group that you can see.' })
+  projects(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => NamespaceProjectsArgs) args: NamespaceProjectsArgs) {
+    return ctx.services.projects.inNamespace(ctx, group, {
+      ...args,
+      ids: args.ids?.map((id) => parsePlainId(id, MODELS.project)) ?? null,
+    });
+  }
+
+  @FieldResolver(() => GroupConnection, { nullable: true, description: 'Groups below this one that you can see.' })
+  descendantGroups(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => DescendantGroupsArgs) args: DescendantGroupsArgs) {
+    return ctx.services.groups.descendants(ctx, group, {
+      ...args,
+      ids: args.ids?.map((id) => parsePlainId(id, MODELS.group)) ?? null,
+    });
+  }
+
+  @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })
+  groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
+    return ctx.services.members.groupMembers(ctx, group, args);
+  }
+
+  @FieldResolver(() => ResourceAccessTokenConnection, {
+    nullable: true,
+    description: 'Group access tokens, active and inactive; null for users who may not manage them (Owners can).',
+  })
+  accessTokens(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => TokenFilterArgs) args: TokenFilterArgs) {
+    return ctx.services.resourceTokens.list(ctx, { kind: 'group', group }, args);
+  }
+}

@@ -1,0 +1,341 @@
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { inTransaction } from '../../db/data-source';
+import type { RequestContext } from '../../graphql/context';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { groupAbilities, PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
+import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
+import { groupVisibleSql } from '../../policy/visibility-sql';
+import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
+import { Member } from '../member/member.entity';
+import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
+import { likePattern, pathErrors } from '../namespace/path-rules';
+import type { User } from '../user/user.entity';
+
+export interface GroupListArgs extends PageArgs {
+  search?: string | null;
+  sort?: string | null;
+  parentPath?: string | null;
+  topLevelOnly?: boolean | null;
+  ownedOnly?: boolean | null;
+  allAvailable?: boolean | null;
+  ids?: number[] | null;
+}
+
+export interface DescendantGroupsArgs extends PageArgs {
+  ids?: number[] | null;
+  includeParentDescendants?: boolean | null;
+  owned?: boolean | null;
+  search?: string | null;
+}
+
+export interface CreateGroupInput {
+  path: string;
+  name?: string | null;
+  parentFullPath?: string | null;
+  visibility?: string | null;
+  description?: string | null;
+  plan?: string | null;
+  trial?: boolean | null;
+  projectCreationLevel?: string | null;
+  subgroupCreationLevel?: string | null;
+}
+
+/** Query.groups(sort:) takes free-form `<field>_<direction>` strings, as GitLab does. */
+const GROUP_SORTS: Record<string, { column: string; kind: 'string' | 'timestamp' | 'number'; prop: keyof Namespace }> = {
+  id: { column: 'g.id', kind: 'number', prop: 'id' },
+  name: { column: 'LOWER(g.name)', kind: 'string', prop: 'name' },
+  path: { column: 'LOWER(g.path)', kind: 'string', prop: 'path' },
+  created: { column: 'g.created_at', kind: 'timestamp', prop: 'createdAt' },
+  created_at: { column: 'g.created_at', kind: 'timestamp', prop: 'createdAt' },
+  updated: { column: 'g.updated_at', kind: 'timestamp', prop: 'updatedAt' },
+  updated_at: { column: 'g.updated_at', kind: 'timestamp', prop: 'updatedAt' },
+};
+
+export function groupSortKeys(sort: string): SortKey<Namespace>[] {
+  const m = /^(.*)_(asc|desc)$/i.exec(sort.trim());
+  const spec = m ? GROUP_SORTS[m[1].toLowerCase()] : undefined;
+  if (!m || !spec) throw new ArgumentError(`${sort} is not a valid sort order for groups`);
+  const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
+  if (spec.prop === 'id') return [idKey<Namespace>('g', direction)];
+  const lower = spec.column.startsWith('LOWER(');
+  return [
+    {
+      name: m[1].toLowerCase(),
+      expr: spec.column,
+      direction,
+      kind: spec.kind,
+      value: (g) => (lower ? String(g[spec.prop]).toLowerCase() : (g[spec.prop] as Date)),
+    },
+    idKey<Namespace>('g', direction),
+  ];
+}
+
+const LEVEL_NAMES: Record<string, number> = { ...PROJECT_CREATION };
+
+export class GroupService {
+  private query(ctx: RequestContext): SelectQueryBuilder<Namespace> {
+    return ctx.app.dataSource.getRepository(Namespace).createQueryBuilder('g').where(`g.type = 'Group'`);
+  }
+
+  /** Adds the viewer's `read_group` condition to a query over groups aliased `alias`. */
+  applyVisibility(ctx: RequestContext, qb: SelectQueryBuilder<unknown & object>, alias = 'g'): void {
+    const condition = groupVisibleSql(ctx.actor, alias, ctx.today());
+    if (condition) qb.andWhere(condition.sql, condition.params);
+  }
+
+  /** A group by id, or null when missing or not readable. */
+  async findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
+    const ns = await ctx.loaders.namespaces.load(id);
+    return ns && ns.type === 'Group' && (await this.canReadGroup(ctx, ns)) ? ns : null;
+  }
+
+  async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
+    const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, fullPath);
+    return ns && ns.type === 'Group' ? ns : null;
+  }
+
+  /** `Query.group(fullPath)`: the group, or null when missing or not readable. */
+  async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
+    const group = await this.findByFullPathUnchecked(ctx, fullPath);
+    return group && (await this.canReadGroup(ctx, group)) ? group : null;
+  }
+
+  /** For mutations: a group the caller may see, else GitLab's resource-not-available error. */
+  async findForMutation(ctx: RequestContext, fullPath: string): Promise<Namespace> {
+    const group = await this.findByFullPath(ctx, fullPath);
+    if (!group) throw new ResourceNotAvailableError();
+    return group;
+  }
+
+  async canRead(ctx: RequestContext, groupId: number): Promise<boolean> {
+    return (await this.findById(ctx, groupId)) !== null;
+  }
+
+  async canReadGroup(ctx: RequestContext, group: Namespace): Promise<boolean> {
+    return (await this.abilities(ctx, group)).has('read_group');
+  }
+
+  /** The viewer's effective role on the group: through it or any ancestor, highest wins. */
+  async accessLevel(ctx: RequestContext, group: Namespace): Promise<number> {
+    return (await ctx.memberships()).namespaceLevel(group.traversalIds);
+  }
+
+  /** Resource access tokens are offered here: always self-managed; SaaS needs a paid, non-trial plan. */
+  tokenFeatureAvailable(ctx: RequestContext, root: Namespace | null): boolean {
+    if (!ctx.app.config.saas) return true;
+    return root !== null && root.type === 'Group' && root.plan !== 'free' && !root.trial;
+  }
+
+  async abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
+    const index = await ctx.memberships();
+    const root = await ctx.services.namespaces.root(ctx, group);
+    const directAccessLevel = index.directGroupLevel(group.id);
+    const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
+    return groupAbilities(ctx.actor, {
+      visibilityLevel: group.visibilityLevel,
+      accessLevel: index.namespaceLevel(group.traversalIds),
+      memberBelow: index.hasMembershipBelow(group.traversalIds),
+      directAccessLevel,
+      directOwnerCount,
+      projectCreationLevel: group.projectCreationLevel,
+      subgroupCreationLevel: group.subgroupCreationLevel,
+      isTopLevel: group.parentId === null,
+      tokenCreationAllowed: root.resourceAccessTokenCreationAllowed,
+      tokenFeatureAvailable: this.tokenFeatureAvailable(ctx, root),
+    });
+  }
+
+  async can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
+    return (await this.abilities(ctx, group)).has(ability);
+  }
+
+  /** `Query.groups`. */
+  async list(ctx: RequestContext, args: GroupListArgs): Promise<Connection<Namespace>> {
+    const qb = this.query(ctx);
+    this.applyVisibility(ctx, qb);
+    const onlyMine = args.allAvailable === false || args.ownedOnly;
+    if (onlyMine) {
+      if (!ctx.actor.signedIn || ctx.actor.userId === null) return Connection.empty();
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM members om WHERE om.source_type = 'Namespace' AND om.source_id = g.id
+          AND om.user_id = :viewerId AND om.access_level >= :minLevel AND (om.expires_at IS NULL OR om.expires_at > :today))`,
+        { viewerId: ctx.actor.userId, minLevel: args.ownedOnly ? OWNER : 10, today: ctx.today() },
+      );
+    }
+    if (args.topLevelOnly) qb.andWhere('g.parent_id IS NULL');
+    if (args.parentPath) {
+      const parent = await this.findByFullPath(ctx, args.parentPath);
+      if (!parent) return Connection.empty();
+      qb.andWhere('g.parent_id = :parentId', { parentId: parent.id });
+    }
+    if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    this.applySearch(qb, args.search);
+    return paginate(qb, groupSortKeys(args.sort || 'name_asc'), args);
+  }
+
+  private applySearch(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {
+    if (!search) return;
+    const pattern = likePattern(search);
+    qb.andWhere(
+      new Brackets((w) =>
+        w
+          .where(`LOWER(g.name) LIKE :search ESCAPE '\\'`, { search: pattern })
+          .orWhere(`LOWER(g.path) LIKE :search ESCAPE '\\'`),
+      ),
+    );
+  }
+
+  /** `Group.descendantGroups`: every group below (or only direct subgroups), as the viewer may see them. */
+  async descendants(ctx: RequestContext, group: Namespace, args: DescendantGroupsArgs): Promise<Connection<Namespace>> {
+    const qb = this.query(ctx);
+    this.applyVisibility(ctx, qb);
+    if (args.includeParentDescendants === false) {
+      qb.andWhere('g.parent_id = :parentId', { parentId: group.id });
+    } else {
+      qb.andWhere('g.traversal_ids LIKE :below AND g.id <> :self', { below: `${group.traversalIds}%`, self: group.id });
+    }
+    if (args.owned) {
+      if (ctx.actor.userId === null) return Connection.empty();
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM members om JOIN namespaces og ON og.id = om.source_id WHERE om.source_type = 'Namespace'
+          AND om.user_id = :viewerId AND om.access_level >= ${OWNER} AND (om.expires_at IS NULL OR om.expires_at > :today)
+          AND g.traversal_ids LIKE og.traversal_ids || '%')`,
+        { viewerId: ctx.actor.userId, today: ctx.today() },
+      );
+    }
+    if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    this.applySearch(qb, args.search);
+    return paginate(qb, groupSortKeys('name_asc'), args);
+  }
+
+  /**
+   * `UserCore.groups`: groups the user is a direct member of, that the viewer may see. With
+   * `permissionScope`, only those where the user may create projects (`CREATE_PROJECTS`) or, being a
+   * Maintainer or more, move projects (`TRANSFER_PROJECTS`, inferred).
+   */
+  async forUser(
+    ctx: RequestContext,
+    user: User,
+    args: PageArgs & { permissionScope?: 'CREATE_PROJECTS' | 'TRANSFER_PROJECTS' | null; search?: string | null; sort?: string | null },
+  ): Promise<Connection<Namespace>> {
+    const qb = this.query(ctx);
+    this.applyVisibility(ctx, qb);
+    const levelNeeded =
+      args.permissionScope === 'CREATE_PROJECTS'
+        ? `(CASE g.project_creation_level WHEN ${PROJECT_CREATION.maintainer} THEN ${MAINTAINER} WHEN ${PROJECT_CREATION.developer} THEN ${DEVELOPER} WHEN ${PROJECT_CREATION.owner} THEN ${OWNER} ELSE 1000 END)`
+        : args.permissionScope === 'TRANSFER_PROJECTS'
+          ? `${MAINTAINER}`
+          : '0';
+    qb.andWhere(
+      `EXISTS (SELECT 1 FROM members um WHERE um.source_type = 'Namespace' AND um.source_id = g.id AND um.user_id = :forUser
+        AND (um.expires_at IS NULL OR um.expires_at > :today) AND um.access_level >= ${levelNeeded})`,
+      { forUser: user.id, today: ctx.today() },
+    );
+    this.applySearch(qb, args.search);
+    const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
+    return paginate(qb, groupSortKeys(sort), args);
+  }
+
+  /** Creates a group (top-level, or a subgroup of `parentFullPath`); the creator becomes its Owner. */
+  async create(ctx: RequestContext, input: CreateGroupInput, owner?: User | null): Promise<Namespace> {
+    const path = input.path.trim();
+    const name = (input.name ?? path).trim();
+    const parent = input.parentFullPath ? await this.findByFullPath(ctx, input.parentFullPath) : null;
+    if (input.parentFullPath && !parent) throw new ServiceError(`Parent group ${input.parentFullPath} not found`);
+    if (parent ? !(await this.can(ctx, parent, 'create_subgroup')) : !(ctx.actor.admin || (ctx.actor.human && !ctx.actor.external))) {
+      throw new ResourceNotAvailableError();
+    }
+
+    const visibilityLevel = input.visibility ? parseVisibility(input.visibility) : PRIVATE;
+    const errors = pathErrors('Path', path, { kind: 'namespace', topLevel: !parent });
+    if (name === '') errors.push("Name can't be blank");
+    if (visibilityLevel === undefined) errors.push(`Visibility level ${input.visibility} is not valid (private, internal or public)`);
+    else if (parent && visibilityLevel > parent.visibilityLevel) {
+      errors.push(
+        `Visibility level ${visibilityName(visibilityLevel)} is not allowed since the parent group has a ${visibilityName(parent.visibilityLevel)} visibility.`,
+      );
+    }
+    if (input.plan && !PLANS.includes(input.plan as Plan)) errors.push(`Plan must be one of: ${PLANS.join(', ')}`);
+    if (parent && (input.plan || input.trial)) errors.push('Plan can only be set on a top-level group');
+    const projectCreationLevel = this.parseLevel('Project creation level', input.projectCreationLevel, LEVEL_NAMES, 2, errors);
+    const subgroupCreationLevel = this.parseLevel('Subgroup creation level', input.subgroupCreationLevel, SUBGROUP_CREATION, 1, errors);
+    if (errors.length) throw new ServiceError(errors);
+
+    const fullPath = parent ? `${parent.fullPath}/${path}` : path;
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      await ctx.services.projects.assertPathFree(em, fullPath);
+      const now = ctx.now();
+      const group = await em.save(
+        em.create(Namespace, {
+          type: 'Group',
+          name,
+          path,
+          fullPath,
+          fullName: parent ? `${parent.fullName} / ${name}` : name,
+          parentId: parent?.id ?? null,
+          traversalIds: '',
+          ownerId: null,
+          visibilityLevel: visibilityLevel!,
+          description: input.description ?? null,
+          requestAccessEnabled: true,
+          projectCreationLevel,
+          subgroupCreationLevel,
+          resourceAccessTokenCreationAllowed: true,
+          plan: (input.plan as Plan) ?? 'free',
+          trial: input.trial ?? false,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      group.traversalIds = `${parent ? parent.traversalIds : ''}${group.id}/`;
+      await em.update(Namespace, { id: group.id }, { traversalIds: group.traversalIds });
+      const creator = owner ?? ctx.user;
+      if (creator) {
+        await em.save(
+          em.create(Member, {
+            sourceType: 'Namespace',
+            sourceId: group.id,
+            userId: creator.id,
+            accessLevel: OWNER,
+            expiresAt: null,
+            createdById: ctx.actor.userId,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+      }
+      return group;
+    });
+  }
+
+  private parseLevel(label: string, value: string | null | undefined, names: Record<string, number>, fallback: number, errors: string[]) {
+    if (value === undefined || value === null) return fallback;
+    const level = names[value.toLowerCase()];
+    if (level === undefined) errors.push(`${label} must be one of: ${Object.keys(names).join(', ')}`);
+    return level ?? fallback;
+  }
+
+  /**
+   * `groupUpdate`: today the top-level setting `resourceAccessTokenCreationAllowed`, for Owners.
+   * Switching it off on a subgroup is refused (it is read from the top-level group only).
+   */
+  async update(ctx: RequestContext, fullPath: string, changes: { resourceAccessTokenCreationAllowed?: boolean | null }) {
+    const group = await this.findForMutation(ctx, fullPath);
+    if (!(await this.can(ctx, group, 'admin_group'))) throw new ResourceNotAvailableError();
+    const allowed = changes.resourceAccessTokenCreationAllowed;
+    if (allowed === undefined || allowed === null) return group;
+    if (group.parentId !== null) {
+      if (allowed === false) {
+        // Inferred message: GitLab's older validation text; current GitLab validates presence on subgroups.
+        throw new ServiceError('Resource access token creation allowed is not allowed since the group is not top-level group.');
+      }
+      return group;
+    }
+    await ctx.app.dataSource
+      .getRepository(Namespace)
+      .update({ id: group.id }, { resourceAccessTokenCreationAllowed: allowed, updatedAt: ctx.now() });
+    ctx.loaders.namespaces.clear(group.id);
+    return (await ctx.loaders.namespaces.load(group.id))!;
+  }
+}

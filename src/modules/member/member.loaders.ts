@@ -1,0 +1,54 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import type { RequestContext } from '../../graphql/context';
+import { countLoader } from '../../db/loader-utils';
+import { OWNER } from '../../policy/access-level';
+import { groupVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { Member } from './member.entity';
+
+export function createMemberLoaders(ctx: RequestContext) {
+  const ds = ctx.app.dataSource;
+  const activeCountBySource = (minLevel: number) =>
+    countLoader((groupIds) =>
+      ds
+        .getRepository(Member)
+        .createQueryBuilder('m')
+        .select('m.source_id', 'key')
+        .addSelect('COUNT(*)', 'count')
+        .where(`m.source_type = 'Namespace' AND m.source_id IN (:...groupIds)`, { groupIds })
+        .andWhere('m.access_level >= :minLevel', { minLevel })
+        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .groupBy('m.source_id')
+        .getRawMany(),
+    );
+  /** Per user: active direct memberships of groups (or projects) that the viewer may see. */
+  const visibleMembershipCount = (kind: 'Namespace' | 'Project') =>
+    countLoader((userIds) => {
+      const qb = ds
+        .getRepository(Member)
+        .createQueryBuilder('m')
+        .select('m.user_id', 'key')
+        .addSelect('COUNT(*)', 'count')
+        .where('m.source_type = :kind AND m.user_id IN (:...userIds)', { kind, userIds })
+        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .groupBy('m.user_id');
+      const visible =
+        kind === 'Namespace' ? groupVisibleSql(ctx.actor, 'g', ctx.today()) : projectVisibleSql(ctx.actor, 'p', ctx.today());
+      qb.innerJoin(kind === 'Namespace' ? 'namespaces' : 'projects', kind === 'Namespace' ? 'g' : 'p', `${kind === 'Namespace' ? 'g' : 'p'}.id = m.source_id`);
+      if (visible) qb.andWhere(visible.sql, visible.params);
+      return qb.getRawMany();
+    });
+  return {
+    visibleGroupMembershipCount: visibleMembershipCount('Namespace'),
+    visibleProjectMembershipCount: visibleMembershipCount('Project'),
+    /** The one membership of a project bot: the project or group its token belongs to. */
+    botMembership: new DataLoader<number, Member | null>(async (userIds) => {
+      const rows = await ds.getRepository(Member).findBy({ userId: In([...userIds]) });
+      const byUser = new Map(rows.map((m) => [m.userId, m]));
+      return userIds.map((id) => byUser.get(id) ?? null);
+    }),
+    groupOwnerCount: activeCountBySource(OWNER),
+    /** Active direct members of each group (`Group.groupMembersCount`). */
+    groupMemberCount: activeCountBySource(0),
+  };
+}

@@ -1,0 +1,72 @@
+import { Ctx, FieldResolver, ID, Resolver, Root, type ClassType } from 'type-graphql';
+import { AccessLevel } from '../../graphql/common.types';
+import type { RequestContext } from '../../graphql/context';
+import { MODELS, toGlobalId } from '../../graphql/global-id';
+import { GroupPermissions, ProjectPermissions } from '../../graphql/permissions.types';
+import { TimeScalar } from '../../graphql/scalars';
+import { UserCore } from '../user/user.types';
+import type { Namespace } from '../namespace/namespace.entity';
+import type { Project } from '../project/project.entity';
+import type { User } from '../user/user.entity';
+import type { Member } from './member.entity';
+import { GroupMemberType, ProjectMemberType } from './member.types';
+
+/** Field resolvers shared by both member types. */
+function memberFieldResolvers(objectType: ClassType) {
+  @Resolver(() => objectType)
+  abstract class MemberFields {
+    @FieldResolver(() => ID)
+    id(@Root() member: Member): string {
+      return toGlobalId(member.sourceType === 'Project' ? MODELS.projectMember : MODELS.groupMember, member.id);
+    }
+
+    @FieldResolver(() => AccessLevel, { nullable: true })
+    accessLevel(@Root() member: Member): AccessLevel {
+      return AccessLevel.of(member.accessLevel);
+    }
+
+    @FieldResolver(() => TimeScalar, { nullable: true })
+    expiresAt(@Root() member: Member): Date | null {
+      return member.expiresAt === null ? null : new Date(`${member.expiresAt}T00:00:00.000Z`);
+    }
+
+    @FieldResolver(() => UserCore, { nullable: true })
+    user(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<User | null> {
+      return ctx.loaders.users.load(member.userId);
+    }
+
+    @FieldResolver(() => UserCore, { nullable: true })
+    createdBy(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<User | null> | null {
+      return member.createdById === null ? null : ctx.loaders.users.load(member.createdById);
+    }
+  }
+  return MemberFields;
+}
+
+@Resolver(() => ProjectMemberType)
+export class ProjectMemberResolver extends memberFieldResolvers(ProjectMemberType) {
+  @FieldResolver()
+  project(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<Project | null> {
+    return ctx.services.projects.findById(ctx, member.sourceId);
+  }
+
+  @FieldResolver()
+  async userPermissions(@Root() member: Member, @Ctx() ctx: RequestContext) {
+    const project = await ctx.loaders.projects.load(member.sourceId);
+    return ProjectPermissions.from(project ? await ctx.services.projects.abilities(ctx, project) : new Set());
+  }
+}
+
+@Resolver(() => GroupMemberType)
+export class GroupMemberResolver extends memberFieldResolvers(GroupMemberType) {
+  @FieldResolver()
+  group(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<Namespace | null> {
+    return ctx.services.groups.findById(ctx, member.sourceId);
+  }
+
+  @FieldResolver()
+  async userPermissions(@Root() member: Member, @Ctx() ctx: RequestContext) {
+    const group = await ctx.loaders.namespaces.load(member.sourceId);
+    return GroupPermissions.from(group ? await ctx.services.groups.abilities(ctx, group) : new Set());
+  }
+}

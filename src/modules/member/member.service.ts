@@ -1,0 +1,395 @@
+import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { isValidDate } from '../../clock';
+import { inTransaction } from '../../db/data-source';
+import type { RequestContext } from '../../graphql/context';
+import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
+import { MembershipIndex, type MembershipRow } from '../../policy/membership-index';
+import { groupVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
+import { likePattern } from '../namespace/path-rules';
+import type { Project } from '../project/project.entity';
+import { User } from '../user/user.entity';
+import { Member, type MemberSourceType } from './member.entity';
+
+export type MemberSort =
+  | 'ACCESS_LEVEL_ASC'
+  | 'ACCESS_LEVEL_DESC'
+  | 'USER_FULL_NAME_ASC'
+  | 'USER_FULL_NAME_DESC'
+  | 'UPDATED_ASC'
+  | 'UPDATED_DESC'
+  | 'CREATED_ASC'
+  | 'CREATED_DESC';
+
+export type ProjectMemberRelation = 'DIRECT' | 'INHERITED' | 'DESCENDANTS' | 'INVITED_GROUPS' | 'SHARED_INTO_ANCESTORS';
+export type GroupMemberRelation = 'DIRECT' | 'INHERITED' | 'DESCENDANTS' | 'SHARED_FROM_GROUPS';
+
+export interface MemberListArgs extends PageArgs {
+  search?: string | null;
+  sort?: MemberSort | null;
+}
+
+/** Where a membership is: a project, or a group. */
+export type MemberSource = { kind: 'Project'; project: Project } | { kind: 'Namespace'; group: Namespace };
+
+/** GitLab's message when a project bot is added anywhere but its own project or group. */
+export const BOT_SINGLE_MEMBERSHIP = 'project bots cannot be added to other groups / projects';
+
+function memberSortKeys(sort: MemberSort | null | undefined): SortKey<Member>[] {
+  switch (sort) {
+    case 'ACCESS_LEVEL_ASC':
+    case 'ACCESS_LEVEL_DESC': {
+      const direction = sort.endsWith('ASC') ? 'ASC' : 'DESC';
+      return [{ name: 'access_level', expr: 'm.access_level', direction, kind: 'number', value: (m) => m.accessLevel }, idKey('m', direction)];
+    }
+    case 'USER_FULL_NAME_ASC':
+    case 'USER_FULL_NAME_DESC': {
+      const direction = sort.endsWith('ASC') ? 'ASC' : 'DESC';
+      return [
+        {
+          name: 'user_name',
+          expr: 'LOWER(mu.name)',
+          rawAlias: 'sk_user_name',
+          direction,
+          kind: 'string',
+          value: (_m, raw) => String(raw?.sk_user_name ?? ''),
+        },
+        idKey('m', direction),
+      ];
+    }
+    case 'UPDATED_ASC':
+    case 'UPDATED_DESC':
+    case 'CREATED_ASC':
+    case 'CREATED_DESC': {
+      const direction = sort.endsWith('ASC') ? 'ASC' : 'DESC';
+      const updated = sort.startsWith('UPDATED');
+      return [
+        {
+          name: updated ? 'updated_at' : 'created_at',
+          expr: updated ? 'm.updated_at' : 'm.created_at',
+          direction,
+          kind: 'timestamp',
+          value: (m) => (updated ? m.updatedAt : m.createdAt),
+        },
+        idKey('m', direction),
+      ];
+    }
+    default:
+      return [idKey('m', 'ASC')];
+  }
+}
+
+/**
+ * Which membership rows make up a member list. A user appears once: their highest role wins, and a
+ * membership of the resource itself beats an equal one inherited from above.
+ */
+interface CandidateSpec {
+  /** Condition over a `members` alias, with `:param` names unique to this spec. */
+  condition: (alias: string) => string;
+  /** Rank 0 for the preferred (direct) rows. */
+  rank: (alias: string) => string;
+  params: Record<string, unknown>;
+}
+
+export class MemberService {
+  /** The viewer's active memberships, with where each sits in the hierarchy, for the policy. */
+  async loadMembershipIndex(ctx: RequestContext, userId: number): Promise<MembershipIndex> {
+    const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null }> =
+      await ctx.app.dataSource
+        .createQueryBuilder()
+        .select(['m.source_type AS source_type', 'm.source_id AS source_id', 'm.access_level AS access_level'])
+        .addSelect('COALESCE(ns.traversal_ids, pns.traversal_ids)', 'traversal_ids')
+        .from(Member, 'm')
+        .leftJoin('namespaces', 'ns', `m.source_type = 'Namespace' AND ns.id = m.source_id`)
+        .leftJoin('projects', 'p', `m.source_type = 'Project' AND p.id = m.source_id`)
+        .leftJoin('namespaces', 'pns', 'pns.id = p.namespace_id')
+        .where('m.user_id = :userId', { userId })
+        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .getRawMany();
+    const memberships: MembershipRow[] = rows
+      .filter((r) => r.traversal_ids !== null)
+      .map((r) => ({
+        sourceType: r.source_type,
+        sourceId: Number(r.source_id),
+        accessLevel: Number(r.access_level),
+        traversalIds: r.traversal_ids!,
+      }));
+    return new MembershipIndex(memberships);
+  }
+
+  private listQuery(ctx: RequestContext, spec: CandidateSpec, args: MemberListArgs): SelectQueryBuilder<Member> {
+    const active = (a: string) => `(${a}.expires_at IS NULL OR ${a}.expires_at > :memToday)`;
+    const qb = ctx.app.dataSource
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .innerJoin(User, 'mu', 'mu.id = m.user_id')
+      .where(`${spec.condition('m')} AND ${active('m')}`, { ...spec.params, memToday: ctx.today() })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM members m2 WHERE m2.user_id = m.user_id AND ${spec.condition('m2')} AND ${active('m2')}
+          AND (m2.access_level > m.access_level
+            OR (m2.access_level = m.access_level AND (${spec.rank('m2')} < ${spec.rank('m')}
+              OR (${spec.rank('m2')} = ${spec.rank('m')} AND m2.id < m.id)))))`,
+      );
+    if (args.search) {
+      const pattern = likePattern(args.search);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where(`LOWER(mu.name) LIKE :memSearch ESCAPE '\\'`, { memSearch: pattern }).orWhere(`LOWER(mu.username) LIKE :memSearch ESCAPE '\\'`),
+        ),
+      );
+    }
+    return qb;
+  }
+
+  /** `Project.projectMembers`: direct members and those inherited from the groups above. */
+  async projectMembers(
+    ctx: RequestContext,
+    project: Project,
+    args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
+  ): Promise<Connection<Member>> {
+    const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
+    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    const ancestors = isGroup(ns) ? traversalIdList(ns) : [];
+    const parts: string[] = [];
+    if (relations.includes('DIRECT')) parts.push(`(ALIAS.source_type = 'Project' AND ALIAS.source_id = :memProjectId)`);
+    if (relations.includes('INHERITED') && ancestors.length) {
+      parts.push(`(ALIAS.source_type = 'Namespace' AND ALIAS.source_id IN (:...memAncestors))`);
+    }
+    // Group sharing and invited groups do not exist in Labgate, so those relations add nobody.
+    if (!parts.length) return Connection.empty();
+    const spec: CandidateSpec = {
+      condition: (a) => `(${parts.join(' OR ').replace(/ALIAS/g, a)})`,
+      rank: (a) => `(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)`,
+      params: { memProjectId: project.id, memAncestors: ancestors },
+    };
+    return paginate(this.listQuery(ctx, spec, args), memberSortKeys(args.sort), args);
+  }
+
+  /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
+  async groupMembers(
+    ctx: RequestContext,
+    group: Namespace,
+    args: MemberListArgs & { relations?: GroupMemberRelation[] | null; accessLevels?: number[] | null },
+  ): Promise<Connection<Member>> {
+    const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
+    const ancestors = traversalIdList(group).filter((id) => id !== group.id);
+    const parts: string[] = [];
+    if (relations.includes('DIRECT')) parts.push(`ALIAS.source_id = :memGroupId`);
+    if (relations.includes('INHERITED') && ancestors.length) parts.push(`ALIAS.source_id IN (:...memAncestors)`);
+    if (relations.includes('DESCENDANTS')) {
+      parts.push(`ALIAS.source_id IN (SELECT dn.id FROM namespaces dn WHERE dn.traversal_ids LIKE :memBelow AND dn.id <> :memGroupId)`);
+    }
+    if (!parts.length) return Connection.empty();
+    const spec: CandidateSpec = {
+      condition: (a) => `(${a}.source_type = 'Namespace' AND (${parts.join(' OR ').replace(/ALIAS/g, a)}))`,
+      rank: (a) => `(CASE WHEN ${a}.source_id = :memGroupId THEN 0 ELSE 1 END)`,
+      params: { memGroupId: group.id, memAncestors: ancestors, memBelow: `${group.traversalIds}%` },
+    };
+    const qb = this.listQuery(ctx, spec, args);
+    if (args.accessLevels) {
+      qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
+    }
+    return paginate(qb, memberSortKeys(args.sort), args);
+  }
+
+  /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
+  async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
+    const qb = ctx.app.dataSource
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .where('m.user_id = :memUserId AND m.source_type = :memKind', { memUserId: user.id, memKind: kind })
+      .andWhere('(m.expires_at IS NULL OR m.expires_at > :memToday)', { memToday: ctx.today() });
+    if (kind === 'Namespace') {
+      qb.innerJoin('namespaces', 'g', 'g.id = m.source_id');
+      const visible = groupVisibleSql(ctx.actor, 'g', ctx.today());
+      if (visible) qb.andWhere(visible.sql, visible.params);
+    } else {
+      qb.innerJoin('projects', 'p', 'p.id = m.source_id');
+      const visible = projectVisibleSql(ctx.actor, 'p', ctx.today());
+      if (visible) qb.andWhere(visible.sql, visible.params);
+    }
+    return paginate(qb, [idKey('m', 'ASC')], args);
+  }
+
+  /** The viewer's own membership row of exactly this source, if any (active or not). */
+  async findMembership(ctx: RequestContext, sourceType: MemberSourceType, sourceId: number, userId: number): Promise<Member | null> {
+    return ctx.app.dataSource.getRepository(Member).findOneBy({ sourceType, sourceId, userId });
+  }
+
+  /** The highest active role a user holds above `source` (from the groups over it). */
+  async inheritedLevel(ctx: RequestContext, em: EntityManager, source: MemberSource, userId: number): Promise<{ level: number; from: string | null }> {
+    const ns = source.kind === 'Project' ? await ctx.services.projects.namespaceOf(ctx, source.project) : source.group;
+    const ancestors = isGroup(ns) ? traversalIdList(ns).filter((id) => source.kind === 'Project' || id !== source.group.id) : [];
+    if (!ancestors.length) return { level: 0, from: null };
+    const row = await em
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .innerJoin('namespaces', 'g', 'g.id = m.source_id')
+      .select(['m.access_level AS level', 'g.name AS name'])
+      .where(`m.source_type = 'Namespace' AND m.source_id IN (:...ancestors) AND m.user_id = :userId`, { ancestors, userId })
+      .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+      .orderBy('m.access_level', 'DESC')
+      .limit(1)
+      .getRawOne<{ level: number; name: string }>();
+    return row ? { level: Number(row.level), from: row.name } : { level: 0, from: null };
+  }
+
+  /** Validates a role and an expiry date for a membership; returns the error messages. */
+  validateMembership(ctx: RequestContext, accessLevel: number, expiresAt: string | null): string[] {
+    const errors: string[] = [];
+    if (!(MEMBER_ACCESS_LEVELS as readonly number[]).includes(accessLevel)) errors.push('Access level is not included in the list');
+    if (expiresAt !== null) {
+      if (!isValidDate(expiresAt)) errors.push('Expires at is not a valid date');
+      else if (expiresAt <= ctx.today()) errors.push('Expires at cannot be a date in the past');
+    }
+    return errors;
+  }
+
+  /** May the caller manage members of this source, and hand out `accessLevel`? */
+  async assertCanManage(ctx: RequestContext, source: MemberSource, accessLevel: number): Promise<void> {
+    const abilities =
+      source.kind === 'Project'
+        ? await ctx.services.projects.abilities(ctx, source.project)
+        : await ctx.services.groups.abilities(ctx, source.group);
+    const manage = source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member';
+    if (!(abilities as ReadonlySet<string>).has(manage)) throw new ResourceNotAvailableError();
+    if (accessLevel >= OWNER && !ctx.actor.admin) {
+      const level =
+        source.kind === 'Project'
+          ? await ctx.services.projects.accessLevel(ctx, source.project)
+          : await ctx.services.groups.accessLevel(ctx, source.group);
+      if (level < OWNER) throw new ServiceError('You do not have permission to assign the Owner role');
+    }
+  }
+
+  /**
+   * Adds a membership. The caller must manage members of the source; a project bot may only ever be a
+   * member of its own resource; a role below one inherited from above is refused, as in GitLab.
+   */
+  async add(
+    ctx: RequestContext,
+    source: MemberSource,
+    user: User,
+    accessLevel: number,
+    expiresAt: string | null,
+  ): Promise<Member> {
+    await this.assertCanManage(ctx, source, accessLevel);
+    const errors = this.validateMembership(ctx, accessLevel, expiresAt);
+    if (errors.length) throw new ServiceError(errors);
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
+      if (user.userType === 'project_bot') {
+        const existing = await em.getRepository(Member).countBy({ userId: user.id });
+        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP);
+      }
+      if (await em.getRepository(Member).existsBy({ sourceType: source.kind, sourceId, userId: user.id })) {
+        throw new ServiceError('Member already exists');
+      }
+      const inherited = await this.inheritedLevel(ctx, em, source, user.id);
+      if (accessLevel < inherited.level) {
+        throw new ServiceError(
+          `Access level should be greater than or equal to ${humanAccess(inherited.level)} inherited membership from group ${inherited.from}`,
+        );
+      }
+      return this.insert(ctx, em, source.kind, sourceId, user.id, accessLevel, expiresAt);
+    });
+  }
+
+  /** Writes a membership row inside the caller's transaction (no checks). */
+  async insert(
+    ctx: RequestContext,
+    em: EntityManager,
+    sourceType: MemberSourceType,
+    sourceId: number,
+    userId: number,
+    accessLevel: number,
+    expiresAt: string | null,
+  ): Promise<Member> {
+    const now = ctx.now();
+    return em.save(
+      em.create(Member, {
+        sourceType,
+        sourceId,
+        userId,
+        accessLevel,
+        expiresAt,
+        createdById: ctx.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  /**
+   * Changes the role and expiry of direct members, all or none. Maintainers and above may do it, Owners
+   * only when Owner roles are involved; a member may not go below a role inherited from above.
+   */
+  async bulkUpdate(
+    ctx: RequestContext,
+    source: MemberSource,
+    userIds: number[],
+    accessLevel: number,
+    expiresAt: string | null,
+  ): Promise<Member[]> {
+    await this.assertCanManage(ctx, source, accessLevel);
+    if (userIds.length > MAX_MEMBERS_UPDATE) {
+      throw new ServiceError(`Count of members to be updated should be less than ${MAX_MEMBERS_UPDATE}.`);
+    }
+    const errors = this.validateMembership(ctx, accessLevel, expiresAt);
+    if (errors.length) throw new ServiceError(errors);
+    const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      const repo = em.getRepository(Member);
+      const unique = [...new Set(userIds)];
+      const members = unique.length ? await repo.findBy({ sourceType: source.kind, sourceId, userId: In(unique) }) : [];
+      if (members.length !== unique.length) throw new ServiceError('Only access level of direct members can be updated.');
+      if (members.some((m) => m.accessLevel >= OWNER)) await this.assertCanManage(ctx, source, OWNER);
+      for (const member of members) {
+        const inherited = await this.inheritedLevel(ctx, em, source, member.userId);
+        if (accessLevel < inherited.level) {
+          throw new ServiceError(
+            `Access level should be greater than or equal to ${humanAccess(inherited.level)} inherited membership from group ${inherited.from}`,
+          );
+        }
+      }
+      if (source.kind === 'Namespace') await this.assertOwnerRemains(em, source.group.id, members, accessLevel >= OWNER);
+      const now = ctx.now();
+      for (const member of members) Object.assign(member, { accessLevel, expiresAt, updatedAt: now });
+      return repo.save(members);
+    });
+  }
+
+  /** Removes a direct membership. A group keeps at least one Owner; a bot's membership goes with its token. */
+  async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
+    const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
+    const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
+    if (!member) throw new ServiceError('Member not found');
+    await this.assertCanManage(ctx, source, member.accessLevel);
+    if (user.userType === 'project_bot') {
+      // Inferred: GitLab keeps token bots out of member management; their token is revoked instead.
+      throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
+    }
+    await inTransaction(ctx.app.dataSource, async (em) => {
+      if (source.kind === 'Namespace') await this.assertOwnerRemains(em, sourceId, [member], false);
+      await em.getRepository(Member).delete({ id: member.id });
+    });
+  }
+
+  /** Refuses a change that would leave a group without an active Owner. */
+  private async assertOwnerRemains(em: EntityManager, groupId: number, changing: Member[], staysOwner: boolean): Promise<void> {
+    if (staysOwner || !changing.some((m) => m.accessLevel >= OWNER)) return;
+    const ids = changing.map((m) => m.id);
+    const others = await em
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .where(`m.source_type = 'Namespace' AND m.source_id = :groupId AND m.access_level >= ${OWNER}`, { groupId })
+      .andWhere('m.id NOT IN (:...ids)', { ids })
+      .getCount();
+    if (others === 0) throw new ServiceError('A group must have at least one Owner');
+  }
+}
+
+/** GitLab's limit for one bulk update. */
+export const MAX_MEMBERS_UPDATE = 50;

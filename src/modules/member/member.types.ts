@@ -1,0 +1,181 @@
+import { ArgsType, Field, ID, InputType, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { AccessLevel, AccessLevelEnum, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
+import { GroupIDScalar, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { connectionType } from '../../graphql/pagination';
+import { GroupPermissions, ProjectPermissions } from '../../graphql/permissions.types';
+import { TimeScalar } from '../../graphql/scalars';
+import { GroupType } from '../group/group.types';
+import { ProjectType } from '../project/project.types';
+import { UserCore } from '../user/user.types';
+import type { Member } from './member.entity';
+
+export enum ProjectMemberRelation {
+  DIRECT = 'DIRECT',
+  INHERITED = 'INHERITED',
+  DESCENDANTS = 'DESCENDANTS',
+  INVITED_GROUPS = 'INVITED_GROUPS',
+  SHARED_INTO_ANCESTORS = 'SHARED_INTO_ANCESTORS',
+}
+registerEnumType(ProjectMemberRelation, {
+  name: 'ProjectMemberRelation',
+  description: 'How a member relates to a project. Labgate has no group sharing, so the sharing relations add nobody.',
+});
+
+export enum GroupMemberRelation {
+  DIRECT = 'DIRECT',
+  INHERITED = 'INHERITED',
+  DESCENDANTS = 'DESCENDANTS',
+  SHARED_FROM_GROUPS = 'SHARED_FROM_GROUPS',
+}
+registerEnumType(GroupMemberRelation, {
+  name: 'GroupMemberRelation',
+  description: 'How a member relates to a group. Labgate has no group sharing, so the sharing relation adds nobody.',
+});
+
+export enum MemberSortEnum {
+  ACCESS_LEVEL_ASC = 'ACCESS_LEVEL_ASC',
+  ACCESS_LEVEL_DESC = 'ACCESS_LEVEL_DESC',
+  USER_FULL_NAME_ASC = 'USER_FULL_NAME_ASC',
+  USER_FULL_NAME_DESC = 'USER_FULL_NAME_DESC',
+  UPDATED_DESC = 'UPDATED_DESC',
+  UPDATED_ASC = 'UPDATED_ASC',
+  CREATED_DESC = 'CREATED_DESC',
+  CREATED_ASC = 'CREATED_ASC',
+}
+registerEnumType(MemberSortEnum, { name: 'MemberSort', description: 'Order of members.' });
+
+@InterfaceType('MemberInterface', {
+  description: 'A membership of a project or group.',
+  resolveType: (member: Member) => (member.sourceType === 'Project' ? 'ProjectMember' : 'GroupMember'),
+})
+export abstract class MemberInterface {
+  @Field(() => AccessLevel, { nullable: true, description: 'Role of the member.' })
+  accessLevel!: AccessLevel | null;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the membership was created.' })
+  createdAt!: Date | null;
+
+  @Field(() => UserCore, { nullable: true, description: 'Who added the member.' })
+  createdBy!: unknown;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'The membership ends at 00:00 UTC on this day.' })
+  expiresAt!: Date | null;
+
+  @Field(() => ID, { description: 'Global ID of the membership.' })
+  id!: string;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the membership was last changed.' })
+  updatedAt!: Date | null;
+
+  @Field(() => UserCore, { nullable: true, description: 'The member.' })
+  user!: unknown;
+}
+
+@ObjectType('ProjectMember', { implements: MemberInterface, description: 'A membership of a project.' })
+export class ProjectMemberType extends MemberInterface {
+  @Field(() => ProjectType, { nullable: true, description: 'The project.' })
+  project!: unknown;
+
+  @Field(() => ProjectPermissions.type, { description: 'What the current user may do with the project.' })
+  userPermissions!: unknown;
+}
+
+@ObjectType('GroupMember', { implements: MemberInterface, description: 'A membership of a group.' })
+export class GroupMemberType extends MemberInterface {
+  @Field(() => GroupType, { nullable: true, description: 'The group.' })
+  group!: unknown;
+
+  @Field(() => GroupPermissions.type, { description: 'What the current user may do with the group.' })
+  userPermissions!: unknown;
+}
+
+export const MemberInterfaceConnection = connectionType('MemberInterface', () => MemberInterface, { count: false });
+export const ProjectMemberConnection = connectionType('ProjectMember', () => ProjectMemberType, { count: false });
+export const GroupMemberConnection = connectionType('GroupMember', () => GroupMemberType, { count: false });
+
+@ArgsType()
+export class ProjectMembersArgs extends PaginationArgs {
+  @Field(() => [ProjectMemberRelation], { nullable: true, description: 'Which members: default direct and inherited.' })
+  relations?: ProjectMemberRelation[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by name or username.' })
+  search?: string | null;
+
+  @Field(() => MemberSortEnum, { nullable: true, description: 'Sort order. Default: oldest membership first.' })
+  sort?: MemberSortEnum | null;
+}
+
+@ArgsType()
+export class GroupMembersArgs extends PaginationArgs {
+  @Field(() => [AccessLevelEnum], { nullable: true, description: 'Only members with one of these roles.' })
+  accessLevels?: AccessLevelEnum[] | null;
+
+  @Field(() => [GroupMemberRelation], { nullable: true, description: 'Which members: default direct and inherited.' })
+  relations?: GroupMemberRelation[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by name or username.' })
+  search?: string | null;
+
+  @Field(() => MemberSortEnum, { nullable: true, description: 'Sort order. Default: oldest membership first.' })
+  sort?: MemberSortEnum | null;
+}
+
+@InputType('ProjectMemberBulkUpdateInput')
+export class ProjectMemberBulkUpdateInput {
+  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
+  clientMutationId?: string | null;
+
+  @Field(() => MemberAccessLevel, { description: 'New role of the members.' })
+  accessLevel!: MemberAccessLevel;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'New end of the memberships (the day is used); null removes it.' })
+  expiresAt?: Date | null;
+
+  @Field(() => ProjectIDScalar, { description: 'Global ID of the project.' })
+  projectId!: GlobalId;
+
+  @Field(() => [UserIDScalar], { description: 'Global IDs of the members to update.' })
+  userIds!: GlobalId[];
+}
+
+@ObjectType('ProjectMemberBulkUpdatePayload')
+export class ProjectMemberBulkUpdatePayload {
+  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
+  clientMutationId?: string | null;
+
+  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
+  errors!: string[];
+
+  @Field(() => [ProjectMemberType], { nullable: true, description: 'The updated memberships.' })
+  projectMembers?: unknown[] | null;
+}
+
+@InputType('GroupMemberBulkUpdateInput')
+export class GroupMemberBulkUpdateInput {
+  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
+  clientMutationId?: string | null;
+
+  @Field(() => MemberAccessLevel, { description: 'New role of the members.' })
+  accessLevel!: MemberAccessLevel;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'New end of the memberships (the day is used); null removes it.' })
+  expiresAt?: Date | null;
+
+  @Field(() => GroupIDScalar, { description: 'Global ID of the group.' })
+  groupId!: GlobalId;
+
+  @Field(() => [UserIDScalar], { description: 'Global IDs of the members to update.' })
+  userIds!: GlobalId[];
+}
+
+@ObjectType('GroupMemberBulkUpdatePayload')
+export class GroupMemberBulkUpdatePayload {
+  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
+  clientMutationId?: string | null;
+
+  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
+  errors!: string[];
+
+  @Field(() => [GroupMemberType], { nullable: true, description: 'The updated memberships.' })
+  groupMembers?: unknown[] | null;
+}

@@ -1,0 +1,48 @@
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Public, ReadScopes } from '../../auth/scope-directive';
+import type { RequestContext } from '../../graphql/context';
+import { GITLAB_API_VERSION, LABGATE_VERSION } from '../../version';
+
+@ObjectType('Metadata', { description: 'About this instance.' })
+export class MetadataType {
+  @Field({ description: 'Whether the instance runs an enterprise edition (Labgate: no).' })
+  enterprise!: boolean;
+
+  @Field({ description: 'Revision of the server software.' })
+  revision!: string;
+
+  @Field({ description: 'GitLab version whose API the instance serves.' })
+  version!: string;
+}
+
+@ObjectType('QueryComplexity', { description: 'Cost of the current query and the most it may cost.' })
+export class QueryComplexityType {
+  @Field(() => Int, { nullable: true, description: 'Largest complexity allowed for this request.' })
+  limit!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Complexity of this query.' })
+  score!: number | null;
+}
+
+@Resolver()
+export class MetadataResolver {
+  @Query(() => MetadataType, { nullable: true, description: 'About this instance; for signed-in users.' })
+  @ReadScopes()
+  metadata(@Ctx() ctx: RequestContext): MetadataType | null {
+    if (!ctx.actor.signedIn) return null;
+    return { enterprise: false, revision: `labgate-${LABGATE_VERSION}`, version: GITLAB_API_VERSION };
+  }
+
+  @Query(() => QueryComplexityType, { nullable: true, description: 'Complexity of this query and the limit that applies to it.' })
+  @Public()
+  queryComplexity(@Ctx() ctx: RequestContext): QueryComplexityType {
+    return { score: ctx.complexity?.score ?? null, limit: ctx.complexity?.limit ?? null };
+  }
+
+  @Query(() => String, { description: 'Answers with the text, prefixed by who asked: a way to test a connection and a token.' })
+  @ReadScopes()
+  echo(@Ctx() ctx: RequestContext, @Arg('text', () => String) text: string): string {
+    const who = ctx.user ? JSON.stringify(ctx.user.username) : 'nil';
+    return `${who} says: ${text}`;
+  }
+}

@@ -1,0 +1,313 @@
+import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { inTransaction } from '../../db/data-source';
+import type { RequestContext } from '../../graphql/context';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { MAX_FULL_PATHS } from '../../graphql/limits';
+import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { projectAbilities, userNamespaceAbilities, type ProjectAbility } from '../../policy/abilities';
+import { OWNER } from '../../policy/access-level';
+import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
+import { Member } from '../member/member.entity';
+import { isGroup, Namespace } from '../namespace/namespace.entity';
+import { likePattern, pathErrors } from '../namespace/path-rules';
+import { Project } from './project.entity';
+
+export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
+
+export interface ProjectListArgs extends PageArgs {
+  membership?: boolean | null;
+  search?: string | null;
+  searchNamespaces?: boolean | null;
+  sort?: string | null;
+  ids?: number[] | null;
+  fullPaths?: string[] | null;
+  namespacePath?: string | null;
+  personal?: boolean | null;
+  archived?: ArchivedFilter | null;
+  visibilityLevel?: string | null;
+  minAccessLevel?: number | null;
+}
+
+export interface NamespaceProjectsArgs extends PageArgs {
+  includeSubgroups?: boolean | null;
+  search?: string | null;
+  sort?: 'SIMILARITY' | 'ACTIVITY_DESC' | null;
+  ids?: number[] | null;
+  includeArchived?: boolean | null;
+  archivedOnly?: boolean | null;
+}
+
+export interface CreateProjectInput {
+  path: string;
+  namespace: string;
+  name?: string | null;
+  visibility?: string | null;
+  description?: string | null;
+}
+
+const PROJECT_SORTS: Record<string, { expr: string; kind: 'string' | 'timestamp'; value: (p: Project) => string | Date }> = {
+  name: { expr: 'LOWER(p.name)', kind: 'string', value: (p) => p.name.toLowerCase() },
+  path: { expr: 'LOWER(p.path)', kind: 'string', value: (p) => p.path.toLowerCase() },
+  created: { expr: 'p.created_at', kind: 'timestamp', value: (p) => p.createdAt },
+  updated: { expr: 'p.updated_at', kind: 'timestamp', value: (p) => p.updatedAt },
+  latest_activity: { expr: 'p.last_activity_at', kind: 'timestamp', value: (p) => p.lastActivityAt },
+};
+
+/** How well a project matches a search: exact path, exact name, path prefix, name prefix, anything else. */
+function similarityKey(term: string): SortKey<Project> {
+  const t = term.toLowerCase();
+  const rank = (p: Project) => {
+    const path = p.path.toLowerCase();
+    const name = p.name.toLowerCase();
+    if (path === t) return 0;
+    if (name === t) return 1;
+    if (path.startsWith(t)) return 2;
+    if (name.startsWith(t)) return 3;
+    return 4;
+  };
+  const prefix = `${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  return {
+    name: 'similarity',
+    expr: `(CASE WHEN LOWER(p.path) = ${quoted(t)} THEN 0 WHEN LOWER(p.name) = ${quoted(t)} THEN 1
+      WHEN LOWER(p.path) LIKE ${quoted(prefix)} ESCAPE '\\' THEN 2 WHEN LOWER(p.name) LIKE ${quoted(prefix)} ESCAPE '\\' THEN 3 ELSE 4 END)`,
+    direction: 'ASC',
+    kind: 'number',
+    value: rank,
+  };
+}
+
+export function projectSortKeys(sort: string, search?: string | null): SortKey<Project>[] {
+  const normalized = sort.trim().toLowerCase();
+  if (normalized === 'similarity') {
+    return search ? [similarityKey(search), idKey<Project>('p', 'DESC')] : [idKey<Project>('p', 'DESC')];
+  }
+  const m = /^(.*)_(asc|desc)$/.exec(normalized);
+  if (m && m[1] === 'id') return [idKey<Project>('p', m[2].toUpperCase() as 'ASC' | 'DESC')];
+  const spec = m ? PROJECT_SORTS[m[1].replace(/_at$/, '')] : undefined;
+  if (!m || !spec) throw new ArgumentError(`${sort} is not a valid sort order for projects`);
+  const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
+  return [{ name: m[1], expr: spec.expr, direction, kind: spec.kind, value: spec.value }, idKey<Project>('p', direction)];
+}
+
+export class ProjectService {
+  private query(ctx: RequestContext): SelectQueryBuilder<Project> {
+    return ctx.app.dataSource.getRepository(Project).createQueryBuilder('p');
+  }
+
+  applyVisibility(ctx: RequestContext, qb: SelectQueryBuilder<Project>): void {
+    const condition = projectVisibleSql(ctx.actor, 'p', ctx.today());
+    if (condition) qb.andWhere(condition.sql, condition.params);
+  }
+
+  async findById(ctx: RequestContext, id: number): Promise<Project | null> {
+    const project = await ctx.loaders.projects.load(id);
+    return project && (await this.can(ctx, project, 'read_project')) ? project : null;
+  }
+
+  async canRead(ctx: RequestContext, projectId: number): Promise<boolean> {
+    return (await this.findById(ctx, projectId)) !== null;
+  }
+
+  async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+    return this.query(ctx).where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getOne();
+  }
+
+  /** `Query.project(fullPath)`: the project, or null when missing or not readable. */
+  async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+    const project = await this.findByFullPathUnchecked(ctx, fullPath);
+    return project && (await this.can(ctx, project, 'read_project')) ? project : null;
+  }
+
+  /** For mutations: a project the caller may see, else GitLab's resource-not-available error. */
+  async findForMutation(ctx: RequestContext, fullPath: string): Promise<Project> {
+    const project = await this.findByFullPath(ctx, fullPath);
+    if (!project) throw new ResourceNotAvailableError();
+    return project;
+  }
+
+  async namespaceOf(ctx: RequestContext, project: Project): Promise<Namespace> {
+    const ns = await ctx.loaders.namespaces.load(project.namespaceId);
+    if (!ns) throw new Error(`project ${project.id} has no namespace ${project.namespaceId}`);
+    return ns;
+  }
+
+  async accessLevel(ctx: RequestContext, project: Project): Promise<number> {
+    const ns = await this.namespaceOf(ctx, project);
+    return (await ctx.memberships()).projectLevel(project.id, ns.traversalIds);
+  }
+
+  async abilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
+    const ns = await this.namespaceOf(ctx, project);
+    const root = await ctx.services.namespaces.root(ctx, ns);
+    const index = await ctx.memberships();
+    const inGroup = isGroup(ns);
+    return projectAbilities(ctx.actor, {
+      visibilityLevel: project.visibilityLevel,
+      archived: project.archived,
+      requestAccessEnabled: project.requestAccessEnabled,
+      accessLevel: index.projectLevel(project.id, ns.traversalIds),
+      // A project in a personal namespace is never affected by a group's token setting.
+      tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
+      tokenFeatureAvailable: ctx.services.groups.tokenFeatureAvailable(ctx, inGroup ? root : null),
+    });
+  }
+
+  async can(ctx: RequestContext, project: Project, ability: ProjectAbility): Promise<boolean> {
+    return (await this.abilities(ctx, project)).has(ability);
+  }
+
+  /** `Query.projects`. */
+  async list(ctx: RequestContext, args: ProjectListArgs): Promise<Connection<Project>> {
+    const qb = this.query(ctx);
+    this.applyVisibility(ctx, qb);
+    if (args.membership || args.minAccessLevel != null) {
+      if (ctx.actor.userId === null) return Connection.empty();
+      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10);
+      qb.andWhere(condition.sql, condition.params);
+    }
+    if (args.personal) {
+      if (ctx.actor.userId === null) return Connection.empty();
+      qb.andWhere(`p.namespace_id IN (SELECT pn.id FROM namespaces pn WHERE pn.type = 'User' AND pn.owner_id = :personalOwner)`, {
+        personalOwner: ctx.actor.userId,
+      });
+    }
+    if (args.ids) qb.andWhere(args.ids.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.fullPaths) {
+      if (args.fullPaths.length > MAX_FULL_PATHS) throw new ArgumentError(`You cannot provide more than ${MAX_FULL_PATHS} full paths`);
+      const paths = args.fullPaths.map((p) => p.toLowerCase());
+      qb.andWhere(paths.length ? 'LOWER(p.full_path) IN (:...fullPaths)' : '1 = 0', { fullPaths: paths });
+    }
+    if (args.namespacePath) {
+      const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, args.namespacePath);
+      if (!ns) return Connection.empty();
+      qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
+    }
+    if (args.visibilityLevel) {
+      const level = parseVisibility(args.visibilityLevel);
+      qb.andWhere('p.visibility_level = :visibilityLevel', { visibilityLevel: level });
+    }
+    this.applyArchived(qb, args.archived ?? 'INCLUDE');
+    if (args.search) {
+      const pattern = likePattern(args.search);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern }).orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`);
+          if (args.searchNamespaces) w.orWhere(`LOWER(p.full_path) LIKE :search ESCAPE '\\'`);
+        }),
+      );
+    }
+    return paginate(qb, projectSortKeys(args.sort || 'id_desc', args.search), args);
+  }
+
+  private applyArchived(qb: SelectQueryBuilder<Project>, archived: ArchivedFilter): void {
+    if (archived === 'ONLY') qb.andWhere('p.archived = :archived', { archived: true });
+    if (archived === 'EXCLUDE') qb.andWhere('p.archived = :archived', { archived: false });
+  }
+
+  /** `Group.projects` and `Namespace.projects`. */
+  async inNamespace(ctx: RequestContext, ns: Namespace, args: NamespaceProjectsArgs): Promise<Connection<Project>> {
+    const qb = this.query(ctx);
+    this.applyVisibility(ctx, qb);
+    if (args.includeSubgroups && isGroup(ns)) {
+      qb.andWhere(`p.namespace_id IN (SELECT sn.id FROM namespaces sn WHERE sn.traversal_ids LIKE :below)`, {
+        below: `${ns.traversalIds}%`,
+      });
+    } else {
+      qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
+    }
+    if (args.ids) qb.andWhere(args.ids.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
+    else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
+    if (args.search) {
+      const pattern = likePattern(args.search);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern }).orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`),
+        ),
+      );
+    }
+    const sort = args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : 'id_desc';
+    return paginate(qb, projectSortKeys(sort, args.search), args);
+  }
+
+  /** Fails when a group, personal namespace or project already uses `fullPath` (they share one path space). */
+  async assertPathFree(em: EntityManager, fullPath: string): Promise<void> {
+    const [ns, project] = await Promise.all([
+      em.getRepository(Namespace).createQueryBuilder('n').where('LOWER(n.full_path) = LOWER(:fullPath)', { fullPath }).getExists(),
+      em.getRepository(Project).createQueryBuilder('p').where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getExists(),
+    ]);
+    if (ns || project) throw new ServiceError('Path has already been taken');
+  }
+
+  /** Creates a project in a group or a personal namespace. */
+  async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+    const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, input.namespace);
+    if (!ns) throw new ServiceError(`Namespace ${input.namespace} not found`);
+    const allowed = isGroup(ns)
+      ? await ctx.services.groups.can(ctx, ns, 'create_projects')
+      : userNamespaceAbilities(ctx.actor, ns.ownerId).has('create_projects');
+    if (!allowed) throw new ResourceNotAvailableError();
+
+    const path = input.path.trim();
+    const name = (input.name ?? path).trim();
+    const visibilityLevel = input.visibility ? parseVisibility(input.visibility) : PRIVATE;
+    const errors = pathErrors('Path', path, { kind: 'project', topLevel: false });
+    if (name === '') errors.push("Name can't be blank");
+    if (visibilityLevel === undefined) errors.push(`Visibility level ${input.visibility} is not valid (private, internal or public)`);
+    else if (isGroup(ns) && visibilityLevel > ns.visibilityLevel) {
+      errors.push(`Visibility level ${visibilityName(visibilityLevel)} is not allowed in a ${visibilityName(ns.visibilityLevel)} group.`);
+    }
+    if (errors.length) throw new ServiceError(errors);
+
+    const fullPath = `${ns.fullPath}/${path}`;
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      await this.assertPathFree(em, fullPath);
+      const now = ctx.now();
+      const project = await em.save(
+        em.create(Project, {
+          name,
+          path,
+          fullPath,
+          namespaceId: ns.id,
+          description: input.description ?? null,
+          visibilityLevel: visibilityLevel!,
+          archived: false,
+          requestAccessEnabled: true,
+          creatorId: ctx.actor.userId,
+          createdAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+        }),
+      );
+      // The owner of a personal namespace is an Owner member of its projects, as in GitLab.
+      if (!isGroup(ns) && ns.ownerId !== null) {
+        await em.save(
+          em.create(Member, {
+            sourceType: 'Project',
+            sourceId: project.id,
+            userId: ns.ownerId,
+            accessLevel: OWNER,
+            expiresAt: null,
+            createdById: ctx.actor.userId,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+      }
+      return project;
+    });
+  }
+
+  /** Archives or unarchives a project (Owners and administrators). */
+  async setArchived(ctx: RequestContext, fullPath: string, archived: boolean): Promise<Project> {
+    const project = await this.findForMutation(ctx, fullPath);
+    if (!(await this.can(ctx, project, 'archive_project'))) throw new ResourceNotAvailableError();
+    project.archived = archived;
+    project.updatedAt = ctx.now();
+    await ctx.app.dataSource.getRepository(Project).save(project);
+    ctx.loaders.projects.clear(project.id);
+    return project;
+  }
+}

@@ -1,0 +1,149 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { ReadScopes } from '../../auth/scope-directive';
+import { PaginationArgs } from '../../graphql/common.types';
+import type { RequestContext } from '../../graphql/context';
+import { MODELS, parsePlainId, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { UserPermissions } from '../../graphql/permissions.types';
+import { webPath, webUrl } from '../../graphql/web-urls';
+import { userAbilities } from '../../policy/abilities';
+import { PersonalAccessTokenConnection, PersonalAccessTokensArgs } from '../access-token/access-token.types';
+import { GroupConnection } from '../group/group.types';
+import { GroupMemberConnection, ProjectMemberConnection } from '../member/member.types';
+import { NamespaceType } from '../namespace/namespace.types';
+import { isBot, isHuman, type User } from './user.entity';
+import { CurrentUser, UserCore, UserCoreConnection, UserGroupsArgs, UsersArgs, UserTypeEnum } from './user.types';
+
+/** Field resolvers shared by every type implementing `User`. */
+function userFieldResolvers(objectType: ClassType) {
+  @Resolver(() => objectType)
+  abstract class UserFields {
+    @FieldResolver(() => UserIDScalar)
+    id(@Root() user: User): GlobalId {
+      return { model: MODELS.user, id: user.id };
+    }
+
+    @FieldResolver(() => String)
+    name(@Root() user: User, @Ctx() ctx: RequestContext): Promise<string> {
+      return ctx.services.users.visibleName(ctx, user);
+    }
+
+    @FieldResolver(() => Boolean, { nullable: true })
+    active(@Root() user: User): boolean {
+      return user.state === 'active';
+    }
+
+    @FieldResolver(() => Boolean)
+    bot(@Root() user: User): boolean {
+      return isBot(user);
+    }
+
+    @FieldResolver(() => Boolean, { nullable: true })
+    human(@Root() user: User): boolean {
+      return isHuman(user);
+    }
+
+    @FieldResolver(() => UserTypeEnum)
+    type(@Root() user: User): string {
+      return user.userType.toUpperCase();
+    }
+
+    @FieldResolver(() => String, { nullable: true, deprecationReason: 'This was renamed. Please use `User.publicEmail`. Deprecated in GitLab 13.7.' })
+    email(@Root() user: User): string | null {
+      return user.publicEmail;
+    }
+
+    @FieldResolver(() => String, { nullable: true })
+    avatarUrl(@Root() user: User, @Ctx() ctx: RequestContext): string {
+      return ctx.services.users.avatarUrl(user);
+    }
+
+    @FieldResolver(() => String)
+    webPath(@Root() user: User): string {
+      return webPath(user.username);
+    }
+
+    @FieldResolver(() => String)
+    webUrl(@Root() user: User, @Ctx() ctx: RequestContext): string {
+      return webUrl(ctx, user.username);
+    }
+
+    @FieldResolver(() => NamespaceType, { nullable: true })
+    async namespace(@Root() user: User, @Ctx() ctx: RequestContext) {
+      const ns = await ctx.services.namespaces.personalNamespaceOf(ctx, user.id);
+      return ns && (await ctx.services.namespaces.canRead(ctx, ns)) ? ns : null;
+    }
+
+    @FieldResolver(() => UserPermissions.type)
+    userPermissions(@Root() user: User, @Ctx() ctx: RequestContext) {
+      return UserPermissions.from(userAbilities(ctx.actor, user));
+    }
+
+    @FieldResolver(() => Int, { nullable: true })
+    groupCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
+      return ctx.loaders.visibleGroupMembershipCount.load(user.id);
+    }
+
+    @FieldResolver(() => Int, { nullable: true })
+    projectCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
+      return ctx.loaders.visibleProjectMembershipCount.load(user.id);
+    }
+
+    @FieldResolver(() => GroupMemberConnection, { nullable: true })
+    groupMemberships(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => PaginationArgs) args: PaginationArgs) {
+      return ctx.services.members.userMemberships(ctx, user, 'Namespace', args);
+    }
+
+    @FieldResolver(() => ProjectMemberConnection, { nullable: true })
+    projectMemberships(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => PaginationArgs) args: PaginationArgs) {
+      return ctx.services.members.userMemberships(ctx, user, 'Project', args);
+    }
+
+    @FieldResolver(() => GroupConnection, { nullable: true })
+    groups(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => UserGroupsArgs) args: UserGroupsArgs) {
+      return ctx.services.groups.forUser(ctx, user, args);
+    }
+
+    @FieldResolver(() => PersonalAccessTokenConnection, { nullable: true })
+    personalAccessTokens(
+      @Root() user: User,
+      @Ctx() ctx: RequestContext,
+      @Args(() => PersonalAccessTokensArgs) args: PersonalAccessTokensArgs,
+    ) {
+      return ctx.services.tokens.listForUser(ctx, user, args);
+    }
+  }
+  return UserFields;
+}
+
+@Resolver(() => UserCore)
+export class UserCoreResolver extends userFieldResolvers(UserCore) {
+  @Query(() => UserCore, { nullable: true, description: 'A user, by global ID or by username (exactly one of the two).' })
+  @ReadScopes()
+  user(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => UserIDScalar, { nullable: true }) id?: GlobalId | null,
+    @Arg('username', () => String, { nullable: true }) username?: string | null,
+  ): Promise<User | null> {
+    return ctx.services.users.findOne(ctx, { id: id?.id ?? null, username });
+  }
+
+  @Query(() => UserCoreConnection, { nullable: true, description: 'Users of the instance.' })
+  @ReadScopes()
+  users(@Ctx() ctx: RequestContext, @Args(() => UsersArgs) args: UsersArgs) {
+    return ctx.services.users.list(ctx, {
+      ...args,
+      ids: args.ids?.map((id) => parsePlainId(id, MODELS.user)) ?? null,
+      groupId: args.groupId?.id ?? null,
+      userTypes: args.userTypes as never,
+    });
+  }
+}
+
+@Resolver(() => CurrentUser)
+export class CurrentUserResolver extends userFieldResolvers(CurrentUser) {
+  @Query(() => CurrentUser, { nullable: true, description: 'The user making the request; null when anonymous.' })
+  @ReadScopes()
+  currentUser(@Ctx() ctx: RequestContext): User | null {
+    return ctx.user;
+  }
+}

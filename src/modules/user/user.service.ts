@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import { Brackets, type EntityManager } from 'typeorm';
+import { externalHost } from '../../config';
+import { inTransaction } from '../../db/data-source';
+import type { RequestContext } from '../../graphql/context';
+import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { isValidEmail, likePattern, pathErrors } from '../namespace/path-rules';
+import { Namespace } from '../namespace/namespace.entity';
+import { isBot, User, type UserState, type UserTypeName } from './user.entity';
+
+export type UserSort = 'CREATED_DESC' | 'CREATED_ASC' | 'UPDATED_DESC' | 'UPDATED_ASC';
+
+export interface UserListArgs extends PageArgs {
+  active?: boolean | null;
+  admins?: boolean | null;
+  humans?: boolean | null;
+  groupId?: number | null;
+  ids?: number[] | null;
+  usernames?: string[] | null;
+  userTypes?: UserTypeName[] | null;
+  search?: string | null;
+  sort?: UserSort | null;
+}
+
+export interface CreateUserInput {
+  username: string;
+  name?: string | null;
+  email?: string | null;
+  admin?: boolean;
+  external?: boolean;
+  publicEmail?: string | null;
+  bio?: string | null;
+  location?: string | null;
+  organization?: string | null;
+  jobTitle?: string | null;
+  pronouns?: string | null;
+  linkedin?: string | null;
+  twitter?: string | null;
+  discord?: string | null;
+  github?: string | null;
+}
+
+/** Bot accounts are created by the access token service with these fields set. */
+export interface CreateBotInput {
+  username: string;
+  name: string;
+  email: string;
+  createdById: number | null;
+  external: boolean;
+}
+
+const USER_STATES: readonly UserState[] = ['active', 'blocked', 'deactivated'];
+
+function sortKeys(sort: UserSort): SortKey<User>[] {
+  const direction = sort.endsWith('_ASC') ? 'ASC' : 'DESC';
+  const column = sort.startsWith('UPDATED') ? 'updated_at' : 'created_at';
+  const prop = sort.startsWith('UPDATED') ? 'updatedAt' : 'createdAt';
+  return [
+    { name: column, expr: `u.${column}`, direction, kind: 'timestamp', value: (u) => u[prop] },
+    idKey<User>('u', direction),
+  ];
+}
+
+export class UserService {
+  findById(ctx: RequestContext, id: number): Promise<User | null> {
+    return ctx.loaders.users.load(id);
+  }
+
+  async findByUsername(ctx: RequestContext, username: string): Promise<User | null> {
+    return ctx.app.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('LOWER(u.username) = LOWER(:username)', { username })
+      .getOne();
+  }
+
+  /** `Query.user(id, username)`: exactly one of the two must be given. */
+  async findOne(ctx: RequestContext, args: { id?: number | null; username?: string | null }): Promise<User | null> {
+    const given = [args.id, args.username].filter((v) => v !== undefined && v !== null).length;
+    if (given !== 1) throw new ServiceError('Provide either a single username or id');
+    return args.id != null ? this.findById(ctx, args.id) : this.findByUsername(ctx, args.username!);
+  }
+
+  async list(ctx: RequestContext, args: UserListArgs): Promise<Connection<User>> {
+    const qb = ctx.app.dataSource.getRepository(User).createQueryBuilder('u');
+    if (args.active) qb.andWhere(`u.state = 'active'`);
+    // Who is an administrator is only told to administrators (GitLab ignores the filter for others).
+    if (args.admins && ctx.actor.admin) qb.andWhere('u.admin = :admin', { admin: true });
+    if (args.humans) qb.andWhere(`u.user_type = 'human'`);
+    if (args.userTypes?.length) qb.andWhere('u.user_type IN (:...userTypes)', { userTypes: args.userTypes });
+    if (args.ids) qb.andWhere(args.ids.length ? 'u.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.usernames) {
+      const lowered = args.usernames.map((n) => n.toLowerCase());
+      qb.andWhere(lowered.length ? 'LOWER(u.username) IN (:...usernames)' : '1 = 0', { usernames: lowered });
+    }
+    if (args.groupId != null) {
+      const group = await ctx.services.groups.findById(ctx, args.groupId);
+      if (!group) qb.andWhere('1 = 0');
+      else qb.andWhere(
+        `u.id IN (SELECT gm.user_id FROM members gm JOIN namespaces gg ON gg.id = gm.source_id
+          WHERE gm.source_type = 'Namespace' AND (gm.expires_at IS NULL OR gm.expires_at > :today)
+          AND :groupTraversal LIKE gg.traversal_ids || '%')`,
+        { today: ctx.today(), groupTraversal: group.traversalIds },
+      );
+    }
+    if (args.search) {
+      const pattern = likePattern(args.search);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where(`LOWER(u.username) LIKE :pattern ESCAPE '\\'`, { pattern }).orWhere(`LOWER(u.name) LIKE :pattern ESCAPE '\\'`);
+          if (ctx.actor.admin) w.orWhere(`LOWER(u.email) LIKE :pattern ESCAPE '\\'`);
+        }),
+      );
+    }
+    return paginate(qb, sortKeys(args.sort ?? 'CREATED_DESC'), args);
+  }
+
+  /** Creates a person's account and their personal namespace. Administrators only. */
+  async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
+    if (!ctx.actor.admin) throw new ResourceNotAvailableError();
+    const username = input.username.trim();
+    const email = (input.email ?? `${username}@example.com`).trim();
+    const name = (input.name ?? username).trim();
+    const errors = [
+      ...pathErrors('Username', username, { kind: 'username', topLevel: true }),
+      ...(name === '' ? ["Name can't be blank"] : []),
+      ...(isValidEmail(email) ? [] : ['Email is invalid']),
+    ];
+    if (input.publicEmail && !isValidEmail(input.publicEmail)) errors.push('Public email is invalid');
+    if (errors.length) throw new ServiceError(errors);
+
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      await this.assertAvailable(em, username, email);
+      const now = ctx.now();
+      const user = em.create(User, {
+        username,
+        name,
+        email,
+        publicEmail: input.publicEmail ?? null,
+        admin: input.admin ?? false,
+        state: 'active',
+        userType: 'human',
+        external: input.external ?? false,
+        bio: input.bio ?? null,
+        location: input.location ?? null,
+        organization: input.organization ?? null,
+        jobTitle: input.jobTitle ?? null,
+        pronouns: input.pronouns ?? null,
+        linkedin: input.linkedin ?? null,
+        twitter: input.twitter ?? null,
+        discord: input.discord ?? null,
+        github: input.github ?? null,
+        createdById: ctx.actor.userId,
+        lastActivityOn: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.save(user);
+      await ctx.services.namespaces.createPersonalNamespace(ctx, em, user);
+      return user;
+    });
+  }
+
+  /** Creates a bot account inside the caller's transaction (no personal namespace, as for GitLab's bots). */
+  async createBot(ctx: RequestContext, em: EntityManager, input: CreateBotInput, userType: UserTypeName): Promise<User> {
+    await this.assertAvailable(em, input.username, input.email);
+    const now = ctx.now();
+    const user = em.create(User, {
+      username: input.username,
+      name: input.name,
+      email: input.email,
+      publicEmail: null,
+      admin: false,
+      state: 'active',
+      userType,
+      external: input.external,
+      bio: null,
+      location: null,
+      organization: null,
+      jobTitle: null,
+      pronouns: null,
+      linkedin: null,
+      twitter: null,
+      discord: null,
+      github: null,
+      createdById: input.createdById,
+      lastActivityOn: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return em.save(user);
+  }
+
+  /** Changes an account's state or admin flag. Administrators only. */
+  async update(
+    ctx: RequestContext,
+    user: User,
+    changes: { state?: string; admin?: boolean; external?: boolean; name?: string },
+  ): Promise<User> {
+    if (!ctx.actor.admin) throw new ResourceNotAvailableError();
+    if (changes.state !== undefined && !USER_STATES.includes(changes.state as UserState)) {
+      throw new ServiceError(`State must be one of: ${USER_STATES.join(', ')}`);
+    }
+    if (changes.name !== undefined && changes.name.trim() === '') throw new ServiceError("Name can't be blank");
+    if (isBot(user) && changes.admin) throw new ServiceError('Bots cannot be administrators');
+    const repo = ctx.app.dataSource.getRepository(User);
+    Object.assign(user, {
+      ...(changes.state !== undefined ? { state: changes.state } : {}),
+      ...(changes.admin !== undefined ? { admin: changes.admin } : {}),
+      ...(changes.external !== undefined ? { external: changes.external } : {}),
+      ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
+      updatedAt: ctx.now(),
+    });
+    return repo.save(user);
+  }
+
+  private async assertAvailable(em: EntityManager, username: string, email: string): Promise<void> {
+    const errors: string[] = [];
+    const taken = await em
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('LOWER(u.username) = LOWER(:username)', { username })
+      .getExists();
+    const pathTaken = await em
+      .getRepository(Namespace)
+      .createQueryBuilder('n')
+      .where('LOWER(n.full_path) = LOWER(:username)', { username })
+      .getExists();
+    if (taken || pathTaken) errors.push('Username has already been taken');
+    const emailTaken = await em
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('LOWER(u.email) = LOWER(:email)', { email })
+      .getExists();
+    if (emailTaken) errors.push('Email has already been taken');
+    if (errors.length) throw new ServiceError(errors);
+  }
+
+  /**
+   * The name a viewer may see. A project bot's name reads `****` to anyone who cannot see the project
+   * or group its token belongs to (GitLab's `redacted_name`).
+   */
+  async visibleName(ctx: RequestContext, user: User): Promise<string> {
+    if (user.userType !== 'project_bot' || ctx.actor.admin) return user.name;
+    const membership = await ctx.loaders.botMembership.load(user.id);
+    if (!membership) return user.name;
+    const readable =
+      membership.sourceType === 'Project'
+        ? await ctx.services.projects.canRead(ctx, membership.sourceId)
+        : await ctx.services.groups.canRead(ctx, membership.sourceId);
+    return readable ? user.name : '****';
+  }
+
+  /**
+   * The ghost user that inherits what deleted accounts created (GitLab's "Ghost User"), made on first
+   * use. Its username is `ghost`, or `ghost1`, `ghost2`... when a person already took that name.
+   */
+  async ghostUser(ctx: RequestContext): Promise<User> {
+    const repo = ctx.app.dataSource.getRepository(User);
+    const existing = await repo.findOneBy({ userType: 'ghost' });
+    if (existing) return existing;
+    return inTransaction(ctx.app.dataSource, async (em) => {
+      const again = await em.getRepository(User).findOneBy({ userType: 'ghost' });
+      if (again) return again;
+      for (let n = 0; ; n += 1) {
+        const username = n === 0 ? 'ghost' : `ghost${n}`;
+        const email = `${username}@noreply.${externalHost(ctx.app.config)}`;
+        const taken = await em
+          .getRepository(User)
+          .createQueryBuilder('u')
+          .where('LOWER(u.username) = :username OR LOWER(u.email) = :email', { username, email })
+          .getExists();
+        if (taken) continue;
+        return this.createBot(
+          ctx,
+          em,
+          { username, name: 'Ghost User', email, createdById: null, external: false },
+          'ghost',
+        );
+      }
+    });
+  }
+
+  /** Gravatar address for the e-mail, as GitLab shows when no avatar was uploaded. */
+  avatarUrl(user: User): string {
+    const hash = createHash('sha256').update(user.email.trim().toLowerCase()).digest('hex');
+    return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
+  }
+
+  /** Records the day of the user's latest API use (written at most once a day). */
+  async touchActivity(ctx: RequestContext, user: User): Promise<void> {
+    const today = ctx.today();
+    if (user.lastActivityOn === today) return;
+    await ctx.app.dataSource
+      .createQueryBuilder()
+      .update(User)
+      .set({ lastActivityOn: today })
+      .where('id = :id AND (last_activity_on IS NULL OR last_activity_on < :today)', { id: user.id, today })
+      .execute();
+    user.lastActivityOn = today;
+  }
+}

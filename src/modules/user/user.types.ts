@@ -1,0 +1,196 @@
+import { Args, ArgsType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { PaginationArgs } from '../../graphql/common.types';
+import { GroupIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { connectionType } from '../../graphql/pagination';
+import { UserPermissions } from '../../graphql/permissions.types';
+import { DateScalar, TimeScalar } from '../../graphql/scalars';
+import { PersonalAccessTokenConnection, PersonalAccessTokensArgs } from '../access-token/access-token.types';
+import { GroupConnection, GroupSort } from '../group/group.types';
+import { GroupMemberConnection, ProjectMemberConnection } from '../member/member.types';
+import { NamespaceType } from '../namespace/namespace.types';
+import { USER_TYPES } from './user.entity';
+
+export enum UserStateEnum {
+  active = 'active',
+  blocked = 'blocked',
+  deactivated = 'deactivated',
+}
+registerEnumType(UserStateEnum, { name: 'UserState', description: 'State of a user account.' });
+
+export const UserTypeEnum = Object.fromEntries(USER_TYPES.map((t) => [t.toUpperCase(), t])) as Record<string, string>;
+registerEnumType(UserTypeEnum, { name: 'UserType', description: 'Kind of user account: a person, or one of the bot and internal kinds.' });
+
+export enum SortEnum {
+  UPDATED_DESC = 'UPDATED_DESC',
+  UPDATED_ASC = 'UPDATED_ASC',
+  CREATED_DESC = 'CREATED_DESC',
+  CREATED_ASC = 'CREATED_ASC',
+}
+registerEnumType(SortEnum, { name: 'Sort', description: 'Order by creation or update time.' });
+
+export enum GroupPermissionEnum {
+  CREATE_PROJECTS = 'CREATE_PROJECTS',
+  TRANSFER_PROJECTS = 'TRANSFER_PROJECTS',
+}
+registerEnumType(GroupPermissionEnum, { name: 'GroupPermission', description: 'A permission a user holds in a group.' });
+
+@ArgsType()
+export class UserGroupsArgs extends PaginationArgs {
+  @Field(() => GroupPermissionEnum, { nullable: true, description: 'Only groups where the user holds this permission.' })
+  permissionScope?: GroupPermissionEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by group name or path.' })
+  search?: string | null;
+
+  @Field(() => GroupSort, { nullable: true, description: 'Sort order.' })
+  sort?: GroupSort | null;
+}
+
+/**
+ * GitLab's `User` interface. Fields with arguments are declared here so that the interface carries
+ * them; the resolvers of each implementing type answer them.
+ */
+@InterfaceType('User', { description: 'A user account.', resolveType: () => 'UserCore' })
+export abstract class UserInterface {
+  @Field(() => Boolean, { nullable: true, description: 'Whether the account is active.' })
+  active!: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'URL of the avatar image.' })
+  avatarUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short biography.' })
+  bio!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether the account is a bot.' })
+  bot!: boolean;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the account was created.' })
+  createdAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Discord ID.' })
+  discord!: string | null;
+
+  @Field(() => String, { nullable: true, deprecationReason: 'This was renamed. Please use `User.publicEmail`. Deprecated in GitLab 13.7.', description: 'Public e-mail address.' })
+  email!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'GitHub profile name.' })
+  github!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number of groups the user is a direct member of, among those the current user can see.' })
+  groupCount!: number | null;
+
+  @Field(() => GroupMemberConnection, { nullable: true, description: "The user's group memberships that the current user can see." })
+  groupMemberships(@Args(() => PaginationArgs) _args: PaginationArgs): unknown {
+    return null;
+  }
+
+  @Field(() => GroupConnection, { nullable: true, description: 'Groups the user is a direct member of, among those the current user can see.' })
+  groups(@Args(() => UserGroupsArgs) _args: UserGroupsArgs): unknown {
+    return null;
+  }
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the account belongs to a person.' })
+  human!: boolean | null;
+
+  @Field(() => UserIDScalar, { description: 'Global ID of the user.' })
+  id!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'Job title.' })
+  jobTitle!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last day the user used the API.' })
+  lastActivityOn!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'LinkedIn profile name.' })
+  linkedin!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Location.' })
+  location!: string | null;
+
+  @Field(() => String, { description: 'Full name. Reads `****` for a project bot whose project or group the current user cannot see.' })
+  name!: string;
+
+  @Field(() => NamespaceType, { nullable: true, description: 'Personal namespace of the user.' })
+  namespace!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'Organization.' })
+  organization!: string | null;
+
+  @Field(() => PersonalAccessTokenConnection, { nullable: true, description: "The user's personal access tokens: visible to the user and to administrators." })
+  personalAccessTokens(@Args(() => PersonalAccessTokensArgs) _args: PersonalAccessTokensArgs): unknown {
+    return null;
+  }
+
+  @Field(() => Int, { nullable: true, description: 'Number of projects the user is a direct member of, among those the current user can see.' })
+  projectCount!: number | null;
+
+  @Field(() => ProjectMemberConnection, { nullable: true, description: "The user's project memberships that the current user can see." })
+  projectMemberships(@Args(() => PaginationArgs) _args: PaginationArgs): unknown {
+    return null;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Pronouns.' })
+  pronouns!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Public e-mail address.' })
+  publicEmail!: string | null;
+
+  @Field(() => UserStateEnum, { description: 'State of the account.' })
+  state!: UserStateEnum;
+
+  @Field(() => String, { nullable: true, description: 'X (formerly Twitter) handle.' })
+  twitter!: string | null;
+
+  @Field(() => UserTypeEnum, { description: 'Kind of account.' })
+  type!: string;
+
+  @Field(() => UserPermissions.type, { description: 'What the current user may do with this account.' })
+  userPermissions!: unknown;
+
+  @Field(() => String, { description: 'Username, unique on the instance.' })
+  username!: string;
+
+  @Field(() => String, { description: 'Path of the user page, relative to the instance URL.' })
+  webPath!: string;
+
+  @Field(() => String, { description: 'URL of the user page.' })
+  webUrl!: string;
+}
+
+@ObjectType('UserCore', { implements: UserInterface, description: 'A user account.' })
+export class UserCore extends UserInterface {}
+
+@ObjectType('CurrentUser', { implements: UserInterface, description: 'The account making the request.' })
+export class CurrentUser extends UserInterface {}
+
+export const UserCoreConnection = connectionType('UserCore', () => UserCore, { count: true });
+
+@ArgsType()
+export class UsersArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only active users.' })
+  active?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only administrators (honoured for administrators only).' })
+  admins?: boolean | null;
+
+  @Field(() => GroupIDScalar, { nullable: true, description: 'Only members of this group (directly or through an ancestor).' })
+  groupId?: GlobalId | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only people: no bots or internal users.' })
+  humans?: boolean | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only these users (global IDs).' })
+  ids?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by name or username (and e-mail, for administrators).' })
+  search?: string | null;
+
+  @Field(() => SortEnum, { nullable: true, description: 'Sort order. Default `CREATED_DESC`.' })
+  sort?: SortEnum | null;
+
+  @Field(() => [UserTypeEnum], { nullable: true, description: 'Only users of these kinds.' })
+  userTypes?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only these usernames.' })
+  usernames?: string[] | null;
+}

@@ -1,0 +1,57 @@
+import { NO_ACCESS } from './access-level';
+
+/** One active membership of the viewer, with the traversal ids of where it sits. */
+export interface MembershipRow {
+  sourceType: 'Project' | 'Namespace';
+  sourceId: number;
+  accessLevel: number;
+  /** For a group membership, the group's traversal ids; for a project membership, its namespace's. */
+  traversalIds: string;
+}
+
+/**
+ * The viewer's memberships, loaded once per request, answering effective-role questions in memory:
+ * a role on a group applies to everything below it, and the highest role wins.
+ */
+export class MembershipIndex {
+  private readonly projectLevels = new Map<number, number>();
+  private readonly groupLevels = new Map<number, number>();
+  private readonly groupPlaces: string[] = [];
+  private readonly projectPlaces: string[] = [];
+
+  constructor(rows: readonly MembershipRow[]) {
+    for (const row of rows) {
+      const isProject = row.sourceType === 'Project';
+      const levels = isProject ? this.projectLevels : this.groupLevels;
+      levels.set(row.sourceId, Math.max(levels.get(row.sourceId) ?? NO_ACCESS, row.accessLevel));
+      (isProject ? this.projectPlaces : this.groupPlaces).push(row.traversalIds);
+    }
+  }
+
+  static readonly EMPTY = new MembershipIndex([]);
+
+  /** Highest role on a namespace through it or any of its ancestors (`traversalIds` like `1/4/`). */
+  namespaceLevel(traversalIds: string): number {
+    let level = NO_ACCESS;
+    for (const part of traversalIds.split('/')) {
+      if (part !== '') level = Math.max(level, this.groupLevels.get(Number(part)) ?? NO_ACCESS);
+    }
+    return level;
+  }
+
+  projectLevel(projectId: number, namespaceTraversalIds: string): number {
+    return Math.max(this.projectLevels.get(projectId) ?? NO_ACCESS, this.namespaceLevel(namespaceTraversalIds));
+  }
+
+  directGroupLevel(groupId: number): number {
+    return this.groupLevels.get(groupId) ?? NO_ACCESS;
+  }
+
+  /** A membership strictly below the group: of a subgroup, or of a project in it or in a subgroup. */
+  hasMembershipBelow(groupTraversalIds: string): boolean {
+    return (
+      this.groupPlaces.some((place) => place !== groupTraversalIds && place.startsWith(groupTraversalIds)) ||
+      this.projectPlaces.some((place) => place.startsWith(groupTraversalIds))
+    );
+  }
+}
