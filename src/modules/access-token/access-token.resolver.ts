@@ -111,7 +111,7 @@ type ResourceTypes = typeof ProjectAccessTokenTypes;
 
 /** The three mutations of one kind of resource token, named after the resource as GitLab would. */
 function resourceTokenMutations(kind: 'project' | 'group', types: ResourceTypes) {
-  const { CreateInput, CreatePayload, RevokeInput, RevokePayload, RotateInput, RotatePayload } = types;
+  const { CreateInput, CreatePayload, RevokeInput, RevokePayload, RotateInput, RotatePayload, pathOf } = types;
   const label = kind === 'project' ? 'project' : 'group';
 
   @Resolver()
@@ -124,7 +124,7 @@ function resourceTokenMutations(kind: 'project' | 'group', types: ResourceTypes)
     @WriteScopes()
     create(@Ctx() ctx: RequestContext, @Arg('input', () => CreateInput) input: InstanceType<typeof CreateInput>) {
       return mutationPayload(input, async () => {
-        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, input.path);
+        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, pathOf(input));
         const issued = await ctx.services.resourceTokens.create(ctx, resource, {
           name: input.name,
           description: input.description,
@@ -144,7 +144,7 @@ function resourceTokenMutations(kind: 'project' | 'group', types: ResourceTypes)
     @WriteScopes()
     revoke(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeInput) input: InstanceType<typeof RevokeInput>) {
       return mutationPayload(input, async () => {
-        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, input.path);
+        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, pathOf(input));
         return { accessToken: await ctx.services.resourceTokens.revoke(ctx, resource, input.id.id) };
       });
     }
@@ -157,7 +157,7 @@ function resourceTokenMutations(kind: 'project' | 'group', types: ResourceTypes)
     @RotateScopes()
     rotate(@Ctx() ctx: RequestContext, @Arg('input', () => RotateInput) input: InstanceType<typeof RotateInput>) {
       return mutationPayload(input, async () => {
-        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, input.path);
+        const resource = await ctx.services.resourceTokens.findResource(ctx, kind, pathOf(input));
         const issued = await ctx.services.resourceTokens.rotate(ctx, resource, input.id.id, input.expiresAt);
         return { accessToken: issued.token, token: issued.secret };
       });

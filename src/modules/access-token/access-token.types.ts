@@ -238,9 +238,6 @@ function resourceTokenInputs(resource: 'Project' | 'Group') {
 
   @InputType(`${resource}AccessTokenCreateInput`)
   class CreateInput extends MutationInput {
-    @Field(() => ID, { name: pathField, description: `Full path of the ${what}.` })
-    path!: string;
-
     @Field({ description: 'Name of the token and of its bot user.' })
     name!: string;
 
@@ -259,24 +256,24 @@ function resourceTokenInputs(resource: 'Project' | 'Group') {
 
   @InputType(`${resource}AccessTokenRevokeInput`)
   class RevokeInput extends MutationInput {
-    @Field(() => ID, { name: pathField, description: `Full path of the ${what}.` })
-    path!: string;
-
     @Field(() => PersonalAccessTokenIDScalar, { description: 'Global ID of the token.' })
     id!: GlobalId;
   }
 
   @InputType(`${resource}AccessTokenRotateInput`)
   class RotateInput extends MutationInput {
-    @Field(() => ID, { name: pathField, description: `Full path of the ${what}.` })
-    path!: string;
-
     @Field(() => PersonalAccessTokenIDScalar, { description: 'Global ID of the token.' })
     id!: GlobalId;
 
     @Field(() => ISO8601DateScalar, { nullable: true, description: 'Expiry of the new token. Default: a week from today.' })
     expiresAt?: string | null;
   }
+
+  // The path field is named after the resource (`projectPath`, `groupPath`), so it is declared here.
+  for (const cls of [CreateInput, RevokeInput, RotateInput]) {
+    Field(() => ID, { description: `Full path of the ${what}.` })(cls.prototype, pathField);
+  }
+  const pathOf = (input: object): string => (input as Record<string, string>)[pathField];
 
   @ObjectType(`${resource}AccessTokenCreatePayload`)
   class CreatePayload extends MutationPayload {
@@ -302,7 +299,7 @@ function resourceTokenInputs(resource: 'Project' | 'Group') {
     token?: string | null;
   }
 
-  return { CreateInput, RevokeInput, RotateInput, CreatePayload, RevokePayload, RotatePayload };
+  return { CreateInput, RevokeInput, RotateInput, CreatePayload, RevokePayload, RotatePayload, pathOf };
 }
 
 export const ProjectAccessTokenTypes = resourceTokenInputs('Project');

@@ -44,7 +44,7 @@ function userFieldResolvers(objectType: ClassType) {
 
     @FieldResolver(() => UserTypeEnum)
     type(@Root() user: User): string {
-      return user.userType.toUpperCase();
+      return user.userType;
     }
 
     @FieldResolver(() => String, { nullable: true, deprecationReason: 'This was renamed. Please use `User.publicEmail`. Deprecated in GitLab 13.7.' })
