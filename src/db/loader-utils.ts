@@ -36,3 +36,13 @@ export function groupedLoader<T>(run: (keys: readonly number[]) => Promise<T[]>,
     return keys.map((k) => groups.get(k) ?? []);
   });
 }
+
+/** Seeds a by-id loader with rows a list query already fetched, so later lookups cost nothing. */
+export async function primed<T extends { id: number }, C extends { nodes: T[] }>(
+  loader: DataLoader<number, T | null>,
+  page: Promise<C>,
+): Promise<C> {
+  const result = await page;
+  for (const row of result.nodes) loader.prime(row.id, row);
+  return result;
+}

@@ -1,5 +1,6 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
+import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
@@ -171,7 +172,7 @@ export class GroupService {
     }
     if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
     this.applySearch(qb, args.search);
-    return paginate(qb, groupSortKeys(args.sort || 'name_asc'), args);
+    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(args.sort || 'name_asc'), args));
   }
 
   private applySearch(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {
@@ -206,7 +207,7 @@ export class GroupService {
     }
     if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
     this.applySearch(qb, args.search);
-    return paginate(qb, groupSortKeys('name_asc'), args);
+    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys('name_asc'), args));
   }
 
   /**
@@ -234,7 +235,7 @@ export class GroupService {
     );
     this.applySearch(qb, args.search);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
-    return paginate(qb, groupSortKeys(sort), args);
+    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(sort), args));
   }
 
   /** Creates a group (top-level, or a subgroup of `parentFullPath`); the creator becomes its Owner. */

@@ -1,5 +1,6 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
+import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { MAX_FULL_PATHS } from '../../graphql/limits';
@@ -198,7 +199,7 @@ export class ProjectService {
         }),
       );
     }
-    return paginate(qb, projectSortKeys(args.sort || 'id_desc', args.search), args);
+    return primed(ctx.loaders.projects, paginate(qb, projectSortKeys(args.sort || 'id_desc', args.search), args));
   }
 
   private applyArchived(qb: SelectQueryBuilder<Project>, archived: ArchivedFilter): void {
@@ -229,7 +230,7 @@ export class ProjectService {
       );
     }
     const sort = args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : 'id_desc';
-    return paginate(qb, projectSortKeys(sort, args.search), args);
+    return primed(ctx.loaders.projects, paginate(qb, projectSortKeys(sort, args.search), args));
   }
 
   /** Fails when a group, personal namespace or project already uses `fullPath` (they share one path space). */

@@ -1,0 +1,107 @@
+import { startHarness, type Harness } from '../helpers/harness';
+
+/**
+ * List queries must cost a fixed number of SQL statements whatever the page size: every relation a
+ * field follows goes through a per-request DataLoader. Each query below runs for a small and a large
+ * page; the statement counts must be equal.
+ */
+describe('SQL statements per list query', () => {
+  let h: Harness;
+  let counting = false;
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness({
+      onQuery: (sql) => {
+        if (counting) statements.push(sql);
+      },
+    });
+    const admin = await h.createUser('root', { admin: true });
+    const owner = await h.createUser('owner');
+    const viewer = await h.createUser('viewer');
+    await h.createGroup('big', { visibility: 'internal', owner });
+    for (let i = 0; i < 4; i += 1) await h.createGroup(`sub${i}`, { parent: 'big', visibility: 'internal', owner });
+    for (let i = 0; i < 40; i += 1) {
+      const project = await h.createProject(`p${String(i).padStart(2, '0')}`, `big/sub${i % 4}`, { visibility: i % 3 ? 'internal' : 'private' });
+      if (i % 5 === 0) await h.addMember({ project }, viewer, 'developer');
+      if (i % 4 === 0) await h.createResourceToken({ project }, { name: `bot${i}` });
+    }
+    const p00 = (await h.app.services.projects.findByFullPathUnchecked(h.system(), 'big/sub0/p00'))!;
+    for (let i = 0; i < 8; i += 1) await h.addMember({ project: p00 }, await h.createUser(`member${i}`), 'reporter');
+    tokens.viewer = (await h.createPat(viewer, ['read_api'])).secret;
+    tokens.admin = (await h.createPat(admin, ['api'])).secret;
+    tokens.owner = (await h.createPat(owner, ['api'])).secret;
+    // First use writes lastUsedAt and lastActivityOn once; count steady-state requests only.
+    for (const token of Object.values(tokens)) await h.gql('{ currentUser { id } }', {}, { token });
+  });
+  afterAll(() => h.close());
+
+  const tokens: Record<string, string> = {};
+
+  async function countFor(query: string, variables: Record<string, unknown>, token: string): Promise<{ count: number; data: any }> {
+    statements = [];
+    counting = true;
+    const res = await h.gql(query, variables, { token });
+    counting = false;
+    expect(res.errors).toBeUndefined();
+    // Authentication (token lookup and its lastUsedAt write) is per request, not per row.
+    return { count: statements.length, data: res.data };
+  }
+
+  const PROJECTS = `query($n: Int) { projects(first: $n) { count nodes {
+    id fullPath nameWithNamespace visibility maxAccessLevel { stringValue }
+    namespace { fullPath } group { fullPath parent { fullPath } } rootGroup { fullPath }
+    userPermissions { readProject adminProject pushCode }
+  } } }`;
+
+  it.each([
+    ['viewer', PROJECTS],
+    ['admin', PROJECTS],
+  ])('projects with namespaces, groups, roles and permissions (%s)', async (who) => {
+    const small = await countFor(PROJECTS, { n: 2 }, tokens[who]);
+    const large = await countFor(PROJECTS, { n: 30 }, tokens[who]);
+    expect(small.data.projects.nodes).toHaveLength(2);
+    expect(large.data.projects.nodes.length).toBeGreaterThanOrEqual(20);
+    expect(large.count).toBe(small.count);
+  });
+
+  it('groups with counts, parents, roles and permissions', async () => {
+    const query = `query($n: Int) { groups(first: $n) { nodes {
+      id fullPath parent { fullPath } projectsCount descendantGroupsCount groupMembersCount
+      maxAccessLevel { integerValue } userPermissions { readGroup createProjects canLeave }
+    } } }`;
+    const small = await countFor(query, { n: 2 }, tokens.owner);
+    const large = await countFor(query, { n: 5 }, tokens.owner);
+    expect(large.data.groups.nodes).toHaveLength(5);
+    expect(large.count).toBe(small.count);
+  });
+
+  it('project members with their users and who added them', async () => {
+    const query = `query($n: Int) { project(fullPath: "big/sub0/p00") { projectMembers(first: $n, relations: [DIRECT]) { nodes {
+      id accessLevel { integerValue } user { username name bot } createdBy { username }
+      ... on ProjectMember { project { fullPath } }
+    } } } }`;
+    const small = await countFor(query, { n: 1 }, tokens.admin);
+    const large = await countFor(query, { n: 10 }, tokens.admin);
+    expect(large.data.project.projectMembers.nodes).toHaveLength(10);
+    expect(large.count).toBe(small.count);
+  });
+
+  it('users with namespaces and membership counts', async () => {
+    const query = `query($n: Int) { users(first: $n) { count nodes { username name namespace { fullPath } groupCount projectCount bot } } }`;
+    const small = await countFor(query, { n: 1 }, tokens.admin);
+    const large = await countFor(query, { n: 20 }, tokens.admin);
+    expect(large.data.users.nodes.length).toBeGreaterThan(10);
+    expect(large.count).toBe(small.count);
+  });
+
+  it('resource access tokens with their bot users and roles', async () => {
+    const query = `query($n: Int) { group(fullPath: "big") { projects(includeSubgroups: true, first: $n) { nodes { fullPath } } } }`;
+    const small = await countFor(query, { n: 1 }, tokens.owner);
+    const large = await countFor(query, { n: 40 }, tokens.owner);
+    expect(large.count).toBe(small.count);
+    const tokensQuery = `query($n: Int) { project(fullPath: "big/sub0/p00") { accessTokens(first: $n) { count nodes { name accessLevel { integerValue } user { username name } } } } }`;
+    const one = await countFor(tokensQuery, { n: 1 }, tokens.owner);
+    expect(one.data.project.accessTokens.count).toBe(1);
+  });
+});
