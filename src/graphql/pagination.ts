@@ -222,35 +222,80 @@ export function pageSize(args: PageArgs): { limit: number; backward: boolean } {
   return { limit: Math.min(requested ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), backward: last !== null };
 }
 
+/**
+ * One page request over a sort order: applies cursors, order and limit to a query, and turns the rows
+ * it fetched (in query order, one more than the page when there is more) into a connection. Shared by
+ * `paginate` (one query) and `paginateBatch` (one query for many parents).
+ */
+export interface PagePlan<T extends ObjectLiteral> {
+  limit: number;
+  /** The ORDER BY of the page, as SQL (for window functions). */
+  orderSql: string;
+  apply(page: SelectQueryBuilder<T>): void;
+  connection(rows: Array<{ node: T; cursor: string }>, count: () => Promise<number>): Connection<T>;
+}
+
+export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], args: PageArgs): PagePlan<T> {
+  const { limit, backward } = pageSize(args);
+  const after = args.after || null; // GitLab's frontend sends after: "" for "from the start"
+  const before = args.before || null;
+  const afterValues = after ? decodeCursor(keys, after) : null;
+  const beforeValues = before ? decodeCursor(keys, before) : null;
+  const order = atomicKeys(keys).map((key) => ({
+    expr: key.expr,
+    direction: backward ? (key.direction === 'ASC' ? 'DESC' : 'ASC') : key.direction,
+  }));
+  return {
+    limit,
+    orderSql: order.map((o) => `${o.expr} ${o.direction}`).join(', '),
+    apply(page) {
+      if (afterValues) {
+        const c = keysetCondition(keys, afterValues, true, 'pgA');
+        page.andWhere(c.sql, c.params);
+      }
+      if (beforeValues) {
+        const c = keysetCondition(keys, beforeValues, false, 'pgB');
+        page.andWhere(c.sql, c.params);
+      }
+      order.forEach((o, i) => {
+        if (i === 0) page.orderBy(o.expr, o.direction as 'ASC' | 'DESC');
+        else page.addOrderBy(o.expr, o.direction as 'ASC' | 'DESC');
+      });
+      page.limit(limit + 1);
+    },
+    connection(rows, count) {
+      const extra = rows.length > limit;
+      const pageRows = rows.slice(0, limit);
+      if (backward) pageRows.reverse();
+      const pageInfo: PageInfo = {
+        hasNextPage: before ? true : !backward && extra,
+        hasPreviousPage: after ? true : backward && extra,
+        startCursor: pageRows.length ? pageRows[0].cursor : null,
+        endCursor: pageRows.length ? pageRows[pageRows.length - 1].cursor : null,
+      };
+      let counted: Promise<number> | null = null;
+      return new Connection(
+        pageRows.map((r) => r.node),
+        pageRows.map((r) => r.cursor),
+        pageInfo,
+        () => (counted ??= count()),
+      );
+    },
+  };
+}
+
 /** Applies cursors, order and limit to `qb` (which holds only the filters) and fetches one page. */
 export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   keys: readonly SortKey<T>[],
   args: PageArgs,
 ): Promise<Connection<T>> {
-  const { limit, backward } = pageSize(args);
-  const after = args.after || null; // GitLab's frontend sends after: "" for "from the start"
-  const before = args.before || null;
+  const plan = pagePlan(keys, args);
   const countQuery = qb.clone();
-
   const page = qb.clone();
-  if (after) {
-    const c = keysetCondition(keys, decodeCursor(keys, after), true, 'pgA');
-    page.andWhere(c.sql, c.params);
-  }
-  if (before) {
-    const c = keysetCondition(keys, decodeCursor(keys, before), false, 'pgB');
-    page.andWhere(c.sql, c.params);
-  }
-  atomicKeys(keys).forEach((key, i) => {
-    const direction = backward ? (key.direction === 'ASC' ? 'DESC' : 'ASC') : key.direction;
-    if (i === 0) page.orderBy(key.expr, direction);
-    else page.addOrderBy(key.expr, direction);
-  });
-  page.limit(limit + 1);
-
+  plan.apply(page);
   let rows: Array<{ node: T; cursor: string }> = [];
-  if (limit > 0) {
+  if (plan.limit > 0) {
     const rawKeys = keys.filter((key) => key.rawAlias);
     if (rawKeys.length) {
       rawKeys.forEach((key) => page.addSelect(key.expr, key.rawAlias));
@@ -260,21 +305,5 @@ export async function paginate<T extends ObjectLiteral>(
       rows = (await page.getMany()).map((node) => ({ node, cursor: encodeCursor(keys, node) }));
     }
   }
-  const extra = rows.length > limit;
-  const pageRows = rows.slice(0, limit);
-  if (backward) pageRows.reverse();
-
-  const pageInfo: PageInfo = {
-    hasNextPage: before ? true : !backward && extra,
-    hasPreviousPage: after ? true : backward && extra,
-    startCursor: pageRows.length ? pageRows[0].cursor : null,
-    endCursor: pageRows.length ? pageRows[pageRows.length - 1].cursor : null,
-  };
-  let counted: Promise<number> | null = null;
-  return new Connection(
-    pageRows.map((r) => r.node),
-    pageRows.map((r) => r.cursor),
-    pageInfo,
-    () => (counted ??= countQuery.getCount()),
-  );
+  return plan.connection(rows, () => countQuery.getCount());
 }
