@@ -10,7 +10,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
-import { RESOURCE_NOT_AVAILABLE } from '../graphql/errors';
+import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError } from '../graphql/errors';
+import { globalAbilities } from '../policy/abilities';
 import type { RequestContext } from '../graphql/context';
 import { hasAnyScope } from './principal';
 import { MUTATION_SCOPES, QUERY_SCOPES } from './scopes';
@@ -84,6 +85,7 @@ export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
       return {
         ...fieldConfig,
         resolve(source, args, context: RequestContext, info) {
+          if (typeName === 'Mutation' && !globalAbilities(context.actor).has('execute_graphql_mutation')) throw new ResourceNotAvailableError();
           if (context.principal && !hasAnyScope(context.principal, scopes)) throw new InsufficientScopeError(scopes);
           return resolve(source, args, context, info);
         },

@@ -1,5 +1,5 @@
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
-import { INTERNAL, PUBLIC } from './visibility';
+import { INTERNAL, PRIVATE, PUBLIC } from './visibility';
 
 /**
  * The one place that answers "may this viewer do this to this resource?". Inputs are plain facts
@@ -44,6 +44,20 @@ export function actorFacts(
     projectBot: user.userType === 'project_bot',
     human: user.userType === 'human',
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instance-wide
+
+export type GlobalAbility = 'execute_graphql_mutation';
+
+/**
+ * Abilities that do not depend on a resource. GitLab's GlobalPolicy: anonymous callers may run no
+ * GraphQL mutation at all (they get "not available" whatever the mutation); blocked and deactivated
+ * accounts never get this far (HTTP 403), and here count as anonymous.
+ */
+export function globalAbilities(actor: ActorFacts): ReadonlySet<GlobalAbility> {
+  return new Set<GlobalAbility>(actor.signedIn ? ['execute_graphql_mutation'] : []);
 }
 
 /** May the viewer see internal resources at all? (External users see only public ones and their own.) */
@@ -128,6 +142,7 @@ export const PROJECT_ABILITIES = [
   'destroy_resource_access_tokens',
   'create_resource_access_tokens',
   'manage_resource_access_tokens',
+  'manage_owners',
 ] as const;
 export type ProjectAbility = (typeof PROJECT_ABILITIES)[number];
 
@@ -144,9 +159,13 @@ const PROJECT_READER: ProjectAbility[] = [
   'download_wiki_code',
   'read_merge_request',
   'read_commit_status',
+  'read_environment',
 ];
 
-/** Signed-in non-members of a public or internal project. */
+/**
+ * Signed-in non-members of a public project, or non-external ones of an internal project: GitLab's
+ * `public_user_access`, which grants the Guest tier, plus forking.
+ */
 const PROJECT_PARTICIPANT: ProjectAbility[] = ['create_issue', 'create_merge_request_in', 'upload_file', 'fork_project'];
 
 /** Role tiers; each includes the ones above it in this list. */
@@ -161,7 +180,23 @@ const PROJECT_GUEST: ProjectAbility[] = [
   'create_issue',
   'upload_file',
 ];
-const PROJECT_PLANNER: ProjectAbility[] = ['create_label', 'create_wiki', 'update_wiki']; // inferred
+/**
+ * GitLab's `planner_access`: Planners, and Owners (who hold every tier). Not a step on the
+ * Reporter/Developer/Maintainer line: Planners administer the wiki, which Reporters and Developers
+ * cannot, and do not read code, which Reporters can.
+ */
+const PROJECT_PLANNER: ProjectAbility[] = [
+  'download_wiki_code',
+  'read_merge_request',
+  'create_design',
+  'update_design',
+  'move_design',
+  'destroy_design',
+  'create_label', // GitLab: admin_label
+  'create_wiki',
+  'update_wiki', // inferred from create_wiki
+  'admin_wiki',
+];
 const PROJECT_REPORTER: ProjectAbility[] = [
   'download_code',
   'download_wiki_code',
@@ -172,6 +207,10 @@ const PROJECT_REPORTER: ProjectAbility[] = [
   'fork_project',
   'create_snippet',
   'create_label',
+  'create_design',
+  'update_design',
+  'destroy_design',
+  'move_design',
 ];
 const PROJECT_DEVELOPER: ProjectAbility[] = [
   'push_code',
@@ -182,10 +221,6 @@ const PROJECT_DEVELOPER: ProjectAbility[] = [
   'create_deployment',
   'create_wiki',
   'update_wiki',
-  'create_design',
-  'update_design',
-  'destroy_design',
-  'move_design',
   'create_path_lock',
 ];
 const PROJECT_MAINTAINER: ProjectAbility[] = [
@@ -201,11 +236,13 @@ const PROJECT_MAINTAINER: ProjectAbility[] = [
   'update_pages',
   'remove_pages',
   'view_edit_page',
+  'rename_project',
   'read_resource_access_tokens',
   'destroy_resource_access_tokens',
 ];
 const PROJECT_OWNER: ProjectAbility[] = [
-  'rename_project',
+  // Give or take away the Owner role of project members.
+  'manage_owners',
   'archive_project',
   'change_namespace',
   'change_visibility_level',
@@ -224,6 +261,7 @@ const ARCHIVED_READ_ONLY: ProjectAbility[] = [
   'create_wiki',
   'update_wiki',
   'destroy_wiki',
+  'admin_wiki',
   'upload_file',
   'request_access',
   'push_code',
@@ -361,18 +399,20 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   } else {
     const readable =
       visibleByLevel(actor, group.visibilityLevel) || level >= GUEST || (actor.signedIn && group.memberBelow);
-    if (readable) ['read_group', 'read_group_member', 'read_namespace'].forEach((a) => can.add(a as GroupAbility));
-    if (level >= GUEST) ['create_work_item'].forEach((a) => can.add(a as GroupAbility));
+    if (readable) ['read_group', 'read_namespace'].forEach((a) => can.add(a as GroupAbility));
+    // GitLab's `can_read_group_member?`: not for a private group seen only through a membership below it.
+    if (readable && (group.visibilityLevel > PRIVATE || level >= GUEST)) can.add('read_group_member');
+    if (level >= GUEST) ['create_work_item', 'set_new_work_item_metadata'].forEach((a) => can.add(a as GroupAbility));
     if (level >= REPORTER || level === PLANNER) {
-      ['admin_issue', 'admin_label', 'read_crm_contact', 'read_crm_organization', 'set_new_work_item_metadata', 'import_work_items'].forEach(
-        (a) => can.add(a as GroupAbility),
-      );
+      ['admin_issue', 'admin_label', 'read_crm_contact', 'read_crm_organization', 'import_work_items'].forEach((a) => can.add(a as GroupAbility));
     }
     if (level >= DEVELOPER) ['create_custom_emoji', 'import_issues'].forEach((a) => can.add(a as GroupAbility));
-    if (level >= MAINTAINER) ['admin_project', 'admin_group_member'].forEach((a) => can.add(a as GroupAbility));
+    if (level >= MAINTAINER) can.add('admin_project');
     if (level >= OWNER) {
       [
         'admin_group',
+        // Managing group members is an Owner ability in GitLab's GroupPolicy (Maintainers cannot).
+        'admin_group_member',
         'change_group',
         'view_edit_page',
         'archive_group',

@@ -7,6 +7,8 @@ export interface MembershipRow {
   accessLevel: number;
   /** For a group membership, the group's traversal ids; for a project membership, its namespace's. */
   traversalIds: string;
+  /** The membership ends at 00:00 UTC on this day (`YYYY-MM-DD`); null or absent: never. */
+  expiresAt?: string | null;
 }
 
 /**
@@ -19,8 +21,13 @@ export class MembershipIndex {
   private readonly groupPlaces: string[] = [];
   private readonly projectPlaces: string[] = [];
 
-  constructor(rows: readonly MembershipRow[]) {
+  /**
+   * `today` (`YYYY-MM-DD`, UTC) drops memberships that have expired: an expired membership counts as
+   * none, exactly as if it did not exist.
+   */
+  constructor(rows: readonly MembershipRow[], today?: string) {
     for (const row of rows) {
+      if (today !== undefined && row.expiresAt != null && row.expiresAt <= today) continue;
       const isProject = row.sourceType === 'Project';
       const levels = isProject ? this.projectLevels : this.groupLevels;
       levels.set(row.sourceId, Math.max(levels.get(row.sourceId) ?? NO_ACCESS, row.accessLevel));

@@ -127,7 +127,8 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })
-  groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
+  async groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
+    if (!(await ctx.services.groups.can(ctx, group, 'read_group_member'))) return null;
     return ctx.services.members.groupMembers(ctx, group, args);
   }
 

@@ -1,5 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { isValidDate } from '../../clock';
+import { isValidDate, utcDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
@@ -96,10 +97,10 @@ interface CandidateSpec {
 export class MemberService {
   /** The viewer's active memberships, with where each sits in the hierarchy, for the policy. */
   async loadMembershipIndex(ctx: RequestContext, userId: number): Promise<MembershipIndex> {
-    const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null }> =
+    const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }> =
       await ctx.app.dataSource
         .createQueryBuilder()
-        .select(['m.source_type AS source_type', 'm.source_id AS source_id', 'm.access_level AS access_level'])
+        .select(['m.source_type AS source_type', 'm.source_id AS source_id', 'm.access_level AS access_level', 'm.expires_at AS expires_at'])
         .addSelect('COALESCE(ns.traversal_ids, pns.traversal_ids)', 'traversal_ids')
         .from(Member, 'm')
         .leftJoin('namespaces', 'ns', `m.source_type = 'Namespace' AND ns.id = m.source_id`)
@@ -115,8 +116,9 @@ export class MemberService {
         sourceId: Number(r.source_id),
         accessLevel: Number(r.access_level),
         traversalIds: r.traversal_ids!,
+        expiresAt: r.expires_at == null ? null : r.expires_at instanceof Date ? utcDate(r.expires_at) : String(r.expires_at).slice(0, 10),
       }));
-    return new MembershipIndex(memberships);
+    return new MembershipIndex(memberships, ctx.today());
   }
 
   private listQuery(ctx: RequestContext, spec: CandidateSpec, args: MemberListArgs): SelectQueryBuilder<Member> {
@@ -247,20 +249,23 @@ export class MemberService {
     return errors;
   }
 
-  /** May the caller manage members of this source, and hand out `accessLevel`? */
-  async assertCanManage(ctx: RequestContext, source: MemberSource, accessLevel: number): Promise<void> {
-    const abilities =
+  /** The caller's abilities on the source, and the ability that lets them manage its members. */
+  private async manageAbility(ctx: RequestContext, source: MemberSource): Promise<{ can: (a: string) => boolean; manage: string }> {
+    const abilities: ReadonlySet<string> =
       source.kind === 'Project'
         ? await ctx.services.projects.abilities(ctx, source.project)
         : await ctx.services.groups.abilities(ctx, source.group);
-    const manage = source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member';
-    if (!(abilities as ReadonlySet<string>).has(manage)) throw new ResourceNotAvailableError();
-    if (accessLevel >= OWNER && !ctx.actor.admin) {
-      const level =
-        source.kind === 'Project'
-          ? await ctx.services.projects.accessLevel(ctx, source.project)
-          : await ctx.services.groups.accessLevel(ctx, source.group);
-      if (level < OWNER) throw new ServiceError('You do not have permission to assign the Owner role');
+    return { can: (a) => abilities.has(a), manage: source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member' };
+  }
+
+  /** May the caller manage members of this source, and hand out `accessLevel`? */
+  async assertCanManage(ctx: RequestContext, source: MemberSource, accessLevel: number): Promise<void> {
+    const { can, manage } = await this.manageAbility(ctx, source);
+    if (!can(manage)) throw new ResourceNotAvailableError();
+    // Only Owners hand out the Owner role of a project (GitLab's `manage_owners`); only Owners manage
+    // group members at all.
+    if (accessLevel >= OWNER && source.kind === 'Project' && !can('manage_owners')) {
+      throw new ServiceError('You do not have permission to assign the Owner role');
     }
   }
 
@@ -323,8 +328,16 @@ export class MemberService {
   }
 
   /**
-   * Changes the role and expiry of direct members, all or none. Maintainers and above may do it, Owners
-   * only when Owner roles are involved; a member may not go below a role inherited from above.
+   * Changes the role and expiry of direct members, all or none (GitLab's `Members::UpdateService` behind
+   * `projectMemberBulkUpdate` / `groupMemberBulkUpdate`):
+   * - the caller must manage members of the source (Maintainers of a project, Owners of a group),
+   *   else "not available";
+   * - at most 50 users, all direct members of the source, else a top-level error;
+   * - each membership must be one the caller may update: not a project bot's (revoke its token
+   *   instead), not the personal-namespace holder's, not the last Owner's of a group, and on a project
+   *   only an Owner gives or takes away the Owner role; else GitLab's "Unable to update members";
+   * - no member below a role inherited from a group above, and no expiry in the past (validation
+   *   messages, joined as GitLab's `to_sentence`).
    */
   async bulkUpdate(
     ctx: RequestContext,
@@ -333,62 +346,95 @@ export class MemberService {
     accessLevel: number,
     expiresAt: string | null,
   ): Promise<Member[]> {
-    await this.assertCanManage(ctx, source, accessLevel);
-    if (userIds.length > MAX_MEMBERS_UPDATE) {
-      throw new ServiceError(`Count of members to be updated should be less than ${MAX_MEMBERS_UPDATE}.`);
-    }
-    const errors = this.validateMembership(ctx, accessLevel, expiresAt);
-    if (errors.length) throw new ServiceError(errors);
+    const { can, manage } = await this.manageAbility(ctx, source);
+    if (!can(manage)) throw new ResourceNotAvailableError();
+    const unique = [...new Set(userIds)];
+    if (unique.length > MAX_MEMBERS_UPDATE) throw new GraphQLError(`Count of members to be updated should be less than ${MAX_MEMBERS_UPDATE}.`);
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(Member);
-      const unique = [...new Set(userIds)];
       const members = unique.length ? await repo.findBy({ sourceType: source.kind, sourceId, userId: In(unique) }) : [];
-      if (members.length !== unique.length) throw new ServiceError('Only access level of direct members can be updated.');
-      if (members.some((m) => m.accessLevel >= OWNER)) await this.assertCanManage(ctx, source, OWNER);
+      if (members.length !== unique.length) throw new GraphQLError('Only access level of direct members can be updated.');
+
+      const users = await em.getRepository(User).findBy({ id: In(unique.length ? unique : [0]) });
+      const holderId = source.kind === 'Project' ? (await ctx.services.projects.namespaceOf(ctx, source.project)).ownerId : null;
+      const managesOwners = source.kind === 'Namespace' || can('manage_owners');
+      for (const member of members) {
+        const user = users.find((u) => u.id === member.userId);
+        const allowed =
+          user?.userType !== 'project_bot' &&
+          member.userId !== holderId &&
+          (managesOwners || (accessLevel < OWNER && member.accessLevel < OWNER)) &&
+          !(source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member)));
+        if (!allowed) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS);
+      }
+
+      const errors = this.validateMembership(ctx, accessLevel, expiresAt);
       for (const member of members) {
         const inherited = await this.inheritedLevel(ctx, em, source, member.userId);
         if (accessLevel < inherited.level) {
-          throw new ServiceError(
+          errors.push(
             `Access level should be greater than or equal to ${humanAccess(inherited.level)} inherited membership from group ${inherited.from}`,
           );
         }
       }
-      if (source.kind === 'Namespace') await this.assertOwnerRemains(em, source.group.id, members, accessLevel >= OWNER);
+      if (errors.length) throw new ServiceError(toSentence([...new Set(errors)]));
       const now = ctx.now();
       for (const member of members) Object.assign(member, { accessLevel, expiresAt, updatedAt: now });
       return repo.save(members);
     });
   }
 
-  /** Removes a direct membership. A group keeps at least one Owner; a bot's membership goes with its token. */
+  /**
+   * Removes a direct membership. The caller must manage members of the source (Owners only for a
+   * project Owner); a group keeps at least one Owner; a bot's membership goes with its token.
+   */
   async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
     if (!member) throw new ServiceError('Member not found');
     await this.assertCanManage(ctx, source, member.accessLevel);
     if (user.userType === 'project_bot') {
-      // Inferred: GitLab keeps token bots out of member management; their token is revoked instead.
+      // GitLab blocks removing a project bot member (its token is revoked instead).
       throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
     }
+    if (source.kind === 'Project' && (await ctx.services.projects.namespaceOf(ctx, source.project)).ownerId === user.id) {
+      throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
+    }
     await inTransaction(ctx.app.dataSource, async (em) => {
-      if (source.kind === 'Namespace') await this.assertOwnerRemains(em, sourceId, [member], false);
+      if (source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member))) {
+        throw new ServiceError(LAST_OWNER);
+      }
       await em.getRepository(Member).delete({ id: member.id });
     });
   }
 
-  /** Refuses a change that would leave a group without an active Owner. */
-  private async assertOwnerRemains(em: EntityManager, groupId: number, changing: Member[], staysOwner: boolean): Promise<void> {
-    if (staysOwner || !changing.some((m) => m.accessLevel >= OWNER)) return;
-    const ids = changing.map((m) => m.id);
+  /**
+   * Is this Owner membership the group's last? GitLab counts the Owners of the group and of the groups
+   * above it (they own it too), leaving out project bots and expired memberships.
+   */
+  private async isLastOwner(ctx: RequestContext, em: EntityManager, group: Namespace, member: Member): Promise<boolean> {
     const others = await em
       .getRepository(Member)
       .createQueryBuilder('m')
-      .where(`m.source_type = 'Namespace' AND m.source_id = :groupId AND m.access_level >= ${OWNER}`, { groupId })
-      .andWhere('m.id NOT IN (:...ids)', { ids })
+      .innerJoin(User, 'ou', 'ou.id = m.user_id')
+      .where(`m.source_type = 'Namespace' AND m.source_id IN (:...groupIds) AND m.access_level >= ${OWNER}`, { groupIds: traversalIdList(group) })
+      .andWhere(`ou.user_type <> 'project_bot' AND m.user_id <> :userId`, { userId: member.userId })
+      .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
       .getCount();
-    if (others === 0) throw new ServiceError('A group must have at least one Owner');
+    return others === 0;
   }
+}
+
+/** GitLab's text when a membership may not be changed by this caller. */
+export const UNABLE_TO_UPDATE_MEMBERS = 'Unable to update members, please check user permissions.';
+/** Refusal to remove the last Owner of a group (GitLab answers 403 there without a text). */
+export const LAST_OWNER = 'The last Owner of a group cannot be removed or demoted';
+
+/** `a`, `a and b`, `a, b, and c`: Rails' `to_sentence`, which GitLab uses to join validation messages. */
+function toSentence(items: string[]): string {
+  if (items.length <= 2) return items.join(' and ');
+  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`;
 }
 
 /** GitLab's limit for one bulk update. */

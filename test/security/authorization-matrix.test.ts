@@ -1,0 +1,450 @@
+import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
+import { MODELS, toGlobalId } from '../../src/graphql/global-id';
+import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
+import { Member } from '../../src/modules/member/member.entity';
+import { Namespace as NamespaceEntity, type Namespace } from '../../src/modules/namespace/namespace.entity';
+import { Project as ProjectEntity, type Project } from '../../src/modules/project/project.entity';
+import { User } from '../../src/modules/user/user.entity';
+import { startHarness, type Harness } from '../helpers/harness';
+import {
+  matrixRows,
+  ROLE_LEVEL,
+  ROLES,
+  VISIBILITIES,
+  type LevelOperation,
+  type MatrixRow,
+  type Operation,
+  type Role,
+  type Scope,
+  type Viewer,
+  type Visibility,
+} from './matrix-rows';
+
+/**
+ * Runs every row of ./matrix-rows.ts as a real GraphQL request against one world built once:
+ * for each visibility V a top-level group `m-V`, its subgroup `m-V/sub` and the project
+ * `m-V/sub/proj`, all of visibility V, with one member per role at each level.
+ */
+
+const SCOPES: Scope[] = ['api', 'read_api', 'read_repository'];
+const LEVEL_ENUM: Record<number, string> = { 10: 'GUEST', 15: 'PLANNER', 20: 'REPORTER', 30: 'DEVELOPER', 40: 'MAINTAINER', 50: 'OWNER' };
+
+interface Principal {
+  user: User;
+  tokens: Record<Scope, string>;
+}
+
+interface Place {
+  top: Namespace;
+  sub: Namespace;
+  proj: Project;
+  projectBots: Record<Scope, Principal>;
+  groupBots: Record<Scope, Principal>;
+}
+
+/** `below`: the subgroup, looked at by members of the project inside it. */
+type SubjectKind = 'project' | 'group' | 'top' | 'below' | 'none';
+
+const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
+  readProject: 'project',
+  listProjectMembers: 'project',
+  listProjectTokens: 'project',
+  createProjectToken: 'project',
+  rotateProjectToken: 'project',
+  revokeProjectToken: 'project',
+  projectMemberBulkUpdate: 'project',
+  createProjectTokenAtLevel: 'project',
+  rotateProjectTokenOfLevel: 'project',
+  bulkUpdateProjectMemberToLevel: 'project',
+  readGroup: 'group',
+  readNamespace: 'group',
+  listGroupMembers: 'group',
+  listGroupTokens: 'group',
+  createGroupToken: 'group',
+  rotateGroupToken: 'group',
+  revokeGroupToken: 'group',
+  groupUpdate: 'group',
+  groupMemberBulkUpdate: 'group',
+  disableCreationOnSubgroup: 'group',
+  createGroupTokenAtLevel: 'group',
+  rotateGroupTokenOfLevel: 'group',
+  bulkUpdateGroupMemberToLevel: 'group',
+  groupUpdateTopLevel: 'top',
+  readUser: 'none',
+  readOwnNamespace: 'none',
+  readOtherNamespace: 'none',
+  readGroupFromBelow: 'below',
+  listGroupMembersFromBelow: 'below',
+};
+
+const ROWS = matrixRows();
+
+describe('authorization matrix', () => {
+  let h: Harness;
+  const people = new Map<string, Principal>();
+  const places = {} as Record<Visibility, Place>;
+  /** Direct Developers whose role the bulk-update rows change: one of the project, one of the subgroup. */
+  let target: User;
+  let groupTarget: User;
+
+  async function person(username: string, options: { admin?: boolean; external?: boolean } = {}): Promise<Principal> {
+    const user = await h.createUser(username, options);
+    const tokens = {} as Record<Scope, string>;
+    for (const scope of SCOPES) tokens[scope] = (await h.createPat(user, [scope], { name: `${scope} token` })).secret;
+    const principal = { user, tokens };
+    people.set(username, principal);
+    return principal;
+  }
+
+  async function bots(resource: { project?: Project; group?: Namespace }, accessLevel: number): Promise<Record<Scope, Principal>> {
+    const result = {} as Record<Scope, Principal>;
+    for (const scope of SCOPES) {
+      const issued = await h.createResourceToken(resource, { scopes: [scope], accessLevel, name: `${scope} bot` });
+      result[scope] = { user: issued.bot, tokens: { api: issued.secret, read_api: issued.secret, read_repository: issued.secret } };
+    }
+    return result;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await person('outsider');
+    await person('ext', { external: true });
+    await person('root', { admin: true });
+    await person('someone');
+    await person('expired');
+    await person('blocked');
+    await person('deactivated');
+    target = (await person('target')).user;
+    groupTarget = (await person('gtarget')).user;
+    for (const role of ROLES) {
+      for (const prefix of ['p', 'g', 'i']) await person(`${prefix}_${role.toLowerCase()}`);
+    }
+    for (const visibility of VISIBILITIES) {
+      const top = await h.createGroup(`m-${visibility}`, { visibility });
+      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
+      const proj = await h.createProject('proj', sub.fullPath, { visibility });
+      for (const role of ROLES) {
+        const level = ROLE_LEVEL[role];
+        await h.addMember({ project: proj }, people.get(`p_${role.toLowerCase()}`)!.user, level);
+        await h.addMember({ group: sub }, people.get(`g_${role.toLowerCase()}`)!.user, level);
+        await h.addMember({ group: top }, people.get(`i_${role.toLowerCase()}`)!.user, level);
+      }
+      for (const name of ['blocked', 'deactivated']) {
+        await h.addMember({ project: proj }, people.get(name)!.user, 'owner');
+        await h.addMember({ group: top }, people.get(name)!.user, 'owner');
+      }
+      await h.addMember({ project: proj }, target, 'developer');
+      await h.addMember({ group: sub }, groupTarget, 'developer');
+      for (const resource of [{ project: proj }, { group: sub }, { group: top }]) {
+        await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');
+      }
+      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50) };
+    }
+    // More shapes for the list-versus-object sweep: hidden things inside visible groups, a private
+    // subgroup reached only through a project in it, a personal project.
+    await h.createProject('inner-private', 'm-public', { visibility: 'private' });
+    await h.createProject('inner-internal', 'm-public', { visibility: 'internal' });
+    await h.createProject('personal', 'someone', { visibility: 'private' });
+    await h.createGroup('hidden', { parent: 'm-internal', visibility: 'private' });
+    const deep = await h.createProject('deep', 'm-internal/hidden', { visibility: 'private' });
+    await h.addMember({ project: deep }, people.get('p_guest')!.user, 'guest');
+    // Expired memberships count as none: the last day of these was yesterday.
+    await h.app.dataSource.getRepository(Member).update({ userId: people.get('expired')!.user.id }, { expiresAt: '2026-01-14' });
+    await h.cli(['users', 'update', '--username', 'blocked', '--state', 'blocked']);
+    await h.cli(['users', 'update', '--username', 'deactivated', '--state', 'deactivated']);
+  });
+  afterAll(() => h.close());
+
+  /** The user and token a row runs as; null for anonymous. */
+  function principalFor(viewer: Viewer, subject: SubjectKind, visibility: Visibility): Principal | null {
+    const place = places[visibility];
+    const fixed: Record<string, string> = {
+      'non-member': 'outsider',
+      external: 'ext',
+      expired: 'expired',
+      admin: 'root',
+      blocked: 'blocked',
+      deactivated: 'deactivated',
+    };
+    if (viewer === 'anonymous') return null;
+    if (fixed[viewer]) return people.get(fixed[viewer])!;
+    if (viewer === 'bot') {
+      const kind = subject === 'group' ? place.groupBots : place.projectBots;
+      return kind.api; // replaced per scope below
+    }
+    const [how, role] = viewer.split(' ') as ['direct' | 'inherited', Role];
+    const name = role.toLowerCase();
+    if (how === 'inherited') return people.get(`i_${name}`)!;
+    return people.get(`${subject === 'group' ? 'g' : subject === 'top' ? 'i' : 'p'}_${name}`)!;
+  }
+
+  function tokenFor(row: MatrixRow, subject: SubjectKind): { principal: Principal | null; token: string | undefined } {
+    let principal = principalFor(row.viewer, subject, row.visibility);
+    if (row.viewer === 'bot' && row.scope) {
+      const place = places[row.visibility];
+      principal = (subject === 'group' ? place.groupBots : place.projectBots)[row.scope];
+    }
+    return { principal, token: principal && row.scope ? principal.tokens[row.scope] : undefined };
+  }
+
+  /** A fresh token of the resource for rotate and revoke rows, made by the administrator. */
+  async function victim(row: MatrixRow, subject: SubjectKind) {
+    const place = places[row.visibility];
+    const resource = subject === 'group' ? { group: place.sub } : { project: place.proj };
+    return h.createResourceToken(resource, { name: 'victim', accessLevel: row.level ?? 40, scopes: ['read_api'] });
+  }
+
+  async function botCount(): Promise<number> {
+    return h.app.dataSource.getRepository(User).countBy({ userType: 'project_bot' });
+  }
+
+  async function targetLevel(subject: SubjectKind, place: Place): Promise<number | undefined> {
+    const where = subject === 'group' ? { sourceType: 'Namespace' as const, sourceId: place.sub.id } : { sourceType: 'Project' as const, sourceId: place.proj.id };
+    const userId = subject === 'group' ? groupTarget.id : target.id;
+    return (await h.app.dataSource.getRepository(Member).findOneBy({ ...where, userId }))?.accessLevel;
+  }
+
+  async function restoreTarget(subject: SubjectKind, place: Place): Promise<void> {
+    const where = subject === 'group' ? { sourceType: 'Namespace' as const, sourceId: place.sub.id } : { sourceType: 'Project' as const, sourceId: place.proj.id };
+    const userId = subject === 'group' ? groupTarget.id : target.id;
+    await h.app.dataSource.getRepository(Member).update({ ...where, userId }, { accessLevel: 30, expiresAt: null });
+  }
+
+  /** Runs one row and describes what happened in the cell language of matrix-rows.ts. */
+  async function run(row: MatrixRow): Promise<string> {
+    const subject = SUBJECT[row.op];
+    const place = places[row.visibility];
+    const { principal, token } = tokenFor(row, subject);
+    const options = token ? { token } : {};
+    const projectPath = place.proj.fullPath;
+    const groupPath = place.sub.fullPath;
+
+    const gql = async (query: string, variables: Record<string, unknown>) => {
+      const res = await h.gql(query, variables, options);
+      if (res.status !== 200) {
+        const message = res.body?.errors?.[0]?.message;
+        const wanted = res.status === 401 ? 'Invalid token' : res.status === 403 ? 'API not accessible for user' : '?';
+        return { http: message === wanted ? String(res.status) : `${res.status} ${JSON.stringify(res.body)}` };
+      }
+      return { res };
+    };
+    const topLevel = (res: { errors?: Array<{ message: string }>; data?: any }, field: string): string | null => {
+      if (!res.errors?.length) return null;
+      const message = res.errors[0].message;
+      return message === RESOURCE_NOT_AVAILABLE && res.data?.[field] === null ? 'denied' : `error:${message}`;
+    };
+    const payload = (result: any, resultField: string): string => {
+      if (result === null || result === undefined) return 'null payload';
+      if (result.errors.length) return `err:${result.errors.join('; ')}`;
+      return result[resultField] ? 'ok' : `ok without ${resultField}`;
+    };
+    const expectedLevel = (): number | undefined => {
+      if (['anonymous', 'non-member', 'external', 'expired'].includes(row.viewer)) return 0;
+      if (row.viewer === 'bot') return subject === 'group' ? 50 : 40;
+      const role = row.viewer.split(' ')[1] as Role | undefined;
+      return role && ROLE_LEVEL[role];
+    };
+
+    switch (row.op) {
+      case 'readProject': {
+        const r = await gql(
+          `query($p: ID!, $ps: String!) { single: project(fullPath: $p) { fullPath maxAccessLevel { integerValue } } list: projects(fullPaths: [$ps]) { nodes { fullPath } } }`,
+          { p: projectPath, ps: projectPath },
+        );
+        if (r.http) return r.http;
+        return visibleOrHidden(r.res!, expectedLevel());
+      }
+      case 'readGroup':
+      case 'readGroupFromBelow':
+      case 'readNamespace': {
+        const field = row.op === 'readNamespace' ? 'namespace' : 'group';
+        const extra = row.op === 'readGroup' ? 'maxAccessLevel { integerValue }' : '';
+        const r = await gql(
+          `query($p: ID!, $id: ID!) { single: ${field}(fullPath: $p) { fullPath ${extra} } list: groups(ids: [$id]) { nodes { fullPath } } }`,
+          { p: groupPath, id: toGlobalId(MODELS.group, place.sub.id) },
+        );
+        if (r.http) return r.http;
+        return visibleOrHidden(r.res!, row.op === 'readGroup' ? expectedLevel() : undefined);
+      }
+      case 'listProjectMembers':
+      case 'listProjectTokens':
+      case 'listGroupMembers':
+      case 'listGroupMembersFromBelow':
+      case 'listGroupTokens': {
+        const onProject = row.op.includes('Project');
+        const field = row.op.endsWith('Tokens') ? 'accessTokens { nodes { id } }' : `${onProject ? 'projectMembers' : 'groupMembers'} { nodes { user { username } } }`;
+        const r = await gql(`query($p: ID!) { parent: ${onProject ? 'project' : 'group'}(fullPath: $p) { ${field} } }`, {
+          p: onProject ? projectPath : groupPath,
+        });
+        if (r.http) return r.http;
+        const res = r.res!;
+        if (res.errors?.length) return `error:${res.errors[0].message}`;
+        if (res.data.parent === null) return 'hidden';
+        const value = Object.values(res.data.parent)[0] as { nodes: Array<{ user?: { username: string } }> } | null;
+        if (value === null) return 'null';
+        const member = onProject ? 'target' : 'gtarget';
+        if (row.op === 'listGroupMembersFromBelow') return 'ok';
+        if (!row.op.endsWith('Tokens') && !value.nodes.some((n) => n.user?.username === member)) return 'ok but the direct member is missing';
+        return 'ok';
+      }
+      case 'createProjectToken':
+      case 'createGroupToken':
+      case 'createProjectTokenAtLevel':
+      case 'createGroupTokenAtLevel': {
+        const kind = subject === 'group' ? 'group' : 'project';
+        const before = await botCount();
+        const r = await gql(
+          `mutation($p: ID!, $level: MemberAccessLevel) { m: ${kind}AccessTokenCreate(input: { ${kind}Path: $p, name: "matrix", scopes: ["api"], accessLevel: $level }) {
+            errors token accessToken { accessLevel { integerValue } } } }`,
+          { p: kind === 'group' ? groupPath : projectPath, level: row.level ? LEVEL_ENUM[row.level] : null },
+        );
+        if (r.http) return r.http;
+        const outcome = topLevel(r.res!, 'm') ?? payload(r.res!.data.m, 'token');
+        const created = (await botCount()) - before;
+        if (created !== (outcome === 'ok' ? 1 : 0)) return `${outcome}, but ${created} bot(s) were created`;
+        if (outcome === 'ok' && r.res!.data.m.accessToken.accessLevel.integerValue !== (row.level ?? 40)) return 'ok at the wrong level';
+        return outcome;
+      }
+      case 'rotateProjectToken':
+      case 'rotateGroupToken':
+      case 'rotateProjectTokenOfLevel':
+      case 'rotateGroupTokenOfLevel':
+      case 'revokeProjectToken':
+      case 'revokeGroupToken': {
+        const kind = subject === 'group' ? 'group' : 'project';
+        const action = row.op.startsWith('rotate') ? 'Rotate' : 'Revoke';
+        const old = await victim(row, subject);
+        const r = await gql(
+          `mutation($p: ID!, $id: PersonalAccessTokenID!) { m: ${kind}AccessToken${action}(input: { ${kind}Path: $p, id: $id }) { errors accessToken { id } } }`,
+          { p: kind === 'group' ? groupPath : projectPath, id: toGlobalId(MODELS.personalAccessToken, old.token.id) },
+        );
+        if (r.http) return r.http;
+        const outcome = topLevel(r.res!, 'm') ?? payload(r.res!.data.m, 'accessToken');
+        const revoked = (await h.app.dataSource.getRepository(PersonalAccessToken).findOneByOrFail({ id: old.token.id })).revoked;
+        if (revoked !== (outcome === 'ok')) return `${outcome}, but the token is ${revoked ? '' : 'not '}revoked`;
+        return outcome;
+      }
+      case 'groupUpdate':
+      case 'groupUpdateTopLevel':
+      case 'disableCreationOnSubgroup': {
+        const path = row.op === 'groupUpdateTopLevel' ? place.top.fullPath : groupPath;
+        const r = await gql(
+          `mutation($p: ID!, $allowed: Boolean) { m: groupUpdate(input: { fullPath: $p, resourceAccessTokenCreationAllowed: $allowed }) { errors group { fullPath resourceAccessTokenCreationAllowed } } }`,
+          { p: path, allowed: row.op !== 'disableCreationOnSubgroup' },
+        );
+        if (r.http) return r.http;
+        const outcome = topLevel(r.res!, 'm') ?? payload(r.res!.data.m, 'group');
+        if (outcome === 'ok' && r.res!.data.m.group.resourceAccessTokenCreationAllowed !== true) return 'ok, but the setting is off';
+        return outcome;
+      }
+      case 'projectMemberBulkUpdate':
+      case 'groupMemberBulkUpdate':
+      case 'bulkUpdateProjectMemberToLevel':
+      case 'bulkUpdateGroupMemberToLevel': {
+        const kind = subject === 'group' ? 'group' : 'project';
+        const level = row.level ?? 30;
+        const r = await gql(
+          `mutation($id: ${kind === 'group' ? 'GroupID' : 'ProjectID'}!, $u: UserID!, $level: MemberAccessLevel!) {
+            m: ${kind}MemberBulkUpdate(input: { ${kind}Id: $id, userIds: [$u], accessLevel: $level }) { errors ${kind}Members { accessLevel { integerValue } } } }`,
+          {
+            id: toGlobalId(kind === 'group' ? MODELS.group : MODELS.project, kind === 'group' ? place.sub.id : place.proj.id),
+            u: toGlobalId(MODELS.user, kind === 'group' ? groupTarget.id : target.id),
+            level: LEVEL_ENUM[level],
+          },
+        );
+        if (r.http) return r.http;
+        const outcome = topLevel(r.res!, 'm') ?? payload(r.res!.data.m, `${kind}Members`);
+        const now = await targetLevel(subject, place);
+        await restoreTarget(subject, place);
+        if (now !== (outcome === 'ok' ? level : 30)) return `${outcome}, but the member is now at ${now}`;
+        return outcome;
+      }
+      case 'readUser': {
+        const r = await gql(`query { single: user(username: "someone") { username } }`, {});
+        if (r.http) return r.http;
+        const refused = topLevel(r.res!, 'single');
+        if (refused) return refused;
+        return r.res!.data.single ? 'visible' : 'hidden';
+      }
+      case 'readOwnNamespace':
+      case 'readOtherNamespace': {
+        const path = row.op === 'readOwnNamespace' ? principal!.user.username : 'someone';
+        const r = await gql(`query($p: ID!) { single: namespace(fullPath: $p) { fullPath } }`, { p: path });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        return r.res!.data.single ? 'visible' : 'hidden';
+      }
+    }
+    throw new Error(`no runner for ${row.op}`);
+  }
+
+  function visibleOrHidden(res: { errors?: Array<{ message: string }>; data?: any }, level: number | undefined): string {
+    if (res.errors?.length) return `error:${res.errors[0].message}`;
+    const single = res.data.single;
+    const listed = res.data.list.nodes.length > 0;
+    if (single && listed) {
+      if (level !== undefined && single.maxAccessLevel && single.maxAccessLevel.integerValue !== level) {
+        return `visible with maxAccessLevel ${single.maxAccessLevel.integerValue}, not ${level}`;
+      }
+      return 'visible';
+    }
+    if (!single && !listed) return 'hidden';
+    return `single object ${single ? 'readable' : 'null'} but ${listed ? 'listed' : 'not listed'}: the SQL filter and the policy disagree`;
+  }
+
+  const title = (r: MatrixRow) =>
+    `${r.op}${r.level ? `@${r.level}` : ''} | ${r.viewer} | ${r.scope ?? 'no token'} | ${r.visibility} -> ${r.expected}${r.note ? ` (${r.note})` : ''}`;
+
+  it(`has several hundred rows (${ROWS.length})`, () => {
+    expect(ROWS.length).toBeGreaterThan(500);
+    expect(new Set(ROWS.map(title)).size).toBe(ROWS.length);
+  });
+
+  it.each(ROWS.map((row) => [title(row), row] as const))('%s', async (_title, row) => {
+    const subject = SUBJECT[row.op];
+    const principal = tokenFor(row, subject).principal;
+    const expected = row.expected.replace('{viewer}', principal?.user.name ?? '');
+    expect(await run(row)).toBe(expected);
+  });
+
+  it('lists exactly the projects and groups each viewer may read, and vice versa', async () => {
+    const projectPaths = (await h.app.dataSource.getRepository(ProjectEntity).find()).map((p) => p.fullPath);
+    const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
+    expect(projectPaths.length).toBeGreaterThan(6);
+    const aliases = (field: string, paths: string[]) => paths.map((p, i) => `a${i}: ${field}(fullPath: "${p}") { fullPath }`).join(' ');
+    const viewers: Array<{ label: string; token?: string }> = [
+      { label: 'anonymous' },
+      ...[...people.entries()].filter(([name]) => !['blocked', 'deactivated'].includes(name)).map(([label, p]) => ({ label, token: p.tokens.api })),
+      ...VISIBILITIES.map((v) => ({ label: `bot of ${v}`, token: places[v].projectBots.api.tokens.api })),
+    ];
+    for (const viewer of viewers) {
+      const res = await h.gql(
+        `{ projects(first: 100) { nodes { fullPath } } groups(first: 100) { nodes { fullPath } } ${aliases('project', projectPaths)} }`,
+        {},
+        viewer.token ? { token: viewer.token } : {},
+      );
+      expect(res.errors).toBeUndefined();
+      const groups = await h.gql(`{ ${aliases('group', groupPaths)} }`, {}, viewer.token ? { token: viewer.token } : {});
+      const readable = (data: Record<string, any>) =>
+        Object.entries(data)
+          .filter(([k, v]) => /^a\d+$/.test(k) && v)
+          .map(([, v]) => v.fullPath)
+          .sort();
+      const listedProjects = res.data.projects.nodes.map((n: any) => n.fullPath).filter((p: string) => projectPaths.includes(p)).sort();
+      const listedGroups = res.data.groups.nodes.map((n: any) => n.fullPath).filter((p: string) => groupPaths.includes(p)).sort();
+      expect({ viewer: viewer.label, projects: listedProjects, groups: listedGroups }).toEqual({
+        viewer: viewer.label,
+        projects: readable(res.data),
+        groups: readable(groups.data),
+      });
+    }
+  });
+
+  it('left the tokens of blocked and deactivated users unrevoked', async () => {
+    for (const name of ['blocked', 'deactivated']) {
+      const tokens = await h.app.dataSource.getRepository(PersonalAccessToken).findBy({ userId: people.get(name)!.user.id });
+      expect(tokens.length).toBe(3);
+      expect(tokens.every((t) => !t.revoked)).toBe(true);
+    }
+  });
+});
