@@ -77,7 +77,7 @@ export class PersonalAccessTokenResolver {
   @RotateScopes()
   personalAccessTokenRotate(@Ctx() ctx: RequestContext, @Arg('input', () => PersonalAccessTokenRotateInput) input: PersonalAccessTokenRotateInput) {
     return mutationPayload(input, async () => {
-      const issued = await ctx.services.tokens.rotatePersonal(ctx, input.id.id, input.expiresAt);
+      const issued = await ctx.services.tokens.rotatePersonal(ctx, input.id.id, input.expiresAt, { keepExpiry: true });
       return { token: issued.secret };
     });
   }

@@ -222,7 +222,10 @@ export class PersonalAccessTokenRotateInput extends MutationInput {
   @Field(() => PersonalAccessTokenIDScalar, { description: 'Global ID of the token.' })
   id!: GlobalId;
 
-  @Field(() => ISO8601DateScalar, { nullable: true, description: 'Expiry of the new token. Default: a week from today.' })
+  @Field(() => ISO8601DateScalar, {
+    nullable: true,
+    description: 'Expiry of the new token. Default: the expiry date of the token being rotated; for a token without one, a week from today (never where the instance does not require expiry).',
+  })
   expiresAt?: string | null;
 }
 

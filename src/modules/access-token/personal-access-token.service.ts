@@ -227,15 +227,19 @@ export class PersonalAccessTokenService {
   }
 
   /**
-   * `personalAccessTokenRotate`: the owner (or an administrator) rotates a token; a token holding only
-   * `self_rotate` may rotate itself and nothing else.
+   * `personalAccessTokenRotate` and `labgate tokens rotate`: the owner (or an administrator) rotates a
+   * token; a token holding only `self_rotate` may rotate itself and nothing else.
+   *
+   * Without `expiresAt` the new token expires a week from today, as GitLab's rotation service does,
+   * unless `keepExpiry` is set: GitLab's `personalAccessTokenRotate` mutation passes the old token's
+   * date on (`args[:expires_at] || token.expires_at`), falling back to the rotation default when it had none.
    */
-  async rotatePersonal(ctx: RequestContext, id: number, expiresAt?: string | null): Promise<IssuedToken> {
+  async rotatePersonal(ctx: RequestContext, id: number, expiresAt?: string | null, options: { keepExpiry?: boolean } = {}): Promise<IssuedToken> {
     const token = await this.findOwnToken(ctx, id);
     this.assertMayRotate(ctx, token.id);
     const user = await ctx.loaders.users.load(token.userId);
     if (!user) throw new ResourceNotAvailableError();
-    return this.rotate(ctx, token, user, expiresAt);
+    return this.rotate(ctx, token, user, expiresAt ?? (options.keepExpiry ? token.expiresAt : null));
   }
 
   /** With only `self_rotate` (no `api`), the presenting token may rotate itself and nothing else. */
