@@ -53,34 +53,46 @@ function accessLevel(flags: Flags, required: boolean): number | undefined {
   return level;
 }
 
-/** `--project P` or `--group G`: exactly one, and visible to the caller. */
-async function memberSource(ctx: RequestContext, flags: Flags): Promise<{ source: MemberSource; path: string }> {
+/** `--project P` or `--group G`: exactly one. */
+function memberTarget(flags: Flags): { kind: 'project' | 'group'; path: string } {
   const project = flags.string('project');
   const group = flags.string('group');
   if ((project === undefined) === (group === undefined)) throw new UsageError('give either --project or --group');
-  if (project !== undefined) return { source: { kind: 'Project', project: await ctx.services.projects.findForMutation(ctx, project) }, path: project };
-  return { source: { kind: 'Namespace', group: await ctx.services.groups.findForMutation(ctx, group!) }, path: group! };
+  return project !== undefined ? { kind: 'project', path: project } : { kind: 'group', path: group! };
 }
 
+/** The project or group of `--project`/`--group`, if the caller may see it. */
+async function memberSource(ctx: RequestContext, target: { kind: 'project' | 'group'; path: string }): Promise<{ source: MemberSource; path: string }> {
+  const { kind, path } = target;
+  if (kind === 'project') return { source: { kind: 'Project', project: await ctx.services.projects.findForMutation(ctx, path) }, path };
+  return { source: { kind: 'Namespace', group: await ctx.services.groups.findForMutation(ctx, path) }, path };
+}
+
+// Like the token commands, these read every flag and refuse unknown ones before changing anything.
 const users = {
   async create(ctx, flags) {
-    const user = await ctx.services.users.create(ctx, {
+    const input = {
       username: flags.required('username'),
       name: flags.string('name'),
       email: flags.string('email'),
       admin: flags.switch('admin'),
       external: flags.switch('external'),
-    });
+    };
+    flags.done();
+    const user = await ctx.services.users.create(ctx, input);
     return { json: userRecord(user), text: `Created user ${user.username} (id ${user.id})` };
   },
   async update(ctx, flags) {
-    const user = await userByName(ctx, flags.required('username'));
-    const updated = await ctx.services.users.update(ctx, user, {
+    const username = flags.required('username');
+    const changes = {
       state: flags.string('state'),
       admin: flags.boolean('admin'),
       external: flags.boolean('external'),
       name: flags.string('name'),
-    });
+    };
+    flags.done();
+    const user = await userByName(ctx, username);
+    const updated = await ctx.services.users.update(ctx, user, changes);
     return { json: userRecord(updated), text: `Updated user ${updated.username} (state ${updated.state})` };
   },
 } satisfies Record<string, Command>;
@@ -88,28 +100,28 @@ const users = {
 const groups = {
   async create(ctx, flags) {
     const ownerName = flags.string('owner');
+    const input = {
+      path: flags.required('path'),
+      parentFullPath: flags.string('parent'),
+      name: flags.string('name'),
+      visibility: flags.string('visibility'),
+      description: flags.string('description'),
+      plan: flags.string('plan'),
+      trial: flags.switch('trial'),
+      projectCreationLevel: flags.string('project-creation-level'),
+      subgroupCreationLevel: flags.string('subgroup-creation-level'),
+    };
+    flags.done();
     const owner = ownerName ? await userByName(ctx, ownerName) : null;
-    const group = await ctx.services.groups.create(
-      ctx,
-      {
-        path: flags.required('path'),
-        parentFullPath: flags.string('parent'),
-        name: flags.string('name'),
-        visibility: flags.string('visibility'),
-        description: flags.string('description'),
-        plan: flags.string('plan'),
-        trial: flags.switch('trial'),
-        projectCreationLevel: flags.string('project-creation-level'),
-        subgroupCreationLevel: flags.string('subgroup-creation-level'),
-      },
-      owner,
-    );
+    const group = await ctx.services.groups.create(ctx, input, owner);
     return { json: groupRecord(group), text: `Created group ${group.fullPath} (id ${group.id})` };
   },
   async update(ctx, flags) {
     const allowed = flags.boolean('resource-access-token-creation-allowed');
     if (allowed === undefined) throw new UsageError('nothing to update: give --resource-access-token-creation-allowed true|false');
-    const group = await ctx.services.groups.update(ctx, flags.required('group'), { resourceAccessTokenCreationAllowed: allowed });
+    const path = flags.required('group');
+    flags.done();
+    const group = await ctx.services.groups.update(ctx, path, { resourceAccessTokenCreationAllowed: allowed });
     return {
       json: groupRecord(group),
       text: `Group ${group.fullPath}: resource access token creation ${group.resourceAccessTokenCreationAllowed ? 'allowed' : 'not allowed'}`,
@@ -119,20 +131,24 @@ const groups = {
 
 const projects = {
   async create(ctx, flags) {
-    const project = await ctx.services.projects.create(ctx, {
+    const input = {
       path: flags.required('path'),
       namespace: flags.required('namespace'),
       name: flags.string('name'),
       visibility: flags.string('visibility'),
       description: flags.string('description'),
-    });
+    };
+    flags.done();
+    const project = await ctx.services.projects.create(ctx, input);
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
     return { json: projectRecord(project, ns), text: `Created project ${project.fullPath} (id ${project.id})` };
   },
   async update(ctx, flags) {
     const archived = flags.boolean('archived');
     if (archived === undefined) throw new UsageError('nothing to update: give --archived true|false');
-    const project = await ctx.services.projects.setArchived(ctx, flags.required('project'), archived);
+    const path = flags.required('project');
+    flags.done();
+    const project = await ctx.services.projects.setArchived(ctx, path, archived);
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
     return { json: projectRecord(project, ns), text: `Project ${project.fullPath} ${archived ? 'archived' : 'unarchived'}` };
   },
@@ -140,20 +156,33 @@ const projects = {
 
 const members = {
   async add(ctx, flags) {
-    const { source, path } = await memberSource(ctx, flags);
-    const user = await userByName(ctx, flags.required('user'));
-    const member = await ctx.services.members.add(ctx, source, user, accessLevel(flags, true)!, date(flags, 'expires-at') ?? null);
+    const target = memberTarget(flags);
+    const username = flags.required('user');
+    const level = accessLevel(flags, true)!;
+    const expiresAt = date(flags, 'expires-at') ?? null;
+    flags.done();
+    const { source, path } = await memberSource(ctx, target);
+    const user = await userByName(ctx, username);
+    const member = await ctx.services.members.add(ctx, source, user, level, expiresAt);
     return { json: memberRecord(member, user, path), text: `Added ${user.username} to ${path} as ${memberRecord(member, user, path).access_level_name}` };
   },
   async update(ctx, flags) {
-    const { source, path } = await memberSource(ctx, flags);
-    const user = await userByName(ctx, flags.required('user'));
-    const [member] = await ctx.services.members.bulkUpdate(ctx, source, [user.id], accessLevel(flags, true)!, date(flags, 'expires-at') ?? null);
+    const target = memberTarget(flags);
+    const username = flags.required('user');
+    const level = accessLevel(flags, true)!;
+    const expiresAt = date(flags, 'expires-at') ?? null;
+    flags.done();
+    const { source, path } = await memberSource(ctx, target);
+    const user = await userByName(ctx, username);
+    const [member] = await ctx.services.members.bulkUpdate(ctx, source, [user.id], level, expiresAt);
     return { json: memberRecord(member, user, path), text: `${user.username} is now ${memberRecord(member, user, path).access_level_name} of ${path}` };
   },
   async remove(ctx, flags) {
-    const { source, path } = await memberSource(ctx, flags);
-    const user = await userByName(ctx, flags.required('user'));
+    const target = memberTarget(flags);
+    const username = flags.required('user');
+    flags.done();
+    const { source, path } = await memberSource(ctx, target);
+    const user = await userByName(ctx, username);
     await ctx.services.members.remove(ctx, source, user);
     return { json: { removed: true, source: path, username: user.username }, text: `Removed ${user.username} from ${path}` };
   },
@@ -174,27 +203,38 @@ function tokenId(flags: Flags): number {
   return id;
 }
 
+// Token commands read every flag, and refuse unknown ones (`flags.done()`), before they change anything.
 const tokens = {
   async create(ctx, flags) {
-    const user = await userByName(ctx, flags.required('user'));
-    const issued = await ctx.services.tokens.createPersonal(ctx, user, tokenInput(flags));
+    const username = flags.required('user');
+    const input = tokenInput(flags);
+    flags.done();
+    const user = await userByName(ctx, username);
+    const issued = await ctx.services.tokens.createPersonal(ctx, user, input);
     return {
       json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
       text: `Created personal access token ${issued.token.id} for ${user.username}: ${issued.secret}`,
     };
   },
   async list(ctx, flags) {
-    const user = await userByName(ctx, flags.required('user'));
+    const username = flags.required('user');
     const state = stateFlag(flags);
+    flags.done();
+    const user = await userByName(ctx, username);
     const list = await allPages((page) => ctx.services.tokens.listForUser(ctx, user, { ...page, state, sort: 'ID_ASC' }));
     return { json: list.map((t) => tokenRecord(ctx, t)), text: list.map((t) => `${t.id}\t${t.name}\t${t.scopes.join(',')}\t${t.expiresAt ?? 'never'}\t${t.revoked ? 'revoked' : ''}`).join('\n') };
   },
   async revoke(ctx, flags) {
-    const token = await ctx.services.tokens.revokePersonal(ctx, tokenId(flags));
+    const id = tokenId(flags);
+    flags.done();
+    const token = await ctx.services.tokens.revokePersonal(ctx, id);
     return { json: tokenRecord(ctx, token), text: `Revoked token ${token.id}` };
   },
   async rotate(ctx, flags) {
-    const issued = await ctx.services.tokens.rotatePersonal(ctx, tokenId(flags), date(flags, 'expires-at'));
+    const id = tokenId(flags);
+    const expiresAt = date(flags, 'expires-at');
+    flags.done();
+    const issued = await ctx.services.tokens.rotatePersonal(ctx, id, expiresAt);
     return {
       json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
       text: `Rotated into token ${issued.token.id}: ${issued.secret}`,
@@ -210,20 +250,25 @@ function stateFlag(flags: Flags): 'ACTIVE' | 'INACTIVE' | undefined {
 }
 
 function resourceTokens(kind: 'project' | 'group') {
-  const resource = (ctx: RequestContext, flags: Flags): Promise<TokenResource> => ctx.services.resourceTokens.findResource(ctx, kind, flags.required(kind));
+  const resource = (ctx: RequestContext, path: string): Promise<TokenResource> => ctx.services.resourceTokens.findResource(ctx, kind, path);
   const level = async (ctx: RequestContext, userId: number) => (await ctx.loaders.botMembership.load(userId))?.accessLevel;
   return {
     async create(ctx, flags) {
-      const target = await resource(ctx, flags);
-      const issued = await ctx.services.resourceTokens.create(ctx, target, { ...tokenInput(flags), accessLevel: accessLevel(flags, false) });
+      const path = flags.required(kind);
+      const input = { ...tokenInput(flags), accessLevel: accessLevel(flags, false) };
+      flags.done();
+      const target = await resource(ctx, path);
+      const issued = await ctx.services.resourceTokens.create(ctx, target, input);
       return {
         json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.bot.id) }),
         text: `Created ${kind} access token ${issued.token.id} (bot ${issued.bot.username}): ${issued.secret}`,
       };
     },
     async list(ctx, flags) {
-      const target = await resource(ctx, flags);
+      const path = flags.required(kind);
       const state = stateFlag(flags);
+      flags.done();
+      const target = await resource(ctx, path);
       const list = await allPages((page) => ctx.services.resourceTokens.list(ctx, target, { ...page, state, sort: 'ID_ASC' }));
       const records = await Promise.all(list.map(async (t) => tokenRecord(ctx, t, { accessLevel: await level(ctx, t.userId) })));
       return {
@@ -232,13 +277,20 @@ function resourceTokens(kind: 'project' | 'group') {
       };
     },
     async revoke(ctx, flags) {
-      const target = await resource(ctx, flags);
-      const token = await ctx.services.resourceTokens.revoke(ctx, target, tokenId(flags));
+      const path = flags.required(kind);
+      const id = tokenId(flags);
+      flags.done();
+      const target = await resource(ctx, path);
+      const token = await ctx.services.resourceTokens.revoke(ctx, target, id);
       return { json: tokenRecord(ctx, token, { accessLevel: await level(ctx, token.userId) }), text: `Revoked ${kind} access token ${token.id}` };
     },
     async rotate(ctx, flags) {
-      const target = await resource(ctx, flags);
-      const issued = await ctx.services.resourceTokens.rotate(ctx, target, tokenId(flags), date(flags, 'expires-at'));
+      const path = flags.required(kind);
+      const id = tokenId(flags);
+      const expiresAt = date(flags, 'expires-at');
+      flags.done();
+      const target = await resource(ctx, path);
+      const issued = await ctx.services.resourceTokens.rotate(ctx, target, id, expiresAt);
       return {
         json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.token.userId) }),
         text: `Rotated into ${kind} access token ${issued.token.id}: ${issued.secret}`,
@@ -249,6 +301,7 @@ function resourceTokens(kind: 'project' | 'group') {
 
 async function cleanup(ctx: RequestContext, flags: Flags): Promise<CommandResult> {
   const days = flags.integer('retention-days') ?? 30;
+  flags.done();
   const result = await ctx.services.resourceTokens.cleanup(ctx, days);
   return {
     json: { deleted_bots: result.deletedBots, ghost_user_id: result.ghostUserId, retention_days: days },

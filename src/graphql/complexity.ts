@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  getVariableValues,
   GraphQLError,
   Kind,
   type DocumentNode,
@@ -74,6 +75,10 @@ export function checkQueryLimits(
   const depth = depthOf(operation.selectionSet, fragments, new Set());
   const maxDepth = MAX_DEPTH[tier];
   if (depth > maxDepth && !introspection) throw new GraphQLError(`Query has depth of ${depth}, which exceeds max depth of ${maxDepth}`);
+
+  // Variables that do not coerce are reported by execution, with graphql-js's own message; the
+  // cost of an operation that will not run does not matter.
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return { score: 0, limit };
 
   const score = getComplexity({
     schema,

@@ -1,4 +1,5 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
+import { ArgumentError } from './errors';
 
 /**
  * GitLab's global IDs: `gid://gitlab/<Model>/<id>`. Models are Ruby class names, namespaced ones keep
@@ -34,7 +35,8 @@ const GID_RE = /^gid:\/\/([^/]+)\/([A-Za-z][A-Za-z0-9_]*(?:::[A-Za-z][A-Za-z0-9_
 
 /** Parses a GID string; throws GitLab's coercion messages. `expected` restricts the model. */
 export function parseGlobalId(value: unknown, expected?: string): GlobalId {
-  const shown = JSON.stringify(typeof value === 'string' ? value : String(value));
+  // Shown as Ruby's `inspect` shows it: strings quoted, numbers and booleans bare.
+  const shown = value === undefined ? 'nil' : JSON.stringify(value);
   if (typeof value !== 'string') throw new GraphQLError(`${shown} is not a valid Global ID`);
   const m = GID_RE.exec(value);
   if (!m) throw new GraphQLError(`${shown} is not a valid Global ID`);
@@ -48,8 +50,9 @@ export function parseGlobalId(value: unknown, expected?: string): GlobalId {
   return { model, id };
 }
 
+/** The literal's value, whatever its kind, so that an error can show what was written. */
 function literalString(ast: ValueNode): unknown {
-  return ast.kind === Kind.STRING ? ast.value : undefined;
+  return ast.kind === Kind.STRING ? ast.value : valueFromASTUntyped(ast);
 }
 
 /** The scalar for IDs of one model, named as GitLab names them (`ProjectID`, `UserID`...). */
@@ -72,7 +75,14 @@ export function globalIdScalar(model: string | null): GraphQLScalarType<GlobalId
       return toGlobalId(gid.model, gid.id);
     },
     parseValue: (value) => parseGlobalId(value, model ?? undefined),
-    parseLiteral: (ast) => parseGlobalId(literalString(ast), model ?? undefined),
+    parseLiteral(ast) {
+      try {
+        return parseGlobalId(literalString(ast), model ?? undefined);
+      } catch (error) {
+        // Located at the literal, as GitLab reports argument coercion errors.
+        throw new GraphQLError((error as Error).message, { nodes: ast });
+      }
+    },
   });
 }
 
@@ -89,9 +99,9 @@ export const PersonalAccessTokenIDScalar = globalIdScalar(MODELS.personalAccessT
  */
 export function parsePlainId(value: string, expected: string): number {
   const m = GID_RE.exec(value);
-  if (!m || m[1] !== 'gitlab') throw new GraphQLError(`${value} is not a valid GitLab ID.`);
+  if (!m || m[1] !== 'gitlab') throw new ArgumentError(`${value} is not a valid GitLab ID.`);
   if (m[2] !== expected && !(SUBCLASSES[expected] ?? []).includes(m[2])) {
-    throw new GraphQLError(`${value} is not a valid ID for ${expected}.`);
+    throw new ArgumentError(`${value} is not a valid ID for ${expected}.`);
   }
   return Number(m[3]);
 }

@@ -2,7 +2,7 @@ import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
-import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { groupAbilities, PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
@@ -56,7 +56,8 @@ const GROUP_SORTS: Record<string, { column: string; kind: 'string' | 'timestamp'
 export function groupSortKeys(sort: string): SortKey<Namespace>[] {
   const m = /^(.*)_(asc|desc)$/i.exec(sort.trim());
   const spec = m ? GROUP_SORTS[m[1].toLowerCase()] : undefined;
-  if (!m || !spec) throw new ArgumentError(`${sort} is not a valid sort order for groups`);
+  // GitLab's `sort_by_attribute` ignores a string it does not know; the default order applies.
+  if (!m || !spec) return groupSortKeys('name_asc');
   const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
   if (spec.prop === 'id') return [idKey<Namespace>('g', direction)];
   const lower = spec.column.startsWith('LOWER(');
@@ -155,7 +156,9 @@ export class GroupService {
   async list(ctx: RequestContext, args: GroupListArgs): Promise<Connection<Namespace>> {
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
-    const onlyMine = args.allAvailable === false || args.ownedOnly;
+    // GitLab: "Unauthenticated requests always return all public groups" (allAvailable is ignored),
+    // while ownedOnly leaves an anonymous caller with nothing.
+    const onlyMine = (args.allAvailable === false && ctx.actor.signedIn) || args.ownedOnly;
     if (onlyMine) {
       if (!ctx.actor.signedIn || ctx.actor.userId === null) return Connection.empty();
       qb.andWhere(
@@ -167,22 +170,24 @@ export class GroupService {
     if (args.topLevelOnly) qb.andWhere('g.parent_id IS NULL');
     if (args.parentPath) {
       const parent = await this.findByFullPath(ctx, args.parentPath);
-      if (!parent) return Connection.empty();
+      // GitLab's `find_authorized_parent!`: a missing or hidden parent is an error, not an empty list.
+      if (!parent) throw new ResourceNotAvailableError(`Could not find parent group with path ${args.parentPath}`);
       qb.andWhere('g.parent_id = :parentId', { parentId: parent.id });
     }
     if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
-    this.applySearch(qb, args.search);
+    // `Query.groups(search:)` matches the name or the full path, parents included.
+    this.applySearch(qb, args.search, 'g.full_path');
     return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(args.sort || 'name_asc'), args));
   }
 
-  private applySearch(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {
+  private applySearch(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined, pathColumn = 'g.path'): void {
     if (!search) return;
     const pattern = likePattern(search);
     qb.andWhere(
       new Brackets((w) =>
         w
           .where(`LOWER(g.name) LIKE :search ESCAPE '\\'`, { search: pattern })
-          .orWhere(`LOWER(g.path) LIKE :search ESCAPE '\\'`),
+          .orWhere(`LOWER(${pathColumn}) LIKE :search ESCAPE '\\'`),
       ),
     );
   }

@@ -85,7 +85,7 @@ export class GroupType {
   @Field(() => String, { nullable: true, description: 'Who may create projects in the group: `noone`, `maintainer`, `developer`, `administrator` or `owner`.' })
   projectCreationLevel!: string | null;
 
-  @Field(() => Int, { description: 'Number of projects directly in the group that the current user can see.' })
+  @Field(() => Int, { description: 'Number of projects directly in the group, archived ones excepted, that the current user can see.' })
   projectsCount!: number;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether users may request to join the group.' })

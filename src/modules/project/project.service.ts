@@ -87,7 +87,8 @@ export function projectSortKeys(sort: string, search?: string | null): SortKey<P
   const m = /^(.*)_(asc|desc)$/.exec(normalized);
   if (m && m[1] === 'id') return [idKey<Project>('p', m[2].toUpperCase() as 'ASC' | 'DESC')];
   const spec = m ? PROJECT_SORTS[m[1].replace(/_at$/, '')] : undefined;
-  if (!m || !spec) throw new ArgumentError(`${sort} is not a valid sort order for projects`);
+  // GitLab's `sort_by_attribute` ignores a string it does not know, leaving the default order.
+  if (!m || !spec) return [idKey<Project>('p', 'DESC')];
   const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
   return [{ name: m[1], expr: spec.expr, direction, kind: spec.kind, value: spec.value }, idKey<Project>('p', direction)];
 }
@@ -176,7 +177,7 @@ export class ProjectService {
     }
     if (args.ids) qb.andWhere(args.ids.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: args.ids });
     if (args.fullPaths) {
-      if (args.fullPaths.length > MAX_FULL_PATHS) throw new ArgumentError(`You cannot provide more than ${MAX_FULL_PATHS} full paths`);
+      if (args.fullPaths.length > MAX_FULL_PATHS) throw new ArgumentError(`You cannot provide more than ${MAX_FULL_PATHS} full paths.`);
       const paths = args.fullPaths.map((p) => p.toLowerCase());
       qb.andWhere(paths.length ? 'LOWER(p.full_path) IN (:...fullPaths)' : '1 = 0', { fullPaths: paths });
     }
@@ -194,7 +195,9 @@ export class ProjectService {
       const pattern = likePattern(args.search);
       qb.andWhere(
         new Brackets((w) => {
-          w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern }).orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`);
+          w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern })
+            .orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`)
+            .orWhere(`LOWER(p.description) LIKE :search ESCAPE '\\'`);
           if (args.searchNamespaces) w.orWhere(`LOWER(p.full_path) LIKE :search ESCAPE '\\'`);
         }),
       );

@@ -3,7 +3,7 @@ import { Brackets, type EntityManager } from 'typeorm';
 import { externalHost } from '../../config';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { isValidEmail, likePattern, pathErrors } from '../namespace/path-rules';
 import { Namespace } from '../namespace/namespace.entity';
@@ -78,12 +78,18 @@ export class UserService {
   /** `Query.user(id, username)`: exactly one of the two must be given. */
   async findOne(ctx: RequestContext, args: { id?: number | null; username?: string | null }): Promise<User | null> {
     const given = [args.id, args.username].filter((v) => v !== undefined && v !== null).length;
-    if (given !== 1) throw new ServiceError('Provide either a single username or id');
+    // GitLab's `validates exactly_one_of: [:id, :username]` on its UserResolver.
+    if (given !== 1) throw new ArgumentError('One and only one of [id, username] arguments is required.');
+    // GitLab's UserResolver refuses anonymous callers outright (`raise_resource_not_available_error!`).
+    if (!ctx.actor.signedIn) throw new ResourceNotAvailableError();
     return args.id != null ? this.findById(ctx, args.id) : this.findByUsername(ctx, args.username!);
   }
 
   async list(ctx: RequestContext, args: UserListArgs): Promise<Connection<User>> {
+    if (args.ids?.length && args.usernames?.length) throw new ArgumentError('Provide either a list of usernames or ids');
     const qb = ctx.app.dataSource.getRepository(User).createQueryBuilder('u');
+    // GitLab's UsersFinder lists blocked accounts to administrators only (`without_forbidden_states`).
+    if (!ctx.actor.admin) qb.andWhere(`u.state <> 'blocked'`);
     if (args.active) qb.andWhere(`u.state = 'active'`);
     // Who is an administrator is only told to administrators (GitLab ignores the filter for others).
     if (args.admins && ctx.actor.admin) qb.andWhere('u.admin = :admin', { admin: true });
