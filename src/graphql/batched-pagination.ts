@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { dialectOf } from '../db/dialect';
-import { Connection, encodeCursor, pagePlan, type PageArgs, type SortKey } from './pagination';
+import { encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type SortKey } from './pagination';
 
 /**
  * Nested connections without a query per parent. When a list of groups asks each group for its
@@ -10,12 +10,10 @@ import { Connection, encodeCursor, pagePlan, type PageArgs, type SortKey } from 
  * A second query loads the entities by id. A page thus costs two statements for the whole list, and
  * `count`, when asked for, one more.
  */
-export interface BatchSpec<P, T extends ObjectLiteral> {
+export interface BatchSpec<T extends ObjectLiteral> {
   entity: EntityTarget<T>;
-  /** The alias of the entity in the queries `build` returns. */
+  /** The alias of the entity in the queries. */
   alias: string;
-  /** The filtered query of one parent: no order, no limit, no cursor. */
-  build: (parent: P) => Promise<SelectQueryBuilder<T>> | SelectQueryBuilder<T>;
   keys: readonly SortKey<T>[];
 }
 
@@ -49,17 +47,21 @@ function unionAll(dataSource: DataSource, parts: Array<[string, unknown[]]>): [s
   return [branches.join(' UNION ALL '), params];
 }
 
-export async function paginateBatch<P, T extends ObjectLiteral & { id: number }>(
+/**
+ * One page of each query (the filtered query of one parent each: no order, no limit, no cursor),
+ * in two statements whatever the number of queries.
+ */
+export async function paginateBatch<T extends ObjectLiteral & { id: number }>(
   dataSource: DataSource,
-  parents: readonly P[],
-  spec: BatchSpec<P, T>,
+  queries: readonly SelectQueryBuilder<T>[],
+  spec: BatchSpec<T>,
   args: PageArgs,
 ): Promise<Connection<T>[]> {
+  if (queries.length === 1) return [await paginate(queries[0], spec.keys, args)];
   const plan = pagePlan(spec.keys, args);
-  const builds = await Promise.all(parents.map((parent) => spec.build(parent)));
   const rawKeys = spec.keys.filter((k) => k.rawAlias);
 
-  const parts = builds.map((qb, i): [string, unknown[]] => {
+  const parts = queries.map((qb, i): [string, unknown[]] => {
     const page = qb.clone();
     plan.apply(page);
     page
@@ -70,12 +72,12 @@ export async function paginateBatch<P, T extends ObjectLiteral & { id: number }>
     return page.getQueryAndParameters() as [string, unknown[]];
   });
 
-  const rows: Array<Record<string, unknown>> = plan.limit === 0 || !parts.length ? [] : await dataSource.query(...unionAll(dataSource, parts));
+  const rows: Array<Record<string, unknown>> = plan.limit === 0 ? [] : await dataSource.query(...unionAll(dataSource, parts));
   const ids = [...new Set(rows.map((r) => Number(r.batch_id)))];
   const entities = ids.length ? await dataSource.getRepository(spec.entity).findBy({ id: In(ids) } as never) : [];
   const byId = new Map(entities.map((e) => [e.id, e]));
 
-  const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = parents.map(() => []);
+  const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = queries.map(() => []);
   for (const r of rows) {
     const node = byId.get(Number(r.batch_id));
     if (node) perParent[Number(r.batch_parent)].push({ row: Number(r.batch_row), node, raw: r });
@@ -84,12 +86,12 @@ export async function paginateBatch<P, T extends ObjectLiteral & { id: number }>
   let counts: Promise<number[]> | null = null;
   const countAll = () =>
     (counts ??= (async () => {
-      const countParts = builds.map((qb, i): [string, unknown[]] => {
+      const countParts = queries.map((qb, i): [string, unknown[]] => {
         const [sql, params] = qb.clone().select(`${spec.alias}.id`, 'batch_id').getQueryAndParameters();
         return [`SELECT ${i} AS batch_parent, COUNT(*) AS batch_count FROM (${sql}) batch_count_${i}`, params as unknown[]];
       });
       const result: Array<Record<string, unknown>> = await dataSource.query(...unionAll(dataSource, countParts));
-      const list = parents.map(() => 0);
+      const list = queries.map(() => 0);
       for (const r of result) list[Number(r.batch_parent)] = Number(r.batch_count);
       return list;
     })());
@@ -102,30 +104,42 @@ export async function paginateBatch<P, T extends ObjectLiteral & { id: number }>
 }
 
 /**
- * Per-request batching of one nested connection field: parents asking with the same arguments within
- * one tick are answered by one `paginateBatch`.
+ * Per-request batching of nested connection fields: the parents of one field asking with the same
+ * arguments within one tick are answered together by `paginateBatch`.
  */
 export class BatchedConnections {
-  private readonly loaders = new Map<string, DataLoader<unknown, Connection<ObjectLiteral>>>();
+  private readonly loaders = new Map<string, DataLoader<{ key: string | number; query: SelectQueryBuilder<ObjectLiteral> }, Connection<ObjectLiteral>, string | number>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
-  load<P, T extends ObjectLiteral & { id: number }>(
+  /**
+   * The page of `query` (one parent's filtered query) for the connection field `field`; `parentKey`
+   * identifies the parent within the field.
+   */
+  load<T extends ObjectLiteral & { id: number }>(
     field: string,
-    args: PageArgs & object,
-    parent: P,
-    parentKey: (parent: P) => string | number,
-    spec: BatchSpec<P, T>,
+    parentKey: string | number,
+    query: SelectQueryBuilder<T>,
+    spec: BatchSpec<T>,
+    args: PageArgs,
   ): Promise<Connection<T>> {
-    const key = `${field}:${JSON.stringify(args)}`;
-    let loader = this.loaders.get(key);
+    const name = `${field}:${JSON.stringify(args)}`;
+    let loader = this.loaders.get(name);
     if (!loader) {
-      loader = new DataLoader<unknown, Connection<ObjectLiteral>>(
-        (ps) => paginateBatch(this.dataSource, ps as P[], spec, args) as unknown as Promise<Connection<ObjectLiteral>[]>,
-        { cacheKeyFn: (p) => parentKey(p as P) },
+      loader = new DataLoader(
+        (items) =>
+          paginateBatch(
+            this.dataSource,
+            items.map((item) => item.query as unknown as SelectQueryBuilder<T>),
+            spec,
+            args,
+          ) as unknown as Promise<Connection<ObjectLiteral>[]>,
+        // Parents reach this call after different chains of awaits (policy checks, cached loaders);
+        // waiting for the next turn of the event loop lets all of them join one batch.
+        { cacheKeyFn: (item) => item.key, batchScheduleFn: (run) => setImmediate(run) },
       );
-      this.loaders.set(key, loader);
+      this.loaders.set(name, loader);
     }
-    return loader.load(parent) as unknown as Promise<Connection<T>>;
+    return loader.load({ key: parentKey, query: query as unknown as SelectQueryBuilder<ObjectLiteral> }) as unknown as Promise<Connection<T>>;
   }
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { actorFacts, type ActorFacts } from '../policy/abilities';
 import { MembershipIndex } from '../policy/membership-index';
 import type { Services } from '../services';
+import { BatchedConnections } from './batched-pagination';
 import { createLoaders, type Loaders } from './loaders';
 
 /** What every service needs from the running application. */
@@ -32,6 +33,8 @@ const SYSTEM_ACTOR: ActorFacts = {
 export class RequestContext {
   readonly actor: ActorFacts;
   readonly loaders: Loaders;
+  /** Nested connections of one request, batched across their parents. */
+  readonly batches: BatchedConnections;
   /** Set by the complexity check; read by `Query.queryComplexity`. */
   complexity: { score: number; limit: number } | null = null;
   private membershipIndex: Promise<MembershipIndex> | null = null;
@@ -45,6 +48,7 @@ export class RequestContext {
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
     this.loaders = createLoaders(this);
+    this.batches = new BatchedConnections(app.dataSource);
   }
 
   get user() {

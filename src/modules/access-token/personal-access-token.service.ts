@@ -5,7 +5,7 @@ import { addDays, isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { userAbilities } from '../../policy/abilities';
 import { toSentence } from '../../text';
 import type { User } from '../user/user.entity';
@@ -254,7 +254,8 @@ export class PersonalAccessTokenService {
     if (!userAbilities(ctx.actor, user).has('read_user_personal_access_tokens')) return null;
     const qb = ctx.app.dataSource.getRepository(PersonalAccessToken).createQueryBuilder('t').where('t.user_id = :tokUser', { tokUser: user.id });
     this.applyFilters(ctx, qb, args);
-    return paginate(qb, tokenSortKeys(args.sort ?? 'EXPIRES_ASC'), args);
+    const spec = { entity: PersonalAccessToken, alias: 't', keys: tokenSortKeys(args.sort ?? 'EXPIRES_ASC') };
+    return ctx.batches.load('user.personalAccessTokens', user.id, qb, spec, args);
   }
 
   /** State, revoked and date filters shared by every token list. */

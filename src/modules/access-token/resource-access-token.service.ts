@@ -6,7 +6,7 @@ import { externalHost } from '../../config';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { paginate, type Connection } from '../../graphql/pagination';
+import type { Connection } from '../../graphql/pagination';
 import { accessLevelEncompasses, MAINTAINER, OWNER } from '../../policy/access-level';
 import { Member, type MemberSourceType } from '../member/member.entity';
 import type { Namespace } from '../namespace/namespace.entity';
@@ -124,7 +124,9 @@ export class ResourceAccessTokenService {
     if (!(await this.abilities(ctx, resource)).has('read_resource_access_tokens')) return null;
     const qb = this.tokensQuery(ctx, resource);
     ctx.services.tokens.applyFilters(ctx, qb, args);
-    return paginate(qb, tokenSortKeys(args.sort ?? 'EXPIRES_ASC'), args);
+    const { sourceType, sourceId } = sourceOf(resource);
+    const spec = { entity: PersonalAccessToken, alias: 't', keys: tokenSortKeys(args.sort ?? 'EXPIRES_ASC') };
+    return ctx.batches.load('accessTokens', `${sourceType}:${sourceId}`, qb, spec, args);
   }
 
   /** One token of this resource's bots, or GitLab's "not available" error. */

@@ -212,7 +212,8 @@ export class GroupService {
     }
     if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
     this.applySearch(qb, args.search);
-    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys('name_asc'), args));
+    const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys('name_asc') };
+    return primed(ctx.loaders.namespaces, ctx.batches.load('group.descendantGroups', group.id, qb, spec, args));
   }
 
   /**
@@ -240,7 +241,8 @@ export class GroupService {
     );
     this.applySearch(qb, args.search);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
-    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(sort), args));
+    const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) };
+    return primed(ctx.loaders.namespaces, ctx.batches.load('user.groups', user.id, qb, spec, args));
   }
 
   /** Creates a group (top-level, or a subgroup of `parentFullPath`); the creator becomes its Owner. */

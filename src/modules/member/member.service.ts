@@ -4,7 +4,7 @@ import { isValidDate, utcDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { MembershipIndex, type MembershipRow } from '../../policy/membership-index';
 import { groupVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
@@ -145,6 +145,10 @@ export class MemberService {
     return qb;
   }
 
+  private batchSpec(sort: MemberSort | null | undefined) {
+    return { entity: Member, alias: 'm', keys: memberSortKeys(sort) };
+  }
+
   /** `Project.projectMembers`: direct members and those inherited from the groups above. */
   async projectMembers(
     ctx: RequestContext,
@@ -166,7 +170,7 @@ export class MemberService {
       rank: (a) => `(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)`,
       params: { memProjectId: project.id, memAncestors: ancestors },
     };
-    return paginate(this.listQuery(ctx, spec, args), memberSortKeys(args.sort), args);
+    return ctx.batches.load('project.projectMembers', project.id, this.listQuery(ctx, spec, args), this.batchSpec(args.sort), args);
   }
 
   /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
@@ -193,7 +197,7 @@ export class MemberService {
     if (args.accessLevels) {
       qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
     }
-    return paginate(qb, memberSortKeys(args.sort), args);
+    return ctx.batches.load('group.groupMembers', group.id, qb, this.batchSpec(args.sort), args);
   }
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
@@ -212,7 +216,7 @@ export class MemberService {
       const visible = projectVisibleSql(ctx.actor, 'p', ctx.today());
       if (visible) qb.andWhere(visible.sql, visible.params);
     }
-    return paginate(qb, [idKey('m', 'ASC')], args);
+    return ctx.batches.load(`user.memberships.${kind}`, user.id, qb, { entity: Member, alias: 'm', keys: [idKey<Member>('m', 'ASC')] }, args);
   }
 
   /** The viewer's own membership row of exactly this source, if any (active or not). */

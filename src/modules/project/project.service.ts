@@ -233,7 +233,8 @@ export class ProjectService {
       );
     }
     const sort = args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : 'id_desc';
-    return primed(ctx.loaders.projects, paginate(qb, projectSortKeys(sort, args.search), args));
+    const spec = { entity: Project, alias: 'p', keys: projectSortKeys(sort, args.search) };
+    return primed(ctx.loaders.projects, ctx.batches.load('namespace.projects', ns.id, qb, spec, args));
   }
 
   /** Fails when a group, personal namespace or project already uses `fullPath` (they share one path space). */
