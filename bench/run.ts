@@ -66,9 +66,9 @@ async function seed(app: App) {
     for (let sg = 0; sg < 3; sg += 1) {
       const sub = await s.groups.create(ctx, { path: `sub${sg}`, parentFullPath: group.fullPath, visibility: g % 2 ? 'internal' : 'private' });
       for (let p = 0; p < 15; p += 1) {
-        const project = await s.projects.create(ctx, { path: `project${p}`, namespace: sub.fullPath, visibility: p % 3 ? 'internal' : 'private' });
+        const project = await s.projects.create(ctx, { path: `project${p}`, namespace: sub.fullPath, visibility: p % 3 && g % 2 ? 'internal' : 'private' });
         if (p % 5 === 0) {
-          await s.members.add(ctx, { kind: 'Project', project }, people[(g * 7 + p) % 200], 30, null);
+          await s.members.add(ctx, { kind: 'Project', project }, people[(g * 7 + p + 50) % 200], 30, null).catch(() => undefined);
         }
         if (p === 0) {
           await s.resourceTokens.create(ctx, { kind: 'project', project }, { name: 'ci', scopes: ['read_api'], accessLevel: 20 });

@@ -18,7 +18,7 @@ export interface AppOptions {
   /** Run pending migrations on start (default true). */
   migrate?: boolean;
   /** Receives every SQL statement (the performance tests count them). */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters?: unknown[]) => void;
   /** Use this data source instead of opening `config.databaseUrl`. */
   dataSource?: DataSource;
 }

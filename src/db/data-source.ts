@@ -14,14 +14,14 @@ export const MIGRATIONS = [InitialSchema1764400000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters?: unknown[]) => void;
 }
 
 /** Parses `DATABASE_URL` into a TypeORM data source (not yet initialised). */
 export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
   const logger = options.onQuery
     ? {
-        logQuery: (sql: string) => options.onQuery!(sql),
+        logQuery: (sql: string, parameters?: unknown[]) => options.onQuery!(sql, parameters),
         logQueryError: () => undefined,
         logQuerySlow: () => undefined,
         logSchemaBuild: () => undefined,

@@ -22,6 +22,9 @@ function minimumLevel(actor: ActorFacts): number {
 /**
  * The user holds at least `minLevel` on the project, directly or through a group above it
  * (the highest role counts, so "some membership reaches `minLevel`" is the same test).
+ *
+ * The subqueries do not refer to the outer row: the database computes the viewer's projects and
+ * namespaces once per query and probes them as a set, instead of once per candidate row.
  */
 export function memberOfProjectSql(
   userId: number,
@@ -32,11 +35,11 @@ export function memberOfProjectSql(
 ): SqlCondition {
   const active = `vm.user_id = :${prefix}UserId AND vm.access_level >= :${prefix}MinLevel
     AND (vm.expires_at IS NULL OR vm.expires_at > :${prefix}Today)`;
-  const sql = `(EXISTS (SELECT 1 FROM members vm WHERE ${active}
-      AND vm.source_type = 'Project' AND vm.source_id = ${alias}.id)
-    OR EXISTS (SELECT 1 FROM members vm JOIN namespaces vg ON vg.id = vm.source_id
-      WHERE ${active} AND vm.source_type = 'Namespace'
-      AND (SELECT vpn.traversal_ids FROM namespaces vpn WHERE vpn.id = ${alias}.namespace_id) LIKE vg.traversal_ids || '%'))`;
+  const sql = `(${alias}.id IN (SELECT vm.source_id FROM members vm WHERE vm.source_type = 'Project' AND ${active})
+    OR ${alias}.namespace_id IN (SELECT vn.id FROM members vm
+      JOIN namespaces vg ON vg.id = vm.source_id
+      JOIN namespaces vn ON vn.traversal_ids LIKE vg.traversal_ids || '%'
+      WHERE vm.source_type = 'Namespace' AND ${active}))`;
   return { sql, params: { [`${prefix}UserId`]: userId, [`${prefix}Today`]: today, [`${prefix}MinLevel`]: minLevel } };
 }
 
@@ -48,17 +51,23 @@ export function projectVisibleSql(actor: ActorFacts, alias: string, today: strin
   return { sql: `(${alias}.visibility_level >= ${minimumLevel(actor)} OR ${member.sql})`, params: member.params };
 }
 
-/** Condition on a group row (`namespaces`) aliased `alias`; null when the viewer sees every group. */
+/**
+ * Condition on a group row (`namespaces`) aliased `alias`; null when the viewer sees every group.
+ * A group is visible through a membership of it, of a group above it, of a group below it, or of a
+ * project below it; as above, the viewer's groups are computed once per query.
+ */
 export function groupVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
   if (actor.admin) return null;
   if (!actor.signedIn) return { sql: `${alias}.visibility_level >= ${PUBLIC}`, params: {} };
   const sql = `(${alias}.visibility_level >= ${minimumLevel(actor)}
-    OR EXISTS (SELECT 1 FROM members vm JOIN namespaces vg ON vg.id = vm.source_id
-      WHERE ${ACTIVE_MEMBERSHIP} AND vm.source_type = 'Namespace'
-      AND (${alias}.traversal_ids LIKE vg.traversal_ids || '%' OR vg.traversal_ids LIKE ${alias}.traversal_ids || '%'))
-    OR EXISTS (SELECT 1 FROM members vm JOIN projects vp ON vp.id = vm.source_id
+    OR ${alias}.id IN (SELECT vn.id FROM members vm
+      JOIN namespaces vg ON vg.id = vm.source_id
+      JOIN namespaces vn ON (vn.traversal_ids LIKE vg.traversal_ids || '%' OR vg.traversal_ids LIKE vn.traversal_ids || '%')
+      WHERE vm.source_type = 'Namespace' AND ${ACTIVE_MEMBERSHIP})
+    OR ${alias}.id IN (SELECT vn.id FROM members vm
+      JOIN projects vp ON vp.id = vm.source_id
       JOIN namespaces vpn ON vpn.id = vp.namespace_id
-      WHERE ${ACTIVE_MEMBERSHIP} AND vm.source_type = 'Project'
-      AND vpn.traversal_ids LIKE ${alias}.traversal_ids || '%'))`;
+      JOIN namespaces vn ON vpn.traversal_ids LIKE vn.traversal_ids || '%'
+      WHERE vm.source_type = 'Project' AND ${ACTIVE_MEMBERSHIP}))`;
   return { sql, params: { visUserId: actor.userId, visToday: today } };
 }
