@@ -24,17 +24,10 @@ export interface TokenSource {
  * header, then the `private_token` and `access_token` query parameters. Undefined when there is none.
  */
 export function tokenFromRequest(source: TokenSource): string | undefined {
-  const authorization = source.header('authorization');
-  if (authorization !== undefined) {
-    const m = /^Bearer\s+(.*)$/i.exec(authorization.trim());
-    if (m) return m[1].trim();
-  }
-  return (
-    source.header('private-token') ??
-    source.query.get('private_token') ??
-    source.query.get('access_token') ??
-    undefined
-  );
+  const bearer = /^Bearer\s+(.*)$/i.exec(source.header('authorization')?.trim() ?? '')?.[1];
+  // Blank values are ignored, as GitLab's finders ignore them: the request is then anonymous.
+  const candidates = [bearer, source.header('private-token'), source.query.get('private_token'), source.query.get('access_token')];
+  return candidates.map((value) => value?.trim()).find((value): value is string => !!value);
 }
 
 /**

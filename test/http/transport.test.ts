@@ -169,6 +169,14 @@ describe('the /api/graphql endpoint', () => {
       expect(res.body).toEqual({ data: { currentUser: null } });
     });
 
+    it('treats a blank token, wherever it is given, as no token (GitLab ignores blank values; inferred)', async () => {
+      for (const via of ['bearer', 'private-token', 'private_token', 'access_token'] as const) {
+        const res = await h.gql(whoAmI, undefined, { token: ' ', via });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ data: { currentUser: null } });
+      }
+    });
+
     it('answers an unknown token with 401 Invalid token, wherever it is given', async () => {
       for (const token of ['glpat-thisisnotarealtokenatall00', 'nonsense']) {
         for (const via of ['bearer', 'private-token', 'private_token', 'access_token'] as const) {
