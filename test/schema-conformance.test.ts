@@ -14,7 +14,8 @@ import {
 import { labgateSchema } from '../src/app';
 import { introspectLabgateSchema, printLabgateSchema } from '../src/graphql/schema';
 
-const REFERENCE = path.join(__dirname, '..', '..', 'shared', 'reference', 'gitlab-schema.graphql');
+/** GitLab's schema for the types in scope (names, arguments, types, nullability), kept with the tests. */
+const REFERENCE = path.join(__dirname, 'fixtures', 'gitlab-reference-schema.graphql');
 
 /** Types Labgate adds in GitLab's style where GitLab has no GraphQL (resource tokens, the group setting). */
 const LABGATE_ADDITIONS = /^(ResourceAccessToken|ProjectAccessToken|GroupAccessToken|GroupUpdate|GroupMemberBulkUpdate)/;
