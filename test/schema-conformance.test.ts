@@ -92,4 +92,26 @@ describe('the emitted schema', () => {
     expect(problems).toEqual([]);
     expect(compared).toBeGreaterThan(300);
   });
+
+  it('has no field that could carry a secret: no digest, hash or password anywhere, and the plaintext token only in create and rotate payloads', async () => {
+    const schema = await labgateSchema();
+    const suspicious: string[] = [];
+    const tokenFields: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      for (const name of Object.keys(fieldsOf(type))) {
+        if (/digest|hash|password|secret|encrypted/i.test(name)) suspicious.push(`${type.name}.${name}`);
+        if (name === 'token') tokenFields.push(`${type.name}.${name}`);
+      }
+    }
+    expect(suspicious).toEqual([]);
+    expect(tokenFields.sort()).toEqual([
+      'GroupAccessTokenCreatePayload.token',
+      'GroupAccessTokenRotatePayload.token',
+      'PersonalAccessTokenCreatePayload.token',
+      'PersonalAccessTokenRotatePayload.token',
+      'ProjectAccessTokenCreatePayload.token',
+      'ProjectAccessTokenRotatePayload.token',
+    ]);
+  });
 });

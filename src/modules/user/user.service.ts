@@ -294,16 +294,4 @@ export class UserService {
     return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
   }
 
-  /** Records the day of the user's latest API use (written at most once a day). */
-  async touchActivity(ctx: RequestContext, user: User): Promise<void> {
-    const today = ctx.today();
-    if (user.lastActivityOn === today) return;
-    await ctx.app.dataSource
-      .createQueryBuilder()
-      .update(User)
-      .set({ lastActivityOn: today })
-      .where('id = :id AND (last_activity_on IS NULL OR last_activity_on < :today)', { id: user.id, today })
-      .execute();
-    user.lastActivityOn = today;
-  }
 }
