@@ -1,4 +1,22 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { ServiceError } from './errors';
+
+/** GitLab's mutation convention: every input takes an optional `clientMutationId`... */
+@InputType()
+export abstract class MutationInput {
+  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
+  clientMutationId?: string | null;
+}
+
+/** ...and every payload echoes it, beside `errors: [String!]!`. */
+@ObjectType()
+export abstract class MutationPayload {
+  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
+  clientMutationId?: string | null;
+
+  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
+  errors!: string[];
+}
 
 /**
  * Runs a mutation body the GitLab way: a broken rule becomes `errors: [...]` in the payload with the

@@ -1,6 +1,7 @@
 import { ArgsType, createUnionType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessLevel, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
 import { GlobalIDScalar, PersonalAccessTokenIDScalar, type GlobalId } from '../../graphql/global-id';
+import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { DateScalar, ISO8601DateScalar, TimeScalar } from '../../graphql/scalars';
 import { UserCore } from '../user/user.types';
@@ -167,21 +168,6 @@ export class GranularScopeInput {
 
   @Field(() => [GlobalIDScalar], { nullable: true })
   resourceIds?: GlobalId[] | null;
-}
-
-@InputType()
-abstract class MutationInput {
-  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
-  clientMutationId?: string | null;
-}
-
-@ObjectType()
-abstract class MutationPayload {
-  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
-  clientMutationId?: string | null;
-
-  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
-  errors!: string[];
 }
 
 @InputType('PersonalAccessTokenCreateInput')

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessLevel, PaginationArgs } from '../../graphql/common.types';
+import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { GroupPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
@@ -159,10 +160,7 @@ export class DescendantGroupsArgs extends PaginationArgs {
 }
 
 @InputType('GroupUpdateInput')
-export class GroupUpdateInput {
-  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
-  clientMutationId?: string | null;
-
+export class GroupUpdateInput extends MutationInput {
   @Field(() => ID, { description: 'Full path of the group.' })
   fullPath!: string;
 
@@ -174,13 +172,7 @@ export class GroupUpdateInput {
 }
 
 @ObjectType('GroupUpdatePayload')
-export class GroupUpdatePayload {
-  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
-  clientMutationId?: string | null;
-
-  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
-  errors!: string[];
-
+export class GroupUpdatePayload extends MutationPayload {
   @Field(() => GroupType, { nullable: true, description: 'The group after the update.' })
   group?: unknown;
 }

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessLevel, AccessLevelEnum, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
 import { GroupIDScalar, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { GroupPermissions, ProjectPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
@@ -121,10 +122,7 @@ export class GroupMembersArgs extends PaginationArgs {
 }
 
 @InputType('ProjectMemberBulkUpdateInput')
-export class ProjectMemberBulkUpdateInput {
-  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
-  clientMutationId?: string | null;
-
+export class ProjectMemberBulkUpdateInput extends MutationInput {
   @Field(() => MemberAccessLevel, { description: 'New role of the members.' })
   accessLevel!: MemberAccessLevel;
 
@@ -139,22 +137,13 @@ export class ProjectMemberBulkUpdateInput {
 }
 
 @ObjectType('ProjectMemberBulkUpdatePayload')
-export class ProjectMemberBulkUpdatePayload {
-  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
-  clientMutationId?: string | null;
-
-  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
-  errors!: string[];
-
+export class ProjectMemberBulkUpdatePayload extends MutationPayload {
   @Field(() => [ProjectMemberType], { nullable: true, description: 'The updated memberships.' })
   projectMembers?: unknown[] | null;
 }
 
 @InputType('GroupMemberBulkUpdateInput')
-export class GroupMemberBulkUpdateInput {
-  @Field(() => String, { nullable: true, description: 'A unique identifier for the client performing the mutation.' })
-  clientMutationId?: string | null;
-
+export class GroupMemberBulkUpdateInput extends MutationInput {
   @Field(() => MemberAccessLevel, { description: 'New role of the members.' })
   accessLevel!: MemberAccessLevel;
 
@@ -169,13 +158,7 @@ export class GroupMemberBulkUpdateInput {
 }
 
 @ObjectType('GroupMemberBulkUpdatePayload')
-export class GroupMemberBulkUpdatePayload {
-  @Field(() => String, { nullable: true, description: 'The `clientMutationId` of the input, unchanged.' })
-  clientMutationId?: string | null;
-
-  @Field(() => [String], { description: 'Errors encountered during the mutation.' })
-  errors!: string[];
-
+export class GroupMemberBulkUpdatePayload extends MutationPayload {
   @Field(() => [GroupMemberType], { nullable: true, description: 'The updated memberships.' })
   groupMembers?: unknown[] | null;
 }
