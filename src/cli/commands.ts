@@ -154,28 +154,29 @@ const projects = {
   },
 } satisfies Record<string, Command>;
 
+/** What `members add` and `members update` both take; every flag is read before anything is looked up. */
+async function membershipArgs(ctx: RequestContext, flags: Flags) {
+  const target = memberTarget(flags);
+  const username = flags.required('user');
+  const level = accessLevel(flags, true)!;
+  const expiresAt = date(flags, 'expires-at') ?? null;
+  flags.done();
+  const { source, path } = await memberSource(ctx, target);
+  return { source, path, user: await userByName(ctx, username), level, expiresAt };
+}
+
 const members = {
   async add(ctx, flags) {
-    const target = memberTarget(flags);
-    const username = flags.required('user');
-    const level = accessLevel(flags, true)!;
-    const expiresAt = date(flags, 'expires-at') ?? null;
-    flags.done();
-    const { source, path } = await memberSource(ctx, target);
-    const user = await userByName(ctx, username);
+    const { source, path, user, level, expiresAt } = await membershipArgs(ctx, flags);
     const member = await ctx.services.members.add(ctx, source, user, level, expiresAt);
-    return { json: memberRecord(member, user, path), text: `Added ${user.username} to ${path} as ${memberRecord(member, user, path).access_level_name}` };
+    const record = memberRecord(member, user, path);
+    return { json: record, text: `Added ${user.username} to ${path} as ${record.access_level_name}` };
   },
   async update(ctx, flags) {
-    const target = memberTarget(flags);
-    const username = flags.required('user');
-    const level = accessLevel(flags, true)!;
-    const expiresAt = date(flags, 'expires-at') ?? null;
-    flags.done();
-    const { source, path } = await memberSource(ctx, target);
-    const user = await userByName(ctx, username);
+    const { source, path, user, level, expiresAt } = await membershipArgs(ctx, flags);
     const [member] = await ctx.services.members.bulkUpdate(ctx, source, [user.id], level, expiresAt);
-    return { json: memberRecord(member, user, path), text: `${user.username} is now ${memberRecord(member, user, path).access_level_name} of ${path}` };
+    const record = memberRecord(member, user, path);
+    return { json: record, text: `${user.username} is now ${record.access_level_name} of ${path}` };
   },
   async remove(ctx, flags) {
     const target = memberTarget(flags);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { GraphQLError } from 'graphql';
 import { createCore, labgateSchema } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createDataSource, migrate } from '../db/data-source';
@@ -85,7 +86,8 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
     try {
       const ctx = await contextFor(app, as);
       const result = await run(ctx, flags);
-      flags.done();
+      flags.done(); // commands check their flags before they write; this catches one that forgot to
+
       io.out(json ? JSON.stringify(result.json, null, 2) : result.text);
       return 0;
     } finally {
@@ -93,7 +95,8 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
     }
   } catch (error) {
     io.err(`labgate: ${error instanceof Error ? error.message : String(error)}`);
-    if (!(error instanceof UsageError) && !(error instanceof Error && 'messages' in error) && env.LABGATE_DEBUG) io.err(String((error as Error).stack));
+    // Expected errors (usage, GraphQL-shaped refusals) need no stack; anything else shows one on request.
+    if (env.LABGATE_DEBUG && !(error instanceof UsageError) && !(error instanceof GraphQLError)) io.err(String((error as Error).stack));
     return error instanceof UsageError ? 2 : 1;
   }
 }

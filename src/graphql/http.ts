@@ -1,7 +1,7 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { getOperationAST, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { authenticate, tokenFromRequest } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import { checkQueryLimits } from './complexity';
@@ -45,24 +45,20 @@ interface Operation {
 
 const ROTATE_MUTATIONS = new Set(['personalAccessTokenRotate', 'projectAccessTokenRotate', 'groupAccessTokenRotate']);
 
-function tryParse(query: unknown): DocumentNode | null {
-  if (typeof query !== 'string') return null;
+/** The operation a request would run, or null when its document does not parse (Apollo reports that). */
+function operationOf(op: Operation): OperationDefinitionNode | null {
+  if (typeof op.query !== 'string') return null;
   try {
-    return parse(query);
+    return getOperationAST(parse(op.query), typeof op.operationName === 'string' ? op.operationName : undefined) ?? null;
   } catch {
     return null;
   }
 }
 
-function isMutation(op: Operation): boolean {
-  const document = tryParse(op.query);
-  const operation = document && getOperationAST(document, typeof op.operationName === 'string' ? op.operationName : undefined);
-  return operation?.operation === 'mutation';
-}
+const isMutation = (op: Operation) => operationOf(op)?.operation === 'mutation';
 
 function isRotation(op: Operation): boolean {
-  const document = tryParse(op.query);
-  const operation = document && getOperationAST(document, typeof op.operationName === 'string' ? op.operationName : undefined);
+  const operation = operationOf(op);
   return (
     operation?.operation === 'mutation' &&
     operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && ROTATE_MUTATIONS.has(s.name.value))

@@ -172,26 +172,16 @@ export class UserService {
   async createBot(ctx: RequestContext, em: EntityManager, input: CreateBotInput, userType: UserTypeName): Promise<User> {
     await this.assertAvailable(em, input.username, input.email);
     const now = ctx.now();
+    // Profile fields stay empty: bots have none.
     const user = em.create(User, {
       username: input.username,
       name: input.name,
       email: input.email,
-      publicEmail: null,
       admin: false,
       state: 'active',
       userType,
       external: input.external,
-      bio: null,
-      location: null,
-      organization: null,
-      jobTitle: null,
-      pronouns: null,
-      linkedin: null,
-      twitter: null,
-      discord: null,
-      github: null,
       createdById: input.createdById,
-      lastActivityOn: null,
       createdAt: now,
       updatedAt: now,
     });
