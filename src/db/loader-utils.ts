@@ -22,21 +22,6 @@ export function countLoader(run: (keys: readonly number[]) => Promise<Array<{ ke
   });
 }
 
-/** Batches "rows grouped by a key", e.g. the tokens of several users. */
-export function groupedLoader<T>(run: (keys: readonly number[]) => Promise<T[]>, keyOf: (row: T) => number) {
-  return new DataLoader<number, T[]>(async (keys) => {
-    const rows = await run(keys);
-    const groups = new Map<number, T[]>();
-    for (const row of rows) {
-      const k = keyOf(row);
-      const list = groups.get(k);
-      if (list) list.push(row);
-      else groups.set(k, [row]);
-    }
-    return keys.map((k) => groups.get(k) ?? []);
-  });
-}
-
 /** Seeds a by-id loader with rows a list query already fetched, so later lookups cost nothing. */
 export async function primed<T extends { id: number }, C extends { nodes: T[] }>(
   loader: DataLoader<number, T | null>,

@@ -31,8 +31,3 @@ export class ServiceError extends GraphQLError {
     this.messages = list;
   }
 }
-
-/** Errors whose message is meant for the client; anything else is masked as an internal error. */
-export function isExpectedError(error: unknown): boolean {
-  return error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError));
-}

@@ -71,11 +71,6 @@ export class Connection<T> {
     return this.countRows();
   }
 
-  /** The same page with its nodes replaced one for one (e.g. entities wrapped for a type). */
-  map<U>(fn: (node: T) => U): Connection<U> {
-    return new Connection(this.nodes.map(fn), this.cursors, this.pageInfo, this.countRows);
-  }
-
   static empty<T>(): Connection<T> {
     return new Connection<T>([], [], { endCursor: null, hasNextPage: false, hasPreviousPage: false, startCursor: null }, async () => 0);
   }

@@ -34,7 +34,3 @@ export class Member {
   @TimestampColumn('updated_at')
   updatedAt!: Date;
 }
-
-export function isMemberActive(member: Pick<Member, 'expiresAt'>, today: string): boolean {
-  return member.expiresAt === null || member.expiresAt > today;
-}

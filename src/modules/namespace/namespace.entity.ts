@@ -85,10 +85,6 @@ export function traversalIdList(ns: Pick<Namespace, 'traversalIds'>): number[] {
     .map(Number);
 }
 
-export function rootId(ns: Pick<Namespace, 'traversalIds'>): number {
-  return traversalIdList(ns)[0];
-}
-
 export function isGroup(ns: Pick<Namespace, 'type'>): boolean {
   return ns.type === 'Group';
 }

@@ -118,7 +118,3 @@ export function isBot(user: Pick<User, 'userType'>): boolean {
 export function isHuman(user: Pick<User, 'userType'>): boolean {
   return user.userType === 'human';
 }
-
-export function isProjectBot(user: Pick<User, 'userType'>): boolean {
-  return user.userType === 'project_bot';
-}
