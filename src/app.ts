@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
+import { createAuthThrottle } from './auth/auth-throttle';
 import { graphqlScopes } from './auth/scope-directive';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource, migrate } from './db/data-source';
 import type { AppCore } from './graphql/context';
 import { createGraphqlEndpoint, errorResponse, GRAPHQL_PATH, type HttpRequest, type HttpResponse } from './graphql/http';
-import { MAX_BODY_BYTES } from './graphql/limits';
+import { logUnexpectedError } from './graphql/errors';
+import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from './graphql/limits';
 import { buildLabgateSchema } from './graphql/schema';
 import { createServices } from './services';
 import type { GraphQLSchema } from 'graphql';
@@ -21,6 +23,8 @@ export interface AppOptions {
   onQuery?: (sql: string, parameters?: unknown[]) => void;
   /** Use this data source instead of opening `config.databaseUrl`. */
   dataSource?: DataSource;
+  /** PostgreSQL cancels statements running longer than this (the server sets its request budget). */
+  statementTimeoutMs?: number;
 }
 
 export interface App extends AppCore {
@@ -41,7 +45,7 @@ export function labgateSchema(): Promise<GraphQLSchema> {
 
 /** Database, migrations and services: what the `labgate` command needs (no GraphQL server). */
 export async function createCore(config: Config, options: AppOptions = {}): Promise<AppCore> {
-  const dataSource = options.dataSource ?? createDataSource(config.databaseUrl, { onQuery: options.onQuery });
+  const dataSource = options.dataSource ?? createDataSource(config.databaseUrl, { onQuery: options.onQuery, statementTimeoutMs: options.statementTimeoutMs });
   if (!dataSource.isInitialized) await dataSource.initialize();
   try {
     if (options.migrate !== false) await migrate(dataSource);
@@ -53,9 +57,10 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const core = await createCore(config, options);
+  const core = await createCore(config, { statementTimeoutMs: config.requestTimeoutMs, ...options });
   const { dataSource } = core;
   try {
+    core.authThrottle = await createAuthThrottle(config);
     const schema = await labgateSchema();
     const endpoint = await createGraphqlEndpoint(core, schema, graphqlScopes(schema));
 
@@ -66,7 +71,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (path === '/-/health') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Labgate OK' };
         return errorResponse(404, 'Not found');
       } catch (error) {
-        if (config.logErrors) console.error('[labgate] request failed:', error);
+        if (config.logErrors) logUnexpectedError(error);
         return errorResponse(500, 'Internal server error');
       }
     }
@@ -74,28 +79,36 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     let httpServer: http.Server | null = null;
 
     async function listen(port = config.port, host = config.host): Promise<AddressInfo> {
-      httpServer = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let tooLarge = false;
-        req.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) tooLarge = true;
-          else chunks.push(chunk);
-        });
-        req.on('end', async () => {
-          const response = tooLarge
-            ? errorResponse(413, 'Request entity too large')
-            : await handle({
-                method: req.method ?? 'GET',
-                url: req.url ?? '/',
-                headers: req.headers,
-                body: Buffer.concat(chunks).toString('utf8'),
-              });
-          res.writeHead(response.status, response.headers);
-          res.end(response.body);
-        });
-      });
+      httpServer = http.createServer(
+        { headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS },
+        (req, res) => {
+          const send = (response: HttpResponse) => {
+            res.writeHead(response.status, response.headers);
+            res.end(response.body);
+          };
+          const tooLarge = () => {
+            // Answer and stop reading: the rest of the body is never buffered.
+            res.setHeader('connection', 'close');
+            send(errorResponse(413, 'Request entity too large'));
+            req.destroy();
+          };
+          if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge();
+          const chunks: Buffer[] = [];
+          let size = 0;
+          req.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+              if (!res.headersSent) tooLarge();
+            } else chunks.push(chunk);
+          });
+          req.on('error', () => undefined);
+          req.on('end', async () => {
+            if (size > MAX_BODY_BYTES) return;
+            send(await handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), remoteAddress: req.socket.remoteAddress }));
+          });
+        },
+      );
+      httpServer.maxConnections = HTTP_MAX_CONNECTIONS;
       await new Promise<void>((resolve, reject) => {
         httpServer!.once('error', reject);
         httpServer!.listen(port, host, () => resolve());
@@ -106,11 +119,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async function close(): Promise<void> {
       if (httpServer) await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
       await endpoint.stop();
+      await core.authThrottle?.close();
       if (dataSource.isInitialized && !options.dataSource) await dataSource.destroy();
     }
 
     return { ...core, schema, handle, listen, close };
   } catch (error) {
+    await core.authThrottle?.close();
     if (!options.dataSource) await dataSource.destroy().catch(() => undefined);
     throw error;
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from './graphql/limits';
 
 /** Everything a Labgate process reads from its environment, parsed once. */
 export interface Config {
@@ -16,6 +17,22 @@ export interface Config {
   bufferedTokenExpirationLimit: boolean;
   /** Log unexpected errors to stderr. */
   logErrors: boolean;
+  /** Time budget of one request in milliseconds (`LABGATE_REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+  /** Bytes of JSON one response may hold (`LABGATE_MAX_RESPONSE_BYTES`). */
+  maxResponseBytes: number;
+  /** Failed-authentication ban per client address (`LABGATE_AUTH_THROTTLE`, default on). */
+  authThrottle: boolean;
+  /** Wrong tokens from one address within the window that lead to a ban. */
+  authFailuresMax: number;
+  authFailuresWindowSeconds: number;
+  authBanSeconds: number;
+  /** Addresses and CIDR ranges never counted nor banned (`LABGATE_AUTH_TRUSTED_IPS`, comma-separated). */
+  authTrustedIps: string[];
+  /** `REDIS_URL`: shares the failure counters between Labgate processes; in memory when unset. */
+  redisUrl?: string;
+  /** Prefix of every Redis key Labgate writes (`LABGATE_REDIS_KEY_PREFIX`). */
+  redisKeyPrefix: string;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -45,6 +62,13 @@ function normalizeUrl(name: string, raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+function parseThrottleNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const config: Config = {
     databaseUrl: env.DATABASE_URL || `sqlite:${DEFAULT_SQLITE_PATH}`,
@@ -59,6 +83,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       false,
     ),
     logErrors: parseBoolean('LABGATE_LOG_ERRORS', env.LABGATE_LOG_ERRORS, true),
+    requestTimeoutMs: parseThrottleNumber('LABGATE_REQUEST_TIMEOUT_MS', env.LABGATE_REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
+    maxResponseBytes: parseThrottleNumber('LABGATE_MAX_RESPONSE_BYTES', env.LABGATE_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES),
+    authThrottle: parseBoolean('LABGATE_AUTH_THROTTLE', env.LABGATE_AUTH_THROTTLE, true),
+    authFailuresMax: parseThrottleNumber('LABGATE_AUTH_FAILURES_MAX', env.LABGATE_AUTH_FAILURES_MAX, AUTH_FAILURES_MAX),
+    authFailuresWindowSeconds: parseThrottleNumber(
+      'LABGATE_AUTH_FAILURES_WINDOW_SECONDS',
+      env.LABGATE_AUTH_FAILURES_WINDOW_SECONDS,
+      AUTH_FAILURES_WINDOW_SECONDS,
+    ),
+    authBanSeconds: parseThrottleNumber('LABGATE_AUTH_BAN_SECONDS', env.LABGATE_AUTH_BAN_SECONDS, AUTH_BAN_SECONDS),
+    authTrustedIps: (env.LABGATE_AUTH_TRUSTED_IPS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.LABGATE_REDIS_KEY_PREFIX || 'labgate:',
   };
   return { ...config, ...overrides };
 }

@@ -33,7 +33,7 @@ export function tokenFromRequest(source: TokenSource): string | undefined {
 /**
  * Resolves a token to a principal. Unknown, revoked and expired tokens are "invalid" (the token stops
  * working at 00:00 UTC on its expiry date); a valid token of a blocked or deactivated user is
- * "forbidden" and is not revoked. Successful use records `lastUsedAt` at most every ten minutes.
+ * "forbidden" and is not revoked. Nothing is written here: see `recordUse`.
  */
 export async function authenticate(app: AppCore, secret: string | undefined): Promise<AuthOutcome> {
   if (secret === undefined) return { status: 'anonymous' };
@@ -47,14 +47,19 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   const user = await ds.getRepository(User).findOneBy({ id: token.userId });
   if (!user) return { status: 'invalid' };
   if (user.state !== 'active') return { status: 'forbidden' };
-
-  await recordUse(app, token, user, now);
   return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
 }
 
-/** Conditional updates, so that several processes sharing the database write each at most once. */
-async function recordUse(app: AppCore, token: PersonalAccessToken, user: User, now: Date): Promise<void> {
+/**
+ * Records that a token was used: `lastUsedAt` at most every ten minutes, the user's activity once a
+ * day. Called only once the request is accepted, so a request refused with 401 writes nothing.
+ * Conditional updates, so that several processes sharing the database write each at most once.
+ */
+export async function recordUse(app: AppCore, principal: Principal): Promise<void> {
+  const { token, user } = principal;
+  if (!token) return;
   const ds = app.dataSource;
+  const now = app.clock.now();
   const threshold = new Date(now.getTime() - LAST_USED_AT_INTERVAL_MS);
   if (!token.lastUsedAt || token.lastUsedAt <= threshold) {
     await ds

@@ -15,6 +15,8 @@ export const MIGRATIONS = [InitialSchema1764400000000];
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */
   onQuery?: (sql: string, parameters?: unknown[]) => void;
+  /** PostgreSQL cancels any statement that runs longer (the server's request time budget). */
+  statementTimeoutMs?: number;
 }
 
 /** Parses `DATABASE_URL` into a TypeORM data source (not yet initialised). */
@@ -39,7 +41,8 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
   };
 
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    return new DataSource({ type: 'postgres', url: databaseUrl, extra: { max: 10 }, ...common });
+    const extra = { max: 10, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) };
+    return new DataSource({ type: 'postgres', url: databaseUrl, extra, ...common });
   }
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
@@ -84,16 +87,43 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 /**
+ * A SQLite transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`). A deferred
+ * transaction that reads and then writes fails at once with "database is locked" when another
+ * process wrote in between, whatever the busy timeout; an immediate one waits for the other writer
+ * (up to the busy timeout) and then cannot conflict.
+ */
+async function immediateTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('BEGIN IMMEDIATE');
+    // TypeORM then treats the transaction as its own: nested saves use savepoints, and
+    // commit/rollback below end it.
+    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    try {
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
  * Runs `work` in a database transaction. SQLite gives TypeORM one connection per process, so two
- * transactions that interleave across `await`s would share it; there they are queued one after the other.
+ * transactions that interleave across `await`s would share it; there they are queued one after the
+ * other, and each takes the write lock as it begins so that writers in other processes wait their turn.
  * On PostgreSQL each transaction gets its own pooled connection and they run concurrently.
  */
 export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (dialectOf(dataSource) === 'postgres') return dataSource.transaction(work);
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const run = previous.then(
-    () => dataSource.transaction(work),
-    () => dataSource.transaction(work),
+    () => immediateTransaction(dataSource, work),
+    () => immediateTransaction(dataSource, work),
   );
   sqliteQueues.set(
     dataSource,

@@ -1,33 +1,226 @@
 import {
   getNamedType,
+  getNullableType,
   getVariableValues,
   GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
 import type { ActorFacts } from '../policy/abilities';
-import { DEFAULT_PAGE_SIZE, INTROSPECTION_MAX_COMPLEXITY, MAX_COMPLEXITY, MAX_DEPTH, MAX_PAGE_SIZE, type LimitTier } from './limits';
+import {
+  ANALYSIS_CACHE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  INTROSPECTION_MAX_COMPLEXITY,
+  MAX_COMPLEXITY,
+  MAX_DEPTH,
+  MAX_NODES,
+  MAX_PAGE_SIZE,
+  UNPAGED_LIST_ESTIMATE,
+  type LimitTier,
+} from './limits';
 
 /**
- * Query cost as GitLab counts it: every field costs 1 plus its children; `sort` adds 1 and `search`
- * adds 5; a connection adds 1% of its cost per item it may return, so a full page of 100 doubles it.
+ * What an operation may cost, computed before it runs, in one pass over the document:
+ *
+ * - depth: fields nested in fields (fragments add no level of their own);
+ * - complexity, as GitLab counts it: every field costs 1 plus its children; `sort` adds 1 and `search`
+ *   adds 5; a connection adds 1% of its cost per item it may return, so a full page of 100 doubles it.
+ *   On an abstract type the most expensive of its possible types counts;
+ * - nodes: the most objects the answer can hold. A connection multiplies what each of its items holds
+ *   by its page size (`first`/`last`, 100 when absent), so nested connections multiply.
+ *
+ * Each fragment is analysed once per operation and its result reused wherever it is spread, so a
+ * document whose fragments each spread the previous one twice costs time linear in its size, while
+ * its score still grows as the answer would.
  */
-const gitlabEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  let cost = 1 + childComplexity;
-  if (args.sort !== undefined && args.sort !== null) cost += 1;
-  if (args.search !== undefined && args.search !== null) cost += 5;
-  if (getNamedType(field.type).name.endsWith('Connection')) {
-    const requested = [args.first, args.last].filter((n): n is number => typeof n === 'number');
-    const limit = Math.min(MAX_PAGE_SIZE, ...(requested.length ? requested : [DEFAULT_PAGE_SIZE]));
-    cost += cost * Math.max(limit, 0) * 0.01;
+export interface OperationCost {
+  depth: number;
+  complexity: number;
+  nodes: number;
+}
+
+interface Cost {
+  depth: number;
+  /** Complexity and nodes per possible concrete type of the selection's parent. */
+  complexity: number;
+  nodes: number;
+}
+
+const ZERO: Cost = { depth: 0, complexity: 0, nodes: 0 };
+
+/** Types that wrap a page rather than being returned objects of their own. */
+const isConnectionType = (name: string) => name.endsWith('Connection');
+const isEdgeType = (name: string) => name.endsWith('Edge');
+const PAGE_INFO = 'PageInfo';
+
+function pageSize(args: Record<string, unknown>): number {
+  const requested = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+  return Math.max(0, Math.min(MAX_PAGE_SIZE, ...(requested.length ? requested : [DEFAULT_PAGE_SIZE])));
+}
+
+class Analysis {
+  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  private readonly fragmentCosts = new Map<string, Cost>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly variables: Record<string, unknown>,
+  ) {
+    for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(def.name.value, def);
   }
-  return Math.floor(cost);
-};
+
+  operation(operation: OperationDefinitionNode): OperationCost {
+    const root = this.schema.getRootType(operation.operation);
+    if (!root) return { ...ZERO };
+    const cost = this.selectionSet(operation.selectionSet, root);
+    return { depth: cost.depth, complexity: cost.complexity, nodes: cost.nodes };
+  }
+
+  private included(node: { directives?: readonly unknown[] }): boolean {
+    if (!node.directives?.length) return true;
+    const n = node as FieldNode;
+    const skip = getDirectiveValues(GraphQLSkipDirective, n, this.variables);
+    if (skip?.if === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, n, this.variables);
+    return include?.if !== false;
+  }
+
+  private possibleTypeNames(type: GraphQLCompositeType): string[] {
+    return isAbstractType(type) ? this.schema.getPossibleTypes(type).map((t) => t.name) : [type.name];
+  }
+
+  /**
+   * Sums the selections per possible type of `parent`, then takes the largest, as the complexity
+   * library GitLab's numbers were matched against does. Depth is the deepest selection.
+   */
+  private selectionSet(selectionSet: SelectionSetNode, parent: GraphQLCompositeType): Cost {
+    const possible = this.possibleTypeNames(parent);
+    const perType = new Map<string, { complexity: number; nodes: number }>();
+    let depth = 0;
+    const add = (cost: Cost, typeNames: readonly string[]) => {
+      depth = Math.max(depth, cost.depth);
+      for (const name of typeNames) {
+        const sum = perType.get(name) ?? { complexity: 0, nodes: 0 };
+        sum.complexity += cost.complexity;
+        sum.nodes += cost.nodes;
+        perType.set(name, sum);
+      }
+    };
+
+    for (const selection of selectionSet.selections) {
+      if (!this.included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        add(this.field(selection, parent), possible);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parent;
+        if (!type || !isCompositeType(type)) continue;
+        add(this.selectionSet(selection.selectionSet, type), this.possibleTypeNames(type));
+      } else {
+        const name = selection.name.value;
+        const fragment = this.fragments.get(name);
+        const type = fragment && this.schema.getType(fragment.typeCondition.name.value);
+        if (!fragment || !type || !isCompositeType(type)) continue;
+        add(this.fragment(name, fragment, type), this.possibleTypeNames(type));
+      }
+    }
+
+    let complexity = 0;
+    let nodes = 0;
+    for (const sum of perType.values()) {
+      complexity = Math.max(complexity, sum.complexity);
+      nodes = Math.max(nodes, sum.nodes);
+    }
+    return { depth, complexity, nodes };
+  }
+
+  /** A fragment costs the same wherever it is spread: analysed once, then reused. */
+  private fragment(name: string, fragment: FragmentDefinitionNode, type: GraphQLCompositeType): Cost {
+    const known = this.fragmentCosts.get(name);
+    if (known) return known;
+    // Validation refuses fragment cycles before analysis runs; this only keeps a cycle from looping.
+    if (this.inProgress.has(name)) return ZERO;
+    this.inProgress.add(name);
+    const cost = this.selectionSet(fragment.selectionSet, type);
+    this.inProgress.delete(name);
+    this.fragmentCosts.set(name, cost);
+    return cost;
+  }
+
+  private fieldDefinition(node: FieldNode, parent: GraphQLCompositeType): GraphQLField<unknown, unknown> | undefined {
+    switch (node.name.value) {
+      case SchemaMetaFieldDef.name:
+        return SchemaMetaFieldDef;
+      case TypeMetaFieldDef.name:
+        return TypeMetaFieldDef;
+      case TypeNameMetaFieldDef.name:
+        return TypeNameMetaFieldDef;
+      default:
+        return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[node.name.value] : undefined;
+    }
+  }
+
+  private field(node: FieldNode, parent: GraphQLCompositeType): Cost {
+    const field = this.fieldDefinition(node, parent);
+    if (!field) return ZERO;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, this.variables);
+    } catch {
+      args = {};
+    }
+    const named = getNamedType(field.type);
+    const child = node.selectionSet && isCompositeType(named) ? this.selectionSet(node.selectionSet, named) : ZERO;
+
+    let complexity = 1 + child.complexity;
+    if (args.sort !== undefined && args.sort !== null) complexity += 1;
+    if (args.search !== undefined && args.search !== null) complexity += 5;
+    let nodes = 0;
+    if (node.name.value.startsWith('__')) {
+      // Introspection answers are bounded by the schema itself, not by stored data.
+      nodes = 0;
+    } else if (isConnectionType(named.name)) {
+      const size = pageSize(args);
+      complexity += complexity * size * 0.01;
+      nodes = size * child.nodes;
+    } else if (isCompositeType(named) && named.name !== PAGE_INFO) {
+      // The items of a connection are counted by the connection; an edge is a wrapper, its node is not.
+      const perItem = (isEdgeType(named.name) ? 0 : 1) + child.nodes;
+      const inConnectionPage = isConnectionType(parent.name) && (node.name.value === 'nodes' || node.name.value === 'edges');
+      nodes = inConnectionPage || !isListType(getNullableType(field.type)) ? perItem : UNPAGED_LIST_ESTIMATE * perItem;
+    }
+    return { depth: 1 + child.depth, complexity: Math.floor(complexity), nodes };
+  }
+}
+
+/** Analyses one operation with its (already coerced) variable values. */
+export function analyzeOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variableValues: Record<string, unknown> = {},
+): OperationCost {
+  return new Analysis(schema, document, variableValues).operation(operation);
+}
 
 export function limitTier(actor: ActorFacts): LimitTier {
   if (actor.admin) return 'admin';
@@ -38,26 +231,63 @@ function isIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
-function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      deepest = Math.max(deepest, 1 + (selection.selectionSet ? depthOf(selection.selectionSet, fragments, seen) : 0));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, seen));
-    } else {
-      const fragment = fragments.get(selection.name.value);
-      if (fragment && !seen.has(fragment.name.value)) {
-        deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value])));
-      }
+/**
+ * Costs already computed, per parsed document (Apollo keeps one parsed document per query text), then
+ * per operation and variables. Bounded: a document's entry holds at most a few variable sets.
+ */
+const costCache = new WeakMap<DocumentNode, Map<string, OperationCost | null>>();
+const COST_KEYS_PER_DOCUMENT = 16;
+const MAX_CACHED_VARIABLES_LENGTH = 2_000;
+let cachedDocuments = 0;
+
+function cachedCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): OperationCost | null {
+  const hasVariables = (operation.variableDefinitions?.length ?? 0) > 0;
+  const variablesKey = hasVariables ? JSON.stringify(variables ?? {}) : '';
+  const cacheable = variablesKey.length <= MAX_CACHED_VARIABLES_LENGTH;
+  const key = `${operation.name?.value ?? ''}\u0000${variablesKey}`;
+  let perDocument = costCache.get(document);
+  if (cacheable && perDocument?.has(key)) return perDocument.get(key)!;
+
+  let cost: OperationCost | null = null;
+  // Variables that do not coerce are reported by execution, with graphql-js's own message; the
+  // cost of an operation that will not run does not matter.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (!coerced.errors) cost = analyzeOperation(schema, document, operation, coerced.coerced);
+
+  if (cacheable) {
+    if (!perDocument) {
+      // A WeakMap cannot be counted or evicted; the counter only keeps pathological traffic in check.
+      if (cachedDocuments >= ANALYSIS_CACHE_SIZE) return cost;
+      cachedDocuments += 1;
+      perDocument = new Map();
+      costCache.set(document, perDocument);
     }
+    if (perDocument.size >= COST_KEYS_PER_DOCUMENT) perDocument.delete(perDocument.keys().next().value!);
+    perDocument.set(key, cost);
   }
-  return deepest;
+  return cost;
+}
+
+/** The nodes already spent by earlier operations of the same HTTP request (a batch shares one limit). */
+export class NodeBudget {
+  used = 0;
+}
+
+export class QueryLimitError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', http: { status: 200 } } });
+  }
 }
 
 /**
  * Checks one operation against the viewer's tier and returns its score and limit (for
- * `Query.queryComplexity`), or throws with graphql-ruby's messages.
+ * `Query.queryComplexity`), or throws with graphql-ruby's messages (and a message of the same shape
+ * for the node limit, which GitLab does not have).
  */
 export function checkQueryLimits(
   schema: GraphQLSchema,
@@ -65,28 +295,22 @@ export function checkQueryLimits(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | undefined,
   actor: ActorFacts,
+  budget: NodeBudget = new NodeBudget(),
 ): { score: number; limit: number } {
   const tier = limitTier(actor);
   const introspection = isIntrospection(operation);
   const limit = introspection ? Math.max(INTROSPECTION_MAX_COMPLEXITY, MAX_COMPLEXITY[tier]) : MAX_COMPLEXITY[tier];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const cost = cachedCost(schema, document, operation, variables);
+  if (!cost) return { score: 0, limit };
 
-  const depth = depthOf(operation.selectionSet, fragments, new Set());
   const maxDepth = MAX_DEPTH[tier];
-  if (depth > maxDepth && !introspection) throw new GraphQLError(`Query has depth of ${depth}, which exceeds max depth of ${maxDepth}`);
-
-  // Variables that do not coerce are reported by execution, with graphql-js's own message; the
-  // cost of an operation that will not run does not matter.
-  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return { score: 0, limit };
-
-  const score = getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    operationName: operation.name?.value,
-    estimators: [gitlabEstimator],
-  });
-  if (score > limit) throw new GraphQLError(`Query has complexity of ${score}, which exceeds max complexity of ${limit}`);
-  return { score, limit };
+  if (cost.depth > maxDepth && !introspection) throw new QueryLimitError(`Query has depth of ${cost.depth}, which exceeds max depth of ${maxDepth}`);
+  if (cost.complexity > limit) throw new QueryLimitError(`Query has complexity of ${cost.complexity}, which exceeds max complexity of ${limit}`);
+  const nodes = budget.used + cost.nodes;
+  if (nodes > MAX_NODES) {
+    const what = budget.used > 0 ? 'Batch' : 'Query';
+    throw new QueryLimitError(`${what} may return ${nodes} nodes, which exceeds max nodes of ${MAX_NODES}`);
+  }
+  budget.used = nodes;
+  return { score: cost.complexity, limit };
 }

@@ -6,6 +6,8 @@ import { actorFacts, type ActorFacts } from '../policy/abilities';
 import { MembershipIndex } from '../policy/membership-index';
 import type { Services } from '../services';
 import { BatchedConnections } from './batched-pagination';
+import { NodeBudget } from './complexity';
+import { RequestTimeoutError } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 
 /** What every service needs from the running application. */
@@ -14,6 +16,8 @@ export interface AppCore {
   clock: Clock;
   dataSource: DataSource;
   services: Services;
+  /** Failed-authentication ban per client address (HTTP server only; null when disabled). */
+  authThrottle?: import('../auth/auth-throttle').AuthThrottle | null;
 }
 
 /** The administrator facts used by the `labgate` command when it acts without `--as`. */
@@ -37,14 +41,19 @@ export class RequestContext {
   readonly batches: BatchedConnections;
   /** Set by the complexity check; read by `Query.queryComplexity`. */
   complexity: { score: number; limit: number } | null = null;
+  /** Nodes already allowed to earlier operations of the same HTTP request (a batch shares one limit). */
+  readonly nodeBudget: NodeBudget;
+  /** Set when the request's time budget has passed: resolvers stop at the next field. */
+  expired = false;
   private membershipIndex: Promise<MembershipIndex> | null = null;
   private readonly fixedNow: Date;
 
   constructor(
     readonly app: AppCore,
     readonly principal: Principal | null,
-    options: { system?: boolean } = {},
+    options: { system?: boolean; nodeBudget?: NodeBudget } = {},
   ) {
+    this.nodeBudget = options.nodeBudget ?? new NodeBudget();
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
     this.loaders = createLoaders(this);
@@ -66,6 +75,11 @@ export class RequestContext {
 
   today(): string {
     return utcDate(this.fixedNow);
+  }
+
+  /** Throws GitLab's timeout error once the request's time budget has passed. */
+  checkDeadline(): void {
+    if (this.expired) throw new RequestTimeoutError();
   }
 
   /** The viewer's active memberships, loaded once per request. */

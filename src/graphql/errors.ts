@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { REQUEST_TIMED_OUT } from './limits';
 
 /** GitLab's `ResourceNotAvailable`: one message for "missing" and "not allowed", by design. */
 export const RESOURCE_NOT_AVAILABLE =
@@ -29,5 +30,62 @@ export class ServiceError extends GraphQLError {
     const list = Array.isArray(messages) ? messages : [messages];
     super(list.join(', '), { extensions: { code: 'BAD_USER_INPUT' } });
     this.messages = list;
+  }
+}
+
+/** The request ran out of its time budget; the HTTP layer answers 503 with GitLab's message. */
+export class RequestTimeoutError extends GraphQLError {
+  constructor() {
+    super(REQUEST_TIMED_OUT, { extensions: { code: 'REQUEST_TIMEOUT' } });
+  }
+}
+
+/** PostgreSQL's "canceling statement due to statement timeout". */
+const PG_QUERY_CANCELED = '57014';
+
+/** True for an error that means the request ran out of time, ours or the database's. */
+export function isTimeoutError(error: unknown): boolean {
+  if (error instanceof RequestTimeoutError) return true;
+  const driverError = (error as { driverError?: { code?: unknown } } | null)?.driverError;
+  return driverError?.code === PG_QUERY_CANCELED;
+}
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  stack?: unknown;
+  driverError?: unknown;
+}
+
+/**
+ * The error that was really thrown. graphql-js wraps a value that is not an `Error` of its own realm
+ * (a native module's error seen from Jest's sandbox, for example) in `NonErrorThrown`.
+ */
+function thrownValue(error: unknown): ErrorLike | null {
+  const value = (error as { name?: unknown; thrownValue?: unknown } | null)?.name === 'NonErrorThrown' ? (error as { thrownValue: unknown }).thrownValue : error;
+  return value !== null && typeof value === 'object' ? (value as ErrorLike) : null;
+}
+
+/** Errors of the database or of the connection to it, as opposed to bugs in Labgate. */
+function isDatabaseError(error: ErrorLike): boolean {
+  if (error.driverError !== undefined || error.name === 'QueryFailedError' || error.name === 'SqliteError') return true;
+  // better-sqlite3 reports a closed connection as a TypeError.
+  if (typeof error.message === 'string' && error.message.includes('database connection is not open')) return true;
+  return typeof error.code === 'string' && /^(E[A-Z]+|SQLITE_\w+|[0-9A-Z]{5})$/.test(error.code);
+}
+
+/**
+ * One line in the log for an error no client may see. A database error (an outage makes one per
+ * request) is written without stack, statement or parameters: parameters hold token digests.
+ * Anything else is a bug, written with its stack.
+ */
+export function logUnexpectedError(error: unknown): void {
+  const value = thrownValue(error);
+  if (value && isDatabaseError(value)) {
+    const code = typeof value.code === 'string' ? ` ${value.code}` : '';
+    console.error(`[labgate] database error: ${String(value.name)}${code}: ${String(value.message).split('\n')[0]}`);
+  } else {
+    console.error('[labgate] unexpected error:', typeof value?.stack === 'string' ? value.stack : String(value ?? error));
   }
 }

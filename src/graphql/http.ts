@@ -2,11 +2,13 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLReque
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { authenticate, tokenFromRequest } from '../auth/authenticate';
+import { authenticate, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { bannedResponse } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
-import { checkQueryLimits } from './complexity';
+import { checkQueryLimits, NodeBudget } from './complexity';
 import { RequestContext, type AppCore } from './context';
-import { MAX_BATCH_SIZE, MAX_QUERY_SIZE } from './limits';
+import { isTimeoutError, logUnexpectedError } from './errors';
+import { MAX_BATCH_SIZE, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
 export interface HttpRequest {
@@ -15,6 +17,8 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body?: string;
+  /** The client's IP address (from the socket); absent for in-process requests. */
+  remoteAddress?: string;
 }
 
 export interface HttpResponse {
@@ -65,26 +69,37 @@ function isRotation(op: Operation): boolean {
   );
 }
 
-/** Query limits per operation, once the document is parsed and the operation known. */
+/**
+ * Query limits per operation, once the document is parsed and the operation known (nothing has run
+ * yet); and the request marked as timed out when an error says so (ours or PostgreSQL's).
+ */
 function limitsPlugin(schema: GraphQLSchema): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
-          try {
-            contextValue.complexity = checkQueryLimits(schema, document, operation, request.variables, contextValue.actor);
-          } catch (error) {
-            if (error instanceof GraphQLError) {
-              throw new GraphQLError(error.message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', http: { status: 200 } } });
-            }
-            throw error;
-          }
+          contextValue.complexity = checkQueryLimits(schema, document, operation, request.variables, contextValue.actor, contextValue.nodeBudget);
+        },
+        async didEncounterErrors({ errors, contextValue }) {
+          const originals = errors.map((e) => unwrapResolverError(e));
+          if (originals.some(isTimeoutError)) contextValue.expired = true;
+          // One line per request, however many fields failed with it.
+          const unexpected = originals.find((e) => !(e instanceof GraphQLError));
+          if (unexpected && contextValue.app.config.logErrors) logUnexpectedError(unexpected);
         },
       };
     },
   };
 }
+
+/** A request whose time budget ran out. */
+class TimedOut {
+  static readonly instance = new TimedOut();
+  readonly timedOut = true;
+}
+
+const timedOutResponse = (): HttpResponse => errorResponse(503, REQUEST_TIMED_OUT);
 
 export interface GraphqlEndpoint {
   handle(request: HttpRequest): Promise<HttpResponse>;
@@ -100,20 +115,21 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     schema,
     introspection: true,
     csrfPrevention: false,
+    // Labgate's own signal handling closes the app; Apollo's would stop it first and hang close().
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin(schema)],
     formatError(formatted, error) {
       // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
       const original = unwrapResolverError(error);
+      if (isTimeoutError(original)) return { message: REQUEST_TIMED_OUT, extensions: { code: 'REQUEST_TIMEOUT' } };
       if (original instanceof GraphQLError) return formatted;
-      if (app.config.logErrors) console.error('[labgate] unexpected error:', original);
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
   });
   await server.start();
 
-  async function execute(op: Operation, method: string, headers: HeaderMap, principal: Principal | null) {
-    const contextValue = new RequestContext(app, principal);
+  async function execute(op: Operation, method: string, headers: HeaderMap, contextValue: RequestContext) {
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: 'POST', headers, search: '', body: op };
     if (method === 'GET') {
       httpGraphQLRequest.method = 'GET';
@@ -129,9 +145,53 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     let body = '';
     if (response.body.kind === 'complete') body = response.body.string;
     else for await (const chunk of response.body.asyncIterator) body += chunk;
+    if (contextValue.expired) return TimedOut.instance;
+    // A larger answer would cost the client as much as the server: refuse it rather than send it.
+    const cap = app.config.maxResponseBytes;
+    if (body.length > cap) {
+      return { status: 200, body: JSON.stringify({ errors: [{ message: `Response too large: more than ${cap} bytes`, extensions: { code: 'RESPONSE_TOO_LARGE' } }] }) };
+    }
     // GitLab answers invalid documents and variables with 200 and an `errors` list.
     const status = response.status === 400 && body.startsWith('{"errors"') ? 200 : (response.status ?? 200);
     return { status, body };
+  }
+
+  /**
+   * Runs the operations of one HTTP request within its time budget. When the budget passes, the
+   * client is answered 503 at once and every context is marked, so that resolvers still running stop
+   * at their next field.
+   */
+  async function executeAll(ops: Operation[], method: string, headers: HeaderMap, principal: Principal | null) {
+    const nodeBudget = new NodeBudget();
+    const contexts: RequestContext[] = [];
+    let expired = false;
+    const work = (async () => {
+      const results: Array<{ status: number; body: string }> = [];
+      for (const op of ops) {
+        if (expired) return TimedOut.instance;
+        const context = new RequestContext(app, principal, { nodeBudget });
+        contexts.push(context);
+        const result = await execute(op, method, headers, context);
+        if (result instanceof TimedOut) return result;
+        results.push(result);
+      }
+      return results;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<TimedOut>((resolve) => {
+      timer = setTimeout(() => {
+        expired = true;
+        for (const context of contexts) context.expired = true;
+        resolve(TimedOut.instance);
+      }, app.config.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // Work left running after a timeout ends with the deadline error; nobody waits for it.
+      work.catch(() => undefined);
+    }
   }
 
   async function handle(request: HttpRequest): Promise<HttpResponse> {
@@ -185,7 +245,12 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (size > MAX_QUERY_SIZE) return errorResponse(422, 'Query too large');
     if (method !== 'POST' && ops.some(isMutation)) return errorResponse(422, 'Mutations are forbidden in GET requests');
 
-    const outcome = await authenticate(app, tokenFromRequest({ header, query: url.searchParams }));
+    const secret = tokenFromRequest({ header, query: url.searchParams });
+    // Failed-authentication ban (GitLab's IpRateLimiter): only requests that carry a token are checked and counted.
+    const throttle = secret === undefined ? null : (app.authThrottle ?? null);
+    if (throttle && (await throttle.check(request.remoteAddress)).banned) return bannedResponse();
+    const outcome = await authenticate(app, secret);
+    await throttle?.recordOutcome(request.remoteAddress, outcome.status);
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some(isRotation)) {
         // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.
@@ -196,6 +261,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (outcome.status === 'forbidden') return errorResponse(403, 'API not accessible for user');
     const principal = outcome.status === 'authenticated' ? outcome.principal : null;
     if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
+    if (principal) await recordUse(app, principal);
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -204,13 +270,13 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (method === 'POST') headers.set('content-type', 'application/json');
     const execMethod = method === 'POST' ? 'POST' : 'GET';
 
+    const results = await executeAll(ops, execMethod, headers, principal);
+    if (results instanceof TimedOut) return timedOutResponse();
     if (!batch) {
-      const { status, body } = await execute(ops[0], execMethod, headers, principal);
+      const { status, body } = results[0];
       return { status, headers: { ...JSON_HEADERS }, body: method === 'HEAD' ? '' : body };
     }
-    const results: string[] = [];
-    for (const op of ops) results.push((await execute(op, execMethod, headers, principal)).body);
-    return { status: 200, headers: { ...JSON_HEADERS }, body: `[${results.join(',')}]` };
+    return { status: 200, headers: { ...JSON_HEADERS }, body: `[${results.map((r) => r.body).join(',')}]` };
   }
 
   return { handle, stop: () => server.stop() };

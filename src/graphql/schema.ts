@@ -8,6 +8,7 @@ import {
   ProjectAccessTokenMutations,
   ResourceAccessTokenResolver,
 } from '../modules/access-token/access-token.resolver';
+import { enforceDeadline } from './deadline';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
 import { MemberMutationsResolver } from '../modules/member/member-mutations.resolver';
@@ -32,14 +33,17 @@ export const RESOLVERS = [
   MetadataResolver,
 ] as const;
 
-/** The executable schema: type-graphql's build, with the scope directive enforced on every root field. */
+/**
+ * The executable schema: type-graphql's build, with the scope directive enforced on every root field
+ * and the request deadline on every field that may query the database.
+ */
 export async function buildLabgateSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     directives: [scopeDirective, publicDirective],
     validate: false,
   });
-  return enforceScopes(schema);
+  return enforceDeadline(enforceScopes(schema));
 }
 
 /** The SDL committed under `schema/`, directives included, in a stable order. */

@@ -1,5 +1,8 @@
+import net from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { startHarness, type Harness } from '../helpers/harness';
+import { MAX_BODY_BYTES } from '../../src/graphql/limits';
+import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import type { User } from '../../src/modules/user/user.entity';
 
 /**
@@ -217,6 +220,9 @@ describe('the /api/graphql endpoint', () => {
       const res = await h.gql(whoAmI, undefined, { token: issued.secret });
       expect(res.status).toBe(401);
       expect(res.body).toEqual(INVALID_TOKEN);
+      // A refused request writes nothing: the token does not count as used.
+      const stored = await h.app.dataSource.getRepository(PersonalAccessToken).findOneByOrFail({ id: issued.token.id });
+      expect(stored.lastUsedAt).toBeNull();
     });
 
     it('answers the token of a blocked user with 403 API not accessible for user', async () => {
@@ -373,6 +379,36 @@ describe('the /api/graphql endpoint', () => {
       const mutation = await fetch(`${base}/api/graphql?${new URLSearchParams({ query: 'mutation { personalAccessTokenRevoke(input: {id: "gid://gitlab/PersonalAccessToken/1"}) { errors } }' })}`);
       expect(mutation.status).toBe(422);
       expect(await mutation.json()).toEqual({ errors: [{ message: 'Mutations are forbidden in GET requests' }] });
+    });
+
+    it('answers 413 to a body over the limit and stops reading it', async () => {
+      const declared = await fetch(`${base}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+      expect(declared.status).toBe(413);
+      expect(await declared.json()).toEqual({ errors: [{ message: 'Request entity too large' }] });
+
+      // A chunked body with no length: answered as soon as it passes the limit, long before it ends.
+      const { port } = new URL(base);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => {
+          socket.write('POST /api/graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+          const chunk = 'y'.repeat(64 * 1024);
+          let sent = 0;
+          const pump = () => {
+            // Ten times the limit would be sent if the server kept reading.
+            while (sent < 10 * MAX_BODY_BYTES && !socket.destroyed) {
+              sent += chunk.length;
+              if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) return void socket.once('drain', pump);
+            }
+          };
+          pump();
+        });
+        let received = '';
+        socket.on('data', (data) => (received += data.toString()));
+        socket.on('close', () => resolve(received));
+        socket.on('error', () => resolve(received));
+        setTimeout(() => reject(new Error('the server kept reading')), 10_000).unref();
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 413/);
     });
 
     it('answers HEAD without a body, and an unknown path with 404', async () => {

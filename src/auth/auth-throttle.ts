@@ -1,0 +1,242 @@
+import { BlockList, isIP } from 'node:net';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import type { HttpResponse } from '../graphql/http';
+import { AUTH_BANNED_MESSAGE, AUTH_THROTTLE_REDIS_TIMEOUT_MS } from '../graphql/limits';
+
+/*
+ * Failed-authentication ban per client address, modelled on GitLab's `Gitlab::Auth::IpRateLimiter`
+ * (lib/gitlab/auth/ip_rate_limiter.rb, with `Gitlab::Auth.find_for_git_client` in lib/gitlab/auth.rb):
+ *
+ * - Only a request that presents credentials is looked at: GitLab checks `banned?` at the start of
+ *   `find_for_git_client`, which runs only when credentials were sent, and raises `IpBlocked`; a banned
+ *   address can still make anonymous requests.
+ * - A failed authentication adds one to the address's counter; when the counter reaches the maximum
+ *   within the window (Rack::Attack's Allow2Ban: `maxretry`, `findtime`), the address is banned for
+ *   `bantime`. The request that reaches the maximum still gets its 401; the next one gets the ban.
+ * - A successful authentication clears the counter ("repeated login failures are normal behaviour for
+ *   some Git clients").
+ * - Addresses on the allowlist (`ip_whitelist`, CIDR ranges allowed) are never counted nor banned.
+ *   GitLab's allowlist defaults to 127.0.0.1; Labgate's is empty by default, so that loopback clients
+ *   (and its own multi-process tests) are throttled like any other. Set LABGATE_AUTH_TRUSTED_IPS to
+ *   allow a reverse proxy or a monitoring host.
+ * - The answer to a banned address is HTTP 403 with the plain-text body
+ *   `Too many failed authentication attempts from this IP` and no Retry-After header (GitLab's
+ *   ApplicationController `rescue_from Gitlab::Auth::IpBlocked`; its rate-limit documentation says no
+ *   response headers are provided).
+ *
+ * The counting itself is rate-limiter-flexible: in memory for one process, in Redis when a URL is
+ * given, so that several Labgate processes share one counter per address. What is ours is the ban
+ * rule above and the failure policy: when Redis fails, the throttle fails open (nothing is counted,
+ * nobody is banned) and says so once per outage instead of once per request.
+ */
+
+export interface BanStatus {
+  banned: boolean;
+  /** Seconds until the ban ends, when banned. */
+  retryAfterSeconds?: number;
+}
+
+export interface AuthThrottleOptions {
+  /** Failed authentications within the window that lead to a ban. */
+  maxFailures: number;
+  windowSeconds: number;
+  banSeconds: number;
+  /** Addresses and CIDR ranges that are never counted nor banned. */
+  trustedIps?: string[];
+  /** Shares the counters through Redis; in process memory when absent. */
+  redisUrl?: string;
+  /** Prefix of the Redis keys (default `labgate:`). */
+  keyPrefix?: string;
+  /** Receives the one line logged per Redis outage (and the line when it recovers). */
+  log?: (line: string) => void;
+}
+
+/** How long `create` waits for a first Redis connection before serving anyway (failing open). */
+const REDIS_CONNECT_WAIT_MS = 1_000;
+
+const NOT_BANNED: BanStatus = { banned: false };
+
+/** The response to a request from a banned address: GitLab's status and text. */
+export function bannedResponse(): HttpResponse {
+  return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: AUTH_BANNED_MESSAGE };
+}
+
+/** `::ffff:192.0.2.1` (an IPv4 client of a dual-stack socket) and `192.0.2.1` are one client. */
+function normalizeAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return (mapped ? mapped[1] : address).toLowerCase();
+}
+
+function trustedList(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? undefined : Number(prefix);
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && (!Number.isInteger(bits) || bits < 0 || bits > maxBits))) {
+      throw new Error(`LABGATE_AUTH_TRUSTED_IPS: "${entry}" is not an IP address or CIDR range`);
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(normalizeAddress(address), type);
+    else list.addSubnet(address, bits, type);
+  }
+  return list;
+}
+
+export class AuthThrottle {
+  private readonly trusted: BlockList;
+  private readonly log: (line: string) => void;
+  /** Set from the first Redis failure until Redis is ready again: the outage has been logged. */
+  private failing = false;
+  private closed = false;
+
+  private constructor(
+    private readonly options: AuthThrottleOptions,
+    private readonly limiter: RateLimiterAbstract,
+    private readonly redis: Redis | null,
+  ) {
+    this.trusted = trustedList(options.trustedIps ?? []);
+    this.log = options.log ?? ((line) => console.error(line));
+    redis?.on('error', (error: Error) => this.fail(error));
+    redis?.on('ready', () => this.recover());
+  }
+
+  /** A throttle on Redis when `redisUrl` is set (waiting briefly for the connection), else in memory. */
+  static async create(options: AuthThrottleOptions): Promise<AuthThrottle> {
+    const limits = { points: options.maxFailures, duration: options.windowSeconds };
+    if (!options.redisUrl) return new AuthThrottle(options, new RateLimiterMemory(limits), null);
+
+    const redis = new Redis(options.redisUrl, {
+      lazyConnect: true,
+      // Fail at once rather than queue while disconnected, and never wait long on a slow server.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: AUTH_THROTTLE_REDIS_TIMEOUT_MS,
+      connectTimeout: 2_000,
+      // After a refused connection, ioredis's disconnect() waits this long for a socket that is already gone.
+      disconnectTimeout: 100,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    });
+    const limiter = new RateLimiterRedis({
+      ...limits,
+      storeClient: redis,
+      keyPrefix: `${options.keyPrefix ?? 'labgate:'}auth-failures`,
+      rejectIfRedisNotReady: true,
+    });
+    const throttle = new AuthThrottle(options, limiter, redis);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        redis.off('error', done);
+        resolve();
+      };
+      const timer = setTimeout(done, REDIS_CONNECT_WAIT_MS);
+      redis.once('ready', done);
+      redis.once('error', done);
+      redis.connect().catch(() => undefined);
+    });
+    return throttle;
+  }
+
+  /** Whether requests with a token from this address are refused now. */
+  async check(address: string | undefined): Promise<BanStatus> {
+    const key = this.keyOf(address);
+    if (key === null) return NOT_BANNED;
+    const state = await this.guard(() => this.limiter.get(key), null);
+    if (!state || state.consumedPoints < this.options.maxFailures) return NOT_BANNED;
+    return { banned: true, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+  }
+
+  /** Counts one failed authentication; bans the address when it reaches the maximum. */
+  async recordFailure(address: string | undefined): Promise<BanStatus> {
+    const key = this.keyOf(address);
+    if (key === null) return NOT_BANNED;
+    return this.guard(async () => {
+      let counted: RateLimiterRes;
+      try {
+        counted = await this.limiter.consume(key);
+      } catch (rejection) {
+        // Above the maximum already (a ban written by another process in the meantime): leave it as is.
+        if (rejection instanceof RateLimiterRes) return { banned: true, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        throw rejection;
+      }
+      if (counted.consumedPoints < this.options.maxFailures) return NOT_BANNED;
+      await this.limiter.block(key, this.options.banSeconds);
+      return { banned: true, retryAfterSeconds: this.options.banSeconds };
+    }, NOT_BANNED);
+  }
+
+  /** A successful authentication clears the address's failures, as GitLab's `reset!` does. */
+  async recordSuccess(address: string | undefined): Promise<void> {
+    const key = this.keyOf(address);
+    if (key === null) return;
+    await this.guard(() => this.limiter.delete(key), false);
+  }
+
+  /** Applies one authentication outcome: `invalid` counts, `authenticated` clears, others change nothing. */
+  async recordOutcome(address: string | undefined, outcome: string): Promise<void> {
+    if (outcome === 'invalid') await this.recordFailure(address);
+    else if (outcome === 'authenticated') await this.recordSuccess(address);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.redis) return;
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis!.disconnect());
+    else this.redis.disconnect();
+  }
+
+  /** The counter key of an address, or null when it is not throttled (unknown or trusted). */
+  private keyOf(address: string | undefined): string | null {
+    // A request without a socket (the in-process handler) has no address to count or ban.
+    if (!address || this.closed) return null;
+    const normalized = normalizeAddress(address);
+    const family = isIP(normalized);
+    if (family && this.trusted.check(normalized, family === 6 ? 'ipv6' : 'ipv4')) return null;
+    return normalized;
+  }
+
+  /** Runs one counter operation; a store failure is logged once and answered with `fallback`. */
+  private async guard<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      const result = await operation();
+      if (this.failing && this.redis?.status === 'ready') this.recover();
+      return result;
+    } catch (error) {
+      this.fail(error);
+      return fallback;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failing || this.closed) return;
+    this.failing = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.log(`[labgate] auth throttle: Redis unavailable (${reason}); failed authentications are not counted until it is back`);
+  }
+
+  private recover(): void {
+    if (!this.failing || this.closed) return;
+    this.failing = false;
+    this.log('[labgate] auth throttle: Redis is back; failed authentications are counted again');
+  }
+}
+
+/** The throttle a Labgate process runs with, or null when LABGATE_AUTH_THROTTLE is off. */
+export function createAuthThrottle(config: Config): Promise<AuthThrottle | null> {
+  if (!config.authThrottle) return Promise.resolve(null);
+  return AuthThrottle.create({
+    maxFailures: config.authFailuresMax,
+    windowSeconds: config.authFailuresWindowSeconds,
+    banSeconds: config.authBanSeconds,
+    trustedIps: config.authTrustedIps,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    log: config.logErrors ? (line) => console.error(line) : () => undefined,
+  });
+}
