@@ -7,7 +7,25 @@ import { ArgumentError } from './errors';
  */
 export interface GlobalId {
   model: string;
+  /** May lie beyond what the database holds (see `isRecordId`): such an ID is well formed but names nothing. */
   id: number;
+}
+
+/** Ids are 32-bit integer columns (`SERIAL` on PostgreSQL), starting at 1. */
+export const MAX_RECORD_ID = 2_147_483_647;
+
+/**
+ * Whether `id` can name a stored row. GitLab treats a well-formed ID of a record that cannot exist as
+ * one that does not exist (null, or "not found"); checking first keeps such numbers away from
+ * PostgreSQL, which refuses them for an `integer` column instead of matching nothing.
+ */
+export function isRecordId(id: number): boolean {
+  return Number.isInteger(id) && id >= 1 && id <= MAX_RECORD_ID;
+}
+
+/** The ids of a filter that can name rows; the others match nothing anyway. */
+export function recordIds(ids: readonly number[]): number[] {
+  return ids.filter(isRecordId);
 }
 
 export const MODELS = {
@@ -42,8 +60,8 @@ export function parseGlobalId(value: unknown, expected?: string): GlobalId {
   if (!m) throw new GraphQLError(`${shown} is not a valid Global ID`);
   if (m[1] !== 'gitlab') throw new GraphQLError(`${shown} is not a Gitlab Global ID`);
   const model = m[2];
+  // Any run of digits is a well-formed ID, as in GitLab; one too large for our ids names no record.
   const id = Number(m[3]);
-  if (!Number.isSafeInteger(id)) throw new GraphQLError(`${shown} is not a valid Global ID`);
   if (expected && model !== expected && !(SUBCLASSES[expected] ?? []).includes(model)) {
     throw new GraphQLError(`${shown} does not represent an instance of ${expected}`);
   }
@@ -95,7 +113,8 @@ export const PersonalAccessTokenIDScalar = globalIdScalar(MODELS.personalAccessT
 
 /**
  * Resolvers that take a plain `ID` (`ids: [ID!]` filters) parse with GitLab's `parse_gid` messages:
- * `"x is not a valid GitLab ID."` or `"gid://gitlab/User/1 is not a valid ID for Project."`.
+ * `"x is not a valid GitLab ID."` or `"gid://gitlab/User/1 is not a valid ID for Project."`. The number
+ * may be one no row can have; filters pass their list through `recordIds` before it reaches SQL.
  */
 export function parsePlainId(value: string, expected: string): number {
   const m = GID_RE.exec(value);

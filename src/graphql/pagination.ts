@@ -21,8 +21,13 @@ type KeyValue = string | number | boolean | Date | null;
 export interface SortKey<T> {
   /** Name in the cursor JSON. */
   name: string;
-  /** SQL expression over the query's aliases. */
+  /** SQL expression over the query's aliases. Never holds caller text: that goes in `params`. */
   expr: string;
+  /**
+   * Values the expression refers to as `:name`. They travel with the key into every statement that
+   * uses it (ORDER BY, keyset conditions, selected cursor values), so names must be unique per query.
+   */
+  params?: Record<string, unknown>;
   direction: 'ASC' | 'DESC';
   kind: 'number' | 'string' | 'timestamp' | 'boolean';
   nullable?: boolean;
@@ -112,6 +117,15 @@ export function connectionType(name: string, nodeType: () => Function, options: 
 
 const INVALID_CURSOR = 'Please provide a valid cursor';
 
+/**
+ * Number keys are integer columns (ids, access levels, ranks), 32-bit on PostgreSQL. A cursor value
+ * outside that range or with a fraction could never have come from us, and PostgreSQL would reject it.
+ */
+const MAX_INT_KEY = 2_147_483_647;
+/** Timestamps that both databases and `Date` hold without surprises. */
+const MIN_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIMESTAMP = Date.parse('9999-12-31T23:59:59.999Z');
+
 export function encodeCursor<T>(keys: readonly SortKey<T>[], row: T, raw?: Record<string, unknown>): string {
   const values: Record<string, unknown> = {};
   for (const key of keys) {
@@ -131,7 +145,7 @@ function decodeCursor<T>(keys: readonly SortKey<T>[], cursor: string): KeyValue[
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ArgumentError(INVALID_CURSOR);
   const record = parsed as Record<string, unknown>;
   return keys.map((key) => {
-    if (!(key.name in record)) throw new ArgumentError(INVALID_CURSOR);
+    if (!Object.hasOwn(record, key.name)) throw new ArgumentError(INVALID_CURSOR);
     const raw = record[key.name];
     if (raw === null) {
       if (!key.nullable) throw new ArgumentError(INVALID_CURSOR);
@@ -139,18 +153,19 @@ function decodeCursor<T>(keys: readonly SortKey<T>[], cursor: string): KeyValue[
     }
     switch (key.kind) {
       case 'number':
-        if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ArgumentError(INVALID_CURSOR);
+        if (typeof raw !== 'number' || !Number.isInteger(raw) || Math.abs(raw) > MAX_INT_KEY) throw new ArgumentError(INVALID_CURSOR);
         return raw;
       case 'boolean':
         if (typeof raw !== 'boolean') throw new ArgumentError(INVALID_CURSOR);
         return raw;
       case 'timestamp': {
-        const date = typeof raw === 'string' ? new Date(raw) : new Date(NaN);
-        if (Number.isNaN(date.getTime())) throw new ArgumentError(INVALID_CURSOR);
-        return date;
+        const time = typeof raw === 'string' ? Date.parse(raw) : NaN;
+        if (!(time >= MIN_TIMESTAMP && time <= MAX_TIMESTAMP)) throw new ArgumentError(INVALID_CURSOR);
+        return new Date(time);
       }
       default:
-        if (typeof raw !== 'string') throw new ArgumentError(INVALID_CURSOR);
+        // PostgreSQL text cannot hold U+0000, so no row of ours has it in a key.
+        if (typeof raw !== 'string' || raw.includes('\u0000')) throw new ArgumentError(INVALID_CURSOR);
         return raw;
     }
   });
@@ -232,6 +247,7 @@ export interface PagePlan<T extends ObjectLiteral> {
 
 export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], args: PageArgs): PagePlan<T> {
   const { limit, backward } = pageSize(args);
+  const keyParams: Record<string, unknown> = Object.assign({}, ...keys.map((key) => key.params ?? {}));
   const after = args.after || null; // GitLab's frontend sends after: "" for "from the start"
   const before = args.before || null;
   const afterValues = after ? decodeCursor(keys, after) : null;
@@ -244,6 +260,7 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
     limit,
     orderSql: order.map((o) => `${o.expr} ${o.direction}`).join(', '),
     apply(page) {
+      page.setParameters(keyParams);
       if (afterValues) {
         const c = keysetCondition(keys, afterValues, true, 'pgA');
         page.andWhere(c.sql, c.params);

@@ -13,5 +13,6 @@ export function visibilityName(level: number): VisibilityName {
 }
 
 export function parseVisibility(value: string): number | undefined {
-  return BY_NAME[value.toLowerCase() as VisibilityName];
+  const name = value.toLowerCase();
+  return Object.hasOwn(BY_NAME, name) ? BY_NAME[name as VisibilityName] : undefined;
 }

@@ -6,6 +6,7 @@ import { externalHost } from '../../config';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { isRecordId } from '../../graphql/global-id';
 import type { Connection } from '../../graphql/pagination';
 import { accessLevelEncompasses, MAINTAINER, OWNER } from '../../policy/access-level';
 import { Member, type MemberSourceType } from '../member/member.entity';
@@ -131,7 +132,7 @@ export class ResourceAccessTokenService {
 
   /** One token of this resource's bots, or GitLab's "not available" error. */
   async findToken(ctx: RequestContext, resource: TokenResource, tokenId: number): Promise<PersonalAccessToken> {
-    const token = await this.tokensQuery(ctx, resource).andWhere('t.id = :tokenId', { tokenId }).getOne();
+    const token = isRecordId(tokenId) ? await this.tokensQuery(ctx, resource).andWhere('t.id = :tokenId', { tokenId }).getOne() : null;
     if (!token) throw new ResourceNotAvailableError();
     return token;
   }
@@ -168,6 +169,8 @@ export class ResourceAccessTokenService {
     if (!selfRotation && !ctx.actor.admin && !accessLevelEncompasses(await this.callerLevel(ctx, resource), membership.accessLevel)) {
       throw new ServiceError('Not eligible to rotate tokens with permissions not held by the user');
     }
+    const past = ctx.services.tokens.pastExpiryError(ctx, expiresAt ?? null);
+    if (past) throw new ServiceError(past);
     return ctx.services.tokens.rotate(ctx, token, bot, expiresAt, async (em) => {
       // The bot's membership never expires; it takes the rotating user's external flag (current GitLab).
       await em.update(Member, { id: membership.id }, { expiresAt: null, updatedAt: ctx.now() });

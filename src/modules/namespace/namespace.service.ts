@@ -1,21 +1,27 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
+import { isRecordId } from '../../graphql/global-id';
 import { userNamespaceAbilities } from '../../policy/abilities';
 import { PUBLIC } from '../../policy/visibility';
 import type { User } from '../user/user.entity';
 import { Namespace, isGroup } from './namespace.entity';
+import { hasNullByte } from './path-rules';
 
 /**
  * Namespaces as a whole: groups and personal namespaces share one table and one path space.
  * Group-specific rules live in GroupService.
  */
 export class NamespaceService {
-  findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
-    return ctx.loaders.namespaces.load(id);
+  async findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
+    return isRecordId(id) ? ctx.loaders.namespaces.load(id) : null;
   }
 
-  /** Any namespace by path, ignoring who asks (callers apply the policy). Case-insensitive. */
+  /**
+   * Any namespace by path, ignoring who asks (callers apply the policy). Case-insensitive. A path with
+   * a null byte names nothing (and is kept away from PostgreSQL, which refuses it).
+   */
   async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
+    if (hasNullByte(fullPath)) return null;
     return ctx.app.dataSource
       .getRepository(Namespace)
       .createQueryBuilder('n')

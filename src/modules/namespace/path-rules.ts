@@ -1,3 +1,5 @@
+import { ArgumentError } from '../../graphql/errors';
+
 /**
  * GitLab's rules for paths and usernames (`Gitlab::PathRegex`): letters, digits, `_`, `-` and `.`;
  * no leading `-`; no trailing `.`, `.git` or `.atom`; and top-level names the web app routes itself.
@@ -60,13 +62,45 @@ export function pathErrors(
   return errors;
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+/** No control characters (U+0000 above all) in an address. */
+const EMAIL_RE = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/;
 
 export function isValidEmail(value: string): boolean {
   return EMAIL_RE.test(value) && value.length <= 254;
 }
 
-/** Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern. */
+/**
+ * U+0000 cannot be stored in PostgreSQL text (nor sent as a text parameter), so no stored name, path or
+ * search term can hold it. GitLab refuses any request parameter holding one (HTTP 400, in its
+ * `HandleMalformedStrings` middleware); the text of our messages is our own.
+ */
+export function hasNullByte(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+export function nullByteMessage(label: string): string {
+  return `${label} cannot contain null bytes`;
+}
+
+/** GitLab's usual `string` column limit, e.g. a token's name and description. */
+export const MAX_TEXT_LENGTH = 255;
+
+/**
+ * Errors for free text about to be stored (names, descriptions): GitLab's length message, counted in
+ * characters as Ruby counts them (code points), and no null bytes.
+ */
+export function textErrors(label: string, value: string, maxLength = MAX_TEXT_LENGTH): string[] {
+  const errors: string[] = [];
+  if ([...value].length > maxLength) errors.push(`${label} is too long (maximum is ${maxLength} characters)`);
+  if (hasNullByte(value)) errors.push(nullByteMessage(label));
+  return errors;
+}
+
+/**
+ * Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern (always a bound parameter). A term with
+ * a null byte is refused as a bad argument: it could match nothing, and PostgreSQL would not take it.
+ */
 export function likePattern(term: string): string {
+  if (hasNullByte(term)) throw new ArgumentError(nullByteMessage('Search'));
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/data-source';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { isRecordId, recordIds } from '../../graphql/global-id';
 import { MAX_FULL_PATHS } from '../../graphql/limits';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { projectAbilities, userNamespaceAbilities, type ProjectAbility } from '../../policy/abilities';
@@ -11,7 +12,7 @@ import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-s
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { isGroup, Namespace } from '../namespace/namespace.entity';
-import { likePattern, pathErrors } from '../namespace/path-rules';
+import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Project } from './project.entity';
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
@@ -47,6 +48,9 @@ export interface CreateProjectInput {
   description?: string | null;
 }
 
+/** GitLab's `Project` validates `description` up to 2,000 characters. */
+const MAX_DESCRIPTION_LENGTH = 2000;
+
 const PROJECT_SORTS: Record<string, { expr: string; kind: 'string' | 'timestamp'; value: (p: Project) => string | Date }> = {
   name: { expr: 'LOWER(p.name)', kind: 'string', value: (p) => p.name.toLowerCase() },
   path: { expr: 'LOWER(p.path)', kind: 'string', value: (p) => p.path.toLowerCase() },
@@ -55,7 +59,10 @@ const PROJECT_SORTS: Record<string, { expr: string; kind: 'string' | 'timestamp'
   latest_activity: { expr: 'p.last_activity_at', kind: 'timestamp', value: (p) => p.lastActivityAt },
 };
 
-/** How well a project matches a search: exact path, exact name, path prefix, name prefix, anything else. */
+/**
+ * How well a project matches a search: exact path, exact name, path prefix, name prefix, anything else.
+ * The term is bound as parameters (never pasted into the SQL text), under names of its own.
+ */
 function similarityKey(term: string): SortKey<Project> {
   const t = term.toLowerCase();
   const rank = (p: Project) => {
@@ -68,11 +75,11 @@ function similarityKey(term: string): SortKey<Project> {
     return 4;
   };
   const prefix = `${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
   return {
     name: 'similarity',
-    expr: `(CASE WHEN LOWER(p.path) = ${quoted(t)} THEN 0 WHEN LOWER(p.name) = ${quoted(t)} THEN 1
-      WHEN LOWER(p.path) LIKE ${quoted(prefix)} ESCAPE '\\' THEN 2 WHEN LOWER(p.name) LIKE ${quoted(prefix)} ESCAPE '\\' THEN 3 ELSE 4 END)`,
+    expr: `(CASE WHEN LOWER(p.path) = :simTerm THEN 0 WHEN LOWER(p.name) = :simTerm THEN 1
+      WHEN LOWER(p.path) LIKE :simPrefix ESCAPE '\\' THEN 2 WHEN LOWER(p.name) LIKE :simPrefix ESCAPE '\\' THEN 3 ELSE 4 END)`,
+    params: { simTerm: t, simPrefix: prefix },
     direction: 'ASC',
     kind: 'number',
     value: rank,
@@ -86,7 +93,9 @@ export function projectSortKeys(sort: string, search?: string | null): SortKey<P
   }
   const m = /^(.*)_(asc|desc)$/.exec(normalized);
   if (m && m[1] === 'id') return [idKey<Project>('p', m[2].toUpperCase() as 'ASC' | 'DESC')];
-  const spec = m ? PROJECT_SORTS[m[1].replace(/_at$/, '')] : undefined;
+  const field = m ? m[1].replace(/_at$/, '') : '';
+  // Own keys only: `constructor_asc` must not find Object's constructor.
+  const spec = m && Object.hasOwn(PROJECT_SORTS, field) ? PROJECT_SORTS[field] : undefined;
   // GitLab's `sort_by_attribute` ignores a string it does not know, leaving the default order.
   if (!m || !spec) return [idKey<Project>('p', 'DESC')];
   const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
@@ -104,6 +113,7 @@ export class ProjectService {
   }
 
   async findById(ctx: RequestContext, id: number): Promise<Project | null> {
+    if (!isRecordId(id)) return null;
     const project = await ctx.loaders.projects.load(id);
     return project && (await this.can(ctx, project, 'read_project')) ? project : null;
   }
@@ -113,6 +123,7 @@ export class ProjectService {
   }
 
   async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+    if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
     return this.query(ctx).where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getOne();
   }
 
@@ -175,10 +186,10 @@ export class ProjectService {
         personalOwner: ctx.actor.userId,
       });
     }
-    if (args.ids) qb.andWhere(args.ids.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.ids) this.applyIds(qb, args.ids);
     if (args.fullPaths) {
       if (args.fullPaths.length > MAX_FULL_PATHS) throw new ArgumentError(`You cannot provide more than ${MAX_FULL_PATHS} full paths.`);
-      const paths = args.fullPaths.map((p) => p.toLowerCase());
+      const paths = args.fullPaths.filter((p) => !hasNullByte(p)).map((p) => p.toLowerCase());
       qb.andWhere(paths.length ? 'LOWER(p.full_path) IN (:...fullPaths)' : '1 = 0', { fullPaths: paths });
     }
     if (args.namespacePath) {
@@ -205,6 +216,12 @@ export class ProjectService {
     return primed(ctx.loaders.projects, paginate(qb, projectSortKeys(args.sort || 'id_desc', args.search), args));
   }
 
+  /** An `ids` filter; ids no row can have match nothing, as they would in GitLab. */
+  private applyIds(qb: SelectQueryBuilder<Project>, ids: readonly number[]): void {
+    const usable = recordIds(ids);
+    qb.andWhere(usable.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: usable });
+  }
+
   private applyArchived(qb: SelectQueryBuilder<Project>, archived: ArchivedFilter): void {
     if (archived === 'ONLY') qb.andWhere('p.archived = :archived', { archived: true });
     if (archived === 'EXCLUDE') qb.andWhere('p.archived = :archived', { archived: false });
@@ -221,7 +238,7 @@ export class ProjectService {
     } else {
       qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
     }
-    if (args.ids) qb.andWhere(args.ids.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.ids) this.applyIds(qb, args.ids);
     if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
     else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
     if (args.search) {
@@ -260,6 +277,7 @@ export class ProjectService {
     const visibilityLevel = input.visibility ? parseVisibility(input.visibility) : PRIVATE;
     const errors = pathErrors('Path', path, { kind: 'project', topLevel: false });
     if (name === '') errors.push("Name can't be blank");
+    errors.push(...textErrors('Name', name), ...textErrors('Description', input.description ?? '', MAX_DESCRIPTION_LENGTH));
     if (visibilityLevel === undefined) errors.push(`Visibility level ${input.visibility} is not valid (private, internal or public)`);
     else if (isGroup(ns) && visibilityLevel > ns.visibilityLevel) {
       errors.push(`Visibility level ${visibilityName(visibilityLevel)} is not allowed in a ${visibilityName(ns.visibilityLevel)} group.`);

@@ -222,10 +222,14 @@ describe('projectAccessTokenCreate', () => {
     expect(res.data.projectAccessTokenCreate.accessToken.expiresAt).toBe(day(365));
   });
 
-  it('a date in the past is not refused: the token is born expired (inferred, as GitLab has no such validation)', async () => {
-    const res = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(-1) });
+  it('a date in the past is refused with the wording of GitLab\'s FutureDateValidator (issue 7; inferred for tokens)', async () => {
+    await expectRefused(w.pat.maint, { expiresAt: day(-1) }, ['Expires at cannot be a date in the past']);
+  });
+
+  it('today is not in the past: the token is born expired, as GitLab would make it', async () => {
+    const res = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(0) });
     const payload = res.data.projectAccessTokenCreate;
-    expect(payload.accessToken).toMatchObject({ expiresAt: day(-1), active: false, revoked: false });
+    expect(payload.accessToken).toMatchObject({ expiresAt: day(0), active: false, revoked: false });
     expect((await h.gql('{ currentUser { id } }', {}, { token: payload.token })).status).toBe(401);
   });
 
