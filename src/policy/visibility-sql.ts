@@ -1,6 +1,6 @@
 import { GUEST } from './access-level';
 import type { ActorFacts } from './abilities';
-import { INTERNAL, PUBLIC } from './visibility';
+import { INTERNAL, PRIVATE, PUBLIC } from './visibility';
 
 /**
  * The SQL twins of the `read_project` and `read_group` rules in `abilities.ts`, used to filter lists in
@@ -70,4 +70,43 @@ export function groupVisibleSql(actor: ActorFacts, alias: string, today: string)
       JOIN namespaces vn ON vpn.traversal_ids LIKE vn.traversal_ids || '%'
       WHERE vm.source_type = 'Project' AND ${ACTIVE_MEMBERSHIP}))`;
   return { sql, params: { visUserId: actor.userId, visToday: today } };
+}
+
+/**
+ * The SQL twin of `read_group_member` on a group row aliased `alias`; null when the viewer may read
+ * every group's members. It is `read_group` narrowed as GitLab's `can_read_group_member?` narrows it:
+ * a private group seen only through a membership below it (of a subgroup or of a project) is readable,
+ * its member list is not. The role counted is one on the group itself or on a group above it.
+ */
+export function groupMembersVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
+  const readable = groupVisibleSql(actor, alias, today);
+  if (!readable || !actor.signedIn) return readable;
+  const sql = `(${readable.sql} AND (${alias}.visibility_level > ${PRIVATE}
+    OR ${alias}.id IN (SELECT vn.id FROM members vm
+      JOIN namespaces vg ON vg.id = vm.source_id
+      JOIN namespaces vn ON vn.traversal_ids LIKE vg.traversal_ids || '%'
+      WHERE vm.source_type = 'Namespace' AND ${ACTIVE_MEMBERSHIP})))`;
+  return { sql, params: readable.params };
+}
+
+/**
+ * Condition on a `users` row aliased `alias`: the viewer sees the account's real name. A project or
+ * group bot's name reads `****` to whoever cannot see the project or group its token belongs to
+ * (`UserService.visibleName`, GitLab's `redacted_name`), so searching or sorting by name must not
+ * reach those rows' names either. Null when every name is visible (administrators).
+ *
+ * As above, the subqueries do not refer to the outer row: the bots whose name is visible are
+ * computed once per query.
+ */
+export function userNameVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
+  if (actor.admin) return null;
+  const project = projectVisibleSql(actor, 'np', today);
+  const group = groupVisibleSql(actor, 'ng', today);
+  const sql = `(${alias}.user_type <> 'project_bot'
+    OR ${alias}.id NOT IN (SELECT nm.user_id FROM members nm)
+    OR ${alias}.id IN (SELECT nm.user_id FROM members nm JOIN projects np ON np.id = nm.source_id
+      WHERE nm.source_type = 'Project'${project ? ` AND ${project.sql}` : ''})
+    OR ${alias}.id IN (SELECT nm.user_id FROM members nm JOIN namespaces ng ON ng.id = nm.source_id
+      WHERE nm.source_type = 'Namespace' AND ng.type = 'Group'${group ? ` AND ${group.sql}` : ''}))`;
+  return { sql, params: { ...project?.params, ...group?.params } };
 }

@@ -5,7 +5,7 @@ import { Member } from '../../src/modules/member/member.entity';
 import { Namespace as NamespaceEntity, type Namespace } from '../../src/modules/namespace/namespace.entity';
 import { Project as ProjectEntity, type Project } from '../../src/modules/project/project.entity';
 import { User } from '../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../helpers/harness';
+import { startHarness, TODAY, type Harness } from '../helpers/harness';
 import {
   matrixRows,
   ROLE_LEVEL,
@@ -40,6 +40,8 @@ interface Place {
   proj: Project;
   projectBots: Record<Scope, Principal>;
   groupBots: Record<Scope, Principal>;
+  /** A bot of the project with a name of its own, for the name-search rows. */
+  helper: User;
 }
 
 /** `below`: the subgroup, looked at by members of the project inside it. */
@@ -75,6 +77,22 @@ const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
   readOtherNamespace: 'none',
   readGroupFromBelow: 'below',
   listGroupMembersFromBelow: 'below',
+  usersByGroupIdFromBelow: 'below',
+  groupMembersCountFromBelow: 'below',
+  listGroupInheritedFromBelow: 'below',
+  listGroupDescendantsFromBelow: 'below',
+  userGroupMembershipsFromBelow: 'below',
+  usersByGroupId: 'group',
+  groupMembersCount: 'group',
+  listGroupInherited: 'group',
+  listGroupShared: 'group',
+  // Run on the top-level group; `direct` viewers are members of the subgroup below it.
+  listGroupDescendants: 'group',
+  listProjectInherited: 'project',
+  listProjectShared: 'project',
+  userGroupMemberships: 'group',
+  userProjectMemberships: 'project',
+  searchBotName: 'project',
 };
 
 const ROWS = matrixRows();
@@ -138,14 +156,18 @@ describe('authorization matrix', () => {
       for (const resource of [{ project: proj }, { group: sub }, { group: top }]) {
         await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');
       }
-      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50) };
+      const helper = (await h.createResourceToken({ project: proj }, { name: `secret-${visibility} helper`, scopes: ['read_api'] })).bot;
+      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50), helper };
     }
     // More shapes for the list-versus-object sweep: hidden things inside visible groups, a private
     // subgroup reached only through a project in it, a personal project.
     await h.createProject('inner-private', 'm-public', { visibility: 'private' });
     await h.createProject('inner-internal', 'm-public', { visibility: 'internal' });
     await h.createProject('personal', 'someone', { visibility: 'private' });
-    await h.createGroup('hidden', { parent: 'm-internal', visibility: 'private' });
+    const hidden = await h.createGroup('hidden', { parent: 'm-internal', visibility: 'private' });
+    await h.addMember({ group: hidden }, (await person('hdev')).user, 'developer');
+    const closed = await h.createGroup('closed', { parent: 'm-public', visibility: 'private' });
+    await h.addMember({ group: closed }, (await person('cdev')).user, 'developer');
     const deep = await h.createProject('deep', 'm-internal/hidden', { visibility: 'private' });
     await h.addMember({ project: deep }, people.get('p_guest')!.user, 'guest');
     // Expired memberships count as none: the last day of these was yesterday.
@@ -359,6 +381,114 @@ describe('authorization matrix', () => {
         if (now !== (outcome === 'ok' ? level : 30)) return `${outcome}, but the member is now at ${now}`;
         return outcome;
       }
+      case 'usersByGroupId':
+      case 'usersByGroupIdFromBelow': {
+        const r = await gql(`query($g: GroupID) { users(groupId: $g, first: 100) { count nodes { username } } }`, {
+          g: toGlobalId(MODELS.group, place.sub.id),
+        });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const { count, nodes } = r.res!.data.users as { count: number; nodes: Array<{ username: string }> };
+        if (count === 0 && nodes.length === 0) return 'none';
+        if (count !== nodes.length) return `count ${count} for ${nodes.length} nodes`;
+        return nodes.some((n) => n.username === 'gtarget') ? 'ok' : 'ok but the direct member is missing';
+      }
+      case 'groupMembersCount':
+      case 'groupMembersCountFromBelow': {
+        const r = await gql(`query($p: ID!) { group(fullPath: $p) { groupMembersCount } }`, { p: groupPath });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        if (r.res!.data.group === null) return 'hidden';
+        const count = r.res!.data.group.groupMembersCount as number;
+        const actual = await h.app.dataSource
+          .getRepository(Member)
+          .createQueryBuilder('m')
+          .where(`m.source_type = 'Namespace' AND m.source_id = :id`, { id: place.sub.id })
+          .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: TODAY })
+          .getCount();
+        if (count === 0) return '0';
+        return count === actual ? 'counted' : `count ${count}, not ${actual}`;
+      }
+      case 'listGroupInherited':
+      case 'listGroupInheritedFromBelow':
+      case 'listGroupShared':
+      case 'listProjectInherited':
+      case 'listProjectShared':
+      case 'listGroupDescendants':
+      case 'listGroupDescendantsFromBelow': {
+        const onProject = row.op.startsWith('listProject');
+        const relations = row.op.includes('Inherited')
+          ? '[INHERITED]'
+          : row.op.includes('Descendants')
+            ? '[DESCENDANTS]'
+            : onProject
+              ? '[INVITED_GROUPS, SHARED_INTO_ANCESTORS]'
+              : '[SHARED_FROM_GROUPS]';
+        const field = onProject ? 'projectMembers' : 'groupMembers';
+        const path = onProject ? projectPath : row.op.includes('Descendants') ? place.top.fullPath : groupPath;
+        const r = await gql(
+          `query($p: ID!) { parent: ${onProject ? 'project' : 'group'}(fullPath: $p) { list: ${field}(relations: ${relations}, first: 100) {
+            nodes { user { username } ${onProject ? '... on ProjectMember { source: project { fullPath } } ... on GroupMember { source: group { fullPath } }' : 'source: group { fullPath }'} } } } }`,
+          { p: path },
+        );
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        if (r.res!.data.parent === null) return 'hidden';
+        const list = r.res!.data.parent.list as { nodes: Array<{ user: { username: string }; source: unknown }> } | null;
+        if (list === null) return 'null';
+        const names = list.nodes.map((n) => n.user.username);
+        // A member whose group or project the viewer cannot see is a member of something hidden.
+        if (list.nodes.some((n) => n.source === null)) return `lists members of what it hides: ${names.join(', ')}`;
+        if (!names.length) return 'none';
+        if (row.op.includes('Descendants')) {
+          const parts = [names.includes('gtarget') && 'sub', names.includes('hdev') && 'hidden', names.includes('cdev') && 'closed'].filter(Boolean);
+          if (names.includes('i_owner')) parts.push('the group itself');
+          return parts.join('+') || `others: ${names.join(', ')}`;
+        }
+        const direct = onProject ? 'target' : 'gtarget';
+        const expected = onProject ? ['g_owner', 'i_owner'] : ['i_owner'];
+        if (names.includes(direct)) return 'ok but with the direct members';
+        return expected.every((n) => names.includes(n)) ? 'ok' : `ok without ${expected.filter((n) => !names.includes(n)).join(', ')}`;
+      }
+      case 'userGroupMemberships':
+      case 'userGroupMembershipsFromBelow':
+      case 'userProjectMemberships': {
+        const onProject = row.op === 'userProjectMemberships';
+        const kind = onProject ? 'project' : 'group';
+        const r = await gql(
+          `query($u: String!) { users(usernames: [$u]) { nodes {
+            count: ${kind}Count
+            memberships: ${kind}Memberships(first: 100) { nodes { source: ${kind} { fullPath } } }
+            ${onProject ? '' : 'groups(first: 100) { nodes { fullPath } }'} } } }`,
+          { u: onProject ? 'target' : 'gtarget' },
+        );
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const user = r.res!.data.users.nodes[0];
+        const memberships = user.memberships.nodes as Array<{ source: { fullPath: string } | null }>;
+        if (memberships.some((m) => m.source === null)) return 'a membership of something hidden';
+        if (user.count !== memberships.length) return `count ${user.count} for ${memberships.length} memberships`;
+        const path = onProject ? projectPath : groupPath;
+        const inMemberships = memberships.some((m) => m.source!.fullPath === path);
+        const inGroups = onProject ? inMemberships : user.groups.nodes.some((g: { fullPath: string }) => g.fullPath === path);
+        if (inMemberships !== inGroups) return `memberships ${inMemberships}, groups ${inGroups}`;
+        return inMemberships ? 'listed' : 'unlisted';
+      }
+      case 'searchBotName': {
+        const r = await gql(`query($s: String!, $u: String!) { found: users(search: $s) { count nodes { username } } named: users(usernames: [$u]) { nodes { name } } }`, {
+          s: place.helper.name,
+          u: place.helper.username,
+        });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const found = r.res!.data.found as { count: number; nodes: Array<{ username: string }> };
+        const name = r.res!.data.named.nodes[0]?.name;
+        const hit = found.nodes.some((n) => n.username === place.helper.username);
+        if (found.count !== found.nodes.length) return `count ${found.count} for ${found.nodes.length} nodes`;
+        if (hit && name === place.helper.name) return 'found';
+        if (!hit && name === '****') return 'unfound';
+        return `search ${hit ? 'finds' : 'misses'} it while its name reads ${name}`;
+      }
       case 'readUser': {
         const r = await gql(`query { single: user(username: "someone") { username } }`, {});
         if (r.http) return r.http;
@@ -437,6 +567,49 @@ describe('authorization matrix', () => {
         projects: readable(res.data),
         groups: readable(groups.data),
       });
+    }
+  });
+
+  it("shows a user's group membership exactly where the group's member list is readable", async () => {
+    const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
+    const memberships: Array<{ username: string; path: string }> = await h.app.dataSource
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .innerJoin('users', 'u', 'u.id = m.user_id')
+      .innerJoin('namespaces', 'g', 'g.id = m.source_id')
+      .select(['u.username AS username', 'g.full_path AS path'])
+      .where(`m.source_type = 'Namespace' AND (m.expires_at IS NULL OR m.expires_at > :today)`, { today: TODAY })
+      .getRawMany();
+    const viewers: Array<{ label: string; token?: string }> = [
+      { label: 'anonymous' },
+      ...[...people.entries()].filter(([name]) => !['blocked', 'deactivated'].includes(name)).map(([label, p]) => ({ label, token: p.tokens.api })),
+      ...VISIBILITIES.map((v) => ({ label: `group bot of ${v}`, token: places[v].groupBots.api.tokens.api })),
+    ];
+    const lists = groupPaths.map((p, i) => `a${i}: group(fullPath: "${p}") { groupMembers(first: 1) { nodes { id } } }`).join(' ');
+    for (const viewer of viewers) {
+      const options = viewer.token ? { token: viewer.token } : {};
+      const readable = await h.gql(`{ ${lists} }`, {}, options);
+      expect(readable.errors).toBeUndefined();
+      const listReadable = new Set(groupPaths.filter((_p, i) => readable.data[`a${i}`]?.groupMembers));
+      const nodes: any[] = [];
+      let after: string | null = null;
+      do {
+        const shown: { errors?: unknown; data: any } = await h.gql(
+          `query($after: String) { users(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { username groupMemberships(first: 100) { nodes { group { fullPath } } } } } }`,
+          { after },
+          options,
+        );
+        expect(shown.errors).toBeUndefined();
+        nodes.push(...shown.data.users.nodes);
+        after = shown.data.users.pageInfo.hasNextPage ? shown.data.users.pageInfo.endCursor : null;
+      } while (after);
+      const listedUsers = new Set<string>(nodes.map((n) => n.username));
+      const seen = nodes.flatMap((n) => n.groupMemberships.nodes.map((m: any) => `${n.username} in ${m.group?.fullPath}`)).sort();
+      const expected = memberships
+        .filter((m) => listedUsers.has(m.username) && listReadable.has(m.path))
+        .map((m) => `${m.username} in ${m.path}`)
+        .sort();
+      expect({ viewer: viewer.label, seen }).toEqual({ viewer: viewer.label, seen: expected });
     }
   });
 

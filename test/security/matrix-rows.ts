@@ -16,6 +16,16 @@
  *                    `{viewer}` stands for the viewer's display name
  *   401 / 403        the HTTP request fails: 401 {"errors":[{"message":"Invalid token"}]},
  *                    403 {"errors":[{"message":"API not accessible for user"}]}
+ *
+ * Cells of the membership rows (lists filtered by a group or project, member relations, counts, names):
+ *   none             the list answers with nobody in it (and a count of 0 where it has one)
+ *   counted          `groupMembersCount` equals the number of active direct members; `0`: it reads 0
+ *   listed/unlisted  a user's membership of the resource is shown (in every list and count that can
+ *                    show it) / shown nowhere
+ *   found/unfound    a bot's name is found by `users(search:)` and reads as stored / is not found and
+ *                    reads `****`
+ *   sub, sub+hidden  the subgroups whose members `groupMembers(relations: [DESCENDANTS])` lists
+ *                    (`m-V/sub`; the private `m-internal/hidden` and `m-public/closed`)
  */
 
 export const VISIBILITIES = ['private', 'internal', 'public'] as const;
@@ -74,6 +84,22 @@ export const OPERATIONS = [
   // A private group seen only through a project below it
   'readGroupFromBelow',
   'listGroupMembersFromBelow',
+  'usersByGroupIdFromBelow',
+  'groupMembersCountFromBelow',
+  'listGroupInheritedFromBelow',
+  'listGroupDescendantsFromBelow',
+  'userGroupMembershipsFromBelow',
+  // Filters and counts that can tell who is a member, or a hidden name (issue 7)
+  'usersByGroupId',
+  'groupMembersCount',
+  'listGroupInherited',
+  'listGroupDescendants',
+  'listGroupShared',
+  'listProjectInherited',
+  'listProjectShared',
+  'userGroupMemberships',
+  'userProjectMemberships',
+  'searchBotName',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -121,9 +147,27 @@ const SEEN_BY_VISIBILITY = {
  * A GitLab reference for each operation is in its comment.
  */
 type SingleOperation = 'readUser' | 'readOwnNamespace' | 'readOtherNamespace' | 'groupUpdateTopLevel' | 'disableCreationOnSubgroup';
-type FromBelowOperation = 'readGroupFromBelow' | 'listGroupMembersFromBelow';
+type FromBelowOperation =
+  | 'readGroupFromBelow'
+  | 'listGroupMembersFromBelow'
+  | 'usersByGroupIdFromBelow'
+  | 'groupMembersCountFromBelow'
+  | 'listGroupInheritedFromBelow'
+  | 'listGroupDescendantsFromBelow'
+  | 'userGroupMembershipsFromBelow';
+type MembershipOperation =
+  | 'usersByGroupId'
+  | 'groupMembersCount'
+  | 'listGroupInherited'
+  | 'listGroupDescendants'
+  | 'listGroupShared'
+  | 'listProjectInherited'
+  | 'listProjectShared'
+  | 'userGroupMemberships'
+  | 'userProjectMemberships'
+  | 'searchBotName';
 
-export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelowOperation>, Record<Key, ByVisibility>> = {
+export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelowOperation | MembershipOperation>, Record<Key, ByVisibility>> = {
   // `project(fullPath)` and `projects(fullPaths:)`: read_project (public: everyone; internal: signed-in
   // non-external users; private: members, direct or inherited, and administrators).
   readProject: {
@@ -507,6 +551,131 @@ export const FROM_BELOW: Record<FromBelowOperation, Record<Role, ByVisibility>> 
     Maintainer: ['null', 'ok', 'ok'],
     Owner: ['null', 'ok', 'ok'],
   },
+  // Whatever would tell them who the members of that private group are tells them nothing either
+  // (issue 7: `users(groupId:)` listed them and `groupMembersCount` counted them). GitLab's
+  // UsersFinder checks only read_group and its groupMembersCount no ability at all: Labgate is
+  // stricter, so that hidden stays the same as missing.
+  usersByGroupIdFromBelow: {
+    Guest: ['none', 'ok', 'ok'],
+    Planner: ['none', 'ok', 'ok'],
+    Reporter: ['none', 'ok', 'ok'],
+    Developer: ['none', 'ok', 'ok'],
+    Maintainer: ['none', 'ok', 'ok'],
+    Owner: ['none', 'ok', 'ok'],
+  },
+  groupMembersCountFromBelow: {
+    Guest: ['0', 'counted', 'counted'],
+    Planner: ['0', 'counted', 'counted'],
+    Reporter: ['0', 'counted', 'counted'],
+    Developer: ['0', 'counted', 'counted'],
+    Maintainer: ['0', 'counted', 'counted'],
+    Owner: ['0', 'counted', 'counted'],
+  },
+  listGroupInheritedFromBelow: {
+    Guest: ['null', 'ok', 'ok'],
+    Planner: ['null', 'ok', 'ok'],
+    Reporter: ['null', 'ok', 'ok'],
+    Developer: ['null', 'ok', 'ok'],
+    Maintainer: ['null', 'ok', 'ok'],
+    Owner: ['null', 'ok', 'ok'],
+  },
+  // The same viewers on the top-level group: its private list is null to them; in the internal world
+  // the Guest of `m-internal/hidden/deep` still does not get the members of `m-internal/hidden`.
+  listGroupDescendantsFromBelow: {
+    Guest: ['null', 'sub', 'sub'],
+    Planner: ['null', 'sub', 'sub'],
+    Reporter: ['null', 'sub', 'sub'],
+    Developer: ['null', 'sub', 'sub'],
+    Maintainer: ['null', 'sub', 'sub'],
+    Owner: ['null', 'sub', 'sub'],
+  },
+  userGroupMembershipsFromBelow: {
+    Guest: ['unlisted', 'listed', 'listed'],
+    Planner: ['unlisted', 'listed', 'listed'],
+    Reporter: ['unlisted', 'listed', 'listed'],
+    Developer: ['unlisted', 'listed', 'listed'],
+    Maintainer: ['unlisted', 'listed', 'listed'],
+    Owner: ['unlisted', 'listed', 'listed'],
+  },
+};
+
+/**
+ * Keys of the membership tables: `direct` stands for every role held on the resource itself (the
+ * subgroup, or the project), `inherited` for every role held on the top-level group above it.
+ */
+type MembershipKey = Exclude<Key, Role> | 'direct' | 'inherited';
+
+/**
+ * Who may read the member list of the subgroup (read_group_member) or of the project
+ * (read_project_member, which goes with read_project): the same tiers as `listGroupMembers` and
+ * `listProjectMembers` above, as yes/no per world.
+ */
+const READS_MEMBERS: Record<MembershipKey, readonly [boolean, boolean, boolean] | '403'> = {
+  anonymous: [false, false, true],
+  'non-member': [false, true, true],
+  external: [false, false, true],
+  expired: [false, true, true],
+  direct: [true, true, true],
+  inherited: [true, true, true],
+  admin: [true, true, true],
+  blocked: '403',
+  deactivated: '403',
+  bot: [true, true, true],
+};
+
+/** A membership table: `yes` where the viewer reads the member list, `no` where not. */
+function byReaders(yes: string, no: string): Record<MembershipKey, ByVisibility> {
+  return Object.fromEntries(
+    Object.entries(READS_MEMBERS).map(([key, reads]) => [
+      key,
+      reads === '403' ? X3('403') : (reads.map((r) => (r ? yes : no)) as unknown as ByVisibility),
+    ]),
+  ) as Record<MembershipKey, ByVisibility>;
+}
+
+/**
+ * Every list filter and count that can tell who is a member of something, or a name the viewer is
+ * not shown; scope `api`. Each answers exactly as the member list it stands for: where that list is
+ * hidden, the filter finds nobody, the count is 0 and the membership is shown nowhere.
+ * - usersByGroupId: `users(groupId:)` of the subgroup (its members, inherited ones included).
+ * - groupMembersCount: `Group.groupMembersCount` of the subgroup.
+ * - listGroupInherited / listGroupShared: the subgroup's `groupMembers(relations: [INHERITED])` (the
+ *   top-level group's members), and `[SHARED_FROM_GROUPS]` (nobody: Labgate has no group sharing).
+ * - listProjectInherited / listProjectShared: the project's `projectMembers(relations: [INHERITED])`
+ *   (members of both groups above), and `[INVITED_GROUPS, SHARED_INTO_ANCESTORS]` (nobody).
+ * - listGroupDescendants: the top-level group's `groupMembers(relations: [DESCENDANTS])`: members of
+ *   the subgroup, and of the private `m-internal/hidden` and `m-public/closed` (a Developer each),
+ *   each only for those who may read that subgroup's own member list (issue 7: an anonymous caller
+ *   got a private subgroup's Developer under a public group). `direct` here is a member of the
+ *   subgroup, who reads a private top-level group only from below.
+ * - userGroupMemberships / userProjectMemberships: another user's direct membership of the subgroup /
+ *   the project, through `users(usernames:)` { groupCount groupMemberships groups } / { projectCount
+ *   projectMemberships }.
+ * - searchBotName: a bot of the project found by its name with `users(search:)` (issue 7: the name
+ *   read `****` but a search matched it, letter by letter).
+ */
+export const MEMBERSHIP: Record<MembershipOperation, Record<MembershipKey, ByVisibility>> = {
+  usersByGroupId: byReaders('ok', 'none'),
+  groupMembersCount: byReaders('counted', 'hidden'),
+  listGroupInherited: byReaders('ok', 'hidden'),
+  listGroupShared: byReaders('none', 'hidden'),
+  listProjectInherited: byReaders('ok', 'hidden'),
+  listProjectShared: byReaders('none', 'hidden'),
+  userGroupMemberships: byReaders('listed', 'unlisted'),
+  userProjectMemberships: byReaders('listed', 'unlisted'),
+  searchBotName: byReaders('found', 'unfound'),
+  listGroupDescendants: {
+    anonymous: ['hidden', 'hidden', 'sub'],
+    'non-member': ['hidden', 'sub', 'sub'],
+    external: ['hidden', 'hidden', 'sub'],
+    expired: ['hidden', 'sub', 'sub'],
+    direct: ['null', 'sub', 'sub'],
+    inherited: ['sub', 'sub+hidden', 'sub+closed'],
+    admin: ['sub', 'sub+hidden', 'sub+closed'],
+    blocked: X3('403'),
+    deactivated: X3('403'),
+    bot: ['null', 'sub', 'sub'],
+  },
 };
 
 /** Level columns: Guest, Planner, Reporter, Developer, Maintainer, Owner. */
@@ -627,6 +796,14 @@ export function matrixRows(): MatrixRow[] {
   for (const [op, table] of Object.entries(SINGLE) as Array<[Operation, Partial<Record<Key, string>>]>) {
     for (const [key, cell] of Object.entries(table) as Array<[Key, string]>) {
       for (const viewer of viewersOf(key, op)) rows.push({ viewer, scope: apiScope(viewer), visibility: 'private', op, expected: cell });
+    }
+  }
+  for (const [op, table] of Object.entries(MEMBERSHIP) as Array<[Operation, Record<MembershipKey, ByVisibility>]>) {
+    for (const [key, cells] of Object.entries(table) as Array<[MembershipKey, ByVisibility]>) {
+      const viewers: Viewer[] = key === 'direct' || key === 'inherited' ? ROLES.map((role) => `${key} ${role}` as Viewer) : [key];
+      for (const viewer of viewers) {
+        VISIBILITIES.forEach((visibility, i) => rows.push({ viewer, scope: apiScope(viewer), visibility, op, expected: cells[i] }));
+      }
     }
   }
   for (const [op, table] of Object.entries(FROM_BELOW) as Array<[Operation, Record<Role, ByVisibility>]>) {

@@ -107,7 +107,7 @@ export class GroupResolver {
 
   @FieldResolver(() => Int)
   groupMembersCount(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<number> {
-    return ctx.loaders.groupMemberCount.load(group.id);
+    return ctx.services.groups.membersCount(ctx, group);
   }
 
   @FieldResolver(() => ProjectConnection, { description: 'Projects of the group that you can see.' })

@@ -3,14 +3,15 @@ import { inTransaction } from '../../db/data-source';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { isRecordId, recordIds } from '../../graphql/global-id';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { groupAbilities, PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
-import { groupVisibleSql } from '../../policy/visibility-sql';
+import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
-import { likePattern, pathErrors } from '../namespace/path-rules';
+import { likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import type { User } from '../user/user.entity';
 
 export interface GroupListArgs extends PageArgs {
@@ -55,7 +56,7 @@ const GROUP_SORTS: Record<string, { column: string; kind: 'string' | 'timestamp'
 
 export function groupSortKeys(sort: string): SortKey<Namespace>[] {
   const m = /^(.*)_(asc|desc)$/i.exec(sort.trim());
-  const spec = m ? GROUP_SORTS[m[1].toLowerCase()] : undefined;
+  const spec = m && Object.hasOwn(GROUP_SORTS, m[1].toLowerCase()) ? GROUP_SORTS[m[1].toLowerCase()] : undefined;
   // GitLab's `sort_by_attribute` ignores a string it does not know; the default order applies.
   if (!m || !spec) return groupSortKeys('name_asc');
   const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
@@ -88,7 +89,7 @@ export class GroupService {
 
   /** A group by id, or null when missing or not readable. */
   async findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
-    const ns = await ctx.loaders.namespaces.load(id);
+    const ns = isRecordId(id) ? await ctx.loaders.namespaces.load(id) : null;
     return ns && ns.type === 'Group' && (await this.canReadGroup(ctx, ns)) ? ns : null;
   }
 
@@ -174,7 +175,7 @@ export class GroupService {
       if (!parent) throw new ResourceNotAvailableError(`Could not find parent group with path ${args.parentPath}`);
       qb.andWhere('g.parent_id = :parentId', { parentId: parent.id });
     }
-    if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
     // `Query.groups(search:)` matches the name or the full path, parents included.
     this.applySearch(qb, args.search, 'g.full_path');
     return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(args.sort || 'name_asc'), args));
@@ -210,14 +211,26 @@ export class GroupService {
         { viewerId: ctx.actor.userId, today: ctx.today() },
       );
     }
-    if (args.ids) qb.andWhere(args.ids.length ? 'g.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
     this.applySearch(qb, args.search);
     const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys('name_asc') };
     return primed(ctx.loaders.namespaces, ctx.batches.load('group.descendantGroups', group.id, qb, spec, args));
   }
 
   /**
-   * `UserCore.groups`: groups the user is a direct member of, that the viewer may see. With
+   * `Group.groupMembersCount`: the direct members, counted only for a viewer who may read the member
+   * list. The field is non-null, so where the list is hidden the count is 0, as if nobody were there.
+   * (GitLab counts for anyone who can read the group; that tells a viewer from below how many people a
+   * private group holds, so Labgate does not.)
+   */
+  async membersCount(ctx: RequestContext, group: Namespace): Promise<number> {
+    if (!(await this.can(ctx, group, 'read_group_member'))) return 0;
+    return ctx.loaders.groupMemberCount.load(group.id);
+  }
+
+  /**
+   * `UserCore.groups`: groups the user is a direct member of, where the viewer may read the group's
+   * member list (being listed here says as much as being listed there). With
    * `permissionScope`, only those where the user may create projects (`CREATE_PROJECTS`) or, being a
    * Maintainer or more, move projects (`TRANSFER_PROJECTS`, inferred).
    */
@@ -227,7 +240,8 @@ export class GroupService {
     args: PageArgs & { permissionScope?: 'CREATE_PROJECTS' | 'TRANSFER_PROJECTS' | null; search?: string | null; sort?: string | null },
   ): Promise<Connection<Namespace>> {
     const qb = this.query(ctx);
-    this.applyVisibility(ctx, qb);
+    const visible = groupMembersVisibleSql(ctx.actor, 'g', ctx.today());
+    if (visible) qb.andWhere(visible.sql, visible.params);
     const levelNeeded =
       args.permissionScope === 'CREATE_PROJECTS'
         ? `(CASE g.project_creation_level WHEN ${PROJECT_CREATION.maintainer} THEN ${MAINTAINER} WHEN ${PROJECT_CREATION.developer} THEN ${DEVELOPER} WHEN ${PROJECT_CREATION.owner} THEN ${OWNER} ELSE 1000 END)`
@@ -258,6 +272,7 @@ export class GroupService {
     const visibilityLevel = input.visibility ? parseVisibility(input.visibility) : PRIVATE;
     const errors = pathErrors('Path', path, { kind: 'namespace', topLevel: !parent });
     if (name === '') errors.push("Name can't be blank");
+    errors.push(...textErrors('Name', name));
     if (visibilityLevel === undefined) errors.push(`Visibility level ${input.visibility} is not valid (private, internal or public)`);
     else if (parent && visibilityLevel > parent.visibilityLevel) {
       errors.push(
@@ -319,7 +334,7 @@ export class GroupService {
 
   private parseLevel(label: string, value: string | null | undefined, names: Record<string, number>, fallback: number, errors: string[]) {
     if (value === undefined || value === null) return fallback;
-    const level = names[value.toLowerCase()];
+    const level = Object.hasOwn(names, value.toLowerCase()) ? names[value.toLowerCase()] : undefined;
     if (level === undefined) errors.push(`${label} must be one of: ${Object.keys(names).join(', ')}`);
     return level ?? fallback;
   }

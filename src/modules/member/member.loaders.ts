@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
-import { groupVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { groupMembersVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
 
 export function createMemberLoaders(ctx: RequestContext) {
@@ -21,7 +21,10 @@ export function createMemberLoaders(ctx: RequestContext) {
         .groupBy('m.source_id')
         .getRawMany(),
     );
-  /** Per user: active direct memberships of groups (or projects) that the viewer may see. */
+  /**
+   * Per user: active direct memberships of groups whose member list the viewer may read (or of
+   * projects the viewer may read: a project's member list goes with the project).
+   */
   const visibleMembershipCount = (kind: 'Namespace' | 'Project') =>
     countLoader((userIds) => {
       const qb = ds
@@ -33,7 +36,7 @@ export function createMemberLoaders(ctx: RequestContext) {
         .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
         .groupBy('m.user_id');
       const visible =
-        kind === 'Namespace' ? groupVisibleSql(ctx.actor, 'g', ctx.today()) : projectVisibleSql(ctx.actor, 'p', ctx.today());
+        kind === 'Namespace' ? groupMembersVisibleSql(ctx.actor, 'g', ctx.today()) : projectVisibleSql(ctx.actor, 'p', ctx.today());
       qb.innerJoin(kind === 'Namespace' ? 'namespaces' : 'projects', kind === 'Namespace' ? 'g' : 'p', `${kind === 'Namespace' ? 'g' : 'p'}.id = m.source_id`);
       if (visible) qb.andWhere(visible.sql, visible.params);
       return qb.getRawMany();
@@ -48,7 +51,7 @@ export function createMemberLoaders(ctx: RequestContext) {
       return userIds.map((id) => byUser.get(id) ?? null);
     }),
     groupOwnerCount: activeCountBySource(OWNER),
-    /** Active direct members of each group (`Group.groupMembersCount`). */
+    /** Active direct members of each group; `GroupService.membersCount` decides who may see the number. */
     groupMemberCount: activeCountBySource(0),
   };
 }

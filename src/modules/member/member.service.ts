@@ -1,13 +1,13 @@
-import { GraphQLError } from 'graphql';
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { isValidDate, utcDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { isRecordId } from '../../graphql/global-id';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { MembershipIndex, type MembershipRow } from '../../policy/membership-index';
-import { groupVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
 import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
 import { likePattern } from '../namespace/path-rules';
 import type { Project } from '../project/project.entity';
@@ -38,7 +38,11 @@ export type MemberSource = { kind: 'Project'; project: Project } | { kind: 'Name
 /** GitLab's message when a project bot is added anywhere but its own project or group. */
 export const BOT_SINGLE_MEMBERSHIP = 'project bots cannot be added to other groups / projects';
 
-function memberSortKeys(sort: MemberSort | null | undefined): SortKey<Member>[] {
+/**
+ * `sort` over a query joining the member's user as `mu`. `nameVisible` (a condition on `mu`) keeps the
+ * name sort to the name the viewer sees: a redacted bot sorts, and shows in its cursor, as `****`.
+ */
+function memberSortKeys(sort: MemberSort | null | undefined, nameVisible: SqlCondition | null): SortKey<Member>[] {
   switch (sort) {
     case 'ACCESS_LEVEL_ASC':
     case 'ACCESS_LEVEL_DESC': {
@@ -51,7 +55,7 @@ function memberSortKeys(sort: MemberSort | null | undefined): SortKey<Member>[] 
       return [
         {
           name: 'user_name',
-          expr: 'LOWER(mu.name)',
+          expr: nameVisible ? `(CASE WHEN ${nameVisible.sql} THEN LOWER(mu.name) ELSE '****' END)` : 'LOWER(mu.name)',
           rawAlias: 'sk_user_name',
           direction,
           kind: 'string',
@@ -134,19 +138,20 @@ export class MemberService {
             OR (m2.access_level = m.access_level AND (${spec.rank('m2')} < ${spec.rank('m')}
               OR (${spec.rank('m2')} = ${spec.rank('m')} AND m2.id < m.id)))))`,
       );
+    // Searching and sorting by name use the name the viewer sees (a redacted bot's is `****`).
+    const nameVisible = userNameVisibleSql(ctx.actor, 'mu', ctx.today());
+    if (nameVisible) qb.setParameters(nameVisible.params);
     if (args.search) {
       const pattern = likePattern(args.search);
-      qb.andWhere(
-        new Brackets((w) =>
-          w.where(`LOWER(mu.name) LIKE :memSearch ESCAPE '\\'`, { memSearch: pattern }).orWhere(`LOWER(mu.username) LIKE :memSearch ESCAPE '\\'`),
-        ),
-      );
+      const byName = nameVisible ? `(LOWER(mu.name) LIKE :memSearch ESCAPE '\\' AND ${nameVisible.sql})` : `LOWER(mu.name) LIKE :memSearch ESCAPE '\\'`;
+      qb.andWhere(new Brackets((w) => w.where(byName, { memSearch: pattern }).orWhere(`LOWER(mu.username) LIKE :memSearch ESCAPE '\\'`)));
     }
     return qb;
   }
 
-  private batchSpec(sort: MemberSort | null | undefined) {
-    return { entity: Member, alias: 'm', keys: memberSortKeys(sort) };
+  /** The page spec of a member list; its name sort needs the same condition `listQuery` set parameters for. */
+  private batchSpec(ctx: RequestContext, sort: MemberSort | null | undefined) {
+    return { entity: Member, alias: 'm', keys: memberSortKeys(sort, userNameVisibleSql(ctx.actor, 'mu', ctx.today())) };
   }
 
   /** `Project.projectMembers`: direct members and those inherited from the groups above. */
@@ -170,7 +175,7 @@ export class MemberService {
       rank: (a) => `(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)`,
       params: { memProjectId: project.id, memAncestors: ancestors },
     };
-    return ctx.batches.load('project.projectMembers', project.id, this.listQuery(ctx, spec, args), this.batchSpec(args.sort), args);
+    return ctx.batches.load('project.projectMembers', project.id, this.listQuery(ctx, spec, args), this.batchSpec(ctx, args.sort), args);
   }
 
   /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
@@ -184,20 +189,25 @@ export class MemberService {
     const parts: string[] = [];
     if (relations.includes('DIRECT')) parts.push(`ALIAS.source_id = :memGroupId`);
     if (relations.includes('INHERITED') && ancestors.length) parts.push(`ALIAS.source_id IN (:...memAncestors)`);
+    // Members of a subgroup are listed only where the viewer may read that subgroup's own member list
+    // (`read_group_member`): the group being read does not lend its visibility to those below it.
+    const below = groupMembersVisibleSql(ctx.actor, 'dn', ctx.today());
     if (relations.includes('DESCENDANTS')) {
-      parts.push(`ALIAS.source_id IN (SELECT dn.id FROM namespaces dn WHERE dn.traversal_ids LIKE :memBelow AND dn.id <> :memGroupId)`);
+      parts.push(
+        `ALIAS.source_id IN (SELECT dn.id FROM namespaces dn WHERE dn.traversal_ids LIKE :memBelow AND dn.id <> :memGroupId${below ? ` AND ${below.sql}` : ''})`,
+      );
     }
     if (!parts.length) return Connection.empty();
     const spec: CandidateSpec = {
       condition: (a) => `(${a}.source_type = 'Namespace' AND (${parts.join(' OR ').replace(/ALIAS/g, a)}))`,
       rank: (a) => `(CASE WHEN ${a}.source_id = :memGroupId THEN 0 ELSE 1 END)`,
-      params: { memGroupId: group.id, memAncestors: ancestors, memBelow: `${group.traversalIds}%` },
+      params: { memGroupId: group.id, memAncestors: ancestors, memBelow: `${group.traversalIds}%`, ...below?.params },
     };
     const qb = this.listQuery(ctx, spec, args);
     if (args.accessLevels) {
       qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
     }
-    return ctx.batches.load('group.groupMembers', group.id, qb, this.batchSpec(args.sort), args);
+    return ctx.batches.load('group.groupMembers', group.id, qb, this.batchSpec(ctx, args.sort), args);
   }
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
@@ -208,8 +218,9 @@ export class MemberService {
       .where('m.user_id = :memUserId AND m.source_type = :memKind', { memUserId: user.id, memKind: kind })
       .andWhere('(m.expires_at IS NULL OR m.expires_at > :memToday)', { memToday: ctx.today() });
     if (kind === 'Namespace') {
+      // A membership of a group tells who its members are: shown where the group's member list is.
       qb.innerJoin('namespaces', 'g', 'g.id = m.source_id');
-      const visible = groupVisibleSql(ctx.actor, 'g', ctx.today());
+      const visible = groupMembersVisibleSql(ctx.actor, 'g', ctx.today());
       if (visible) qb.andWhere(visible.sql, visible.params);
     } else {
       qb.innerJoin('projects', 'p', 'p.id = m.source_id');
@@ -353,12 +364,13 @@ export class MemberService {
     const { can, manage } = await this.manageAbility(ctx, source);
     if (!can(manage)) throw new ResourceNotAvailableError();
     const unique = [...new Set(userIds)];
-    if (unique.length > MAX_MEMBERS_UPDATE) throw new GraphQLError(`Count of members to be updated should be less than ${MAX_MEMBERS_UPDATE}.`);
+    if (unique.length > MAX_MEMBERS_UPDATE) throw new ArgumentError(`Count of members to be updated should be less than ${MAX_MEMBERS_UPDATE}.`);
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(Member);
-      const members = unique.length ? await repo.findBy({ sourceType: source.kind, sourceId, userId: In(unique) }) : [];
-      if (members.length !== unique.length) throw new GraphQLError('Only access level of direct members can be updated.');
+      // An id no row can have is no member (and is kept away from PostgreSQL, which refuses it).
+      const members = unique.length && unique.every(isRecordId) ? await repo.findBy({ sourceType: source.kind, sourceId, userId: In(unique) }) : [];
+      if (members.length !== unique.length) throw new ArgumentError('Only access level of direct members can be updated.');
 
       const users = await em.getRepository(User).findBy({ id: In(unique.length ? unique : [0]) });
       const holderId = source.kind === 'Project' ? (await ctx.services.projects.namespaceOf(ctx, source.project)).ownerId : null;

@@ -4,8 +4,10 @@ import { externalHost } from '../../config';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
+import { isRecordId, recordIds } from '../../graphql/global-id';
 import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../graphql/pagination';
-import { isValidEmail, likePattern, pathErrors } from '../namespace/path-rules';
+import { userNameVisibleSql } from '../../policy/visibility-sql';
+import { hasNullByte, isValidEmail, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Namespace } from '../namespace/namespace.entity';
 import { isBot, User, type UserState, type UserTypeName } from './user.entity';
 
@@ -63,11 +65,12 @@ function sortKeys(sort: UserSort): SortKey<User>[] {
 }
 
 export class UserService {
-  findById(ctx: RequestContext, id: number): Promise<User | null> {
-    return ctx.loaders.users.load(id);
+  async findById(ctx: RequestContext, id: number): Promise<User | null> {
+    return isRecordId(id) ? ctx.loaders.users.load(id) : null;
   }
 
   async findByUsername(ctx: RequestContext, username: string): Promise<User | null> {
+    if (hasNullByte(username)) return null; // names nobody; PostgreSQL would refuse it
     return ctx.app.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -95,14 +98,16 @@ export class UserService {
     if (args.admins && ctx.actor.admin) qb.andWhere('u.admin = :admin', { admin: true });
     if (args.humans) qb.andWhere(`u.user_type = 'human'`);
     if (args.userTypes?.length) qb.andWhere('u.user_type IN (:...userTypes)', { userTypes: args.userTypes });
-    if (args.ids) qb.andWhere(args.ids.length ? 'u.id IN (:...ids)' : '1 = 0', { ids: args.ids });
+    if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'u.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
     if (args.usernames) {
-      const lowered = args.usernames.map((n) => n.toLowerCase());
+      const lowered = args.usernames.filter((n) => !hasNullByte(n)).map((n) => n.toLowerCase());
       qb.andWhere(lowered.length ? 'LOWER(u.username) IN (:...usernames)' : '1 = 0', { usernames: lowered });
     }
     if (args.groupId != null) {
+      // The filter answers "who are this group's members?", so it holds only where the viewer may read
+      // that list (`read_group_member`); elsewhere it finds nobody, as for a group that does not exist.
       const group = await ctx.services.groups.findById(ctx, args.groupId);
-      if (!group) qb.andWhere('1 = 0');
+      if (!group || !(await ctx.services.groups.can(ctx, group, 'read_group_member'))) qb.andWhere('1 = 0');
       else qb.andWhere(
         `u.id IN (SELECT gm.user_id FROM members gm JOIN namespaces gg ON gg.id = gm.source_id
           WHERE gm.source_type = 'Namespace' AND (gm.expires_at IS NULL OR gm.expires_at > :today)
@@ -112,9 +117,13 @@ export class UserService {
     }
     if (args.search) {
       const pattern = likePattern(args.search);
+      // A name that reads `****` to the viewer is not searched: matching it would spell it out.
+      const nameVisible = userNameVisibleSql(ctx.actor, 'u', ctx.today());
       qb.andWhere(
         new Brackets((w) => {
-          w.where(`LOWER(u.username) LIKE :pattern ESCAPE '\\'`, { pattern }).orWhere(`LOWER(u.name) LIKE :pattern ESCAPE '\\'`);
+          w.where(`LOWER(u.username) LIKE :pattern ESCAPE '\\'`, { pattern });
+          if (nameVisible) w.orWhere(`(LOWER(u.name) LIKE :pattern ESCAPE '\\' AND ${nameVisible.sql})`, nameVisible.params);
+          else w.orWhere(`LOWER(u.name) LIKE :pattern ESCAPE '\\'`);
           if (ctx.actor.admin) w.orWhere(`LOWER(u.email) LIKE :pattern ESCAPE '\\'`);
         }),
       );
@@ -131,6 +140,7 @@ export class UserService {
     const errors = [
       ...pathErrors('Username', username, { kind: 'username', topLevel: true }),
       ...(name === '' ? ["Name can't be blank"] : []),
+      ...textErrors('Name', name),
       ...(isValidEmail(email) ? [] : ['Email is invalid']),
     ];
     if (input.publicEmail && !isValidEmail(input.publicEmail)) errors.push('Public email is invalid');
@@ -235,7 +245,8 @@ export class UserService {
 
   /**
    * The name a viewer may see. A project bot's name reads `****` to anyone who cannot see the project
-   * or group its token belongs to (GitLab's `redacted_name`).
+   * or group its token belongs to (GitLab's `redacted_name`). Its SQL twin, `userNameVisibleSql`, keeps
+   * searches and sorts by name to what this returns.
    */
   async visibleName(ctx: RequestContext, user: User): Promise<string> {
     if (user.userType !== 'project_bot' || ctx.actor.admin) return user.name;
