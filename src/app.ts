@@ -65,7 +65,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const endpoint = await createGraphqlEndpoint(core, schema, graphqlScopes(schema));
 
     async function handle(request: HttpRequest): Promise<HttpResponse> {
-      const path = new URL(request.url, 'http://labgate.invalid').pathname;
+      const url = new URL(request.url, 'http://labgate.invalid');
+      const path = url.pathname;
+      // GitLab's HandleMalformedStrings middleware: a null byte in a parameter of the URL is refused
+      // before anything else runs (null bytes in a JSON body are checked where each value is used).
+      if (/%00/.test(url.search)) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Bad Request' };
       try {
         if (path === GRAPHQL_PATH) return await endpoint.handle(request);
         if (path === '/-/health') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Labgate OK' };

@@ -237,6 +237,12 @@ describe('hostile input', () => {
       }
     });
 
+    it("a null byte in the URL's parameters is refused with 400 Bad Request before anything runs, as GitLab's middleware does", async () => {
+      const res = await h.request({ method: 'GET', url: `/api/graphql?${new URLSearchParams({ query: `{ projects(search: "p${NUL}") { nodes { id } } }` })}` });
+      expect(res.status).toBe(400);
+      expect(res.text).toBe('Bad Request');
+    });
+
     it('a path or username with a null byte names nothing: null, or an empty list', async () => {
       const res = await h.gql(
         `query($path: ID!, $paths: [String!], $name: String!) {
