@@ -4,25 +4,14 @@
  * The command acts as the instance administrator unless `--as USERNAME` is given, and applies the same
  * rules as GraphQL; errors exit non-zero with one line on stderr and change nothing. With `--json`,
  * create and rotate print the record with the plaintext `token` (once); list prints an array.
- * Numbered cases are those of the reference (§10) that the command exercises; #15 (a string level)
- * only makes sense here.
+ * Numbered cases are those of docs/reference/gitlab-access-tokens.md §10 that the command exercises;
+ * #15 (a string level) only makes sense here.
  */
-import { startHarness, type Harness } from '../helpers/harness';
-import { day, expectInvalidToken, expectTokenWorks, membershipsOf, seedWorld, snapshot, tokenRow, userRow, WHO_AM_I, type World } from '../e2e/access-tokens/fixtures';
+import { day, expectInvalidToken, expectTokenWorks, membershipsOf, snapshot, tokenRow, userRow, useWorld, WHO_AM_I } from '../e2e/access-tokens/fixtures';
 import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
 
 describe('labgate token commands', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.clock.set('2026-01-15T12:00:00.000Z');
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld({ clockAt: '2026-01-15T12:00:00.000Z' });
 
   /** A command that must fail: non-zero, exactly one line on stderr, nothing on stdout, nothing written. */
   async function expectFailure(args: string[], message?: string | RegExp, code?: number) {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import { GroupIDScalar, NamespaceIDScalar } from '../../src/graphql/global-id';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
@@ -8,23 +8,21 @@ import type { Project } from '../../src/modules/project/project.entity';
 /**
  * GitLab's global IDs: the `gid://gitlab/<Model>/<id>` strings on output, and the typed ID scalars
  * (`UserID`, `GroupID`, `ProjectID`, `PersonalAccessTokenID`...) that refuse malformed and wrong-model
- * IDs with GitLab's coercion messages (reference/gitlab-graphql.md §3).
+ * IDs with GitLab's coercion messages (docs/reference/gitlab-graphql.md §3).
  */
 describe('global IDs', () => {
-  let h: Harness;
+  const h = useHarness();
   let alice: User;
   let token: string;
   let group: Namespace;
   let project: Project;
 
   beforeAll(async () => {
-    h = await startHarness();
     alice = await h.createUser('alice', { admin: true });
     token = (await h.createPat(alice, ['api'])).secret;
     group = await h.app.services.groups.create(h.system(), { path: 'acme', visibility: 'public' }, alice);
     project = await h.app.services.projects.create(h.system(), { path: 'web', namespace: 'acme', visibility: 'public' });
   });
-  afterAll(() => h.close());
 
   const gql = (query: string, variables?: Record<string, unknown>) => h.gql(query, variables, { token });
 

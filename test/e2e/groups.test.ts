@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
@@ -19,7 +19,7 @@ import type { Namespace } from '../../src/modules/namespace/namespace.entity';
  *   zeta (internal)
  */
 describe('groups', () => {
-  let h: Harness;
+  const h = useHarness();
   const users: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   const groups: Record<string, Namespace> = {};
@@ -39,7 +39,6 @@ describe('groups', () => {
   const gid = (g: Namespace) => `gid://gitlab/Group/${g.id}`;
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const [username, opts] of [
       ['root', { admin: true }],
       ['olivia', {}],
@@ -86,7 +85,6 @@ describe('groups', () => {
     await h.app.services.projects.setArchived(h.system(), 'acme/legacy', true);
     await h.addMember({ project: projects.app }, users.pia, 'reporter');
   });
-  afterAll(() => h.close());
 
   describe('group(fullPath)', () => {
     it('finds a group by full path, ignoring case', async () => {

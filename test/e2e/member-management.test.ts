@@ -5,7 +5,7 @@ import { Member } from '../../src/modules/member/member.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 
 const UNABLE = 'Unable to update members, please check user permissions.';
 const BOTS_STAY_HOME = 'project bots cannot be added to other groups / projects';
@@ -22,7 +22,7 @@ const GROUP_BULK = `mutation($id: GroupID!, $users: [UserID!]!, $level: MemberAc
 }`;
 
 describe('member management', () => {
-  let h: Harness;
+  const h = useHarness();
   const u: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   let parent: Namespace;
@@ -45,7 +45,6 @@ describe('member management', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const name of ['owner', 'owner2', 'maint', 'dev', 'dev2', 'rep', 'heir', 'gmaint', 'gdev', 'outsider', 'holder']) {
       u[name] = await h.createUser(name);
       tokens[name] = (await h.createPat(u[name], ['api'])).secret;
@@ -66,7 +65,6 @@ describe('member management', () => {
     await h.addMember({ group: team }, u.gdev, 'developer');
     await h.addMember({ project: personal }, u.maint, 'maintainer');
   });
-  afterAll(() => h.close());
 
   describe('projectMemberBulkUpdate', () => {
     it('a Maintainer changes the role and expiry of several direct members at once', async () => {

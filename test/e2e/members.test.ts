@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
@@ -14,7 +14,7 @@ import type { Project } from '../../src/modules/project/project.entity';
  *   priv (private group; olivia Owner) with priv/x (private project)
  */
 describe('members', () => {
-  let h: Harness;
+  const h = useHarness();
   const users: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   const groups: Record<string, Namespace> = {};
@@ -49,7 +49,6 @@ describe('members', () => {
   const byUser = (rows: Row[]) => [...rows].sort((a, b) => a.username.localeCompare(b.username));
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const [username, name] of [
       ['olivia', 'Olivia Owner'],
       ['carl', 'Carl Cook'],
@@ -89,7 +88,6 @@ describe('members', () => {
     step();
     await h.addMember({ group: groups.lab }, users.ivy, 'reporter');
   });
-  afterAll(() => h.close());
 
   describe('Project.projectMembers', () => {
     it('lists direct and inherited members once each, the highest role winning', async () => {

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 
@@ -11,7 +11,7 @@ import type { Namespace } from '../../src/modules/namespace/namespace.entity';
  *   olivia's personal namespace with olivia/blog (public) and olivia/diary (private)
  */
 describe('namespaces', () => {
-  let h: Harness;
+  const h = useHarness();
   const users: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   const groups: Record<string, Namespace> = {};
@@ -22,7 +22,6 @@ describe('namespaces', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const [username, opts] of [
       ['root', { admin: true }],
       ['olivia', { name: 'Olivia Owner' }],
@@ -48,7 +47,6 @@ describe('namespaces', () => {
     }
     oliviaNs = (await h.app.services.namespaces.personalNamespaceOf(h.system(), users.olivia.id))!;
   });
-  afterAll(() => h.close());
 
   describe('a group through namespace(fullPath)', () => {
     it('has the group GID and the group fields', async () => {

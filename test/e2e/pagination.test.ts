@@ -1,14 +1,14 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 
 /**
  * Relay connections as GitLab serves them: nodes, edges with cursors, pageInfo, first/last/after/before
  * over keyset pages, page sizes clamped to 100, and GitLab's errors and pageInfo rules
- * (reference/gitlab-graphql.md §4).
+ * (docs/reference/gitlab-graphql.md §4).
  */
 describe('pagination', () => {
-  let h: Harness;
+  const h = useHarness();
   let owner: User;
   let ownerToken: string;
   const bulk: Project[] = [];
@@ -74,7 +74,6 @@ describe('pagination', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness();
     owner = await h.createUser('owner');
     ownerToken = (await h.createPat(owner, ['read_api'])).secret;
     await h.app.services.groups.create(h.system(), { path: 'bulk', visibility: 'public' }, owner);
@@ -97,7 +96,6 @@ describe('pagination', () => {
       await h.app.services.projects.create(h.system(), { path, namespace: 'few', visibility: 'public' });
     }
   });
-  afterAll(() => h.close());
 
   const fewProjects = (pageArgs: string, sort = 'id_asc') => projectsConnection(pageArgs, `namespacePath: "few", sort: "${sort}"`);
 

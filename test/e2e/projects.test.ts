@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
@@ -20,7 +20,7 @@ import type { Namespace } from '../../src/modules/namespace/namespace.entity';
  *   oscar/notes     public personal project
  */
 describe('projects', () => {
-  let h: Harness;
+  const h = useHarness();
   const users: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   const projects: Record<string, Project> = {};
@@ -42,7 +42,6 @@ describe('projects', () => {
   const sorted = (list: string[]) => [...list].sort();
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const [username, opts] of [
       ['root', { admin: true }],
       ['olivia', { name: 'Olivia Owner' }],
@@ -79,7 +78,6 @@ describe('projects', () => {
     await h.app.services.projects.setArchived(h.system(), 'acme/legacy', true);
     await h.addMember({ project: projects.vault }, users.pat, 'reporter');
   });
-  afterAll(() => h.close());
 
   describe('project(fullPath)', () => {
     it('finds a project by its full path, ignoring case', async () => {

@@ -1,11 +1,7 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 
 describe('read API smoke', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
+  const h = useHarness();
 
   it('serves a public project to anonymous users and hides a private one', async () => {
     const owner = await h.createUser('owner');

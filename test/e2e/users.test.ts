@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
@@ -17,7 +17,7 @@ const NOT_AVAILABLE = "The resource that you are attempting to access does not e
  *   acme/site (public; mia Maintainer), vault/safe (private; mia Reporter)
  */
 describe('users', () => {
-  let h: Harness;
+  const h = useHarness();
   const users: Record<string, User> = {};
   const tokens: Record<string, string> = {};
   const groups: Record<string, Namespace> = {};
@@ -40,7 +40,6 @@ describe('users', () => {
   const listedHumans = humansNewestFirst.filter((u) => u !== 'bob');
 
   beforeAll(async () => {
-    h = await startHarness();
     for (const [username, opts] of [
       ['root', { admin: true, name: 'Root Admin' }],
       ['olivia', { name: 'Olivia Owner' }],
@@ -70,7 +69,6 @@ describe('users', () => {
     h.clock.advance(60_000);
     users.bob = await h.app.services.users.update(h.system(), users.bob, { state: 'blocked' });
   });
-  afterAll(() => h.close());
 
   describe('user(id, username)', () => {
     it('finds a user by username, ignoring case, and by global ID', async () => {

@@ -179,3 +179,25 @@ export async function startHarness(
     },
   };
 }
+
+export type HarnessOptions = Parameters<typeof startHarness>[0];
+
+/**
+ * Starts a harness before the tests of the enclosing `describe` (or file) and closes it after them.
+ *
+ * The object returned is the harness itself, empty until `beforeAll` has run and then filled in
+ * place, so a test body can use it directly (`const h = useHarness(); ... h.gql(...)`), exactly as
+ * it would a `let h` assigned in its own hooks. Every harness member is a plain property (the
+ * methods are closures), which is what makes filling it in place sound.
+ */
+export function useHarness(options?: HarnessOptions): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  // `?.`: when the start failed there is nothing to close, and Jest reports the start's own error.
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
+}

@@ -7,7 +7,7 @@ import type { User } from '../../src/modules/user/user.entity';
 
 /**
  * The `/api/graphql` endpoint as GitLab's GraphQL controller serves it: methods, request shapes,
- * batches, authentication, limits and error bodies (reference/gitlab-graphql.md §1, §2, §5, §6).
+ * batches, authentication, limits and error bodies (docs/reference/gitlab-graphql.md §1, §2, §5, §6).
  */
 describe('the /api/graphql endpoint', () => {
   let h: Harness;

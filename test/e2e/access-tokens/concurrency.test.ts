@@ -8,22 +8,12 @@
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../../src/modules/member/member.entity';
 import { User } from '../../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
-import { CREATE_GROUP_TOKEN, createProjectToken, expectTokenWorks, idOf, patGid, REVOKE_PROJECT_TOKEN, ROTATE_PROJECT_TOKEN, seedWorld, snapshot, type World } from './fixtures';
+import { CREATE_GROUP_TOKEN, createProjectToken, expectTokenWorks, idOf, patGid, REVOKE_PROJECT_TOKEN, ROTATE_PROJECT_TOKEN, snapshot, useWorld } from './fixtures';
 
 const N = 24;
 
 describe('concurrent token creation', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness({ config: { logErrors: false } });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld({ config: { logErrors: false } });
 
   /** Every project bot is whole: exactly one membership (of its resource) and at least one token. */
   async function expectNoHalfMadeBots() {

@@ -1,9 +1,9 @@
 /**
- * Issue 3, reference §10 "Create — group" (#25-#28), over `groupAccessTokenCreate`.
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Create — group" (#25-#28),
+ * over `groupAccessTokenCreate`.
  * A "400 msg" is a payload error with nothing written; a group the caller may not see is GitLab's
  * top-level "resource not available" error.
  */
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   CREATE_GROUP_TOKEN,
   day,
@@ -11,25 +11,15 @@ import {
   expectPayloadErrors,
   idOf,
   membershipsOf,
-  seedWorld,
   snapshot,
   userRow,
-  type World,
+  useWorld,
 } from './fixtures';
 
 const NO_PERMISSION = 'User does not have permission to create group access token';
 
 describe('groupAccessTokenCreate', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const create = (secret: string, input: Record<string, unknown>) =>
     h.gql(CREATE_GROUP_TOKEN, { input: { groupPath: w.group.fullPath, name: 'test', scopes: ['api'], ...input } }, { token: secret });

@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "Create — project" (#1-#24), over `projectAccessTokenCreate`.
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Create — project" (#1-#24),
+ * over `projectAccessTokenCreate`.
  *
  * REST to GraphQL: a "400 msg" is `errors: ["msg"]` in the payload with `token`/`accessToken` null and
  * nothing written; a 404 is GitLab's top-level "resource not available" error. Grape's parameter
@@ -22,7 +23,6 @@
  */
 import { Member } from '../../../src/modules/member/member.entity';
 import { User } from '../../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   createProjectToken,
   CREATE_PROJECT_TOKEN,
@@ -37,24 +37,15 @@ import {
   snapshot,
   tokenRow,
   userRow,
-  type World,
+  useWorld,
 } from './fixtures';
 
 const NO_PERMISSION = 'User does not have permission to create project access token';
 const LEVEL_NOT_HELD = 'Access level of the token contains permissions not held by the creating user';
 
 describe('projectAccessTokenCreate', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    // One test makes the service fail on purpose; keep its expected error out of the output.
-    h = await startHarness({ config: { logErrors: false } });
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  // One test makes the service fail on purpose; keep its expected error out of the output.
+  const { h, w } = useWorld({ config: { logErrors: false } });
 
   /** Runs a create that must fail with a payload error, and checks nothing was written. */
   async function expectRefused(secret: string, input: Record<string, unknown>, messages: string[]) {

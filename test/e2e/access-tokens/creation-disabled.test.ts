@@ -1,13 +1,12 @@
 /**
- * Issue 3, reference §10 "Creation disabled (top-level setting)" (#29-#36), §7: `groupUpdate` with
- * `resourceAccessTokenCreationAllowed` (owners only, refused on a subgroup) and the
- * `Group.resourceAccessTokenCreationAllowed` field.
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Creation disabled (top-level setting)" (#29-#36),
+ * and §7: `groupUpdate` with `resourceAccessTokenCreationAllowed` (owners only, refused on a subgroup)
+ * and the `Group.resourceAccessTokenCreationAllowed` field.
  *
  * #34 "401 (admin in admin mode → 404)": both are GitLab's top-level "resource not available" error here.
  * #35 is a model spec; its GraphQL form is `groupUpdate` on a subgroup, refused in the payload.
  */
 import { Namespace } from '../../../src/modules/namespace/namespace.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   CREATE_GROUP_TOKEN,
   createProjectToken,
@@ -21,25 +20,15 @@ import {
   REVOKE_PROJECT_TOKEN,
   ROTATE_GROUP_TOKEN,
   ROTATE_PROJECT_TOKEN,
-  seedWorld,
   snapshot,
   tokenRow,
-  type World,
+  useWorld,
 } from './fixtures';
 
 const SUBGROUP_REFUSAL = 'Resource access token creation allowed is not allowed since the group is not top-level group.';
 
 describe('resource access token creation disabled on the top-level group', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const setAllowed = (secret: string, fullPath: string, allowed: boolean | null) =>
     h.gql(GROUP_UPDATE, { input: { fullPath, resourceAccessTokenCreationAllowed: allowed, clientMutationId: 'u' } }, { token: secret });

@@ -1,8 +1,9 @@
 /**
  * Shared seeding and GraphQL documents for the access token tests (issue 3). Not a test file itself.
  *
- * The reference's actors: `owner` (U_o, Owner of the top-level group G and so of P), `maint` (U_m,
- * Maintainer of P), `dev` (U_d, Developer of P), `outsider` (U_x, no membership), `admin`.
+ * The actors of docs/reference/gitlab-access-tokens.md §10: `owner` (U_o, Owner of the top-level
+ * group G and so of P), `maint` (U_m, Maintainer of P), `dev` (U_d, Developer of P), `outsider` (U_x,
+ * no membership), `admin`.
  * G is private, P = G/p is private. Each person has an `api` personal access token.
  */
 import { addDays } from '../../../src/clock';
@@ -12,7 +13,7 @@ import type { Namespace } from '../../../src/modules/namespace/namespace.entity'
 import type { Project } from '../../../src/modules/project/project.entity';
 import { User } from '../../../src/modules/user/user.entity';
 import { RESOURCE_NOT_AVAILABLE } from '../../../src/graphql/errors';
-import { TODAY, type GqlResult, type Harness } from '../../helpers/harness';
+import { TODAY, useHarness, type GqlResult, type Harness, type HarnessOptions } from '../../helpers/harness';
 
 export { RESOURCE_NOT_AVAILABLE, TODAY };
 
@@ -92,6 +93,36 @@ export async function seedWorld(h: Harness, options: { groupVisibility?: string;
     admin: (await h.createPat(admin, ['api'])).secret,
   };
   return { owner, maint, dev, outsider, admin, group, project, pat };
+}
+
+export interface UseWorldOptions extends NonNullable<HarnessOptions> {
+  /**
+   * `'test'` (the default): every test starts from a world of its own, seeded in `beforeEach` on the
+   * block's one harness. `'block'`: one world, seeded once right after the harness starts and shared
+   * by every test of the block.
+   */
+  worldPer?: 'test' | 'block';
+  /** Puts the clock back to this instant before each world is seeded, for blocks whose tests move time. */
+  clockAt?: string;
+}
+
+/**
+ * The hooks every access token test block needs: a harness for the block (`useHarness`) and the
+ * default world (`seedWorld`) seeded on it. `h` and `w` are filled in place by those hooks, so test
+ * bodies use them as they would variables assigned in their own `beforeAll`/`beforeEach`; with
+ * `worldPer: 'test'` each test sees the world seeded just before it, never one an earlier test changed.
+ */
+export function useWorld(options: UseWorldOptions = {}): { h: Harness; w: World } {
+  const { worldPer = 'test', clockAt, ...harnessOptions } = options;
+  const h = useHarness(harnessOptions);
+  const w = {} as World;
+  const seedIt = async () => {
+    if (clockAt) h.clock.set(clockAt);
+    Object.assign(w, await seedWorld(h));
+  };
+  if (worldPer === 'block') beforeAll(seedIt);
+  else beforeEach(seedIt);
+  return { h, w };
 }
 
 /** Rows that a failed mutation must not leave behind. */

@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "Scopes / authentication / bot lifecycle" (#70-#76) and the instance settings:
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Scopes / authentication / bot lifecycle" (#70-#76)
+ * and the instance settings:
  * expiry at 00:00 UTC, revocation seen by every process on the database, `lastUsedAt` throttling,
  * bot users (shape, never billable, one membership, `****` to outsiders), the 365/400-day maximum,
  * optional expiry (#4, #63), SaaS mode (#23 there), and `labgate cleanup`.
@@ -24,7 +25,7 @@ import { PersonalAccessToken } from '../../../src/modules/access-token/personal-
 import { Member } from '../../../src/modules/member/member.entity';
 import { Project } from '../../../src/modules/project/project.entity';
 import { User } from '../../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
+import { useHarness } from '../../helpers/harness';
 import {
   CREATE_GROUP_TOKEN,
   createProjectToken,
@@ -45,25 +46,15 @@ import {
   TODAY,
   tokenRow,
   userRow,
+  useWorld,
   WHO_AM_I,
-  type World,
 } from './fixtures';
 
 const NOON = `${TODAY}T12:00:00.000Z`;
 const PROJECT_QUERY = (p: string) => `{ project(fullPath: "${p}") { fullPath } }`;
 
 describe('token use and bot lifecycle (default instance settings)', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.clock.set(NOON);
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld({ clockAt: NOON });
 
   it('#70 a read_api token reads, but cannot write', async () => {
     const bot = await h.createResourceToken({ project: w.project }, { scopes: ['read_api'] });
@@ -257,11 +248,7 @@ describe('token use and bot lifecycle (default instance settings)', () => {
 });
 
 describe('bot e-mail host from LABGATE_URL', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ config: { externalUrl: 'https://Git.Acme.test:8443/gitlab' } });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ config: { externalUrl: 'https://Git.Acme.test:8443/gitlab' } });
 
   it('#18 the e-mail is <username>@noreply.<host of LABGATE_URL>, without port or path', async () => {
     const w = await seedWorld(h);
@@ -271,13 +258,7 @@ describe('bot e-mail host from LABGATE_URL', () => {
 });
 
 describe('maximum lifetime of 400 days with bufferedTokenExpirationLimit', () => {
-  let h: Harness;
-  let w: World;
-  beforeAll(async () => {
-    h = await startHarness({ config: { bufferedTokenExpirationLimit: true } });
-    w = await seedWorld(h);
-  });
-  afterAll(() => h.close());
+  const { h, w } = useWorld({ config: { bufferedTokenExpirationLimit: true }, worldPer: 'block' });
 
   it('#16 (buffered) up to today + 400 is accepted; the default stays 365 days', async () => {
     const ok = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(400) });
@@ -293,13 +274,7 @@ describe('maximum lifetime of 400 days with bufferedTokenExpirationLimit', () =>
 });
 
 describe('optional expiry (requireTokenExpiry: false)', () => {
-  let h: Harness;
-  let w: World;
-  beforeAll(async () => {
-    h = await startHarness({ config: { requireTokenExpiry: false } });
-    w = await seedWorld(h);
-  });
-  afterAll(() => h.close());
+  const { h, w } = useWorld({ config: { requireTokenExpiry: false }, worldPer: 'block' });
 
   it('#4 without expiresAt the token never expires', async () => {
     const res = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, scopes: ['read_api'] });
@@ -331,11 +306,7 @@ describe('optional expiry (requireTokenExpiry: false)', () => {
 });
 
 describe('SaaS mode (LABGATE_SAAS): paid, non-trial top-level groups only', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ config: { saas: true } });
-  });
-  afterAll(() => h.close());
+  const h = useHarness({ config: { saas: true } });
 
   const NO_PROJECT = 'User does not have permission to create project access token';
   const NO_GROUP = 'User does not have permission to create group access token';
@@ -383,16 +354,7 @@ describe('SaaS mode (LABGATE_SAAS): paid, non-trial top-level groups only', () =
 });
 
 describe('labgate cleanup: bots whose tokens have been inactive past the retention period', () => {
-  let h: Harness;
-  let w: World;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    h.clock.set(NOON);
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld({ clockAt: NOON });
 
   const revoke = (id: number) =>
     h.gql(REVOKE_PROJECT_TOKEN, { input: { projectPath: w.project.fullPath, id: patGid(id) } }, { token: w.pat.maint });

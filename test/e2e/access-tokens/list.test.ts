@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "List / get" (#37-#45): `Project.accessTokens` and `Group.accessTokens`
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "List / get" (#37-#45): `Project.accessTokens` and
+ * `Group.accessTokens`
  * (state, sort, pagination, accessLevel, user), and no secret anywhere.
  *
  * REST to GraphQL: a 401 on the list is the field reading `null` (hidden is the same as missing);
@@ -11,20 +12,10 @@
  */
 import { inTransaction } from '../../../src/db/data-source';
 import type { User } from '../../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
-import { day, GROUP_TOKENS, idOf, PROJECT_TOKENS, seedWorld, TODAY, type World } from './fixtures';
+import { day, GROUP_TOKENS, idOf, PROJECT_TOKENS, TODAY, useWorld } from './fixtures';
 
 describe('Project.accessTokens and Group.accessTokens', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   /** Another token for an existing bot (as rotation would make), optionally revoked. */
   async function extraToken(bot: User, options: { name?: string; expiresAt?: string | null; revoked?: boolean } = {}) {

@@ -1,11 +1,10 @@
 /**
  * Issue 3, personal access tokens over GitLab's own mutations: `personalAccessTokenCreate`,
  * `personalAccessTokenRevoke`, `personalAccessTokenRotate`, and `UserCore.personalAccessTokens`.
- * The numbered cases of the reference are about resource tokens; the rules shared with them (scopes,
- * expiry, rotation, the secret shown once) are checked here for personal tokens. Self-rotation and
- * reuse detection are in self-rotate.test.ts.
+ * The numbered cases of docs/reference/gitlab-access-tokens.md §10 are about resource tokens; the
+ * rules shared with them (scopes, expiry, rotation, the secret shown once) are checked here for
+ * personal tokens. Self-rotation and reuse detection are in self-rotate.test.ts.
  */
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   CREATE_PAT,
   day,
@@ -17,10 +16,9 @@ import {
   patGid,
   REVOKE_PAT,
   ROTATE_PAT,
-  seedWorld,
   snapshot,
   tokenRow,
-  type World,
+  useWorld,
 } from './fixtures';
 
 const MY_TOKENS = `query($state: AccessTokenState, $revoked: Boolean, $sort: AccessTokenSort) {
@@ -30,16 +28,7 @@ const MY_TOKENS = `query($state: AccessTokenState, $revoked: Boolean, $sort: Acc
 const USER_TOKENS = `query($u: String!) { user(username: $u) { personalAccessTokens { count nodes { id name } } } }`;
 
 describe('personal access tokens', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const create = (secret: string | undefined, input: Record<string, unknown>) =>
     h.gql(CREATE_PAT, { input: { name: 'laptop', scopes: ['api'], ...input } }, secret ? { token: secret } : {});

@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "Revoke" (#46-#52): `projectAccessTokenRevoke` and `groupAccessTokenRevoke`.
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Revoke" (#46-#52): `projectAccessTokenRevoke` and
+ * `groupAccessTokenRevoke`.
  *
  * REST to GraphQL: 204 is a payload with `errors: []` and the revoked token; the 400 "cannot delete"
  * is a payload error; 404 is the top-level not-available error.
@@ -9,7 +10,6 @@
  * #51's REST body (`invalid_token`, "Token was revoked...") is GraphQL's 401 `Invalid token`.
  */
 import { Member } from '../../../src/modules/member/member.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   expectInvalidToken,
   expectNotAvailable,
@@ -21,25 +21,15 @@ import {
   PROJECT_TOKENS,
   REVOKE_GROUP_TOKEN,
   REVOKE_PROJECT_TOKEN,
-  seedWorld,
   snapshot,
   tokenRow,
   userRow,
+  useWorld,
   WHO_AM_I,
-  type World,
 } from './fixtures';
 
 describe('projectAccessTokenRevoke / groupAccessTokenRevoke', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const revoke = (secret: string | undefined, id: number, projectPath = w.project.fullPath) =>
     h.gql(REVOKE_PROJECT_TOKEN, { input: { projectPath, id: patGid(id), clientMutationId: 'r' } }, secret ? { token: secret } : {});

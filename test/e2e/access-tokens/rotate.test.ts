@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "Rotate" (#53-#62): `projectAccessTokenRotate` / `groupAccessTokenRotate` by id.
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Rotate" (#53-#62): `projectAccessTokenRotate` /
+ * `groupAccessTokenRotate` by id.
  * #63 (no expiry required) is in lifecycle.test.ts with the other instance settings.
  *
  * REST to GraphQL: 200 is a payload with the new `token` and `accessToken`; a 400 is a payload
@@ -10,7 +11,6 @@
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../../src/modules/member/member.entity';
 import { User } from '../../../src/modules/user/user.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   day,
   expectInvalidToken,
@@ -23,25 +23,15 @@ import {
   PROJECT_TOKENS,
   ROTATE_GROUP_TOKEN,
   ROTATE_PROJECT_TOKEN,
-  seedWorld,
   snapshot,
   tokenRow,
-  type World,
+  useWorld,
 } from './fixtures';
 
 const NOT_ELIGIBLE = 'Not eligible to rotate tokens with permissions not held by the user';
 
 describe('projectAccessTokenRotate / groupAccessTokenRotate by id', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const rotate = (secret: string | undefined, id: number, extra: Record<string, unknown> = {}, projectPath = w.project.fullPath) =>
     h.gql(ROTATE_PROJECT_TOKEN, { input: { projectPath, id: patGid(id), ...extra } }, secret ? { token: secret } : {});

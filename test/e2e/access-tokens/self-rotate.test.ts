@@ -1,5 +1,6 @@
 /**
- * Issue 3, reference §10 "Self-rotate" (#64-#69): a token with `api` or `self_rotate` rotating itself,
+ * Issue 3, docs/reference/gitlab-access-tokens.md §10 "Self-rotate" (#64-#69): a token with `api` or
+ * `self_rotate` rotating itself,
  * through `projectAccessTokenRotate` / `groupAccessTokenRotate` (GitLab's `/access_tokens/self/rotate`)
  * and `personalAccessTokenRotate` (GitLab's `/personal_access_tokens/self/rotate`), and token-family
  * reuse detection.
@@ -12,7 +13,6 @@
  */
 import { inTransaction } from '../../../src/db/data-source';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
-import { startHarness, type Harness } from '../../helpers/harness';
 import {
   day,
   expectInvalidToken,
@@ -26,21 +26,12 @@ import {
   seedWorld,
   snapshot,
   tokenRow,
+  useWorld,
   WHO_AM_I,
-  type World,
 } from './fixtures';
 
 describe('self-rotation and token families', () => {
-  let h: Harness;
-  let w: World;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(async () => {
-    w = await seedWorld(h);
-  });
+  const { h, w } = useWorld();
 
   const rotateProject = (secret: string, id: number, extra: Record<string, unknown> = {}, projectPath = w.project.fullPath) =>
     h.gql(ROTATE_PROJECT_TOKEN, { input: { projectPath, id: patGid(id), ...extra } }, { token: secret });
