@@ -1,6 +1,7 @@
 import { isValidDate } from '../clock';
+import { policy, type SubjectKind } from '../policy/policy';
 import type { RequestContext } from '../graphql/context';
-import { ServiceError } from '../graphql/errors';
+import { RESOURCE_NOT_AVAILABLE, ServiceError } from '../graphql/errors';
 import type { Connection, PageArgs } from '../graphql/pagination';
 import { parseMemberAccessLevel } from '../policy/access-level';
 import type { TokenResource } from '../modules/access-token/resource-access-token.service';
@@ -17,16 +18,20 @@ export interface CommandResult {
 
 export type Command = (ctx: RequestContext, flags: Flags) => Promise<CommandResult>;
 
-async function allPages<T>(fetch: (args: PageArgs) => Promise<Connection<T> | null>): Promise<T[]> {
+async function allPages<T>(fetch: (args: PageArgs) => Promise<Connection<T>>): Promise<T[]> {
   const items: T[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Connection<T> | null = await fetch({ first: 100, after });
-    if (!page) throw new ServiceError("The resource that you are attempting to access does not exist or you don't have permission to perform this action");
+    const page: Connection<T> = await fetch({ first: 100, after });
     items.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) return items;
     after = page.pageInfo.endCursor;
   }
+}
+
+/** A command's declared ability on its subject, checked by the same policy as the schema's declarations. */
+async function authorize(ctx: RequestContext, kind: SubjectKind, subject: unknown, ability: string): Promise<void> {
+  if (!(await policy.can(ctx, kind, subject, ability))) throw new ServiceError(RESOURCE_NOT_AVAILABLE);
 }
 
 async function userByName(ctx: RequestContext, username: string): Promise<User> {
@@ -222,6 +227,7 @@ const tokens = {
     const state = stateFlag(flags);
     flags.done();
     const user = await userByName(ctx, username);
+    await authorize(ctx, 'user', user, 'read_user_personal_access_tokens');
     const list = await allPages((page) => ctx.services.tokens.listForUser(ctx, user, { ...page, state, sort: 'ID_ASC' }));
     return { json: list.map((t) => tokenRecord(ctx, t)), text: list.map((t) => `${t.id}\t${t.name}\t${t.scopes.join(',')}\t${t.expiresAt ?? 'never'}\t${t.revoked ? 'revoked' : ''}`).join('\n') };
   },
@@ -270,6 +276,7 @@ function resourceTokens(kind: 'project' | 'group') {
       const state = stateFlag(flags);
       flags.done();
       const target = await resource(ctx, path);
+      await authorize(ctx, kind, target.kind === 'project' ? target.project : target.group, 'read_resource_access_tokens');
       const list = await allPages((page) => ctx.services.resourceTokens.list(ctx, target, { ...page, state, sort: 'ID_ASC' }));
       const records = await Promise.all(list.map(async (t) => tokenRecord(ctx, t, { accessLevel: await level(ctx, t.userId) })));
       return {

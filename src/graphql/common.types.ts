@@ -1,4 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from './authorization';
 import { ACCESS_LEVEL_NAMES, humanAccess } from '../policy/access-level';
 
 /** The four Relay arguments every connection field takes. */
@@ -45,6 +46,7 @@ registerEnumType(VisibilityLevelsEnum, { name: 'VisibilityLevelsEnum', descripti
 
 /** A role as GitLab reports it: number, enum name and human name. */
 @ObjectType('AccessLevel', { description: 'A role, as a number, an enum value and a human name.' })
+@Authorize()
 export class AccessLevel {
   @Field(() => String, { nullable: true, description: 'Human name of the role, for example `Maintainer`.' })
   humanAccess!: string | null;

@@ -46,6 +46,7 @@ export class RequestContext {
   /** Set when the request's time budget has passed: resolvers stop at the next field. */
   expired = false;
   private membershipIndex: Promise<MembershipIndex> | null = null;
+  private readonly memos = new Map<string, Promise<unknown>>();
   private readonly fixedNow: Date;
 
   constructor(
@@ -75,6 +76,25 @@ export class RequestContext {
 
   today(): string {
     return utcDate(this.fixedNow);
+  }
+
+  /**
+   * Computes a value once per request under a key (such as the viewer's abilities on one project):
+   * the schema's declared checks and the services then ask the same question at no extra cost.
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let value = this.memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      this.memos.set(key, value);
+    }
+    return value;
+  }
+
+  /** After a write: what was computed before it (abilities, memberships) may no longer hold. */
+  forgetComputed(): void {
+    this.memos.clear();
+    this.membershipIndex = null;
   }
 
   /** Throws GitLab's timeout error once the request's time budget has passed. */

@@ -69,6 +69,9 @@ export const MAX_BATCH_SIZE = 20;
 /** Bytes of HTTP request body accepted before answering 413. */
 export const MAX_BODY_BYTES = 1_000_000;
 
+/** Members one `projectMemberBulkUpdate`/`groupMemberBulkUpdate` may change (GitLab's limit). */
+export const MAX_MEMBERS_UPDATE = 50;
+
 /** `Query.projects(fullPaths:)` accepts at most this many paths. */
 export const MAX_FULL_PATHS = 50;
 

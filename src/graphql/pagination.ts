@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Authorize } from './authorization';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ArgumentError } from './errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
@@ -45,6 +46,7 @@ export function idKey<T extends { id: number }>(alias: string, direction: 'ASC' 
 }
 
 @ObjectType('PageInfo', { description: 'Information to aid in pagination.' })
+@Authorize()
 export class PageInfo {
   @Field(() => String, { nullable: true, description: 'When paginating forwards, the cursor to continue.' })
   endCursor!: string | null;

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import { Authorize } from './authorization';
 
 /**
  * The `*Permissions` types: one Boolean per ability, answered by the policy module. Each maps a
@@ -6,6 +7,7 @@ import { Field, ObjectType } from 'type-graphql';
  */
 function permissionType(name: string, description: string, fields: readonly string[], abilityOf: Record<string, string> = {}) {
   @ObjectType(name, { description })
+  @Authorize()
   class Permissions {}
   const abilities: Record<string, string> = {};
   for (const field of fields) {

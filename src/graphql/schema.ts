@@ -8,6 +8,7 @@ import {
   ProjectAccessTokenMutations,
   ResourceAccessTokenResolver,
 } from '../modules/access-token/access-token.resolver';
+import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
@@ -34,16 +35,17 @@ export const RESOLVERS = [
 ] as const;
 
 /**
- * The executable schema: type-graphql's build, with the scope directive enforced on every root field
- * and the request deadline on every field that may query the database.
+ * The executable schema: type-graphql's build, with the scope directive enforced on every root field,
+ * the declared abilities on every type and field that declares one, and the request deadline on every
+ * field that may query the database.
  */
 export async function buildLabgateSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
-    directives: [scopeDirective, publicDirective],
+    directives: [scopeDirective, publicDirective, authorizeDirective],
     validate: false,
   });
-  return enforceDeadline(enforceScopes(schema));
+  return enforceDeadline(enforceAbilities(enforceScopes(schema)));
 }
 
 /** The SDL committed under `schema/`, directives included, in a stable order. */

@@ -49,15 +49,16 @@ export function actorFacts(
 // ---------------------------------------------------------------------------------------------
 // Instance-wide
 
-export type GlobalAbility = 'execute_graphql_mutation';
+export type GlobalAbility = 'execute_graphql_mutation' | 'read_instance_metadata';
 
 /**
  * Abilities that do not depend on a resource. GitLab's GlobalPolicy: anonymous callers may run no
- * GraphQL mutation at all (they get "not available" whatever the mutation); blocked and deactivated
- * accounts never get this far (HTTP 403), and here count as anonymous.
+ * GraphQL mutation at all (they get "not available" whatever the mutation) and may not read the
+ * instance's metadata; blocked and deactivated accounts never get this far (HTTP 403), and here count
+ * as anonymous.
  */
 export function globalAbilities(actor: ActorFacts): ReadonlySet<GlobalAbility> {
-  return new Set<GlobalAbility>(actor.signedIn ? ['execute_graphql_mutation'] : []);
+  return new Set<GlobalAbility>(actor.signedIn ? ['execute_graphql_mutation', 'read_instance_metadata'] : []);
 }
 
 /** May the viewer see internal resources at all? (External users see only public ones and their own.) */
@@ -65,7 +66,7 @@ function seesInternal(actor: ActorFacts): boolean {
   return actor.signedIn && !actor.external;
 }
 
-function visibleByLevel(actor: ActorFacts, visibilityLevel: number): boolean {
+export function visibleByLevel(actor: ActorFacts, visibilityLevel: number): boolean {
   if (visibilityLevel >= PUBLIC) return true;
   return visibilityLevel >= INTERNAL && seesInternal(actor);
 }

@@ -1,4 +1,5 @@
 import { NO_ACCESS } from './access-level';
+import { isActiveMembership, isAtOrBelow } from './sql-conditions';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
 export interface MembershipRow {
@@ -23,11 +24,12 @@ export class MembershipIndex {
 
   /**
    * `today` (`YYYY-MM-DD`, UTC) drops memberships that have expired: an expired membership counts as
-   * none, exactly as if it did not exist.
+   * none, exactly as if it did not exist. The rule is `isActiveMembership`, the twin of the SQL
+   * condition the rows were loaded with.
    */
   constructor(rows: readonly MembershipRow[], today?: string) {
     for (const row of rows) {
-      if (today !== undefined && row.expiresAt != null && row.expiresAt <= today) continue;
+      if (today !== undefined && !isActiveMembership(row.expiresAt, today)) continue;
       const isProject = row.sourceType === 'Project';
       const levels = isProject ? this.projectLevels : this.groupLevels;
       levels.set(row.sourceId, Math.max(levels.get(row.sourceId) ?? NO_ACCESS, row.accessLevel));
@@ -57,8 +59,8 @@ export class MembershipIndex {
   /** A membership strictly below the group: of a subgroup, or of a project in it or in a subgroup. */
   hasMembershipBelow(groupTraversalIds: string): boolean {
     return (
-      this.groupPlaces.some((place) => place !== groupTraversalIds && place.startsWith(groupTraversalIds)) ||
-      this.projectPlaces.some((place) => place.startsWith(groupTraversalIds))
+      this.groupPlaces.some((place) => place !== groupTraversalIds && isAtOrBelow(place, groupTraversalIds)) ||
+      this.projectPlaces.some((place) => isAtOrBelow(place, groupTraversalIds))
     );
   }
 }

@@ -1,75 +1,78 @@
 import { GUEST } from './access-level';
 import type { ActorFacts } from './abilities';
-import { INTERNAL, PRIVATE, PUBLIC } from './visibility';
+import { anyOf, atOrBelow, membershipOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
+import { PRIVATE } from './visibility';
+
+export type { SqlCondition } from './sql-conditions';
 
 /**
  * The SQL twins of the `read_project` and `read_group` rules in `abilities.ts`, used to filter lists in
  * the database so that pages and counts never include what the viewer may not see. The authorization
- * matrix tests check that both answer alike.
+ * matrix tests check that both answer alike. They are put together from the words in
+ * `sql-conditions.ts`, which bind their own parameters.
+ *
+ * None of the subqueries below refers to the outer row: the database works out the viewer's projects
+ * and namespaces once per statement and probes them as a set, instead of once per candidate row. Keep
+ * it that way when adding one.
  */
-export interface SqlCondition {
-  sql: string;
-  params: Record<string, unknown>;
+
+interface Viewer {
+  userId: number | null;
+  today: string;
+  minLevel: number;
 }
 
-const ACTIVE_MEMBERSHIP = `vm.user_id = :visUserId AND vm.access_level >= ${GUEST}
-  AND (vm.expires_at IS NULL OR vm.expires_at > :visToday)`;
-
-function minimumLevel(actor: ActorFacts): number {
-  return actor.signedIn && !actor.external ? INTERNAL : PUBLIC;
+/**
+ * Subquery: the ids of the namespaces (`vn`) that stand in `relation` to a group (`vg`) where the
+ * viewer holds an active membership; `relation` gets the traversal-id columns of the group and of
+ * the namespace.
+ */
+function namespacesThroughGroups(viewer: Viewer, relation: (group: string, namespace: string) => SqlCondition): SqlCondition {
+  return sql`SELECT vn.id FROM members vm
+      JOIN namespaces vg ON vg.id = vm.source_id
+      JOIN namespaces vn ON ${relation('vg.traversal_ids', 'vn.traversal_ids')}
+      WHERE vm.source_type = 'Namespace' AND ${membershipOf('vm', viewer)}`;
 }
+
+/** The namespace is the member group or below it: a role on a group reaches everything inside it. */
+const insideGroup = (group: string, namespace: string) => atOrBelow(namespace, group);
 
 /**
  * The user holds at least `minLevel` on the project, directly or through a group above it
  * (the highest role counts, so "some membership reaches `minLevel`" is the same test).
- *
- * The subqueries do not refer to the outer row: the database computes the viewer's projects and
- * namespaces once per query and probes them as a set, instead of once per candidate row.
  */
-export function memberOfProjectSql(
-  userId: number,
-  alias: string,
-  today: string,
-  minLevel: number = GUEST,
-  prefix = 'mem',
-): SqlCondition {
-  const active = `vm.user_id = :${prefix}UserId AND vm.access_level >= :${prefix}MinLevel
-    AND (vm.expires_at IS NULL OR vm.expires_at > :${prefix}Today)`;
-  const sql = `(${alias}.id IN (SELECT vm.source_id FROM members vm WHERE vm.source_type = 'Project' AND ${active})
-    OR ${alias}.namespace_id IN (SELECT vn.id FROM members vm
-      JOIN namespaces vg ON vg.id = vm.source_id
-      JOIN namespaces vn ON vn.traversal_ids LIKE vg.traversal_ids || '%'
-      WHERE vm.source_type = 'Namespace' AND ${active}))`;
-  return { sql, params: { [`${prefix}UserId`]: userId, [`${prefix}Today`]: today, [`${prefix}MinLevel`]: minLevel } };
+export function memberOfProjectSql(userId: number, alias: string, today: string, minLevel: number = GUEST): SqlCondition {
+  const viewer = { userId, today, minLevel };
+  return sql`(${alias}.id IN (SELECT vm.source_id FROM members vm WHERE vm.source_type = 'Project' AND ${membershipOf('vm', viewer)})
+    OR ${alias}.namespace_id IN (${namespacesThroughGroups(viewer, insideGroup)}))`;
 }
 
 /** Condition on a `projects` row aliased `alias`; null when the viewer sees every project. */
 export function projectVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
   if (actor.admin) return null;
-  if (!actor.signedIn || actor.userId === null) return { sql: `${alias}.visibility_level >= ${PUBLIC}`, params: {} };
-  const member = memberOfProjectSql(actor.userId, alias, today, GUEST, 'vis');
-  return { sql: `(${alias}.visibility_level >= ${minimumLevel(actor)} OR ${member.sql})`, params: member.params };
+  const byLevel = visibleByLevelSql(actor, alias);
+  if (actor.userId === null) return byLevel;
+  return sql`(${byLevel} OR ${memberOfProjectSql(actor.userId, alias, today)})`;
 }
 
 /**
  * Condition on a group row (`namespaces`) aliased `alias`; null when the viewer sees every group.
  * A group is visible through a membership of it, of a group above it, of a group below it, or of a
- * project below it; as above, the viewer's groups are computed once per query.
+ * project below it.
  */
 export function groupVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
   if (actor.admin) return null;
-  if (!actor.signedIn) return { sql: `${alias}.visibility_level >= ${PUBLIC}`, params: {} };
-  const sql = `(${alias}.visibility_level >= ${minimumLevel(actor)}
-    OR ${alias}.id IN (SELECT vn.id FROM members vm
-      JOIN namespaces vg ON vg.id = vm.source_id
-      JOIN namespaces vn ON (vn.traversal_ids LIKE vg.traversal_ids || '%' OR vg.traversal_ids LIKE vn.traversal_ids || '%')
-      WHERE vm.source_type = 'Namespace' AND ${ACTIVE_MEMBERSHIP})
+  const byLevel = visibleByLevelSql(actor, alias);
+  if (!actor.signedIn) return byLevel;
+  const viewer = { userId: actor.userId, today, minLevel: GUEST };
+  const aboveOrBelowGroup = (group: string, namespace: string) => anyOf(atOrBelow(namespace, group), atOrBelow(group, namespace));
+  return sql`(${byLevel}
+    OR ${alias}.id IN (${namespacesThroughGroups(viewer, aboveOrBelowGroup)})
     OR ${alias}.id IN (SELECT vn.id FROM members vm
       JOIN projects vp ON vp.id = vm.source_id
       JOIN namespaces vpn ON vpn.id = vp.namespace_id
-      JOIN namespaces vn ON vpn.traversal_ids LIKE vn.traversal_ids || '%'
-      WHERE vm.source_type = 'Project' AND ${ACTIVE_MEMBERSHIP}))`;
-  return { sql, params: { visUserId: actor.userId, visToday: today } };
+      JOIN namespaces vn ON ${atOrBelow('vpn.traversal_ids', 'vn.traversal_ids')}
+      WHERE vm.source_type = 'Project' AND ${membershipOf('vm', viewer)}))`;
 }
 
 /**
@@ -81,12 +84,9 @@ export function groupVisibleSql(actor: ActorFacts, alias: string, today: string)
 export function groupMembersVisibleSql(actor: ActorFacts, alias: string, today: string): SqlCondition | null {
   const readable = groupVisibleSql(actor, alias, today);
   if (!readable || !actor.signedIn) return readable;
-  const sql = `(${readable.sql} AND (${alias}.visibility_level > ${PRIVATE}
-    OR ${alias}.id IN (SELECT vn.id FROM members vm
-      JOIN namespaces vg ON vg.id = vm.source_id
-      JOIN namespaces vn ON vn.traversal_ids LIKE vg.traversal_ids || '%'
-      WHERE vm.source_type = 'Namespace' AND ${ACTIVE_MEMBERSHIP})))`;
-  return { sql, params: readable.params };
+  const viewer = { userId: actor.userId, today, minLevel: GUEST };
+  return sql`(${readable} AND (${alias}.visibility_level > ${PRIVATE}
+    OR ${alias}.id IN (${namespacesThroughGroups(viewer, insideGroup)})))`;
 }
 
 /**
@@ -102,11 +102,10 @@ export function userNameVisibleSql(actor: ActorFacts, alias: string, today: stri
   if (actor.admin) return null;
   const project = projectVisibleSql(actor, 'np', today);
   const group = groupVisibleSql(actor, 'ng', today);
-  const sql = `(${alias}.user_type <> 'project_bot'
+  return sql`(${alias}.user_type <> 'project_bot'
     OR ${alias}.id NOT IN (SELECT nm.user_id FROM members nm)
     OR ${alias}.id IN (SELECT nm.user_id FROM members nm JOIN projects np ON np.id = nm.source_id
-      WHERE nm.source_type = 'Project'${project ? ` AND ${project.sql}` : ''})
+      WHERE nm.source_type = 'Project'${project ? sql` AND ${project}` : ''})
     OR ${alias}.id IN (SELECT nm.user_id FROM members nm JOIN namespaces ng ON ng.id = nm.source_id
-      WHERE nm.source_type = 'Namespace' AND ng.type = 'Group'${group ? ` AND ${group.sql}` : ''}))`;
-  return { sql, params: { ...project?.params, ...group?.params } };
+      WHERE nm.source_type = 'Namespace' AND ng.type = 'Group'${group ? sql` AND ${group}` : ''}))`;
 }

@@ -1,31 +1,22 @@
 import { ArgsType, createUnionType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
 import { GlobalIDScalar, PersonalAccessTokenIDScalar, type GlobalId } from '../../graphql/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { DateScalar, ISO8601DateScalar, TimeScalar } from '../../graphql/scalars';
 import { UserCore } from '../user/user.types';
+import { ACCESS_TOKEN_SORTS, ACCESS_TOKEN_STATES, type AccessTokenSort, type AccessTokenState } from './personal-access-token.service';
 
-export enum AccessTokenSortEnum {
-  CREATED_ASC = 'CREATED_ASC',
-  CREATED_DESC = 'CREATED_DESC',
-  EXPIRES_ASC = 'EXPIRES_ASC',
-  EXPIRES_DESC = 'EXPIRES_DESC',
-  ID_ASC = 'ID_ASC',
-  ID_DESC = 'ID_DESC',
-  LAST_USED_ASC = 'LAST_USED_ASC',
-  LAST_USED_DESC = 'LAST_USED_DESC',
-  NAME_ASC = 'NAME_ASC',
-  NAME_DESC = 'NAME_DESC',
-  UPDATED_ASC = 'UPDATED_ASC',
-  UPDATED_DESC = 'UPDATED_DESC',
+/** A GraphQL enum whose values are the names in `values`: the lists are written once, in the service. */
+function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
+
+export const AccessTokenSortEnum = enumOf(ACCESS_TOKEN_SORTS);
 registerEnumType(AccessTokenSortEnum, { name: 'AccessTokenSort', description: 'Order of access tokens.' });
 
-export enum AccessTokenStateEnum {
-  ACTIVE = 'ACTIVE',
-  INACTIVE = 'INACTIVE',
-}
+export const AccessTokenStateEnum = enumOf(ACCESS_TOKEN_STATES);
 registerEnumType(AccessTokenStateEnum, {
   name: 'AccessTokenState',
   description: 'Active tokens work; inactive ones are revoked or expired.',
@@ -44,6 +35,7 @@ registerEnumType(AccessTokenGranularScopeAccess, {
 });
 
 @ObjectType('AccessTokenLegacyScope', { description: 'A classic token scope, such as `api` or `read_repository`.' })
+@Authorize()
 export class AccessTokenLegacyScope {
   @Field({ description: 'Name of the scope.' })
   value!: string;
@@ -57,6 +49,7 @@ export const PersonalAccessTokenScope = createUnionType({
 });
 
 @ObjectType('PersonalAccessToken', { description: 'A personal access token. Its secret is never shown again after creation.' })
+@Authorize('read_user_personal_access_tokens')
 export class PersonalAccessTokenType {
   @Field({ description: 'Whether the token works: neither revoked nor expired.' })
   active!: boolean;
@@ -94,10 +87,10 @@ export const PersonalAccessTokenConnection = connectionType('PersonalAccessToken
 @ArgsType()
 export class TokenFilterArgs extends PaginationArgs {
   @Field(() => AccessTokenSortEnum, { nullable: true, description: 'Sort order. Default `EXPIRES_ASC`.' })
-  sort?: AccessTokenSortEnum | null;
+  sort?: AccessTokenSort | null;
 
   @Field(() => AccessTokenStateEnum, { nullable: true, description: 'Only active, or only inactive (revoked or expired) tokens.' })
-  state?: AccessTokenStateEnum | null;
+  state?: AccessTokenState | null;
 }
 
 @ArgsType()
@@ -115,6 +108,7 @@ export class PersonalAccessTokensArgs extends TokenFilterArgs {
   revoked?: boolean | null;
 }
 
+@Authorize('read_resource_access_tokens')
 @ObjectType('ResourceAccessToken', {
   description: 'A project or group access token: a token of a bot user that is a member of the project or group.',
 })

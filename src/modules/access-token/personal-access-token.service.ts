@@ -7,27 +7,30 @@ import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId } from '../../graphql/global-id';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
-import { userAbilities } from '../../policy/abilities';
 import { toSentence } from '../../text';
 import { textErrors } from '../namespace/path-rules';
 import type { User } from '../user/user.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
 
-export type AccessTokenSort =
-  | 'CREATED_ASC'
-  | 'CREATED_DESC'
-  | 'EXPIRES_ASC'
-  | 'EXPIRES_DESC'
-  | 'ID_ASC'
-  | 'ID_DESC'
-  | 'LAST_USED_ASC'
-  | 'LAST_USED_DESC'
-  | 'NAME_ASC'
-  | 'NAME_DESC'
-  | 'UPDATED_ASC'
-  | 'UPDATED_DESC';
+/** The orders of a token list (GitLab's `AccessTokenSort`): a column and a direction. */
+export const ACCESS_TOKEN_SORTS = [
+  'CREATED_ASC',
+  'CREATED_DESC',
+  'EXPIRES_ASC',
+  'EXPIRES_DESC',
+  'ID_ASC',
+  'ID_DESC',
+  'LAST_USED_ASC',
+  'LAST_USED_DESC',
+  'NAME_ASC',
+  'NAME_DESC',
+  'UPDATED_ASC',
+  'UPDATED_DESC',
+] as const;
+export type AccessTokenSort = (typeof ACCESS_TOKEN_SORTS)[number];
 
-export type AccessTokenState = 'ACTIVE' | 'INACTIVE';
+export const ACCESS_TOKEN_STATES = ['ACTIVE', 'INACTIVE'] as const;
+export type AccessTokenState = (typeof ACCESS_TOKEN_STATES)[number];
 
 export interface TokenListArgs extends PageArgs {
   state?: AccessTokenState | null;
@@ -271,8 +274,8 @@ export class PersonalAccessTokenService {
   }
 
   /** `UserCore.personalAccessTokens`: the user's tokens, for the user and administrators (null for others). */
-  async listForUser(ctx: RequestContext, user: User, args: TokenListArgs): Promise<Connection<PersonalAccessToken> | null> {
-    if (!userAbilities(ctx.actor, user).has('read_user_personal_access_tokens')) return null;
+  /** A user's tokens. Who may read them (`read_user_personal_access_tokens`) is declared by the caller. */
+  listForUser(ctx: RequestContext, user: User, args: TokenListArgs): Promise<Connection<PersonalAccessToken>> {
     const qb = ctx.app.dataSource.getRepository(PersonalAccessToken).createQueryBuilder('t').where('t.user_id = :tokUser', { tokUser: user.id });
     this.applyFilters(ctx, qb, args);
     const spec = { entity: PersonalAccessToken, alias: 't', keys: tokenSortKeys(args.sort ?? 'EXPIRES_ASC') };

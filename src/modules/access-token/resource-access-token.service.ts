@@ -121,8 +121,8 @@ export class ResourceAccessTokenService {
   }
 
   /** `Project.accessTokens` / `Group.accessTokens`: null for callers who may not manage them. */
-  async list(ctx: RequestContext, resource: TokenResource, args: TokenListArgs): Promise<Connection<PersonalAccessToken> | null> {
-    if (!(await this.abilities(ctx, resource)).has('read_resource_access_tokens')) return null;
+  /** The resource's tokens. Who may read them (`read_resource_access_tokens`) is declared by the caller. */
+  list(ctx: RequestContext, resource: TokenResource, args: TokenListArgs): Promise<Connection<PersonalAccessToken>> {
     const qb = this.tokensQuery(ctx, resource);
     ctx.services.tokens.applyFilters(ctx, qb, args);
     const { sourceType, sourceId } = sourceOf(resource);

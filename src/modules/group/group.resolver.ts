@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { ReadScopes, WriteScopes } from '../../auth/scope-directive';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
@@ -127,8 +128,8 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })
-  async groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
-    if (!(await ctx.services.groups.can(ctx, group, 'read_group_member'))) return null;
+  @Authorize('read_group_member')
+  groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
     return ctx.services.members.groupMembers(ctx, group, args);
   }
 
@@ -136,6 +137,7 @@ export class GroupResolver {
     nullable: true,
     description: 'Group access tokens, active and inactive; null for users who may not manage them (Owners can).',
   })
+  @Authorize('read_resource_access_tokens')
   accessTokens(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => TokenFilterArgs) args: TokenFilterArgs) {
     return ctx.services.resourceTokens.list(ctx, { kind: 'group', group }, args);
   }

@@ -7,6 +7,7 @@ import { isRecordId, recordIds } from '../../graphql/global-id';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { groupAbilities, PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
+import { atOrBelow, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -90,7 +91,7 @@ export class GroupService {
   /** A group by id, or null when missing or not readable. */
   async findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
     const ns = isRecordId(id) ? await ctx.loaders.namespaces.load(id) : null;
-    return ns && ns.type === 'Group' && (await this.canReadGroup(ctx, ns)) ? ns : null;
+    return ns && ns.type === 'Group' && (await this.can(ctx, ns, 'read_group')) ? ns : null;
   }
 
   async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
@@ -101,7 +102,7 @@ export class GroupService {
   /** `Query.group(fullPath)`: the group, or null when missing or not readable. */
   async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
     const group = await this.findByFullPathUnchecked(ctx, fullPath);
-    return group && (await this.canReadGroup(ctx, group)) ? group : null;
+    return group && (await this.can(ctx, group, 'read_group')) ? group : null;
   }
 
   /** For mutations: a group the caller may see, else GitLab's resource-not-available error. */
@@ -109,14 +110,6 @@ export class GroupService {
     const group = await this.findByFullPath(ctx, fullPath);
     if (!group) throw new ResourceNotAvailableError();
     return group;
-  }
-
-  async canRead(ctx: RequestContext, groupId: number): Promise<boolean> {
-    return (await this.findById(ctx, groupId)) !== null;
-  }
-
-  async canReadGroup(ctx: RequestContext, group: Namespace): Promise<boolean> {
-    return (await this.abilities(ctx, group)).has('read_group');
   }
 
   /** The viewer's effective role on the group: through it or any ancestor, highest wins. */
@@ -130,7 +123,11 @@ export class GroupService {
     return root !== null && root.type === 'Group' && root.plan !== 'free' && !root.trial;
   }
 
-  async abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
+  abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
+    return ctx.memo(`group-abilities:${group.id}`, () => this.computeAbilities(ctx, group));
+  }
+
+  private async computeAbilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
     const index = await ctx.memberships();
     const root = await ctx.services.namespaces.root(ctx, group);
     const directAccessLevel = index.directGroupLevel(group.id);
@@ -162,11 +159,9 @@ export class GroupService {
     const onlyMine = (args.allAvailable === false && ctx.actor.signedIn) || args.ownedOnly;
     if (onlyMine) {
       if (!ctx.actor.signedIn || ctx.actor.userId === null) return Connection.empty();
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM members om WHERE om.source_type = 'Namespace' AND om.source_id = g.id
-          AND om.user_id = :viewerId AND om.access_level >= :minLevel AND (om.expires_at IS NULL OR om.expires_at > :today))`,
-        { viewerId: ctx.actor.userId, minLevel: args.ownedOnly ? OWNER : 10, today: ctx.today() },
-      );
+      const mine = membershipOf('om', { userId: ctx.actor.userId, today: ctx.today(), minLevel: args.ownedOnly ? OWNER : 10 });
+      const member = sql`EXISTS (SELECT 1 FROM members om WHERE om.source_type = 'Namespace' AND om.source_id = g.id AND ${mine})`;
+      qb.andWhere(member.sql, member.params);
     }
     if (args.topLevelOnly) qb.andWhere('g.parent_id IS NULL');
     if (args.parentPath) {
@@ -200,16 +195,15 @@ export class GroupService {
     if (args.includeParentDescendants === false) {
       qb.andWhere('g.parent_id = :parentId', { parentId: group.id });
     } else {
-      qb.andWhere('g.traversal_ids LIKE :below AND g.id <> :self', { below: `${group.traversalIds}%`, self: group.id });
+      const below = strictlyBelow('g', group);
+      qb.andWhere(below.sql, below.params);
     }
     if (args.owned) {
       if (ctx.actor.userId === null) return Connection.empty();
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM members om JOIN namespaces og ON og.id = om.source_id WHERE om.source_type = 'Namespace'
-          AND om.user_id = :viewerId AND om.access_level >= ${OWNER} AND (om.expires_at IS NULL OR om.expires_at > :today)
-          AND g.traversal_ids LIKE og.traversal_ids || '%')`,
-        { viewerId: ctx.actor.userId, today: ctx.today() },
-      );
+      const owner = membershipOf('om', { userId: ctx.actor.userId, today: ctx.today(), minLevel: OWNER });
+      const owned = sql`EXISTS (SELECT 1 FROM members om JOIN namespaces og ON og.id = om.source_id WHERE om.source_type = 'Namespace'
+          AND ${owner} AND ${atOrBelow('g.traversal_ids', 'og.traversal_ids')})`;
+      qb.andWhere(owned.sql, owned.params);
     }
     if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
     this.applySearch(qb, args.search);
@@ -248,11 +242,10 @@ export class GroupService {
         : args.permissionScope === 'TRANSFER_PROJECTS'
           ? `${MAINTAINER}`
           : '0';
-    qb.andWhere(
-      `EXISTS (SELECT 1 FROM members um WHERE um.source_type = 'Namespace' AND um.source_id = g.id AND um.user_id = :forUser
-        AND (um.expires_at IS NULL OR um.expires_at > :today) AND um.access_level >= ${levelNeeded})`,
-      { forUser: user.id, today: ctx.today() },
-    );
+    const theirs = membershipOf('um', { userId: user.id, today: ctx.today() });
+    const member = sql`EXISTS (SELECT 1 FROM members um WHERE um.source_type = 'Namespace' AND um.source_id = g.id
+        AND ${theirs} AND um.access_level >= ${levelNeeded})`;
+    qb.andWhere(member.sql, member.params);
     this.applySearch(qb, args.search);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
     const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) };

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, PaginationArgs } from '../../graphql/common.types';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
@@ -22,6 +23,7 @@ registerEnumType(GroupSort, { name: 'GroupSort', description: 'Order of groups.'
 
 /** Fields every kind of group view shares (GitLab's `GroupInterface`). */
 @InterfaceType('GroupInterface', { description: 'Fields shared by group types.', resolveType: () => 'Group' })
+@Authorize('read_group')
 export abstract class GroupInterface {
   @Field(() => String, { nullable: true, description: 'URL of the avatar image.' })
   avatarUrl!: string | null;
@@ -46,6 +48,7 @@ export abstract class GroupInterface {
 }
 
 @ObjectType('Group', { implements: GroupInterface, description: 'A group: a namespace for projects and subgroups with members.' })
+@Authorize('read_group')
 export class GroupType {
   @Field(() => String, { nullable: true, description: 'URL of the avatar image (Labgate stores no avatars, so this is null).' })
   avatarUrl!: string | null;

@@ -3,37 +3,42 @@ import { In } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
+import { activeMembership, allOf, bound, membershipIn, sql } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
 
 export function createMemberLoaders(ctx: RequestContext) {
   const ds = ctx.app.dataSource;
   const activeCountBySource = (minLevel: number) =>
-    countLoader((groupIds) =>
-      ds
+    countLoader((groupIds) => {
+      const counted = allOf(
+        membershipIn('m', 'Namespace', groupIds),
+        sql`m.access_level >= ${bound(minLevel, 'level')}`,
+        activeMembership('m', ctx.today()),
+      );
+      return ds
         .getRepository(Member)
         .createQueryBuilder('m')
         .select('m.source_id', 'key')
         .addSelect('COUNT(*)', 'count')
-        .where(`m.source_type = 'Namespace' AND m.source_id IN (:...groupIds)`, { groupIds })
-        .andWhere('m.access_level >= :minLevel', { minLevel })
-        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .where(counted.sql, counted.params)
         .groupBy('m.source_id')
-        .getRawMany(),
-    );
+        .getRawMany();
+    });
   /**
    * Per user: active direct memberships of groups whose member list the viewer may read (or of
    * projects the viewer may read: a project's member list goes with the project).
    */
   const visibleMembershipCount = (kind: 'Namespace' | 'Project') =>
     countLoader((userIds) => {
+      const active = activeMembership('m', ctx.today());
       const qb = ds
         .getRepository(Member)
         .createQueryBuilder('m')
         .select('m.user_id', 'key')
         .addSelect('COUNT(*)', 'count')
         .where('m.source_type = :kind AND m.user_id IN (:...userIds)', { kind, userIds })
-        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .andWhere(active.sql, active.params)
         .groupBy('m.user_id');
       const visible =
         kind === 'Namespace' ? groupMembersVisibleSql(ctx.actor, 'g', ctx.today()) : projectVisibleSql(ctx.actor, 'p', ctx.today());

@@ -1,17 +1,20 @@
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { isValidDate, utcDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
+import { MAX_MEMBERS_UPDATE } from '../../graphql/limits';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId } from '../../graphql/global-id';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { MembershipIndex, type MembershipRow } from '../../policy/membership-index';
+import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
 import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
 import { likePattern } from '../namespace/path-rules';
 import type { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
+import { toSentence } from '../../text';
 import { Member, type MemberSourceType } from './member.entity';
 
 export type MemberSort =
@@ -91,16 +94,27 @@ function memberSortKeys(sort: MemberSort | null | undefined, nameVisible: SqlCon
  * membership of the resource itself beats an equal one inherited from above.
  */
 interface CandidateSpec {
-  /** Condition over a `members` alias, with `:param` names unique to this spec. */
-  condition: (alias: string) => string;
+  /** Where listed rows may come from (any of them), each a condition over a `members` alias. */
+  sources: Array<(alias: string) => SqlCondition>;
   /** Rank 0 for the preferred (direct) rows. */
-  rank: (alias: string) => string;
-  params: Record<string, unknown>;
+  rank: (alias: string) => SqlCondition;
+}
+
+/**
+ * The name condition a request's member lists search and sort by. The lists of many parents are paged
+ * together with the sort keys of the first one, so every parent's query must bind the very parameters
+ * those keys name: the condition is built once per request.
+ */
+const nameVisibleByRequest = new WeakMap<RequestContext, SqlCondition | null>();
+function memberNameVisibleSql(ctx: RequestContext): SqlCondition | null {
+  if (!nameVisibleByRequest.has(ctx)) nameVisibleByRequest.set(ctx, userNameVisibleSql(ctx.actor, 'mu', ctx.today()));
+  return nameVisibleByRequest.get(ctx)!;
 }
 
 export class MemberService {
   /** The viewer's active memberships, with where each sits in the hierarchy, for the policy. */
   async loadMembershipIndex(ctx: RequestContext, userId: number): Promise<MembershipIndex> {
+    const mine = membershipOf('m', { userId, today: ctx.today() });
     const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }> =
       await ctx.app.dataSource
         .createQueryBuilder()
@@ -110,8 +124,7 @@ export class MemberService {
         .leftJoin('namespaces', 'ns', `m.source_type = 'Namespace' AND ns.id = m.source_id`)
         .leftJoin('projects', 'p', `m.source_type = 'Project' AND p.id = m.source_id`)
         .leftJoin('namespaces', 'pns', 'pns.id = p.namespace_id')
-        .where('m.user_id = :userId', { userId })
-        .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+        .where(mine.sql, mine.params)
         .getRawMany();
     const memberships: MembershipRow[] = rows
       .filter((r) => r.traversal_ids !== null)
@@ -126,20 +139,22 @@ export class MemberService {
   }
 
   private listQuery(ctx: RequestContext, spec: CandidateSpec, args: MemberListArgs): SelectQueryBuilder<Member> {
-    const active = (a: string) => `(${a}.expires_at IS NULL OR ${a}.expires_at > :memToday)`;
+    // A row is a candidate when it comes from one of the sources and is still active.
+    const candidate = (a: string) =>
+      allOf(anyOf(...spec.sources.map((source) => source(a))), activeMembership(a, ctx.today()));
+    const listed = candidate('m');
+    const outranked = sql`NOT EXISTS (SELECT 1 FROM members m2 WHERE m2.user_id = m.user_id AND ${candidate('m2')}
+          AND (m2.access_level > m.access_level
+            OR (m2.access_level = m.access_level AND (${spec.rank('m2')} < ${spec.rank('m')}
+              OR (${spec.rank('m2')} = ${spec.rank('m')} AND m2.id < m.id)))))`;
     const qb = ctx.app.dataSource
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'mu', 'mu.id = m.user_id')
-      .where(`${spec.condition('m')} AND ${active('m')}`, { ...spec.params, memToday: ctx.today() })
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM members m2 WHERE m2.user_id = m.user_id AND ${spec.condition('m2')} AND ${active('m2')}
-          AND (m2.access_level > m.access_level
-            OR (m2.access_level = m.access_level AND (${spec.rank('m2')} < ${spec.rank('m')}
-              OR (${spec.rank('m2')} = ${spec.rank('m')} AND m2.id < m.id)))))`,
-      );
+      .where(listed.sql, listed.params)
+      .andWhere(outranked.sql, outranked.params);
     // Searching and sorting by name use the name the viewer sees (a redacted bot's is `****`).
-    const nameVisible = userNameVisibleSql(ctx.actor, 'mu', ctx.today());
+    const nameVisible = memberNameVisibleSql(ctx);
     if (nameVisible) qb.setParameters(nameVisible.params);
     if (args.search) {
       const pattern = likePattern(args.search);
@@ -151,7 +166,7 @@ export class MemberService {
 
   /** The page spec of a member list; its name sort needs the same condition `listQuery` set parameters for. */
   private batchSpec(ctx: RequestContext, sort: MemberSort | null | undefined) {
-    return { entity: Member, alias: 'm', keys: memberSortKeys(sort, userNameVisibleSql(ctx.actor, 'mu', ctx.today())) };
+    return { entity: Member, alias: 'm', keys: memberSortKeys(sort, memberNameVisibleSql(ctx)) };
   }
 
   /** `Project.projectMembers`: direct members and those inherited from the groups above. */
@@ -163,18 +178,12 @@ export class MemberService {
     const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
     const ancestors = isGroup(ns) ? traversalIdList(ns) : [];
-    const parts: string[] = [];
-    if (relations.includes('DIRECT')) parts.push(`(ALIAS.source_type = 'Project' AND ALIAS.source_id = :memProjectId)`);
-    if (relations.includes('INHERITED') && ancestors.length) {
-      parts.push(`(ALIAS.source_type = 'Namespace' AND ALIAS.source_id IN (:...memAncestors))`);
-    }
+    const sources: CandidateSpec['sources'] = [];
+    if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Project', [project.id]));
+    if (relations.includes('INHERITED') && ancestors.length) sources.push((a) => membershipIn(a, 'Namespace', ancestors));
     // Group sharing and invited groups do not exist in Labgate, so those relations add nobody.
-    if (!parts.length) return Connection.empty();
-    const spec: CandidateSpec = {
-      condition: (a) => `(${parts.join(' OR ').replace(/ALIAS/g, a)})`,
-      rank: (a) => `(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)`,
-      params: { memProjectId: project.id, memAncestors: ancestors },
-    };
+    if (!sources.length) return Connection.empty();
+    const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)` };
     return ctx.batches.load('project.projectMembers', project.id, this.listQuery(ctx, spec, args), this.batchSpec(ctx, args.sort), args);
   }
 
@@ -186,23 +195,18 @@ export class MemberService {
   ): Promise<Connection<Member>> {
     const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
     const ancestors = traversalIdList(group).filter((id) => id !== group.id);
-    const parts: string[] = [];
-    if (relations.includes('DIRECT')) parts.push(`ALIAS.source_id = :memGroupId`);
-    if (relations.includes('INHERITED') && ancestors.length) parts.push(`ALIAS.source_id IN (:...memAncestors)`);
-    // Members of a subgroup are listed only where the viewer may read that subgroup's own member list
-    // (`read_group_member`): the group being read does not lend its visibility to those below it.
-    const below = groupMembersVisibleSql(ctx.actor, 'dn', ctx.today());
+    const sources: CandidateSpec['sources'] = [];
+    if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Namespace', [group.id]));
+    if (relations.includes('INHERITED') && ancestors.length) sources.push((a) => membershipIn(a, 'Namespace', ancestors));
     if (relations.includes('DESCENDANTS')) {
-      parts.push(
-        `ALIAS.source_id IN (SELECT dn.id FROM namespaces dn WHERE dn.traversal_ids LIKE :memBelow AND dn.id <> :memGroupId${below ? ` AND ${below.sql}` : ''})`,
-      );
+      // Members of a subgroup are listed only where the viewer may read that subgroup's own member list
+      // (`read_group_member`): the group being read does not lend its visibility to those below it.
+      const below = groupMembersVisibleSql(ctx.actor, 'dn', ctx.today());
+      const subgroups = sql`SELECT dn.id FROM namespaces dn WHERE ${allOf(strictlyBelow('dn', group), ...(below ? [below] : []))}`;
+      sources.push((a) => membershipIn(a, 'Namespace', subgroups));
     }
-    if (!parts.length) return Connection.empty();
-    const spec: CandidateSpec = {
-      condition: (a) => `(${a}.source_type = 'Namespace' AND (${parts.join(' OR ').replace(/ALIAS/g, a)}))`,
-      rank: (a) => `(CASE WHEN ${a}.source_id = :memGroupId THEN 0 ELSE 1 END)`,
-      params: { memGroupId: group.id, memAncestors: ancestors, memBelow: `${group.traversalIds}%`, ...below?.params },
-    };
+    if (!sources.length) return Connection.empty();
+    const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_id = ${bound(group.id, 'group')} THEN 0 ELSE 1 END)` };
     const qb = this.listQuery(ctx, spec, args);
     if (args.accessLevels) {
       qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
@@ -212,11 +216,11 @@ export class MemberService {
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
+    const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
     const qb = ctx.app.dataSource
       .getRepository(Member)
       .createQueryBuilder('m')
-      .where('m.user_id = :memUserId AND m.source_type = :memKind', { memUserId: user.id, memKind: kind })
-      .andWhere('(m.expires_at IS NULL OR m.expires_at > :memToday)', { memToday: ctx.today() });
+      .where(theirs.sql, theirs.params);
     if (kind === 'Namespace') {
       // A membership of a group tells who its members are: shown where the group's member list is.
       qb.innerJoin('namespaces', 'g', 'g.id = m.source_id');
@@ -240,13 +244,13 @@ export class MemberService {
     const ns = source.kind === 'Project' ? await ctx.services.projects.namespaceOf(ctx, source.project) : source.group;
     const ancestors = isGroup(ns) ? traversalIdList(ns).filter((id) => source.kind === 'Project' || id !== source.group.id) : [];
     if (!ancestors.length) return { level: 0, from: null };
+    const above = allOf(membershipIn('m', 'Namespace', ancestors), membershipOf('m', { userId, today: ctx.today() }));
     const row = await em
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin('namespaces', 'g', 'g.id = m.source_id')
       .select(['m.access_level AS level', 'g.name AS name'])
-      .where(`m.source_type = 'Namespace' AND m.source_id IN (:...ancestors) AND m.user_id = :userId`, { ancestors, userId })
-      .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
+      .where(above.sql, above.params)
       .orderBy('m.access_level', 'DESC')
       .limit(1)
       .getRawOne<{ level: number; name: string }>();
@@ -430,13 +434,17 @@ export class MemberService {
    * above it (they own it too), leaving out project bots and expired memberships.
    */
   private async isLastOwner(ctx: RequestContext, em: EntityManager, group: Namespace, member: Member): Promise<boolean> {
+    const owners = allOf(
+      membershipIn('m', 'Namespace', traversalIdList(group)),
+      `m.access_level >= ${OWNER}`,
+      activeMembership('m', ctx.today()),
+    );
     const others = await em
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'ou', 'ou.id = m.user_id')
-      .where(`m.source_type = 'Namespace' AND m.source_id IN (:...groupIds) AND m.access_level >= ${OWNER}`, { groupIds: traversalIdList(group) })
+      .where(owners.sql, owners.params)
       .andWhere(`ou.user_type <> 'project_bot' AND m.user_id <> :userId`, { userId: member.userId })
-      .andWhere('(m.expires_at IS NULL OR m.expires_at > :today)', { today: ctx.today() })
       .getCount();
     return others === 0;
   }
@@ -447,11 +455,3 @@ export const UNABLE_TO_UPDATE_MEMBERS = 'Unable to update members, please check 
 /** Refusal to remove the last Owner of a group (GitLab answers 403 there without a text). */
 export const LAST_OWNER = 'The last Owner of a group cannot be removed or demoted';
 
-/** `a`, `a and b`, `a, b, and c`: Rails' `to_sentence`, which GitLab uses to join validation messages. */
-function toSentence(items: string[]): string {
-  if (items.length <= 2) return items.join(' and ');
-  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`;
-}
-
-/** GitLab's limit for one bulk update. */
-export const MAX_MEMBERS_UPDATE = 50;

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, AccessLevelEnum, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
 import { GroupIDScalar, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
@@ -73,6 +74,7 @@ export abstract class MemberInterface {
 }
 
 @ObjectType('ProjectMember', { implements: MemberInterface, description: 'A membership of a project.' })
+@Authorize('read_project')
 export class ProjectMemberType extends MemberInterface {
   @Field(() => ProjectType, { nullable: true, description: 'The project.' })
   project!: unknown;
@@ -82,6 +84,7 @@ export class ProjectMemberType extends MemberInterface {
 }
 
 @ObjectType('GroupMember', { implements: MemberInterface, description: 'A membership of a group.' })
+@Authorize('read_group')
 export class GroupMemberType extends MemberInterface {
   @Field(() => GroupType, { nullable: true, description: 'The group.' })
   group!: unknown;

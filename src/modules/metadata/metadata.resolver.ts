@@ -1,9 +1,11 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Public, ReadScopes } from '../../auth/scope-directive';
+import { Authorize } from '../../graphql/authorization';
 import type { RequestContext } from '../../graphql/context';
 import { GITLAB_API_VERSION, LABGATE_VERSION } from '../../version';
 
 @ObjectType('Metadata', { description: 'About this instance.' })
+@Authorize('read_instance_metadata')
 export class MetadataType {
   @Field({ description: 'Whether the instance runs an enterprise edition (Labgate: no).' })
   enterprise!: boolean;
@@ -16,6 +18,7 @@ export class MetadataType {
 }
 
 @ObjectType('QueryComplexity', { description: 'Cost of the current query and the most it may cost.' })
+@Authorize()
 export class QueryComplexityType {
   @Field(() => Int, { nullable: true, description: 'Largest complexity allowed for this request.' })
   limit!: number | null;
@@ -28,8 +31,7 @@ export class QueryComplexityType {
 export class MetadataResolver {
   @Query(() => MetadataType, { nullable: true, description: 'About this instance; for signed-in users.' })
   @ReadScopes()
-  metadata(@Ctx() ctx: RequestContext): MetadataType | null {
-    if (!ctx.actor.signedIn) return null;
+  metadata(): MetadataType {
     return { enterprise: false, revision: `labgate-${LABGATE_VERSION}`, version: GITLAB_API_VERSION };
   }
 

@@ -32,13 +32,7 @@ export class NamespaceService {
   /** `Query.namespace(fullPath)`: the namespace, or null when missing or not readable. */
   async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
     const ns = await this.findByFullPathUnchecked(ctx, fullPath);
-    return ns && (await this.canRead(ctx, ns)) ? ns : null;
-  }
-
-  /** `read_namespace`: a group's readers, or a personal namespace's owner (and administrators). */
-  async canRead(ctx: RequestContext, ns: Namespace): Promise<boolean> {
-    if (isGroup(ns)) return ctx.services.groups.canReadGroup(ctx, ns);
-    return userNamespaceAbilities(ctx.actor, ns.ownerId).has('read_namespace');
+    return ns && (await this.abilities(ctx, ns)).has('read_namespace') ? ns : null;
   }
 
   /** The namespace's abilities for `Namespace.userPermissions`, whichever kind it is. */

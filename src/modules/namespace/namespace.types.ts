@@ -1,7 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { NamespacePermissions } from '../../graphql/permissions.types';
 
 @ObjectType('Namespace', { description: 'A namespace: a group, or the personal namespace of a user.' })
+@Authorize('read_namespace')
 export class NamespaceType {
   @Field(() => String, { nullable: true, description: 'URL of the avatar image (Labgate stores no avatars, so this is null).' })
   avatarUrl!: string | null;

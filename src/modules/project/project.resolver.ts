@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { ReadScopes } from '../../auth/scope-directive';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
@@ -63,9 +64,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver()
-  async namespace(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Namespace | null> {
-    const ns = await ctx.services.projects.namespaceOf(ctx, project);
-    return (await ctx.services.namespaces.canRead(ctx, ns)) ? ns : null;
+  namespace(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Namespace> {
+    return ctx.services.projects.namespaceOf(ctx, project);
   }
 
   @FieldResolver()
@@ -93,8 +93,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => MemberInterfaceConnection, { nullable: true, description: 'Members of the project, direct and inherited.' })
-  async projectMembers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ProjectMembersArgs) args: ProjectMembersArgs) {
-    if (!(await ctx.services.projects.can(ctx, project, 'read_project_member'))) return null;
+  @Authorize('read_project_member')
+  projectMembers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ProjectMembersArgs) args: ProjectMembersArgs) {
     return ctx.services.members.projectMembers(ctx, project, args);
   }
 
@@ -102,6 +102,7 @@ export class ProjectResolver {
     nullable: true,
     description: 'Project access tokens, active and inactive; null for users who may not manage them (Maintainers and above can).',
   })
+  @Authorize('read_resource_access_tokens')
   accessTokens(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => TokenFilterArgs) args: TokenFilterArgs) {
     return ctx.services.resourceTokens.list(ctx, { kind: 'project', project }, args);
   }

@@ -8,6 +8,7 @@ import { MAX_FULL_PATHS } from '../../graphql/limits';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { projectAbilities, userNamespaceAbilities, type ProjectAbility } from '../../policy/abilities';
 import { OWNER } from '../../policy/access-level';
+import { atOrBelowTraversal, sql } from '../../policy/sql-conditions';
 import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -118,10 +119,6 @@ export class ProjectService {
     return project && (await this.can(ctx, project, 'read_project')) ? project : null;
   }
 
-  async canRead(ctx: RequestContext, projectId: number): Promise<boolean> {
-    return (await this.findById(ctx, projectId)) !== null;
-  }
-
   async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
     return this.query(ctx).where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getOne();
@@ -151,7 +148,11 @@ export class ProjectService {
     return (await ctx.memberships()).projectLevel(project.id, ns.traversalIds);
   }
 
-  async abilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
+  abilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
+    return ctx.memo(`project-abilities:${project.id}`, () => this.computeAbilities(ctx, project));
+  }
+
+  private async computeAbilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
     const ns = await this.namespaceOf(ctx, project);
     const root = await ctx.services.namespaces.root(ctx, ns);
     const index = await ctx.memberships();
@@ -232,9 +233,8 @@ export class ProjectService {
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
     if (args.includeSubgroups && isGroup(ns)) {
-      qb.andWhere(`p.namespace_id IN (SELECT sn.id FROM namespaces sn WHERE sn.traversal_ids LIKE :below)`, {
-        below: `${ns.traversalIds}%`,
-      });
+      const inside = sql`p.namespace_id IN (SELECT sn.id FROM namespaces sn WHERE ${atOrBelowTraversal('sn.traversal_ids', ns.traversalIds)})`;
+      qb.andWhere(inside.sql, inside.params);
     } else {
       qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
     }

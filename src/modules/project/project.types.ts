@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, AccessLevelEnum, PaginationArgs, VisibilityLevelsEnum } from '../../graphql/common.types';
 import { connectionType } from '../../graphql/pagination';
 import { ProjectPermissions } from '../../graphql/permissions.types';
@@ -21,6 +22,7 @@ registerEnumType(NamespaceProjectSort, { name: 'NamespaceProjectSort', descripti
 
 /** Fields every kind of project view shares (GitLab's `ProjectInterface`). */
 @InterfaceType('ProjectInterface', { description: 'Fields shared by project types.', resolveType: () => 'Project' })
+@Authorize('read_project')
 export abstract class ProjectInterface {
   @Field(() => String, { nullable: true, description: 'URL of the avatar image.' })
   avatarUrl!: string | null;
@@ -51,6 +53,7 @@ export abstract class ProjectInterface {
 }
 
 @ObjectType('Project', { implements: ProjectInterface, description: 'A project.' })
+@Authorize('read_project')
 export class ProjectType {
   @Field(() => Boolean, { nullable: true, description: 'Whether the project is archived (read-only).' })
   archived!: boolean | null;

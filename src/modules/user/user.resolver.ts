@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { ReadScopes } from '../../auth/scope-directive';
 import { PaginationArgs } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
@@ -68,9 +69,8 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => NamespaceType, { nullable: true })
-    async namespace(@Root() user: User, @Ctx() ctx: RequestContext) {
-      const ns = await ctx.services.namespaces.personalNamespaceOf(ctx, user.id);
-      return ns && (await ctx.services.namespaces.canRead(ctx, ns)) ? ns : null;
+    namespace(@Root() user: User, @Ctx() ctx: RequestContext) {
+      return ctx.services.namespaces.personalNamespaceOf(ctx, user.id);
     }
 
     @FieldResolver(() => UserPermissions.type)
@@ -104,6 +104,7 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => PersonalAccessTokenConnection, { nullable: true })
+    @Authorize('read_user_personal_access_tokens')
     personalAccessTokens(
       @Root() user: User,
       @Ctx() ctx: RequestContext,

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId, recordIds } from '../../graphql/global-id';
 import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { activeMembership, atOrBelow, bound, sql } from '../../policy/sql-conditions';
 import { userNameVisibleSql } from '../../policy/visibility-sql';
 import { hasNullByte, isValidEmail, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Namespace } from '../namespace/namespace.entity';
@@ -108,12 +109,13 @@ export class UserService {
       // that list (`read_group_member`); elsewhere it finds nobody, as for a group that does not exist.
       const group = await ctx.services.groups.findById(ctx, args.groupId);
       if (!group || !(await ctx.services.groups.can(ctx, group, 'read_group_member'))) qb.andWhere('1 = 0');
-      else qb.andWhere(
-        `u.id IN (SELECT gm.user_id FROM members gm JOIN namespaces gg ON gg.id = gm.source_id
-          WHERE gm.source_type = 'Namespace' AND (gm.expires_at IS NULL OR gm.expires_at > :today)
-          AND :groupTraversal LIKE gg.traversal_ids || '%')`,
-        { today: ctx.today(), groupTraversal: group.traversalIds },
-      );
+      else {
+        // Members of the group or of a group above it.
+        const members = sql`u.id IN (SELECT gm.user_id FROM members gm JOIN namespaces gg ON gg.id = gm.source_id
+          WHERE gm.source_type = 'Namespace' AND ${activeMembership('gm', ctx.today())}
+          AND ${atOrBelow(bound(group.traversalIds, 'traversal'), 'gg.traversal_ids')})`;
+        qb.andWhere(members.sql, members.params);
+      }
     }
     if (args.search) {
       const pattern = likePattern(args.search);
@@ -254,8 +256,8 @@ export class UserService {
     if (!membership) return user.name;
     const readable =
       membership.sourceType === 'Project'
-        ? await ctx.services.projects.canRead(ctx, membership.sourceId)
-        : await ctx.services.groups.canRead(ctx, membership.sourceId);
+        ? (await ctx.services.projects.findById(ctx, membership.sourceId)) !== null
+        : (await ctx.services.groups.findById(ctx, membership.sourceId)) !== null;
     return readable ? user.name : '****';
   }
 

@@ -1,4 +1,5 @@
 import { Args, ArgsType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorize } from '../../graphql/authorization';
 import { PaginationArgs } from '../../graphql/common.types';
 import { GroupIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
 import { connectionType } from '../../graphql/pagination';
@@ -51,6 +52,7 @@ export class UserGroupsArgs extends PaginationArgs {
  * them; the resolvers of each implementing type answer them.
  */
 @InterfaceType('User', { description: 'A user account.', resolveType: () => 'UserCore' })
+@Authorize('read_user')
 export abstract class UserInterface {
   @Field(() => Boolean, { nullable: true, description: 'Whether the account is active.' })
   active!: boolean | null;
@@ -158,9 +160,11 @@ export abstract class UserInterface {
 }
 
 @ObjectType('UserCore', { implements: UserInterface, description: 'A user account.' })
+@Authorize('read_user')
 export class UserCore extends UserInterface {}
 
 @ObjectType('CurrentUser', { implements: UserInterface, description: 'The account making the request.' })
+@Authorize('read_user')
 export class CurrentUser extends UserInterface {}
 
 export const UserCoreConnection = connectionType('UserCore', () => UserCore, { count: true });
