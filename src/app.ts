@@ -12,6 +12,7 @@ import { createGraphqlEndpoint, errorResponse, GRAPHQL_PATH, type HttpRequest, t
 import { logUnexpectedError } from './graphql/errors';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from './graphql/limits';
 import { buildLabgateSchema } from './graphql/schema';
+import { Policy } from './policy/policy';
 import { createServices } from './services';
 import type { GraphQLSchema } from 'graphql';
 
@@ -53,7 +54,8 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
     if (!options.dataSource) await dataSource.destroy().catch(() => undefined);
     throw error;
   }
-  return { config, clock: options.clock ?? systemClock, dataSource, services: createServices() };
+  const policy = new Policy(config);
+  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy) };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -1,30 +1,37 @@
 import { PersonalAccessTokenService } from './modules/access-token/personal-access-token.service';
 import { ResourceAccessTokenService } from './modules/access-token/resource-access-token.service';
+import { TokenLifecycle } from './modules/access-token/token-lifecycle';
 import { GroupService } from './modules/group/group.service';
 import { MemberService } from './modules/member/member.service';
 import { NamespaceService } from './modules/namespace/namespace.service';
 import { ProjectService } from './modules/project/project.service';
 import { UserService } from './modules/user/user.service';
+import type { Policy } from './policy/policy';
 
-/** The application's services. They hold no per-request state: everything comes in the context. */
+/**
+ * The application's services. They hold no per-request state (everything per request comes in the
+ * context) and receive the services they use in their constructor, so each dependency shows here,
+ * in the order they are built: nothing depends on a service built after it.
+ */
 export interface Services {
-  users: UserService;
   namespaces: NamespaceService;
-  groups: GroupService;
   projects: ProjectService;
+  groups: GroupService;
   members: MemberService;
+  users: UserService;
+  tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
 }
 
-export function createServices(): Services {
-  return {
-    users: new UserService(),
-    namespaces: new NamespaceService(),
-    groups: new GroupService(),
-    projects: new ProjectService(),
-    members: new MemberService(),
-    tokens: new PersonalAccessTokenService(),
-    resourceTokens: new ResourceAccessTokenService(),
-  };
+export function createServices(policy: Policy): Services {
+  const namespaces = new NamespaceService({ policy });
+  const projects = new ProjectService({ policy, namespaces });
+  const groups = new GroupService({ policy, namespaces, projects });
+  const members = new MemberService({ policy });
+  const users = new UserService({ namespaces, projects, groups });
+  const tokenLifecycle = new TokenLifecycle();
+  const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
+  const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
+  return { namespaces, projects, groups, members, users, tokenLifecycle, tokens, resourceTokens };
 }

@@ -1,5 +1,5 @@
 import { isValidDate } from '../clock';
-import { policy, type SubjectKind } from '../policy/policy';
+import type { SubjectKind } from '../policy/policy';
 import type { RequestContext } from '../graphql/context';
 import { RESOURCE_NOT_AVAILABLE, ServiceError } from '../graphql/errors';
 import type { Connection, PageArgs } from '../graphql/pagination';
@@ -31,7 +31,7 @@ async function allPages<T>(fetch: (args: PageArgs) => Promise<Connection<T>>): P
 
 /** A command's declared ability on its subject, checked by the same policy as the schema's declarations. */
 async function authorize(ctx: RequestContext, kind: SubjectKind, subject: unknown, ability: string): Promise<void> {
-  if (!(await policy.can(ctx, kind, subject, ability))) throw new ServiceError(RESOURCE_NOT_AVAILABLE);
+  if (!(await ctx.app.policy.can(ctx, kind, subject, ability))) throw new ServiceError(RESOURCE_NOT_AVAILABLE);
 }
 
 async function userByName(ctx: RequestContext, username: string): Promise<User> {

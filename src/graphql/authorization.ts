@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
-import { policy, type SubjectKind } from '../policy/policy';
+import { isUnconditional, type SubjectKind } from '../policy/policy';
 import type { RequestContext } from './context';
 import { RESOURCE_NOT_AVAILABLE } from './errors';
 
@@ -82,7 +82,7 @@ function typeAbility(schema: GraphQLSchema, type: GraphQLNamedType): { ability: 
   const ability = declaredAbility(schema, type);
   if (!ability) return null;
   const kind = subjectOf(type.name);
-  return policy.unconditional(kind, ability) ? null : { ability, kind };
+  return isUnconditional(kind, ability) ? null : { ability, kind };
 }
 
 /** Connection items are filtered in SQL; an edge's node is one of them, not a lookup of its own. */
@@ -115,10 +115,10 @@ export function enforceAbilities(schema: GraphQLSchema): GraphQLSchema {
       return {
         ...fieldConfig,
         async resolve(source, args, ctx, info) {
-          if (parent && !(await policy.can(ctx, parent.kind, source, parent.ability))) return null;
+          if (parent && !(await ctx.app.policy.can(ctx, parent.kind, source, parent.ability))) return null;
           const value = await resolve!(source, args, ctx, info);
           if (!returned || value === null || value === undefined) return value;
-          if (await policy.can(ctx, returned.kind, value, returned.ability)) return value;
+          if (await ctx.app.policy.can(ctx, returned.kind, value, returned.ability)) return value;
           // A non-null field cannot hide its object: it fails as GitLab's unauthorized field does.
           if (nonNull) throw new GraphQLError(RESOURCE_NOT_AVAILABLE, { extensions: { code: 'RESOURCE_NOT_AVAILABLE' } });
           return null;

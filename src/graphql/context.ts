@@ -3,7 +3,8 @@ import type { Principal } from '../auth/principal';
 import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { actorFacts, type ActorFacts } from '../policy/abilities';
-import { MembershipIndex } from '../policy/membership-index';
+import { loadMembershipIndex, MembershipIndex } from '../policy/membership-index';
+import type { Policy } from '../policy/policy';
 import type { Services } from '../services';
 import { BatchedConnections } from './batched-pagination';
 import { NodeBudget } from './complexity';
@@ -15,6 +16,7 @@ export interface AppCore {
   config: Config;
   clock: Clock;
   dataSource: DataSource;
+  policy: Policy;
   services: Services;
   /** Failed-authentication ban per client address (HTTP server only; null when disabled). */
   authThrottle?: import('../auth/auth-throttle').AuthThrottle | null;
@@ -105,6 +107,6 @@ export class RequestContext {
   /** The viewer's active memberships, loaded once per request. */
   memberships(): Promise<MembershipIndex> {
     if (!this.actor.signedIn || this.actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
-    return (this.membershipIndex ??= this.services.members.loadMembershipIndex(this, this.actor.userId));
+    return (this.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today()));
   }
 }

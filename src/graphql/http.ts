@@ -254,7 +254,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some(isRotation)) {
         // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.
-        await app.services.tokens.revokeFamily(new RequestContext(app, null, { system: true }), outcome.revokedToken.id);
+        await app.services.tokenLifecycle.revokeFamily(new RequestContext(app, null, { system: true }), outcome.revokedToken.id);
       }
       return errorResponse(401, 'Invalid token');
     }

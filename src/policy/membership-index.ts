@@ -1,5 +1,8 @@
+import type { DataSource } from 'typeorm';
+import { utcDate } from '../clock';
+import { Member, type MemberSourceType } from '../modules/member/member.entity';
 import { NO_ACCESS } from './access-level';
-import { isActiveMembership, isAtOrBelow } from './sql-conditions';
+import { isActiveMembership, isAtOrBelow, membershipOf } from './sql-conditions';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
 export interface MembershipRow {
@@ -63,4 +66,30 @@ export class MembershipIndex {
       this.projectPlaces.some((place) => isAtOrBelow(place, groupTraversalIds))
     );
   }
+}
+
+/** A user's active memberships, with where each sits in the hierarchy: what the policy reads roles from. */
+export async function loadMembershipIndex(dataSource: DataSource, userId: number, today: string): Promise<MembershipIndex> {
+  const mine = membershipOf('m', { userId, today });
+  const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }> =
+    await dataSource
+      .createQueryBuilder()
+      .select(['m.source_type AS source_type', 'm.source_id AS source_id', 'm.access_level AS access_level', 'm.expires_at AS expires_at'])
+      .addSelect('COALESCE(ns.traversal_ids, pns.traversal_ids)', 'traversal_ids')
+      .from(Member, 'm')
+      .leftJoin('namespaces', 'ns', `m.source_type = 'Namespace' AND ns.id = m.source_id`)
+      .leftJoin('projects', 'p', `m.source_type = 'Project' AND p.id = m.source_id`)
+      .leftJoin('namespaces', 'pns', 'pns.id = p.namespace_id')
+      .where(mine.sql, mine.params)
+      .getRawMany();
+  const memberships: MembershipRow[] = rows
+    .filter((r) => r.traversal_ids !== null)
+    .map((r) => ({
+      sourceType: r.source_type,
+      sourceId: Number(r.source_id),
+      accessLevel: Number(r.access_level),
+      traversalIds: r.traversal_ids!,
+      expiresAt: r.expires_at == null ? null : r.expires_at instanceof Date ? utcDate(r.expires_at) : String(r.expires_at).slice(0, 10),
+    }));
+  return new MembershipIndex(memberships, today);
 }

@@ -85,18 +85,21 @@ function combine(parts: ReadonlyArray<SqlCondition | string>, joiner: 'AND' | 'O
 // Memberships
 
 /**
- * An active membership: one with no expiry date, or one that ends after `today` (`YYYY-MM-DD`, UTC).
- * A membership expires at 00:00 UTC of its date, so on that day it already counts as none.
- * SQL twin: `activeMembership`.
+ * Memberships and tokens end the same way: with no expiry date, never; otherwise at 00:00 UTC of their
+ * `expires_at` day (`YYYY-MM-DD`), so on that day they already count as ended. SQL twin: `unexpired`.
  */
-export function isActiveMembership(expiresAt: string | null | undefined, today: string): boolean {
+export function isUnexpired(expiresAt: string | null | undefined, today: string): boolean {
   return expiresAt == null || expiresAt > today;
 }
 
-/** The `members` row aliased `alias` is active (see `isActiveMembership`, its twin). */
-export function activeMembership(alias: string, today: string): SqlCondition {
+/** The row aliased `alias` (a membership or a token) has not expired (see `isUnexpired`, its twin). */
+export function unexpired(alias: string, today: string): SqlCondition {
   return sql`(${alias}.expires_at IS NULL OR ${alias}.expires_at > ${bound(today, 'today')})`;
 }
+
+/** An active membership is one that has not expired. */
+export const isActiveMembership = isUnexpired;
+export const activeMembership = unexpired;
 
 /**
  * The `members` row aliased `alias` is an active membership of `userId` with at least `minLevel`

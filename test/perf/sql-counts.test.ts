@@ -26,7 +26,7 @@ describe('SQL statements per list query', () => {
       if (i % 5 === 0) await h.addMember({ project }, viewer, 'developer');
       if (i % 4 === 0) await h.createResourceToken({ project }, { name: `bot${i}` });
     }
-    const p00 = (await h.app.services.projects.findByFullPathUnchecked(h.system(), 'big/sub0/p00'))!;
+    const p00 = (await h.app.services.projects.findByFullPath(h.system(), 'big/sub0/p00'))!;
     for (let i = 0; i < 8; i += 1) await h.addMember({ project: p00 }, await h.createUser(`member${i}`), 'reporter');
     tokens.viewer = (await h.createPat(viewer, ['read_api'])).secret;
     tokens.admin = (await h.createPat(admin, ['api'])).secret;

@@ -1,5 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { BoolColumn, DateColumn, IdColumn, IntColumn, StringColumn, TimestampColumn } from '../../db/columns';
+import { isUnexpired } from '../../policy/sql-conditions';
 
 /**
  * A personal access token. Project and group access tokens are personal access tokens of a
@@ -49,7 +50,7 @@ export class PersonalAccessToken {
 
 /** GitLab's `expired?`: a token whose date is today has already expired. */
 export function isTokenExpired(token: Pick<PersonalAccessToken, 'expiresAt'>, today: string): boolean {
-  return token.expiresAt !== null && token.expiresAt <= today;
+  return !isUnexpired(token.expiresAt, today);
 }
 
 export function isTokenActive(token: Pick<PersonalAccessToken, 'expiresAt' | 'revoked'>, today: string): boolean {

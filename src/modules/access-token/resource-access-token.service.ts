@@ -14,7 +14,12 @@ import type { Namespace } from '../namespace/namespace.entity';
 import { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
-import { tokenSortKeys, type IssuedToken, type NewTokenInput, type TokenListArgs } from './personal-access-token.service';
+import { applyTokenListFilters, assertMayRotate, tokenSortKeys, type TokenListArgs } from './personal-access-token.service';
+import type { IssuedToken, NewTokenInput, TokenLifecycle } from './token-lifecycle';
+import type { GroupService } from '../group/group.service';
+import type { MemberService } from '../member/member.service';
+import type { ProjectService } from '../project/project.service';
+import type { UserService } from '../user/user.service';
 
 /** The project or group a resource access token belongs to. */
 export type TokenResource = { kind: 'project'; project: Project } | { kind: 'group'; group: Namespace };
@@ -37,18 +42,28 @@ function sourceOf(resource: TokenResource): { sourceType: MemberSourceType; sour
  * Project and group access tokens: each is a personal access token of its own `project_bot` user,
  * which is a member of exactly that project or group with the token's role.
  */
+export interface ResourceAccessTokenServiceDeps {
+  lifecycle: TokenLifecycle;
+  projects: ProjectService;
+  groups: GroupService;
+  users: UserService;
+  members: MemberService;
+}
+
 export class ResourceAccessTokenService {
+  constructor(private readonly deps: ResourceAccessTokenServiceDeps) {}
+
   /** The project or group at `fullPath` if the caller may see it; GitLab's top-level error otherwise. */
   async findResource(ctx: RequestContext, kind: 'project' | 'group', fullPath: string): Promise<TokenResource> {
     return kind === 'project'
-      ? { kind, project: await ctx.services.projects.findForMutation(ctx, fullPath) }
-      : { kind, group: await ctx.services.groups.findForMutation(ctx, fullPath) };
+      ? { kind, project: await this.deps.projects.findForMutation(ctx, fullPath) }
+      : { kind, group: await this.deps.groups.findForMutation(ctx, fullPath) };
   }
 
   async abilities(ctx: RequestContext, resource: TokenResource): Promise<ReadonlySet<string>> {
     return resource.kind === 'project'
-      ? ctx.services.projects.abilities(ctx, resource.project)
-      : ctx.services.groups.abilities(ctx, resource.group);
+      ? this.deps.projects.abilities(ctx, resource.project)
+      : this.deps.groups.abilities(ctx, resource.group);
   }
 
   /**
@@ -58,8 +73,8 @@ export class ResourceAccessTokenService {
   async callerLevel(ctx: RequestContext, resource: TokenResource): Promise<number> {
     if (ctx.actor.admin) return OWNER;
     return resource.kind === 'project'
-      ? ctx.services.projects.accessLevel(ctx, resource.project)
-      : ctx.services.groups.accessLevel(ctx, resource.group);
+      ? this.deps.projects.accessLevel(ctx, resource.project)
+      : this.deps.groups.accessLevel(ctx, resource.group);
   }
 
   /** Creates the bot user, its membership and its token in one transaction: all or nothing. */
@@ -72,15 +87,15 @@ export class ResourceAccessTokenService {
     if (!accessLevelEncompasses(await this.callerLevel(ctx, resource), accessLevel)) {
       throw new ServiceError('Access level of the token contains permissions not held by the creating user');
     }
-    const tokens = ctx.services.tokens;
-    const invalid = tokens.validateNewToken(ctx, input, RESOURCE_BOT_SCOPES);
+    const { lifecycle } = this.deps;
+    const invalid = lifecycle.validateNewToken(ctx, input, RESOURCE_BOT_SCOPES);
     if (invalid) throw new ServiceError(invalid);
 
     const { sourceType, sourceId } = sourceOf(resource);
     const resourceName = resource.kind === 'project' ? resource.project.name : resource.group.name;
     return inTransaction(ctx.app.dataSource, async (em) => {
       const username = await this.freeBotUsername(em, `${resource.kind}_${sourceId}_bot_${randomBytes(16).toString('hex')}`);
-      const bot = await ctx.services.users.createBot(
+      const bot = await this.deps.users.createBot(
         ctx,
         em,
         {
@@ -92,8 +107,8 @@ export class ResourceAccessTokenService {
         },
         'project_bot',
       );
-      await ctx.services.members.insert(ctx, em, sourceType, sourceId, bot.id, accessLevel, null);
-      const issued = await tokens.issue(ctx, em, bot, input);
+      await this.deps.members.insert(ctx, em, sourceType, sourceId, bot.id, accessLevel, null);
+      const issued = await lifecycle.issue(ctx, em, bot, input);
       return { ...issued, bot };
     });
   }
@@ -124,7 +139,7 @@ export class ResourceAccessTokenService {
   /** The resource's tokens. Who may read them (`read_resource_access_tokens`) is declared by the caller. */
   list(ctx: RequestContext, resource: TokenResource, args: TokenListArgs): Promise<Connection<PersonalAccessToken>> {
     const qb = this.tokensQuery(ctx, resource);
-    ctx.services.tokens.applyFilters(ctx, qb, args);
+    applyTokenListFilters(ctx, qb, args);
     const { sourceType, sourceId } = sourceOf(resource);
     const spec = { entity: PersonalAccessToken, alias: 't', keys: tokenSortKeys(args.sort ?? 'EXPIRES_ASC') };
     return ctx.batches.load('accessTokens', `${sourceType}:${sourceId}`, qb, spec, args);
@@ -147,7 +162,7 @@ export class ResourceAccessTokenService {
       const bot = await ctx.loaders.users.load(token.userId);
       throw new ServiceError(`${ctx.user?.name ?? 'Administrator'} cannot delete ${bot?.name ?? 'the bot user'}`);
     }
-    await inTransaction(ctx.app.dataSource, (em) => ctx.services.tokens.revokeRow(ctx, em, token.id));
+    await inTransaction(ctx.app.dataSource, (em) => this.deps.lifecycle.revoke(ctx, em, token.id));
     ctx.loaders.tokens.clear(token.id);
     return (await ctx.loaders.tokens.load(token.id))!;
   }
@@ -158,7 +173,7 @@ export class ResourceAccessTokenService {
    */
   async rotate(ctx: RequestContext, resource: TokenResource, tokenId: number, expiresAt?: string | null): Promise<IssuedToken> {
     const selfRotation = ctx.principal?.token?.id === tokenId;
-    ctx.services.tokens.assertMayRotate(ctx, tokenId);
+    assertMayRotate(ctx, tokenId);
     if (!selfRotation && !(await this.abilities(ctx, resource)).has('manage_resource_access_tokens')) {
       throw new ResourceNotAvailableError();
     }
@@ -169,9 +184,9 @@ export class ResourceAccessTokenService {
     if (!selfRotation && !ctx.actor.admin && !accessLevelEncompasses(await this.callerLevel(ctx, resource), membership.accessLevel)) {
       throw new ServiceError('Not eligible to rotate tokens with permissions not held by the user');
     }
-    const past = ctx.services.tokens.pastExpiryError(ctx, expiresAt ?? null);
+    const past = this.deps.lifecycle.pastExpiryError(ctx, expiresAt ?? null);
     if (past) throw new ServiceError(past);
-    return ctx.services.tokens.rotate(ctx, token, bot, expiresAt, async (em) => {
+    return this.deps.lifecycle.rotate(ctx, token, bot, expiresAt, async (em) => {
       // The bot's membership never expires; it takes the rotating user's external flag (current GitLab).
       await em.update(Member, { id: membership.id }, { expiresAt: null, updatedAt: ctx.now() });
       if (!selfRotation) await em.update(User, { id: bot.id }, { external: ctx.actor.external, updatedAt: ctx.now() });
@@ -203,7 +218,7 @@ export class ResourceAccessTokenService {
       )
       .getRawMany();
     if (!bots.length) return { deletedBots: 0, ghostUserId: null };
-    const ghost = await ctx.services.users.ghostUser(ctx);
+    const ghost = await this.deps.users.ghostUser(ctx);
     await inTransaction(ds, async (em) => {
       const ids = bots.map((b) => Number(b.id));
       await em.createQueryBuilder().update(Member).set({ createdById: ghost.id }).where('created_by_id IN (:...ids)', { ids }).execute();

@@ -5,7 +5,8 @@ import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId, recordIds } from '../../graphql/global-id';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
-import { groupAbilities, PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
+import { PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
+import type { Policy } from '../../policy/policy';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
 import { atOrBelow, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
@@ -13,6 +14,8 @@ import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibilit
 import { Member } from '../member/member.entity';
 import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
 import { likePattern, pathErrors, textErrors } from '../namespace/path-rules';
+import type { NamespaceService } from '../namespace/namespace.service';
+import type { ProjectService } from '../project/project.service';
 import type { User } from '../user/user.entity';
 
 export interface GroupListArgs extends PageArgs {
@@ -77,7 +80,15 @@ export function groupSortKeys(sort: string): SortKey<Namespace>[] {
 
 const LEVEL_NAMES: Record<string, number> = { ...PROJECT_CREATION };
 
+export interface GroupServiceDeps {
+  policy: Policy;
+  namespaces: NamespaceService;
+  projects: ProjectService;
+}
+
 export class GroupService {
+  constructor(private readonly deps: GroupServiceDeps) {}
+
   private query(ctx: RequestContext): SelectQueryBuilder<Namespace> {
     return ctx.app.dataSource.getRepository(Namespace).createQueryBuilder('g').where(`g.type = 'Group'`);
   }
@@ -95,7 +106,7 @@ export class GroupService {
   }
 
   async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
-    const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, fullPath);
+    const ns = await this.deps.namespaces.lookupByFullPath(ctx, fullPath);
     return ns && ns.type === 'Group' ? ns : null;
   }
 
@@ -117,37 +128,13 @@ export class GroupService {
     return (await ctx.memberships()).namespaceLevel(group.traversalIds);
   }
 
-  /** Resource access tokens are offered here: always self-managed; SaaS needs a paid, non-trial plan. */
-  tokenFeatureAvailable(ctx: RequestContext, root: Namespace | null): boolean {
-    if (!ctx.app.config.saas) return true;
-    return root !== null && root.type === 'Group' && root.plan !== 'free' && !root.trial;
-  }
-
+  /** The viewer's abilities on the group (the policy's answer, for `userPermissions` and the checks below). */
   abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
-    return ctx.memo(`group-abilities:${group.id}`, () => this.computeAbilities(ctx, group));
+    return this.deps.policy.groups.abilities(ctx, group);
   }
 
-  private async computeAbilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
-    const index = await ctx.memberships();
-    const root = await ctx.services.namespaces.root(ctx, group);
-    const directAccessLevel = index.directGroupLevel(group.id);
-    const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
-    return groupAbilities(ctx.actor, {
-      visibilityLevel: group.visibilityLevel,
-      accessLevel: index.namespaceLevel(group.traversalIds),
-      memberBelow: index.hasMembershipBelow(group.traversalIds),
-      directAccessLevel,
-      directOwnerCount,
-      projectCreationLevel: group.projectCreationLevel,
-      subgroupCreationLevel: group.subgroupCreationLevel,
-      isTopLevel: group.parentId === null,
-      tokenCreationAllowed: root.resourceAccessTokenCreationAllowed,
-      tokenFeatureAvailable: this.tokenFeatureAvailable(ctx, root),
-    });
-  }
-
-  async can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
-    return (await this.abilities(ctx, group)).has(ability);
+  can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
+    return this.deps.policy.groups.can(ctx, group, ability);
   }
 
   /** `Query.groups`. */
@@ -280,7 +267,7 @@ export class GroupService {
 
     const fullPath = parent ? `${parent.fullPath}/${path}` : path;
     return inTransaction(ctx.app.dataSource, async (em) => {
-      await ctx.services.projects.assertPathFree(em, fullPath);
+      await this.deps.projects.assertPathFree(em, fullPath);
       const now = ctx.now();
       const group = await em.save(
         em.create(Namespace, {

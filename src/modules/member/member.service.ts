@@ -1,5 +1,5 @@
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { isValidDate, utcDate } from '../../clock';
+import { isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import { MAX_MEMBERS_UPDATE } from '../../graphql/limits';
 import type { RequestContext } from '../../graphql/context';
@@ -7,7 +7,6 @@ import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../gr
 import { isRecordId } from '../../graphql/global-id';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
-import { MembershipIndex, type MembershipRow } from '../../policy/membership-index';
 import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
 import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
@@ -16,6 +15,8 @@ import type { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
 import { toSentence } from '../../text';
 import { Member, type MemberSourceType } from './member.entity';
+import type { Policy } from '../../policy/policy';
+import { loadProjectNamespace } from '../namespace/namespace.loaders';
 
 export type MemberSort =
   | 'ACCESS_LEVEL_ASC'
@@ -111,32 +112,13 @@ function memberNameVisibleSql(ctx: RequestContext): SqlCondition | null {
   return nameVisibleByRequest.get(ctx)!;
 }
 
+export interface MemberServiceDeps {
+  policy: Policy;
+}
+
 export class MemberService {
-  /** The viewer's active memberships, with where each sits in the hierarchy, for the policy. */
-  async loadMembershipIndex(ctx: RequestContext, userId: number): Promise<MembershipIndex> {
-    const mine = membershipOf('m', { userId, today: ctx.today() });
-    const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }> =
-      await ctx.app.dataSource
-        .createQueryBuilder()
-        .select(['m.source_type AS source_type', 'm.source_id AS source_id', 'm.access_level AS access_level', 'm.expires_at AS expires_at'])
-        .addSelect('COALESCE(ns.traversal_ids, pns.traversal_ids)', 'traversal_ids')
-        .from(Member, 'm')
-        .leftJoin('namespaces', 'ns', `m.source_type = 'Namespace' AND ns.id = m.source_id`)
-        .leftJoin('projects', 'p', `m.source_type = 'Project' AND p.id = m.source_id`)
-        .leftJoin('namespaces', 'pns', 'pns.id = p.namespace_id')
-        .where(mine.sql, mine.params)
-        .getRawMany();
-    const memberships: MembershipRow[] = rows
-      .filter((r) => r.traversal_ids !== null)
-      .map((r) => ({
-        sourceType: r.source_type,
-        sourceId: Number(r.source_id),
-        accessLevel: Number(r.access_level),
-        traversalIds: r.traversal_ids!,
-        expiresAt: r.expires_at == null ? null : r.expires_at instanceof Date ? utcDate(r.expires_at) : String(r.expires_at).slice(0, 10),
-      }));
-    return new MembershipIndex(memberships, ctx.today());
-  }
+  constructor(private readonly deps: MemberServiceDeps) {}
+
 
   private listQuery(ctx: RequestContext, spec: CandidateSpec, args: MemberListArgs): SelectQueryBuilder<Member> {
     // A row is a candidate when it comes from one of the sources and is still active.
@@ -176,7 +158,7 @@ export class MemberService {
     args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
   ): Promise<Connection<Member>> {
     const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
-    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    const ns = await loadProjectNamespace(ctx, project);
     const ancestors = isGroup(ns) ? traversalIdList(ns) : [];
     const sources: CandidateSpec['sources'] = [];
     if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Project', [project.id]));
@@ -241,7 +223,7 @@ export class MemberService {
 
   /** The highest active role a user holds above `source` (from the groups over it). */
   async inheritedLevel(ctx: RequestContext, em: EntityManager, source: MemberSource, userId: number): Promise<{ level: number; from: string | null }> {
-    const ns = source.kind === 'Project' ? await ctx.services.projects.namespaceOf(ctx, source.project) : source.group;
+    const ns = source.kind === 'Project' ? await loadProjectNamespace(ctx, source.project) : source.group;
     const ancestors = isGroup(ns) ? traversalIdList(ns).filter((id) => source.kind === 'Project' || id !== source.group.id) : [];
     if (!ancestors.length) return { level: 0, from: null };
     const above = allOf(membershipIn('m', 'Namespace', ancestors), membershipOf('m', { userId, today: ctx.today() }));
@@ -272,8 +254,8 @@ export class MemberService {
   private async manageAbility(ctx: RequestContext, source: MemberSource): Promise<{ can: (a: string) => boolean; manage: string }> {
     const abilities: ReadonlySet<string> =
       source.kind === 'Project'
-        ? await ctx.services.projects.abilities(ctx, source.project)
-        : await ctx.services.groups.abilities(ctx, source.group);
+        ? await this.deps.policy.projects.abilities(ctx, source.project)
+        : await this.deps.policy.groups.abilities(ctx, source.group);
     return { can: (a) => abilities.has(a), manage: source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member' };
   }
 
@@ -377,7 +359,7 @@ export class MemberService {
       if (members.length !== unique.length) throw new ArgumentError('Only access level of direct members can be updated.');
 
       const users = await em.getRepository(User).findBy({ id: In(unique.length ? unique : [0]) });
-      const holderId = source.kind === 'Project' ? (await ctx.services.projects.namespaceOf(ctx, source.project)).ownerId : null;
+      const holderId = source.kind === 'Project' ? (await loadProjectNamespace(ctx, source.project)).ownerId : null;
       const managesOwners = source.kind === 'Namespace' || can('manage_owners');
       for (const member of members) {
         const user = users.find((u) => u.id === member.userId);
@@ -418,7 +400,7 @@ export class MemberService {
       // GitLab blocks removing a project bot member (its token is revoked instead).
       throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
     }
-    if (source.kind === 'Project' && (await ctx.services.projects.namespaceOf(ctx, source.project)).ownerId === user.id) {
+    if (source.kind === 'Project' && (await loadProjectNamespace(ctx, source.project)).ownerId === user.id) {
       throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
     }
     await inTransaction(ctx.app.dataSource, async (em) => {

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { isRecordId } from '../../graphql/global-id';
-import { userNamespaceAbilities } from '../../policy/abilities';
+import type { Policy } from '../../policy/policy';
 import { PUBLIC } from '../../policy/visibility';
 import type { User } from '../user/user.entity';
-import { Namespace, isGroup } from './namespace.entity';
+import { Namespace } from './namespace.entity';
+import { loadRoot } from './namespace.loaders';
 import { hasNullByte } from './path-rules';
 
 /**
@@ -12,15 +13,18 @@ import { hasNullByte } from './path-rules';
  * Group-specific rules live in GroupService.
  */
 export class NamespaceService {
+  constructor(private readonly deps: { policy: Policy }) {}
+
   async findById(ctx: RequestContext, id: number): Promise<Namespace | null> {
     return isRecordId(id) ? ctx.loaders.namespaces.load(id) : null;
   }
 
   /**
-   * Any namespace by path, ignoring who asks (callers apply the policy). Case-insensitive. A path with
-   * a null byte names nothing (and is kept away from PostgreSQL, which refuses it).
+   * Any namespace by path, whoever asks: for other services, which apply their own rule (a project
+   * created in it, a filter by it). The schema reaches namespaces through `findByFullPath` only.
+   * Case-insensitive. A path with a null byte names nothing (and is kept away from PostgreSQL).
    */
-  async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
+  async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
     if (hasNullByte(fullPath)) return null;
     return ctx.app.dataSource
       .getRepository(Namespace)
@@ -31,14 +35,13 @@ export class NamespaceService {
 
   /** `Query.namespace(fullPath)`: the namespace, or null when missing or not readable. */
   async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
-    const ns = await this.findByFullPathUnchecked(ctx, fullPath);
+    const ns = await this.lookupByFullPath(ctx, fullPath);
     return ns && (await this.abilities(ctx, ns)).has('read_namespace') ? ns : null;
   }
 
   /** The namespace's abilities for `Namespace.userPermissions`, whichever kind it is. */
-  async abilities(ctx: RequestContext, ns: Namespace): Promise<ReadonlySet<string>> {
-    if (isGroup(ns)) return ctx.services.groups.abilities(ctx, ns);
-    return userNamespaceAbilities(ctx.actor, ns.ownerId);
+  abilities(ctx: RequestContext, ns: Namespace): Promise<ReadonlySet<string>> {
+    return this.deps.policy.namespaceAbilities(ctx, ns);
   }
 
   /** The personal namespace of a user: path = username, as in GitLab. */
@@ -78,9 +81,7 @@ export class NamespaceService {
   }
 
   /** Top-level namespace of a namespace (itself when it has no parent). */
-  async root(ctx: RequestContext, ns: Namespace): Promise<Namespace> {
-    if (ns.parentId === null) return ns;
-    const rootId = Number(ns.traversalIds.split('/')[0]);
-    return (await ctx.loaders.namespaces.load(rootId)) ?? ns;
+  root(ctx: RequestContext, ns: Namespace): Promise<Namespace> {
+    return loadRoot(ctx, ns);
   }
 }

@@ -6,13 +6,16 @@ import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../gr
 import { isRecordId, recordIds } from '../../graphql/global-id';
 import { MAX_FULL_PATHS } from '../../graphql/limits';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
-import { projectAbilities, userNamespaceAbilities, type ProjectAbility } from '../../policy/abilities';
+import type { ProjectAbility } from '../../policy/abilities';
+import type { Policy } from '../../policy/policy';
 import { OWNER } from '../../policy/access-level';
 import { atOrBelowTraversal, sql } from '../../policy/sql-conditions';
 import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { isGroup, Namespace } from '../namespace/namespace.entity';
+import { loadProjectNamespace } from '../namespace/namespace.loaders';
+import type { NamespaceService } from '../namespace/namespace.service';
 import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Project } from './project.entity';
 
@@ -103,7 +106,14 @@ export function projectSortKeys(sort: string, search?: string | null): SortKey<P
   return [{ name: m[1], expr: spec.expr, direction, kind: spec.kind, value: spec.value }, idKey<Project>('p', direction)];
 }
 
+export interface ProjectServiceDeps {
+  policy: Policy;
+  namespaces: NamespaceService;
+}
+
 export class ProjectService {
+  constructor(private readonly deps: ProjectServiceDeps) {}
+
   private query(ctx: RequestContext): SelectQueryBuilder<Project> {
     return ctx.app.dataSource.getRepository(Project).createQueryBuilder('p');
   }
@@ -119,14 +129,15 @@ export class ProjectService {
     return project && (await this.can(ctx, project, 'read_project')) ? project : null;
   }
 
-  async findByFullPathUnchecked(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+  /** A project by path whoever asks, for this service's own checks. */
+  private async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
     return this.query(ctx).where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getOne();
   }
 
   /** `Query.project(fullPath)`: the project, or null when missing or not readable. */
   async findByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
-    const project = await this.findByFullPathUnchecked(ctx, fullPath);
+    const project = await this.lookupByFullPath(ctx, fullPath);
     return project && (await this.can(ctx, project, 'read_project')) ? project : null;
   }
 
@@ -137,10 +148,8 @@ export class ProjectService {
     return project;
   }
 
-  async namespaceOf(ctx: RequestContext, project: Project): Promise<Namespace> {
-    const ns = await ctx.loaders.namespaces.load(project.namespaceId);
-    if (!ns) throw new Error(`project ${project.id} has no namespace ${project.namespaceId}`);
-    return ns;
+  namespaceOf(ctx: RequestContext, project: Project): Promise<Namespace> {
+    return loadProjectNamespace(ctx, project);
   }
 
   async accessLevel(ctx: RequestContext, project: Project): Promise<number> {
@@ -148,28 +157,13 @@ export class ProjectService {
     return (await ctx.memberships()).projectLevel(project.id, ns.traversalIds);
   }
 
+  /** The viewer's abilities on the project (the policy's answer, for `userPermissions` and the checks below). */
   abilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
-    return ctx.memo(`project-abilities:${project.id}`, () => this.computeAbilities(ctx, project));
+    return this.deps.policy.projects.abilities(ctx, project);
   }
 
-  private async computeAbilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
-    const ns = await this.namespaceOf(ctx, project);
-    const root = await ctx.services.namespaces.root(ctx, ns);
-    const index = await ctx.memberships();
-    const inGroup = isGroup(ns);
-    return projectAbilities(ctx.actor, {
-      visibilityLevel: project.visibilityLevel,
-      archived: project.archived,
-      requestAccessEnabled: project.requestAccessEnabled,
-      accessLevel: index.projectLevel(project.id, ns.traversalIds),
-      // A project in a personal namespace is never affected by a group's token setting.
-      tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
-      tokenFeatureAvailable: ctx.services.groups.tokenFeatureAvailable(ctx, inGroup ? root : null),
-    });
-  }
-
-  async can(ctx: RequestContext, project: Project, ability: ProjectAbility): Promise<boolean> {
-    return (await this.abilities(ctx, project)).has(ability);
+  can(ctx: RequestContext, project: Project, ability: ProjectAbility): Promise<boolean> {
+    return this.deps.policy.projects.can(ctx, project, ability);
   }
 
   /** `Query.projects`. */
@@ -194,7 +188,7 @@ export class ProjectService {
       qb.andWhere(paths.length ? 'LOWER(p.full_path) IN (:...fullPaths)' : '1 = 0', { fullPaths: paths });
     }
     if (args.namespacePath) {
-      const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, args.namespacePath);
+      const ns = await this.deps.namespaces.lookupByFullPath(ctx, args.namespacePath);
       if (!ns) return Connection.empty();
       qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
     }
@@ -265,12 +259,9 @@ export class ProjectService {
 
   /** Creates a project in a group or a personal namespace. */
   async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
-    const ns = await ctx.services.namespaces.findByFullPathUnchecked(ctx, input.namespace);
+    const ns = await this.deps.namespaces.lookupByFullPath(ctx, input.namespace);
     if (!ns) throw new ServiceError(`Namespace ${input.namespace} not found`);
-    const allowed = isGroup(ns)
-      ? await ctx.services.groups.can(ctx, ns, 'create_projects')
-      : userNamespaceAbilities(ctx.actor, ns.ownerId).has('create_projects');
-    if (!allowed) throw new ResourceNotAvailableError();
+    if (!(await this.deps.policy.can(ctx, 'namespace', ns, 'create_projects'))) throw new ResourceNotAvailableError();
 
     const path = input.path.trim();
     const name = (input.name ?? path).trim();

@@ -6,7 +6,6 @@ import type { RequestContext } from '../../graphql/context';
 import { MODELS, parsePlainId, UserIDScalar, type GlobalId } from '../../graphql/global-id';
 import { UserPermissions } from '../../graphql/permissions.types';
 import { webPath, webUrl } from '../../graphql/web-urls';
-import { userAbilities } from '../../policy/abilities';
 import { PersonalAccessTokenConnection, PersonalAccessTokensArgs } from '../access-token/access-token.types';
 import { GroupConnection } from '../group/group.types';
 import { GroupMemberConnection, ProjectMemberConnection } from '../member/member.types';
@@ -75,7 +74,7 @@ function userFieldResolvers(objectType: ClassType) {
 
     @FieldResolver(() => UserPermissions.type)
     userPermissions(@Root() user: User, @Ctx() ctx: RequestContext) {
-      return UserPermissions.from(userAbilities(ctx.actor, user));
+      return UserPermissions.from(ctx.services.users.abilities(ctx, user));
     }
 
     @FieldResolver(() => Int, { nullable: true })

@@ -11,6 +11,10 @@ import { userNameVisibleSql } from '../../policy/visibility-sql';
 import { hasNullByte, isValidEmail, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Namespace } from '../namespace/namespace.entity';
 import { isBot, User, type UserState, type UserTypeName } from './user.entity';
+import type { GroupService } from '../group/group.service';
+import type { NamespaceService } from '../namespace/namespace.service';
+import type { ProjectService } from '../project/project.service';
+import { userAbilities, type UserAbility } from '../../policy/abilities';
 
 export type UserSort = 'CREATED_DESC' | 'CREATED_ASC' | 'UPDATED_DESC' | 'UPDATED_ASC';
 
@@ -65,7 +69,15 @@ function sortKeys(sort: UserSort): SortKey<User>[] {
   ];
 }
 
+export interface UserServiceDeps {
+  namespaces: NamespaceService;
+  projects: ProjectService;
+  groups: GroupService;
+}
+
 export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
   async findById(ctx: RequestContext, id: number): Promise<User | null> {
     return isRecordId(id) ? ctx.loaders.users.load(id) : null;
   }
@@ -107,8 +119,8 @@ export class UserService {
     if (args.groupId != null) {
       // The filter answers "who are this group's members?", so it holds only where the viewer may read
       // that list (`read_group_member`); elsewhere it finds nobody, as for a group that does not exist.
-      const group = await ctx.services.groups.findById(ctx, args.groupId);
-      if (!group || !(await ctx.services.groups.can(ctx, group, 'read_group_member'))) qb.andWhere('1 = 0');
+      const group = await this.deps.groups.findById(ctx, args.groupId);
+      if (!group || !(await this.deps.groups.can(ctx, group, 'read_group_member'))) qb.andWhere('1 = 0');
       else {
         // Members of the group or of a group above it.
         const members = sql`u.id IN (SELECT gm.user_id FROM members gm JOIN namespaces gg ON gg.id = gm.source_id
@@ -175,7 +187,7 @@ export class UserService {
         updatedAt: now,
       });
       await em.save(user);
-      await ctx.services.namespaces.createPersonalNamespace(ctx, em, user);
+      await this.deps.namespaces.createPersonalNamespace(ctx, em, user);
       return user;
     });
   }
@@ -245,6 +257,11 @@ export class UserService {
     if (errors.length) throw new ServiceError(errors);
   }
 
+  /** The viewer's abilities on a user account (for `userPermissions`). */
+  abilities(ctx: RequestContext, user: User): ReadonlySet<UserAbility> {
+    return userAbilities(ctx.actor, user);
+  }
+
   /**
    * The name a viewer may see. A project bot's name reads `****` to anyone who cannot see the project
    * or group its token belongs to (GitLab's `redacted_name`). Its SQL twin, `userNameVisibleSql`, keeps
@@ -256,8 +273,8 @@ export class UserService {
     if (!membership) return user.name;
     const readable =
       membership.sourceType === 'Project'
-        ? (await ctx.services.projects.findById(ctx, membership.sourceId)) !== null
-        : (await ctx.services.groups.findById(ctx, membership.sourceId)) !== null;
+        ? (await this.deps.projects.findById(ctx, membership.sourceId)) !== null
+        : (await this.deps.groups.findById(ctx, membership.sourceId)) !== null;
     return readable ? user.name : '****';
   }
 

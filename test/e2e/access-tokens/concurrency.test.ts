@@ -86,7 +86,7 @@ describe('concurrent token creation', () => {
   });
 
   it('a failure in the middle of some creations rolls each of them back completely', async () => {
-    const tokens = h.app.services.tokens;
+    const tokens = h.app.services.tokenLifecycle;
     const original = tokens.issue.bind(tokens);
     let calls = 0;
     tokens.issue = async (...args: Parameters<typeof original>) => {

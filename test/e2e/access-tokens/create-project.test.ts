@@ -335,7 +335,7 @@ describe('projectAccessTokenCreate', () => {
   });
 
   it('#24 a failure after the bot was written rolls the whole creation back', async () => {
-    const tokens = h.app.services.tokens;
+    const tokens = h.app.services.tokenLifecycle;
     const original = tokens.issue;
     const before = await snapshot(h);
     const bots = await h.app.dataSource.getRepository(User).countBy({ userType: 'project_bot' });

@@ -21,9 +21,9 @@ describe('Project.accessTokens and Group.accessTokens', () => {
   async function extraToken(bot: User, options: { name?: string; expiresAt?: string | null; revoked?: boolean } = {}) {
     const ctx = h.system();
     const issued = await inTransaction(h.app.dataSource, (em) =>
-      h.app.services.tokens.issue(ctx, em, bot, { name: options.name ?? 'extra', scopes: ['api'], expiresAt: options.expiresAt ?? day(30) }),
+      h.app.services.tokenLifecycle.issue(ctx, em, bot, { name: options.name ?? 'extra', scopes: ['api'], expiresAt: options.expiresAt ?? day(30) }),
     );
-    if (options.revoked) await inTransaction(h.app.dataSource, (em) => h.app.services.tokens.revokeRow(ctx, em, issued.token.id));
+    if (options.revoked) await inTransaction(h.app.dataSource, (em) => h.app.services.tokenLifecycle.revoke(ctx, em, issued.token.id));
     return issued.token.id;
   }
 

@@ -183,7 +183,7 @@ describe('self-rotation and token families', () => {
   it('#68 reuse of a revoked token that was never rotated revokes nothing else', async () => {
     const t = await h.createResourceToken({ project: w.project }, { scopes: ['api'] });
     const sibling = await h.createResourceToken({ project: w.project }, { scopes: ['api'] });
-    await inTransaction(h.app.dataSource, (em) => h.app.services.tokens.revokeRow(h.system(), em, t.token.id));
+    await inTransaction(h.app.dataSource, (em) => h.app.services.tokenLifecycle.revoke(h.system(), em, t.token.id));
     expectInvalidToken(await rotatePat(t.secret, t.token.id));
     expect((await tokenRow(h, sibling.token.id))!.revoked).toBe(false);
   });

@@ -1,0 +1,161 @@
+import type { RequestContext } from '../graphql/context';
+import type { Namespace } from '../modules/namespace/namespace.entity';
+import { loadRoot } from '../modules/namespace/namespace.loaders';
+import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
+import { visibleByLevel, type ActorFacts } from './actor';
+import { abilityNames, applyTokenCreationRule, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
+import { PRIVATE } from './visibility';
+
+/** What a viewer may do with a group: GitLab's GroupPolicy as a pure function of plain facts. */
+
+export interface GroupFacts extends TokenCreationFacts {
+  visibilityLevel: number;
+  /** Effective role on the group: on it or on any ancestor; highest wins. */
+  accessLevel: number;
+  /** The viewer is a member of a subgroup or of a project below this group (lets them see the group). */
+  memberBelow: boolean;
+  /** The viewer's own membership of exactly this group (0 when none). */
+  directAccessLevel: number;
+  /** Owners of exactly this group (to know whether the last one may leave). */
+  directOwnerCount: number;
+  projectCreationLevel: number;
+  subgroupCreationLevel: number;
+  isTopLevel: boolean;
+}
+
+/**
+ * Every group ability, each named once. `true` (or a field name): also a field of GitLab's
+ * `GroupPermissions` type; `false`: checked by Labgate, not shown there.
+ */
+export const GROUP_ABILITIES = {
+  read_group: true,
+  read_group_member: false,
+  read_namespace: false,
+  create_projects: true,
+  create_subgroup: false,
+  create_custom_emoji: true,
+  create_work_item: false,
+  admin_issue: false,
+  admin_label: false,
+  import_issues: false,
+  import_work_items: false,
+  read_crm_contact: false,
+  read_crm_organization: false,
+  set_new_work_item_metadata: false,
+  admin_project: false,
+  admin_group_member: false,
+  admin_group: false,
+  change_group: true,
+  view_edit_page: true,
+  archive_group: true,
+  remove_group: true,
+  leave_group: 'canLeave',
+  generate_description: true,
+  read_resource_access_tokens: false,
+  destroy_resource_access_tokens: false,
+  create_resource_access_tokens: false,
+  manage_resource_access_tokens: false,
+  admin_setting_to_allow_resource_access_token_creation: false,
+} as const satisfies AbilityList;
+export type GroupAbility = keyof typeof GROUP_ABILITIES;
+
+/** GitLab's `project_creation_level` values. */
+export const PROJECT_CREATION = { noone: 0, maintainer: 1, developer: 2, administrator: 3, owner: 4 } as const;
+/** GitLab's `subgroup_creation_level` values. */
+export const SUBGROUP_CREATION = { owner: 0, maintainer: 1 } as const;
+
+function mayCreateProjects(actor: ActorFacts, group: GroupFacts): boolean {
+  if (actor.admin) return true;
+  switch (group.projectCreationLevel) {
+    case PROJECT_CREATION.maintainer:
+      return group.accessLevel >= MAINTAINER;
+    case PROJECT_CREATION.developer:
+      return group.accessLevel >= DEVELOPER;
+    case PROJECT_CREATION.owner:
+      return group.accessLevel >= OWNER;
+    default:
+      return false; // no one, or administrators only
+  }
+}
+
+export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySet<GroupAbility> {
+  const can = new Set<GroupAbility>();
+  const level = actor.signedIn ? group.accessLevel : 0;
+  if (actor.admin) {
+    abilityNames(GROUP_ABILITIES).forEach((a) => can.add(a));
+  } else {
+    const readable =
+      visibleByLevel(actor, group.visibilityLevel) || level >= GUEST || (actor.signedIn && group.memberBelow);
+    if (readable) ['read_group', 'read_namespace'].forEach((a) => can.add(a as GroupAbility));
+    // GitLab's `can_read_group_member?`: not for a private group seen only through a membership below it.
+    if (readable && (group.visibilityLevel > PRIVATE || level >= GUEST)) can.add('read_group_member');
+    if (level >= GUEST) ['create_work_item', 'set_new_work_item_metadata'].forEach((a) => can.add(a as GroupAbility));
+    if (level >= REPORTER || level === PLANNER) {
+      ['admin_issue', 'admin_label', 'read_crm_contact', 'read_crm_organization', 'import_work_items'].forEach((a) => can.add(a as GroupAbility));
+    }
+    if (level >= DEVELOPER) ['create_custom_emoji', 'import_issues'].forEach((a) => can.add(a as GroupAbility));
+    if (level >= MAINTAINER) can.add('admin_project');
+    if (level >= OWNER) {
+      [
+        'admin_group',
+        // Managing group members is an Owner ability in GitLab's GroupPolicy (Maintainers cannot).
+        'admin_group_member',
+        'change_group',
+        'view_edit_page',
+        'archive_group',
+        'remove_group',
+        'read_resource_access_tokens',
+        'destroy_resource_access_tokens',
+        'admin_setting_to_allow_resource_access_token_creation',
+      ].forEach((a) => can.add(a as GroupAbility));
+    }
+    const subgroupLevel = group.subgroupCreationLevel === SUBGROUP_CREATION.maintainer ? MAINTAINER : OWNER;
+    if (level >= subgroupLevel) can.add('create_subgroup');
+  }
+  if (mayCreateProjects(actor, group)) can.add('create_projects');
+  else can.delete('create_projects');
+
+  // Leaving needs a membership of this very group, and a group keeps at least one Owner.
+  const leaves =
+    actor.signedIn && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.directOwnerCount > 1);
+  if (leaves) can.add('leave_group');
+  else can.delete('leave_group');
+
+  applyTokenCreationRule(can, actor, can.has('read_resource_access_tokens'), group);
+  can.delete('generate_description');
+  return can;
+}
+
+/**
+ * The viewer's abilities on stored groups: gathers the facts `groupAbilities` needs (roles on the
+ * group, above and below it, its owners, top-level settings) through the request's loaders, once per
+ * group and request.
+ */
+export class GroupPolicy {
+  constructor(private readonly settings: { saas: boolean }) {}
+
+  abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
+    return ctx.memo(`group-abilities:${group.id}`, async () => {
+      const index = await ctx.memberships();
+      const root = await loadRoot(ctx, group);
+      const directAccessLevel = index.directGroupLevel(group.id);
+      const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
+      return groupAbilities(ctx.actor, {
+        visibilityLevel: group.visibilityLevel,
+        accessLevel: index.namespaceLevel(group.traversalIds),
+        memberBelow: index.hasMembershipBelow(group.traversalIds),
+        directAccessLevel,
+        directOwnerCount,
+        projectCreationLevel: group.projectCreationLevel,
+        subgroupCreationLevel: group.subgroupCreationLevel,
+        isTopLevel: group.parentId === null,
+        tokenCreationAllowed: root.resourceAccessTokenCreationAllowed,
+        tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, root),
+      });
+    });
+  }
+
+  async can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
+    return (await this.abilities(ctx, group)).has(ability);
+  }
+}

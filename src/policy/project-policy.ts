@@ -1,0 +1,253 @@
+import type { RequestContext } from '../graphql/context';
+import { isGroup } from '../modules/namespace/namespace.entity';
+import { loadProjectNamespace, loadRoot } from '../modules/namespace/namespace.loaders';
+import type { Project } from '../modules/project/project.entity';
+import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
+import { visibleByLevel, type ActorFacts } from './actor';
+import { abilityNames, applyTokenCreationRule, ARCHIVED_READ_ONLY, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
+
+/**
+ * What a viewer may do with a project: GitLab's ProjectPolicy as a pure function of plain facts, so
+ * that it can be read and tested without a database. Where GitLab's policy was not read line by
+ * line, the tiers follow GitLab's published permissions table; those places say "inferred".
+ */
+
+export interface ProjectFacts extends TokenCreationFacts {
+  visibilityLevel: number;
+  archived: boolean;
+  requestAccessEnabled: boolean;
+  /** The viewer's effective role: direct, or inherited from any ancestor group; highest wins. */
+  accessLevel: number;
+}
+
+/**
+ * Every project ability, each named once. `true`: also a field of GitLab's `ProjectPermissions` type
+ * (under its camel-case name); `false`: checked by Labgate, not shown there.
+ */
+export const PROJECT_ABILITIES = {
+  read_project: true,
+  read_project_member: true,
+  read_issue: false,
+  read_wiki: true,
+  read_design: true,
+  read_pages_content: true,
+  read_cycle_analytics: true,
+  download_code: true,
+  download_wiki_code: true,
+  read_merge_request: true,
+  read_commit_status: true,
+  read_environment: true,
+  read_path_locks: true,
+  create_issue: true,
+  create_merge_request_in: true,
+  create_merge_request_from: true,
+  create_snippet: true,
+  create_label: true,
+  create_wiki: true,
+  update_wiki: true,
+  destroy_wiki: true,
+  admin_wiki: true,
+  upload_file: true,
+  fork_project: true,
+  request_access: true,
+  push_code: true,
+  push_to_delete_protected_branch: true,
+  create_pipeline: true,
+  create_pipeline_schedule: true,
+  create_deployment: true,
+  create_design: true,
+  update_design: true,
+  destroy_design: true,
+  move_design: true,
+  create_path_lock: true,
+  admin_path_locks: true,
+  create_pages: true,
+  update_pages: true,
+  remove_pages: true,
+  destroy_pages: true,
+  admin_project: true,
+  admin_operations: true,
+  admin_remote_mirror: true,
+  admin_project_member: false,
+  view_edit_page: true,
+  rename_project: true,
+  archive_project: true,
+  change_namespace: true,
+  change_visibility_level: true,
+  remove_fork_project: true,
+  remove_project: true,
+  generate_description: true,
+  read_resource_access_tokens: false,
+  destroy_resource_access_tokens: false,
+  create_resource_access_tokens: false,
+  manage_resource_access_tokens: false,
+  manage_owners: false,
+} as const satisfies AbilityList;
+export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
+
+/** Reading a project and what is shown on it: the start of both lists below. */
+const PROJECT_VIEW: ProjectAbility[] = [
+  'read_project',
+  'read_project_member',
+  'read_issue',
+  'read_wiki',
+  'read_design',
+  'read_pages_content',
+  'read_cycle_analytics',
+];
+
+/** What anyone who can read a project may do with it (GitLab: "the Guest role is not enforced" on public/internal projects). */
+const PROJECT_READER: ProjectAbility[] = [
+  ...PROJECT_VIEW,
+  'download_code',
+  'download_wiki_code',
+  'read_merge_request',
+  'read_commit_status',
+  'read_environment',
+];
+
+/**
+ * Signed-in non-members of a public project, or non-external ones of an internal project: GitLab's
+ * `public_user_access`, which grants the Guest tier, plus forking.
+ */
+const PROJECT_PARTICIPANT: ProjectAbility[] = ['create_issue', 'create_merge_request_in', 'upload_file', 'fork_project'];
+
+/** Role tiers; each includes the ones above it in this list. */
+const PROJECT_GUEST: ProjectAbility[] = [
+  ...PROJECT_VIEW,
+  'create_issue',
+  'upload_file',
+];
+/**
+ * GitLab's `planner_access`: Planners, and Owners (who hold every tier). Not a step on the
+ * Reporter/Developer/Maintainer line: Planners administer the wiki, which Reporters and Developers
+ * cannot, and do not read code, which Reporters can.
+ */
+const PROJECT_PLANNER: ProjectAbility[] = [
+  'download_wiki_code',
+  'read_merge_request',
+  'create_design',
+  'update_design',
+  'move_design',
+  'destroy_design',
+  'create_label', // GitLab: admin_label
+  'create_wiki',
+  'update_wiki', // inferred from create_wiki
+  'admin_wiki',
+];
+const PROJECT_REPORTER: ProjectAbility[] = [
+  'download_code',
+  'download_wiki_code',
+  'read_merge_request',
+  'read_commit_status',
+  'read_environment',
+  'read_path_locks',
+  'fork_project',
+  'create_snippet',
+  'create_label',
+  'create_design',
+  'update_design',
+  'destroy_design',
+  'move_design',
+];
+const PROJECT_DEVELOPER: ProjectAbility[] = [
+  'push_code',
+  'create_merge_request_from',
+  'create_merge_request_in',
+  'create_pipeline',
+  'create_pipeline_schedule',
+  'create_deployment',
+  'create_wiki',
+  'update_wiki',
+  'create_path_lock',
+];
+const PROJECT_MAINTAINER: ProjectAbility[] = [
+  'admin_project',
+  'admin_operations',
+  'admin_path_locks',
+  'admin_remote_mirror',
+  'admin_wiki',
+  'destroy_wiki',
+  'admin_project_member',
+  'push_to_delete_protected_branch',
+  'create_pages',
+  'update_pages',
+  'remove_pages',
+  'view_edit_page',
+  'rename_project',
+  'read_resource_access_tokens',
+  'destroy_resource_access_tokens',
+];
+const PROJECT_OWNER: ProjectAbility[] = [
+  // Give or take away the Owner role of project members.
+  'manage_owners',
+  'archive_project',
+  'change_namespace',
+  'change_visibility_level',
+  'remove_fork_project',
+  'remove_project',
+  'destroy_pages',
+];
+
+/** Labgate has no AI features, so these are never granted. */
+const NEVER: ProjectAbility[] = ['generate_description'];
+
+export function projectAbilities(actor: ActorFacts, project: ProjectFacts): ReadonlySet<ProjectAbility> {
+  const can = new Set<ProjectAbility>();
+  const grant = (list: readonly ProjectAbility[]) => list.forEach((a) => can.add(a));
+
+  if (actor.admin) {
+    grant(abilityNames(PROJECT_ABILITIES));
+  } else {
+    const level = actor.signedIn ? project.accessLevel : 0;
+    const readableWithoutRole = visibleByLevel(actor, project.visibilityLevel);
+    if (readableWithoutRole) {
+      grant(PROJECT_READER);
+      if (actor.signedIn) grant(PROJECT_PARTICIPANT);
+    }
+    if (level >= GUEST) grant(PROJECT_GUEST);
+    if (level === PLANNER || level >= OWNER) grant(PROJECT_PLANNER);
+    if (level >= REPORTER) grant(PROJECT_REPORTER);
+    if (level >= DEVELOPER) grant(PROJECT_DEVELOPER);
+    if (level >= MAINTAINER) grant(PROJECT_MAINTAINER);
+    if (level >= OWNER) grant(PROJECT_OWNER);
+    if (readableWithoutRole && actor.signedIn && actor.human && level < GUEST && project.requestAccessEnabled) {
+      can.add('request_access');
+    }
+  }
+
+  applyTokenCreationRule(can, actor, can.has('admin_project'), project);
+  if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
+  NEVER.forEach((a) => can.delete(a));
+  return can;
+}
+
+/**
+ * The viewer's abilities on stored projects: gathers the facts `projectAbilities` needs (role,
+ * namespace, top-level settings) through the request's loaders, once per project and request.
+ */
+export class ProjectPolicy {
+  constructor(private readonly settings: { saas: boolean }) {}
+
+  abilities(ctx: RequestContext, project: Project): Promise<ReadonlySet<ProjectAbility>> {
+    return ctx.memo(`project-abilities:${project.id}`, async () => {
+      const ns = await loadProjectNamespace(ctx, project);
+      const root = await loadRoot(ctx, ns);
+      const index = await ctx.memberships();
+      const inGroup = isGroup(ns);
+      return projectAbilities(ctx.actor, {
+        visibilityLevel: project.visibilityLevel,
+        archived: project.archived,
+        requestAccessEnabled: project.requestAccessEnabled,
+        accessLevel: index.projectLevel(project.id, ns.traversalIds),
+        // A project in a personal namespace is never affected by a group's token setting.
+        tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
+        tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),
+      });
+    });
+  }
+
+  async can(ctx: RequestContext, project: Project, ability: ProjectAbility): Promise<boolean> {
+    return (await this.abilities(ctx, project)).has(ability);
+  }
+}
