@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { createAuthThrottle } from './auth/auth-throttle';
 import { graphqlScopes } from './auth/scope-directive';
@@ -8,10 +8,9 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource, migrate } from './db/data-source';
 import type { AppCore } from './graphql/context';
-import { createGraphqlEndpoint, errorResponse, GRAPHQL_PATH, type HttpRequest, type HttpResponse } from './graphql/http';
-import { logUnexpectedError } from './graphql/errors';
-import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from './graphql/limits';
+import { createGraphqlEndpoint, type HttpRequest, type HttpResponse } from './graphql/http';
 import { buildLabgateSchema } from './graphql/schema';
+import { createHttpServer, INJECTED_ADDRESS_HEADER } from './http/server';
 import { Policy } from './policy/policy';
 import { createServices } from './services';
 import type { GraphQLSchema } from 'graphql';
@@ -26,11 +25,13 @@ export interface AppOptions {
   dataSource?: DataSource;
   /** PostgreSQL cancels statements running longer than this (the server sets its request budget). */
   statementTimeoutMs?: number;
+  /** Where the JSON request log goes (standard output when absent). */
+  logStream?: Writable;
 }
 
 export interface App extends AppCore {
   schema: GraphQLSchema;
-  /** Answers one HTTP request, without a socket. */
+  /** Answers one HTTP request without a socket, through the same server (hooks, CORS, log) as `listen`. */
   handle(request: HttpRequest): Promise<HttpResponse>;
   /** Serves over HTTP; resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -65,68 +66,44 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     core.authThrottle = await createAuthThrottle(config);
     const schema = await labgateSchema();
     const endpoint = await createGraphqlEndpoint(core, schema, graphqlScopes(schema));
+    const { server } = await createHttpServer({ core, endpoint, logStream: options.logStream });
 
-    async function handle(request: HttpRequest): Promise<HttpResponse> {
-      const url = new URL(request.url, 'http://labgate.invalid');
-      const path = url.pathname;
-      // GitLab's HandleMalformedStrings middleware: a null byte in a parameter of the URL is refused
-      // before anything else runs (null bytes in a JSON body are checked where each value is used).
-      if (/%00/.test(url.search)) return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Bad Request' };
-      try {
-        if (path === GRAPHQL_PATH) return await endpoint.handle(request);
-        if (path === '/-/health') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Labgate OK' };
-        return errorResponse(404, 'Not found');
-      } catch (error) {
-        if (config.logErrors) logUnexpectedError(error);
-        return errorResponse(500, 'Internal server error');
-      }
-    }
-
-    let httpServer: http.Server | null = null;
-
-    async function listen(port = config.port, host = config.host): Promise<AddressInfo> {
-      httpServer = http.createServer(
-        { headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS },
-        (req, res) => {
-          const send = (response: HttpResponse) => {
-            res.writeHead(response.status, response.headers);
-            res.end(response.body);
-          };
-          const tooLarge = () => {
-            // Answer and stop reading: the rest of the body is never buffered.
-            res.setHeader('connection', 'close');
-            send(errorResponse(413, 'Request entity too large'));
-            req.destroy();
-          };
-          if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge();
-          const chunks: Buffer[] = [];
-          let size = 0;
-          req.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              if (!res.headersSent) tooLarge();
-            } else chunks.push(chunk);
-          });
-          req.on('error', () => undefined);
-          req.on('end', async () => {
-            if (size > MAX_BODY_BYTES) return;
-            send(await handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), remoteAddress: req.socket.remoteAddress }));
-          });
-        },
-      );
-      httpServer.maxConnections = HTTP_MAX_CONNECTIONS;
-      await new Promise<void>((resolve, reject) => {
-        httpServer!.once('error', reject);
-        httpServer!.listen(port, host, () => resolve());
-      });
-      return httpServer.address() as AddressInfo;
-    }
-
-    async function close(): Promise<void> {
-      if (httpServer) await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
+    // What the server owns closes with it, once it has finished the requests in flight.
+    server.addHook('onClose', async () => {
       await endpoint.stop();
       await core.authThrottle?.close();
       if (dataSource.isInitialized && !options.dataSource) await dataSource.destroy();
+    });
+    await server.ready();
+
+    async function handle(request: HttpRequest): Promise<HttpResponse> {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      if (request.remoteAddress) headers[INJECTED_ADDRESS_HEADER] = request.remoteAddress;
+      const response = await server.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers,
+        payload: request.body,
+        remoteAddress: request.remoteAddress,
+      });
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
+      }
+      return { status: response.statusCode, headers: responseHeaders, body: response.body };
+    }
+
+    async function listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      await server.listen({ port, host });
+      return server.server.address() as AddressInfo;
+    }
+
+    let closing: Promise<void> | null = null;
+    function close(): Promise<void> {
+      return (closing ??= server.close());
     }
 
     return { ...core, schema, handle, listen, close };

@@ -33,6 +33,14 @@ export interface Config {
   redisUrl?: string;
   /** Prefix of every Redis key Labgate writes (`LABGATE_REDIS_KEY_PREFIX`). */
   redisKeyPrefix: string;
+  /** Request log level (`LABGATE_LOG_LEVEL`: info, warn, error, silent...). */
+  logLevel: string;
+  /** Origins allowed to call `/api/*` from a browser (`LABGATE_CORS_ORIGINS`, comma-separated; `*`: any). */
+  corsOrigins: string[];
+  /** Addresses and CIDR ranges that may read health and metrics (`LABGATE_MONITORING_IPS`). */
+  monitoringIps: string[];
+  /** How long a shutdown waits for requests in flight (`LABGATE_SHUTDOWN_TIMEOUT_MS`). */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -62,11 +70,17 @@ function normalizeUrl(name: string, raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-function parseThrottleNumber(name: string, raw: string | undefined, fallback: number): number {
+function parsePositiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+/** A comma-separated list; `fallback` when unset. */
+function list(raw: string | undefined, fallback: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -83,19 +97,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       false,
     ),
     logErrors: parseBoolean('LABGATE_LOG_ERRORS', env.LABGATE_LOG_ERRORS, true),
-    requestTimeoutMs: parseThrottleNumber('LABGATE_REQUEST_TIMEOUT_MS', env.LABGATE_REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
-    maxResponseBytes: parseThrottleNumber('LABGATE_MAX_RESPONSE_BYTES', env.LABGATE_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES),
+    requestTimeoutMs: parsePositiveInt('LABGATE_REQUEST_TIMEOUT_MS', env.LABGATE_REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
+    maxResponseBytes: parsePositiveInt('LABGATE_MAX_RESPONSE_BYTES', env.LABGATE_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES),
     authThrottle: parseBoolean('LABGATE_AUTH_THROTTLE', env.LABGATE_AUTH_THROTTLE, true),
-    authFailuresMax: parseThrottleNumber('LABGATE_AUTH_FAILURES_MAX', env.LABGATE_AUTH_FAILURES_MAX, AUTH_FAILURES_MAX),
-    authFailuresWindowSeconds: parseThrottleNumber(
+    authFailuresMax: parsePositiveInt('LABGATE_AUTH_FAILURES_MAX', env.LABGATE_AUTH_FAILURES_MAX, AUTH_FAILURES_MAX),
+    authFailuresWindowSeconds: parsePositiveInt(
       'LABGATE_AUTH_FAILURES_WINDOW_SECONDS',
       env.LABGATE_AUTH_FAILURES_WINDOW_SECONDS,
       AUTH_FAILURES_WINDOW_SECONDS,
     ),
-    authBanSeconds: parseThrottleNumber('LABGATE_AUTH_BAN_SECONDS', env.LABGATE_AUTH_BAN_SECONDS, AUTH_BAN_SECONDS),
-    authTrustedIps: (env.LABGATE_AUTH_TRUSTED_IPS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    authBanSeconds: parsePositiveInt('LABGATE_AUTH_BAN_SECONDS', env.LABGATE_AUTH_BAN_SECONDS, AUTH_BAN_SECONDS),
+    authTrustedIps: list(env.LABGATE_AUTH_TRUSTED_IPS, []),
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.LABGATE_REDIS_KEY_PREFIX || 'labgate:',
+    logLevel: env.LABGATE_LOG_LEVEL || 'info',
+    corsOrigins: list(env.LABGATE_CORS_ORIGINS, ['*']),
+    // GitLab's `monitoring.ip_whitelist` default: the loopback addresses.
+    monitoringIps: list(env.LABGATE_MONITORING_IPS, ['127.0.0.0/8', '::1/128']),
+    shutdownTimeoutMs: parsePositiveInt('LABGATE_SHUTDOWN_TIMEOUT_MS', env.LABGATE_SHUTDOWN_TIMEOUT_MS, 10_000),
   };
   return { ...config, ...overrides };
 }

@@ -1,8 +1,8 @@
-import { BlockList, isIP } from 'node:net';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { HttpResponse } from '../graphql/http';
+import { AddressList, normalizeAddress } from '../http/address-list';
 import { AUTH_BANNED_MESSAGE, AUTH_THROTTLE_REDIS_TIMEOUT_MS } from '../graphql/limits';
 
 /*
@@ -63,31 +63,8 @@ export function bannedResponse(): HttpResponse {
   return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: AUTH_BANNED_MESSAGE };
 }
 
-/** `::ffff:192.0.2.1` (an IPv4 client of a dual-stack socket) and `192.0.2.1` are one client. */
-function normalizeAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return (mapped ? mapped[1] : address).toLowerCase();
-}
-
-function trustedList(entries: string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address, prefix, extra] = entry.split('/');
-    const family = isIP(address);
-    const bits = prefix === undefined ? undefined : Number(prefix);
-    const maxBits = family === 6 ? 128 : 32;
-    if (!family || extra !== undefined || (bits !== undefined && (!Number.isInteger(bits) || bits < 0 || bits > maxBits))) {
-      throw new Error(`LABGATE_AUTH_TRUSTED_IPS: "${entry}" is not an IP address or CIDR range`);
-    }
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(normalizeAddress(address), type);
-    else list.addSubnet(address, bits, type);
-  }
-  return list;
-}
-
 export class AuthThrottle {
-  private readonly trusted: BlockList;
+  private readonly trusted: AddressList;
   private readonly log: (line: string) => void;
   /** Set from the first Redis failure until Redis is ready again: the outage has been logged. */
   private failing = false;
@@ -98,7 +75,7 @@ export class AuthThrottle {
     private readonly limiter: RateLimiterAbstract,
     private readonly redis: Redis | null,
   ) {
-    this.trusted = trustedList(options.trustedIps ?? []);
+    this.trusted = new AddressList(options.trustedIps ?? [], 'LABGATE_AUTH_TRUSTED_IPS');
     this.log = options.log ?? ((line) => console.error(line));
     redis?.on('error', (error: Error) => this.fail(error));
     redis?.on('ready', () => this.recover());
@@ -183,6 +160,18 @@ export class AuthThrottle {
     else if (outcome === 'authenticated') await this.recordSuccess(address);
   }
 
+  /** Whether the counters live in Redis (the readiness check then asks Redis too). */
+  get usesRedis(): boolean {
+    return this.redis !== null;
+  }
+
+  /** Answers when Redis does; rejects when it does not. */
+  async ping(): Promise<void> {
+    if (!this.redis) return;
+    if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -196,9 +185,7 @@ export class AuthThrottle {
     // A request without a socket (the in-process handler) has no address to count or ban.
     if (!address || this.closed) return null;
     const normalized = normalizeAddress(address);
-    const family = isIP(normalized);
-    if (family && this.trusted.check(normalized, family === 6 ? 'ipv6' : 'ipv4')) return null;
-    return normalized;
+    return this.trusted.includes(normalized) ? null : normalized;
   }
 
   /** Runs one counter operation; a store failure is logged once and answered with `fallback`. */

@@ -1,41 +1,17 @@
-/** Command-line parsing for `labgate`: positional words, then `--flag value`, `--flag=value` or `--switch`. */
-export interface ParsedArgs {
-  words: string[];
-  flags: Map<string, string | true>;
-}
+/**
+ * What a command reads its options from: the option name (without `--`) and its value, or `true` for a
+ * switch given without one. The command line itself is parsed by commander (src/cli/program.ts).
+ */
+export type FlagValues = Map<string, string | true>;
 
+/** A mistake in how a command was written: exit code 2, no stack. */
 export class UsageError extends Error {}
-
-export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>): ParsedArgs {
-  const words: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      words.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (name === '') throw new UsageError(`invalid option "${arg}"`);
-    if (flags.has(name)) throw new UsageError(`--${name} given twice`);
-    if (eq !== -1) flags.set(name, arg.slice(eq + 1));
-    else if (switches.has(name)) flags.set(name, true);
-    else {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
-      i += 1;
-    }
-  }
-  return { words, flags };
-}
 
 /** Reads the flags of one command, refusing any it does not know. */
 export class Flags {
   private readonly used = new Set<string>();
 
-  constructor(private readonly flags: Map<string, string | true>) {}
+  constructor(private readonly flags: FlagValues) {}
 
   string(name: string): string | undefined {
     this.used.add(name);
@@ -58,9 +34,10 @@ export class Flags {
     return this.parseBoolean(name, value);
   }
 
+  /** `--name` (true), `--name true|false`, `--name=true|false`, or undefined when absent. */
   boolean(name: string): boolean | undefined {
-    const value = this.string(name);
-    return value === undefined ? undefined : this.parseBoolean(name, value);
+    this.used.add(name);
+    return this.flags.has(name) ? this.switch(name) : undefined;
   }
 
   integer(name: string): number | undefined {

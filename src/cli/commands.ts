@@ -14,6 +14,8 @@ import { groupRecord, memberRecord, projectRecord, tokenRecord, userRecord } fro
 export interface CommandResult {
   json: unknown;
   text: string;
+  /** The plaintext of a token just issued (create, rotate): what `--token-only` prints. */
+  secret?: string;
 }
 
 export type Command = (ctx: RequestContext, flags: Flags) => Promise<CommandResult>;
@@ -220,6 +222,7 @@ const tokens = {
     return {
       json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
       text: `Created personal access token ${issued.token.id} for ${user.username}: ${issued.secret}`,
+      secret: issued.secret,
     };
   },
   async list(ctx, flags) {
@@ -245,6 +248,7 @@ const tokens = {
     return {
       json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
       text: `Rotated into token ${issued.token.id}: ${issued.secret}`,
+      secret: issued.secret,
     };
   },
 } satisfies Record<string, Command>;
@@ -269,6 +273,7 @@ function resourceTokens(kind: 'project' | 'group') {
       return {
         json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.bot.id) }),
         text: `Created ${kind} access token ${issued.token.id} (bot ${issued.bot.username}): ${issued.secret}`,
+        secret: issued.secret,
       };
     },
     async list(ctx, flags) {
@@ -302,6 +307,7 @@ function resourceTokens(kind: 'project' | 'group') {
       return {
         json: tokenRecord(ctx, issued.token, { secret: issued.secret, accessLevel: await level(ctx, issued.token.userId) }),
         text: `Rotated into ${kind} access token ${issued.token.id}: ${issued.secret}`,
+        secret: issued.secret,
       };
     },
   } satisfies Record<string, Command>;
@@ -309,8 +315,19 @@ function resourceTokens(kind: 'project' | 'group') {
 
 async function cleanup(ctx: RequestContext, flags: Flags): Promise<CommandResult> {
   const days = flags.integer('retention-days') ?? 30;
+  const dryRun = flags.switch('dry-run');
   flags.done();
-  const result = await ctx.services.resourceTokens.cleanup(ctx, days);
+  const result = await ctx.services.resourceTokens.cleanup(ctx, days, { dryRun });
+  if (dryRun) {
+    const { bots } = result;
+    return {
+      json: { dry_run: true, would_delete_bots: bots.length, bots, retention_days: days },
+      text: [
+        `Would delete ${bots.length} bot user(s) whose tokens were all inactive for more than ${days} days (dry run: nothing changed)`,
+        ...bots.map((b) => `${b.id}\t${b.username}\t${b.name}`),
+      ].join('\n'),
+    };
+  }
   return {
     json: { deleted_bots: result.deletedBots, ghost_user_id: result.ghostUserId, retention_days: days },
     text: `Deleted ${result.deletedBots} bot user(s) whose tokens were all inactive for more than ${days} days`,

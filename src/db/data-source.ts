@@ -6,6 +6,7 @@ import { Member } from '../modules/member/member.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
 import { Project } from '../modules/project/project.entity';
 import { User } from '../modules/user/user.entity';
+import { DEFAULT_SQLITE_PATH } from '../config';
 import { dialectOf } from './dialect';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 
@@ -47,7 +48,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (file === '') throw new Error('DATABASE_URL sqlite: needs a path (or :memory:)');
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') ensureSqliteDirectory(file);
     return new DataSource({
       type: 'better-sqlite3',
       database: file,
@@ -62,6 +63,21 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+}
+
+/**
+ * The directory of a SQLite file must exist: a mistyped path is an error, not a new empty database.
+ * Only the default path (`data/labgate.sqlite`) gets its directory created, so that a fresh checkout
+ * starts with `npm install && npm start`.
+ */
+function ensureSqliteDirectory(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (fs.existsSync(dir)) return;
+  if (path.resolve(file) === path.resolve(DEFAULT_SQLITE_PATH)) {
+    fs.mkdirSync(dir, { recursive: true });
+    return;
+  }
+  throw new Error(`DATABASE_URL sqlite:${file}: directory ${dir} does not exist`);
 }
 
 const MIGRATION_LOCK_KEY = 4_711_042;

@@ -4,6 +4,7 @@ import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { actorFacts, type ActorFacts } from '../policy/abilities';
 import { loadMembershipIndex, MembershipIndex } from '../policy/membership-index';
+import type { RequestTrace } from '../http/trace';
 import type { Policy } from '../policy/policy';
 import type { Services } from '../services';
 import { BatchedConnections } from './batched-pagination';
@@ -45,6 +46,8 @@ export class RequestContext {
   complexity: { score: number; limit: number } | null = null;
   /** Nodes already allowed to earlier operations of the same HTTP request (a batch shares one limit). */
   readonly nodeBudget: NodeBudget;
+  /** The HTTP request's trace (operation names, error codes), when it has one. */
+  readonly trace: RequestTrace | undefined;
   /** Set when the request's time budget has passed: resolvers stop at the next field. */
   expired = false;
   private membershipIndex: Promise<MembershipIndex> | null = null;
@@ -54,8 +57,9 @@ export class RequestContext {
   constructor(
     readonly app: AppCore,
     readonly principal: Principal | null,
-    options: { system?: boolean; nodeBudget?: NodeBudget } = {},
+    options: { system?: boolean; nodeBudget?: NodeBudget; trace?: RequestTrace } = {},
   ) {
+    this.trace = options.trace;
     this.nodeBudget = options.nodeBudget ?? new NodeBudget();
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();

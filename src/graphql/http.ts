@@ -5,6 +5,7 @@ import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type Op
 import { authenticate, recordUse, tokenFromRequest } from '../auth/authenticate';
 import { bannedResponse } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
+import type { RequestTrace } from '../http/trace';
 import { checkQueryLimits, NodeBudget } from './complexity';
 import { RequestContext, type AppCore } from './context';
 import { isTimeoutError, logUnexpectedError } from './errors';
@@ -19,6 +20,8 @@ export interface HttpRequest {
   body?: string;
   /** The client's IP address (from the socket); absent for in-process requests. */
   remoteAddress?: string;
+  /** Filled in while the request is handled, for the request log and the metrics. */
+  trace?: RequestTrace;
 }
 
 export interface HttpResponse {
@@ -79,10 +82,12 @@ function limitsPlugin(schema: GraphQLSchema): ApolloServerPlugin<RequestContext>
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
+          contextValue.trace?.operations.push(operation.name?.value ?? 'anonymous');
           contextValue.complexity = checkQueryLimits(schema, document, operation, request.variables, contextValue.actor, contextValue.nodeBudget);
         },
         async didEncounterErrors({ errors, contextValue }) {
           const originals = errors.map((e) => unwrapResolverError(e));
+          for (const e of errors) contextValue.trace?.errorCodes.push(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           if (originals.some(isTimeoutError)) contextValue.expired = true;
           // One line per request, however many fields failed with it.
           const unexpected = originals.find((e) => !(e instanceof GraphQLError));
@@ -161,7 +166,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
    * client is answered 503 at once and every context is marked, so that resolvers still running stop
    * at their next field.
    */
-  async function executeAll(ops: Operation[], method: string, headers: HeaderMap, principal: Principal | null) {
+  async function executeAll(ops: Operation[], method: string, headers: HeaderMap, principal: Principal | null, trace?: RequestTrace) {
     const nodeBudget = new NodeBudget();
     const contexts: RequestContext[] = [];
     let expired = false;
@@ -169,7 +174,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       const results: Array<{ status: number; body: string }> = [];
       for (const op of ops) {
         if (expired) return TimedOut.instance;
-        const context = new RequestContext(app, principal, { nodeBudget });
+        const context = new RequestContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
         const result = await execute(op, method, headers, context);
         if (result instanceof TimedOut) return result;
@@ -248,8 +253,19 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     const secret = tokenFromRequest({ header, query: url.searchParams });
     // Failed-authentication ban (GitLab's IpRateLimiter): only requests that carry a token are checked and counted.
     const throttle = secret === undefined ? null : (app.authThrottle ?? null);
-    if (throttle && (await throttle.check(request.remoteAddress)).banned) return bannedResponse();
+    const trace = request.trace;
+    if (throttle && (await throttle.check(request.remoteAddress)).banned) {
+      if (trace) trace.authOutcome = 'banned';
+      return bannedResponse();
+    }
     const outcome = await authenticate(app, secret);
+    if (trace) {
+      trace.authOutcome = outcome.status;
+      if (outcome.status === 'authenticated') {
+        trace.userId = outcome.principal.user.id;
+        trace.tokenId = outcome.principal.token?.id;
+      }
+    }
     await throttle?.recordOutcome(request.remoteAddress, outcome.status);
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some(isRotation)) {
@@ -270,7 +286,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (method === 'POST') headers.set('content-type', 'application/json');
     const execMethod = method === 'POST' ? 'POST' : 'GET';
 
-    const results = await executeAll(ops, execMethod, headers, principal);
+    const results = await executeAll(ops, execMethod, headers, principal, trace);
     if (results instanceof TimedOut) return timedOutResponse();
     if (!batch) {
       const { status, body } = results[0];

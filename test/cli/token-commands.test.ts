@@ -312,6 +312,37 @@ describe('labgate token commands', () => {
       expect((await h.cli(['project-tokens', 'list', '--project', w.project.fullPath, '--json'])).json).toEqual([]);
     });
 
+    it('--dry-run lists the bots it would delete and changes nothing', async () => {
+      const t = (await h.cli([...createArgs(), '--json'])).json;
+      await h.cli(['project-tokens', 'revoke', '--project', w.project.fullPath, '--id', String(t.id)]);
+      const active = (await h.cli([...createArgs(['--expires-at', day(30)]), '--json'])).json;
+      h.clock.advanceDays(8);
+      const before = await snapshot(h);
+      const bot = (await userRow(h, t.user_id))!;
+
+      const res = await h.cli(['cleanup', '--retention-days', '7', '--dry-run', '--json']);
+      expect(res).toMatchObject({ code: 0, err: '' });
+      expect(res.json).toMatchObject({ dry_run: true, retention_days: 7 });
+      expect(res.json.bots).toContainEqual({ id: bot.id, username: bot.username, name: bot.name });
+      expect(res.json.bots.map((b: any) => b.id)).not.toContain(active.user_id);
+      expect(res.json.would_delete_bots).toBe(res.json.bots.length);
+      expect(await snapshot(h)).toEqual(before);
+
+      const text = await h.cli(['cleanup', '--retention-days=7', '--dry-run']);
+      const lines = text.out.trimEnd().split('\n');
+      expect(lines[0]).toBe(`Would delete ${res.json.bots.length} bot user(s) whose tokens were all inactive for more than 7 days (dry run: nothing changed)`);
+      expect(lines).toContain(`${bot.id}\t${bot.username}\t${bot.name}`);
+      expect(lines).toHaveLength(res.json.bots.length + 1);
+      expect(await snapshot(h)).toEqual(before);
+
+      // The real run deletes exactly the bots the dry run listed.
+      const real = await h.cli(['cleanup', '--retention-days', '7', '--json']);
+      expect(real.json.deleted_bots).toBe(res.json.bots.length);
+      for (const b of res.json.bots) expect(await userRow(h, b.id)).toBeNull();
+      expect(await userRow(h, active.user_id)).not.toBeNull();
+      await expectFailure(['cleanup', '--dry-run', '--as', w.owner.username], RESOURCE_NOT_AVAILABLE, 1);
+    });
+
     it('refuses non-administrators and bad values', async () => {
       await expectFailure(['cleanup', '--as', w.owner.username], RESOURCE_NOT_AVAILABLE, 1);
       await expectFailure(['cleanup', '--retention-days', 'ten'], /--retention-days must be a whole number/, 2);

@@ -61,7 +61,7 @@ export async function startHarness(
   options: { config?: Partial<Config>; onQuery?: (sql: string) => void; now?: string } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
-  const config = loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', ...options.config });
+  const config = loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'silent', ...options.config });
   const clock = new ManualClock(options.now ?? `${TODAY}T12:00:00.000Z`);
   let app: App;
   try {

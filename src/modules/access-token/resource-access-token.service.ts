@@ -196,8 +196,13 @@ export class ResourceAccessTokenService {
   /**
    * Deletes project bots whose tokens have all been inactive for longer than the retention period,
    * handing what they created to the ghost user, as GitLab's retention job does. Administrators only.
+   * With `dryRun` it finds the same bots and returns them without changing anything.
    */
-  async cleanup(ctx: RequestContext, retentionDays: number): Promise<{ deletedBots: number; ghostUserId: number | null }> {
+  async cleanup(
+    ctx: RequestContext,
+    retentionDays: number,
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ deletedBots: number; ghostUserId: number | null; bots: Array<{ id: number; username: string; name: string }> }> {
     if (!ctx.actor.admin) throw new ResourceNotAvailableError();
     if (!Number.isInteger(retentionDays) || retentionDays < 0) throw new ServiceError('Retention days must be a whole number of days');
     const cutoff = new Date(ctx.now().getTime() - retentionDays * DAY_MS);
@@ -205,10 +210,12 @@ export class ResourceAccessTokenService {
     const ds = ctx.app.dataSource;
     // A bot is done when no token of it is active, and each one went inactive before the cutoff:
     // revoked tokens at their last update, expired ones on their expiry date.
-    const bots: Array<{ id: number }> = await ds
+    const rows: Array<{ id: number | string; username: string; name: string }> = await ds
       .getRepository(User)
       .createQueryBuilder('u')
       .select('u.id', 'id')
+      .addSelect('u.username', 'username')
+      .addSelect('u.name', 'name')
       .where(`u.user_type = 'project_bot'`)
       .andWhere('u.created_at < :cutoff', { cutoff })
       .andWhere(
@@ -216,11 +223,13 @@ export class ResourceAccessTokenService {
           (t.revoked = :yes AND t.updated_at < :cutoff) OR (t.revoked = :no AND t.expires_at IS NOT NULL AND t.expires_at <= :cutoffDate)))`,
         { yes: true, no: false, cutoff, cutoffDate },
       )
+      .orderBy('u.id')
       .getRawMany();
-    if (!bots.length) return { deletedBots: 0, ghostUserId: null };
+    const bots = rows.map((b) => ({ id: Number(b.id), username: b.username, name: b.name }));
+    if (!bots.length || options.dryRun) return { deletedBots: 0, ghostUserId: null, bots };
     const ghost = await this.deps.users.ghostUser(ctx);
     await inTransaction(ds, async (em) => {
-      const ids = bots.map((b) => Number(b.id));
+      const ids = bots.map((b) => b.id);
       await em.createQueryBuilder().update(Member).set({ createdById: ghost.id }).where('created_by_id IN (:...ids)', { ids }).execute();
       await em.createQueryBuilder().update(User).set({ createdById: ghost.id }).where('created_by_id IN (:...ids)', { ids }).execute();
       await em.createQueryBuilder().update(Project).set({ creatorId: ghost.id }).where('creator_id IN (:...ids)', { ids }).execute();
@@ -228,6 +237,6 @@ export class ResourceAccessTokenService {
       await em.createQueryBuilder().delete().from(Member).where('user_id IN (:...ids)', { ids }).execute();
       await em.createQueryBuilder().delete().from(User).where('id IN (:...ids)', { ids }).execute();
     });
-    return { deletedBots: bots.length, ghostUserId: ghost.id };
+    return { deletedBots: bots.length, ghostUserId: ghost.id, bots };
   }
 }

@@ -1,0 +1,35 @@
+/**
+ * Tokens never reach the log, in any form: the request log writes a path whose token parameters are
+ * replaced, no headers at all, and every string of every line goes through `scrubSecrets`, which
+ * replaces anything shaped like a GitLab token.
+ */
+
+/** Query parameters that carry a token (GitLab's `private_token` and OAuth's `access_token`). */
+const TOKEN_PARAMETERS = /([?&](?:private_token|access_token|token)=)[^&#]*/gi;
+
+/** GitLab token prefixes: personal, project/group (bots), OAuth, feed, deploy, runner... */
+const TOKEN_SHAPED = /\b(?:glpat|gloas|glrt|glft|gldt|glcbt|glptt|glsoat|glimt|glagent|glffct)-[A-Za-z0-9_.-]{8,}/g;
+
+const FILTERED = '[FILTERED]';
+
+export function scrubString(value: string): string {
+  return value.replace(TOKEN_PARAMETERS, `$1${FILTERED}`).replace(TOKEN_SHAPED, FILTERED);
+}
+
+/** The request path for the log, with token parameters replaced. */
+export function safePath(url: string): string {
+  return scrubString(url);
+}
+
+/** A copy of a log record with every string scrubbed (nested objects and arrays included). */
+export function scrubSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1));
+  if (value instanceof Error) {
+    return { type: value.name, message: scrubString(value.message), stack: value.stack ? scrubString(value.stack) : undefined };
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) copy[key] = /^(authorization|private-token|cookie)$/i.test(key) ? FILTERED : scrubSecrets(v, depth + 1);
+  return copy;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AppCore } from '../graphql/context';
+import { logUnexpectedError } from '../graphql/errors';
+import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
+import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from '../graphql/limits';
+import { AddressList } from './address-list';
+import { EXPLORER_PATH, registerExplorer } from './explorer';
+import { measureDbTime, timeQueries } from './db-time';
+import { registerHealth } from './health';
+import { scrubSecrets, safePath } from './log-safety';
+import { Metrics } from './metrics';
+import { newTrace, type RequestTrace } from './trace';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    labgateTrace?: RequestTrace;
+  }
+}
+
+export interface HttpServerOptions {
+  core: AppCore;
+  endpoint: GraphqlEndpoint;
+  /** Where the request log goes (standard output when absent). */
+  logStream?: Writable;
+}
+
+/** A client's request id is echoed when it is a plain token of reasonable length, else one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * GitLab's HandleMalformedStrings middleware: a null byte in a URL parameter is refused before
+ * anything runs (null bytes in a JSON body are checked where each value is used).
+ */
+const NULL_BYTE_IN_QUERY = /%00/;
+
+/**
+ * Labgate's HTTP server: Fastify with its maintained plugins for what every request needs (CORS,
+ * the JSON request log, timeouts, body limit, graceful close), and routes that hand a
+ * transport-neutral request to the GraphQL endpoint, health checks and metrics.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<{ server: FastifyInstance; metrics: Metrics }> {
+  const { core, endpoint } = options;
+  const { config } = core;
+  const monitoring = new AddressList(config.monitoringIps, 'LABGATE_MONITORING_IPS');
+  const metrics = new Metrics(core);
+  timeQueries(core.dataSource);
+
+  const server = Fastify({
+    logger: {
+      level: config.logLevel,
+      stream: options.logStream,
+      // Every line passes through the scrubber: nothing that looks like a token reaches the log.
+      formatters: { log: (object) => scrubSecrets(object) as Record<string, unknown> },
+    },
+    // One line per request, written by the onResponse hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // Requests that arrive while the server closes are answered 503; idle keep-alive connections close.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  server.server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
+  server.server.maxConnections = HTTP_MAX_CONNECTIONS;
+
+  // GitLab's endpoint reads the body itself, whatever its content type, and answers in its own words.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  // The hooks below run on every request: they are written in callback style, which costs Fastify
+  // less than async hooks.
+  server.addHook('onRequest', (req, reply, done) => {
+    req.labgateTrace = newTrace();
+    const query = req.url.indexOf('?');
+    if (query >= 0 && NULL_BYTE_IN_QUERY.test(req.url.slice(query))) {
+      reply.code(400).type('text/plain; charset=utf-8').send('Bad Request');
+      return;
+    }
+    done();
+  });
+
+  server.addHook('onSend', (req, reply, payload, done) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
+  });
+
+  server.addHook('onResponse', (req, reply, done) => {
+    const trace = req.labgateTrace ?? newTrace();
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+    metrics.observe(req, reply, trace, durationMs / 1000);
+    req.log.info(
+      {
+        method: req.method,
+        path: safePath(req.url),
+        status: reply.statusCode,
+        durationMs,
+        dbMs: trace.dbMs,
+        operation: trace.operations.length ? trace.operations.join(',') : undefined,
+        userId: trace.userId,
+        tokenId: trace.tokenId,
+      },
+      'request',
+    );
+    done();
+  });
+
+  server.setErrorHandler(async (error: Error & { statusCode?: number }, req, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return send(reply, errorResponse(413, 'Request entity too large'));
+    if (status >= 400 && status < 500) return send(reply, errorResponse(status, 'Bad Request'));
+    if (config.logErrors) logUnexpectedError(error);
+    req.log.error({ err: error }, 'request failed');
+    return send(reply, errorResponse(500, 'Internal server error'));
+  });
+
+  server.setNotFoundHandler(async (_req, reply) => send(reply, errorResponse(404, 'Not found')));
+
+  // The API, in a context of its own: GitLab answers CORS for `/api/*` only. Any origin (or the
+  // configured ones), no credentials, the headers a GraphQL client sends; preflights answered.
+  await server.register(async (api) => {
+    await api.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      credentials: false,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Authorization', 'PRIVATE-TOKEN', 'Content-Type', 'X-Request-Id', 'X-Requested-With'],
+      exposedHeaders: ['X-Request-Id'],
+      maxAge: 7200,
+    });
+    api.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: GRAPHQL_PATH,
+      handler: async (req, reply) => {
+        const { result, dbMs } = await measureDbTime(() => endpoint.handle(toHttpRequest(req)));
+        if (req.labgateTrace) req.labgateTrace.dbMs = dbMs;
+        // A created token's plaintext must never be kept by a cache on the way.
+        reply.header('cache-control', 'no-store');
+        return send(reply, result);
+      },
+    });
+  });
+
+  try {
+    registerExplorer(server);
+  } catch (error) {
+    // The API works without its explorer: say why the page is missing instead of refusing to start.
+    const reason = error instanceof Error ? error.message : String(error);
+    server.log.warn({ reason }, 'GraphQL explorer unavailable');
+    server.get(EXPLORER_PATH, async (_req, reply) => send(reply, errorResponse(503, 'GraphQL explorer unavailable: its assets are not built (npm run build)')));
+  }
+
+  const monitored = (req: FastifyRequest) => monitoring.includes(req.ip);
+  registerHealth(server, core, monitored);
+  server.get('/-/metrics', async (req, reply) => {
+    if (!monitored(req)) return send(reply, errorResponse(404, 'Not found'));
+    return reply.type(metrics.contentType).send(await metrics.render());
+  });
+
+  return { server, metrics };
+}
+
+function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body);
+}
+
+/**
+ * The transport-neutral request the endpoint reads. Requests injected by `app.handle` (tests, no
+ * socket) carry no address unless the caller gave one, so that they are never throttled by accident.
+ */
+function toHttpRequest(req: FastifyRequest): HttpRequest {
+  const injected = '_lightMyRequest' in req.raw;
+  const givenAddress = req.headers[INJECTED_ADDRESS_HEADER];
+  return {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: typeof req.body === 'string' ? req.body : undefined,
+    remoteAddress: injected ? (typeof givenAddress === 'string' ? givenAddress : undefined) : req.ip,
+    trace: req.labgateTrace,
+  };
+}
+
+/** How `app.handle` passes a client address to an injected request (ignored on real sockets). */
+export const INJECTED_ADDRESS_HEADER = 'x-labgate-test-remote-address';

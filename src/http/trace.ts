@@ -1,0 +1,20 @@
+/**
+ * What the request log and the metrics need to know about one request that only the GraphQL
+ * endpoint learns: filled in as the request is handled, read when the response is sent.
+ */
+export interface RequestTrace {
+  /** GraphQL operation names, in order (a batch has several). */
+  operations: string[];
+  userId?: number;
+  tokenId?: number;
+  /** How authentication ended: anonymous, authenticated, invalid, forbidden, banned. */
+  authOutcome?: string;
+  /** Milliseconds the request spent waiting for the database. */
+  dbMs?: number;
+  /** `extensions.code` of every error in the answer. */
+  errorCodes: string[];
+}
+
+export function newTrace(): RequestTrace {
+  return { operations: [], errorCodes: [] };
+}
