@@ -41,6 +41,8 @@ export interface Config {
   monitoringIps: string[];
   /** How long a shutdown waits for requests in flight (`LABGATE_SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs: number;
+  /** Processes `labgate serve` runs, sharing the port (`LABGATE_WORKERS`). */
+  workers: number;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // GitLab's `monitoring.ip_whitelist` default: the loopback addresses.
     monitoringIps: list(env.LABGATE_MONITORING_IPS, ['127.0.0.0/8', '::1/128']),
     shutdownTimeoutMs: parsePositiveInt('LABGATE_SHUTDOWN_TIMEOUT_MS', env.LABGATE_SHUTDOWN_TIMEOUT_MS, 10_000),
+    workers: parsePositiveInt('LABGATE_WORKERS', env.LABGATE_WORKERS, 1),
   };
   return { ...config, ...overrides };
 }

@@ -1,15 +1,20 @@
+import cluster from 'node:cluster';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 
 /**
  * Serves the API until SIGINT or SIGTERM. Then it stops accepting connections, lets the requests in
  * flight finish (up to `LABGATE_SHUTDOWN_TIMEOUT_MS`), closes the database and Redis, and exits 0.
+ * With `workers` above 1 the process becomes a supervisor: Node's cluster module runs that many
+ * workers sharing the port, each with its own database pool, and passes the signal on to them.
  */
 export async function serve(config: Config): Promise<void> {
+  if (config.workers > 1 && cluster.isPrimary) return supervise(config);
   const app = await createApp(config);
   const address = await app.listen(config.port, config.host);
   const database = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL';
-  console.log(`Labgate listening on http://${address.address}:${address.port}/api/graphql (database: ${database})`);
+  const who = cluster.isWorker ? `worker ${cluster.worker?.id} ` : '';
+  console.log(`Labgate ${who}listening on http://${address.address}:${address.port}/api/graphql (database: ${database})`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -30,6 +35,34 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The supervisor of `--workers N`: starts the workers, restarts none, and stops them all together. */
+async function supervise(config: Config): Promise<void> {
+  // Migrations run once, here, before any worker opens the database.
+  const { createCore } = await import('./app');
+  const core = await createCore(config);
+  await core.dataSource.destroy();
+
+  let stopping = false;
+  let failed = false;
+  for (let i = 0; i < config.workers; i += 1) cluster.fork();
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) {
+      // A worker that dies on its own takes the service down with it, loudly, rather than limping on.
+      console.error(`labgate: worker ${worker.id} exited with ${code}; stopping`);
+      failed = true;
+      stopAll();
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+  });
+  function stopAll(): void {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  }
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
 }
 
 if (require.main === module) {

@@ -34,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
     if (command === 'serve') return await runServe(config, flags);
     if (command === 'migrate') return await runMigrate(config, flags, io);
     if (command === 'backup') return await (await import('./backup')).runBackup(config, flags, io);
+    if (command === 'seed') return await (await import('./seed')).runSeed(config, flags, io, core);
     if (command === 'schema') {
       const introspection = flags.switch('introspection');
       flags.done();
@@ -84,9 +85,10 @@ async function contextFor(app: AppCore, username: string | undefined): Promise<R
 async function runServe(config: Config, flags: Flags): Promise<number> {
   const port = flags.integer('port');
   const host = flags.string('host');
+  const workers = flags.integer('workers');
   flags.done();
   const { serve } = await import('../main');
-  await serve({ ...config, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}) });
+  await serve({ ...config, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}), ...(workers !== undefined ? { workers } : {}) });
   return -1; // keeps running
 }
 

@@ -45,6 +45,7 @@ export const TOOL_COMMANDS = {
     options: [
       ['--port <n>', 'port to listen on (default: PORT or 3000)'],
       ['--host <host>', 'address to listen on (default: HOST or 127.0.0.1)'],
+      ['--workers <n>', 'processes sharing the port, one per core is typical (default: LABGATE_WORKERS or 1)'],
     ],
   },
   migrate: { summary: 'bring the database schema up to date', options: [['--json', 'print the applied migrations as JSON']] },
@@ -55,6 +56,14 @@ export const TOOL_COMMANDS = {
       ['--to <file>', 'where to write the copy (required)'],
       ['--force', 'replace the file if it exists'],
       ['--json', 'print the result as JSON'],
+    ],
+  },
+  seed: {
+    summary: 'fill the database with a realistic instance of about N projects (for benchmarks); prints ready tokens and paths as JSON',
+    options: [
+      ['--scale <n>', 'about how many projects to create (required)'],
+      ['--seed <n>', 'seed of the generator: the same seed gives the same instance (default: 1)'],
+      ['--json', 'print the result as JSON (the default)'],
     ],
   },
 } satisfies Record<string, ActionSpec>;

@@ -1,5 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { authenticate, recordUse, tokenFromRequest } from '../auth/authenticate';
@@ -123,7 +123,9 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     // Labgate's own signal handling closes the app; Apollo's would stop it first and hang close().
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin(schema)],
+    // Labgate sends no cache hints (API answers are `no-store`): Apollo's cache-control plugin would
+    // only cost time on every field.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(schema)],
     formatError(formatted, error) {
       // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
       const original = unwrapResolverError(error);
