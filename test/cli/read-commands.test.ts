@@ -1,9 +1,4 @@
 import { startHarness, type Harness } from '../helpers/harness';
-import { User } from '../../src/modules/user/user.entity';
-import { Namespace } from '../../src/modules/namespace/namespace.entity';
-import { Project } from '../../src/modules/project/project.entity';
-import { Member } from '../../src/modules/member/member.entity';
-import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 
 const NOT_AVAILABLE = "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
 
@@ -14,21 +9,10 @@ const NOT_AVAILABLE = "The resource that you are attempting to access does not e
 describe('labgate create commands', () => {
   let h: Harness;
 
-  /** Row counts of every table a create command writes. */
-  async function counts() {
-    const ds = h.app.dataSource;
-    return {
-      users: await ds.getRepository(User).count(),
-      namespaces: await ds.getRepository(Namespace).count(),
-      projects: await ds.getRepository(Project).count(),
-      members: await ds.getRepository(Member).count(),
-      tokens: await ds.getRepository(PersonalAccessToken).count(),
-    };
-  }
 
   /** Runs a command that must fail: non-zero exit, one line on stderr, nothing on stdout, no row written. */
   async function refused(args: string[], expectedMessage: string | RegExp, code = 1) {
-    const before = await counts();
+    const before = await h.rowCounts();
     const res = await h.cli(args);
     expect(res.code).toBe(code);
     expect(res.out).toBe('');
@@ -36,7 +20,7 @@ describe('labgate create commands', () => {
     expect(lines).toHaveLength(1);
     if (typeof expectedMessage === 'string') expect(lines[0]).toBe(`labgate: ${expectedMessage}`);
     else expect(lines[0]).toMatch(expectedMessage);
-    expect(await counts()).toEqual(before);
+    expect(await h.rowCounts()).toEqual(before);
     return res;
   }
 

@@ -12,6 +12,11 @@ import type { IssuedToken } from '../../src/modules/access-token/personal-access
 import type { IssuedResourceToken } from '../../src/modules/access-token/resource-access-token.service';
 import { parseMemberAccessLevel } from '../../src/policy/access-level';
 import { createTestDatabase, type TestDatabase } from './database';
+import { PersonalAccessToken as PersonalAccessTokenEntity } from '../../src/modules/access-token/personal-access-token.entity';
+import { Member as MemberEntity } from '../../src/modules/member/member.entity';
+import { Namespace as NamespaceEntity } from '../../src/modules/namespace/namespace.entity';
+import { Project as ProjectEntity } from '../../src/modules/project/project.entity';
+import { User as UserEntity } from '../../src/modules/user/user.entity';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -40,6 +45,8 @@ export interface Harness {
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResult<T>>;
   /** Sends a raw request; the body is parsed when it is JSON. */
   request(request: Partial<HttpRequest> & { url: string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string> }>;
+  /** Every table's row count (and revoked tokens): what a refused request must leave as it was. */
+  rowCounts(): Promise<Record<string, number>>;
   /** Runs the `labgate` command against the same database. */
   cli(args: string[]): Promise<{ code: number; out: string; err: string; json: any }>;
   /** Context of the instance administrator (as the `labgate` command acts). */
@@ -172,6 +179,17 @@ export async function startHarness(
         accessLevel: o.accessLevel,
         expiresAt: o.expiresAt,
       });
+    },
+    async rowCounts() {
+      const ds = app.dataSource;
+      return {
+        users: await ds.getRepository(UserEntity).count(),
+        namespaces: await ds.getRepository(NamespaceEntity).count(),
+        projects: await ds.getRepository(ProjectEntity).count(),
+        members: await ds.getRepository(MemberEntity).count(),
+        tokens: await ds.getRepository(PersonalAccessTokenEntity).count(),
+        revoked: await ds.getRepository(PersonalAccessTokenEntity).countBy({ revoked: true }),
+      };
     },
     async close() {
       await app.close();

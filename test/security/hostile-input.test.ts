@@ -5,11 +5,7 @@
  * PostgreSQL, which refuses what SQLite lets through (32-bit overflow in integer columns, U+0000 in text).
  * The property-based sweep over many more inputs is fuzz.test.ts.
  */
-import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
-import { Member } from '../../src/modules/member/member.entity';
-import { Namespace } from '../../src/modules/namespace/namespace.entity';
 import { Project } from '../../src/modules/project/project.entity';
-import { User } from '../../src/modules/user/user.entity';
 import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
 import { startHarness, type GqlResult, type Harness } from '../helpers/harness';
 import {
@@ -61,18 +57,6 @@ describe('hostile input', () => {
   });
   afterAll(() => h.close());
 
-  /** Every table's row count: a refused request must leave them as they were. */
-  async function rowCounts() {
-    const ds = h.app.dataSource;
-    return {
-      users: await ds.getRepository(User).count(),
-      namespaces: await ds.getRepository(Namespace).count(),
-      projects: await ds.getRepository(Project).count(),
-      members: await ds.getRepository(Member).count(),
-      tokens: await ds.getRepository(PersonalAccessToken).count(),
-      revoked: await ds.getRepository(PersonalAccessToken).countBy({ revoked: true }),
-    };
-  }
 
   describe('search terms are bound parameters', () => {
     const SIMILAR = `query($search: String, $ids: [ID!], $first: Int, $after: String) {
@@ -161,7 +145,7 @@ describe('hostile input', () => {
     });
 
     it('mutations given such ids change nothing and say "not available" (or "not a direct member")', async () => {
-      const before = await rowCounts();
+      const before = await h.rowCounts();
       for (const id of tooLarge) {
         expectErrors(await h.gql(REVOKE_PAT, { input: { id: patGid(id as unknown as number) } }, { token: w.pat.dev }), [RESOURCE_NOT_AVAILABLE]);
         expectErrors(await h.gql(ROTATE_PAT, { input: { id: patGid(id as unknown as number) } }, { token: w.pat.dev }), [RESOURCE_NOT_AVAILABLE]);
@@ -179,7 +163,7 @@ describe('hostile input', () => {
           ['Only access level of direct members can be updated.'],
         );
       }
-      expect(await rowCounts()).toEqual(before);
+      expect(await h.rowCounts()).toEqual(before);
     });
 
     it('graphql-js itself refuses `first: 2147483648`', async () => {
@@ -265,7 +249,7 @@ describe('hostile input', () => {
     });
 
     it('a token name or description with a null byte is refused and nothing is written (inferred message)', async () => {
-      const before = await rowCounts();
+      const before = await h.rowCounts();
       const pat = await h.gql(CREATE_PAT, { input: { name: `lap${NUL}top`, scopes: ['api'] } }, { token: w.pat.dev });
       expectOk(pat);
       expect(pat.data.personalAccessTokenCreate).toMatchObject({ errors: ['Name cannot contain null bytes'], token: null });
@@ -280,7 +264,7 @@ describe('hostile input', () => {
       expect(scopes.data.personalAccessTokenCreate.errors).toEqual(['Scopes can only contain available scopes']);
       const path = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: `${w.project.fullPath}${NUL}`, name: 'ci', scopes: ['api'] } }, { token: w.pat.maint });
       expectErrors(path, [RESOURCE_NOT_AVAILABLE]);
-      expect(await rowCounts()).toEqual(before);
+      expect(await h.rowCounts()).toEqual(before);
     });
   });
 
@@ -288,19 +272,19 @@ describe('hostile input', () => {
     const long = 'x'.repeat(256);
 
     it('a name over 255 characters is refused and nothing is written (inferred message)', async () => {
-      const before = await rowCounts();
+      const before = await h.rowCounts();
       const pat = await h.gql(CREATE_PAT, { input: { name: long, scopes: ['api'] } }, { token: w.pat.dev });
       expect(pat.data.personalAccessTokenCreate).toMatchObject({ errors: ['Name is too long (maximum is 255 characters)'], token: null });
       const project = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: w.project.fullPath, name: long, scopes: ['api'] } }, { token: w.pat.maint });
       expect(project.data.projectAccessTokenCreate).toMatchObject({ errors: ['Name is too long (maximum is 255 characters)'], token: null });
-      expect(await rowCounts()).toEqual(before);
+      expect(await h.rowCounts()).toEqual(before);
     });
 
     it('a description over 255 characters is refused (documented limit, inferred message)', async () => {
-      const before = await rowCounts();
+      const before = await h.rowCounts();
       const pat = await h.gql(CREATE_PAT, { input: { name: 'n', description: long, scopes: ['api'] } }, { token: w.pat.dev });
       expect(pat.data.personalAccessTokenCreate).toMatchObject({ errors: ['Description is too long (maximum is 255 characters)'], token: null });
-      expect(await rowCounts()).toEqual(before);
+      expect(await h.rowCounts()).toEqual(before);
     });
 
     it('255 characters, counted as characters rather than UTF-16 units, are fine', async () => {
@@ -311,17 +295,17 @@ describe('hostile input', () => {
     });
 
     it('an expiresAt in the past is refused with GitLab\'s FutureDateValidator message, nothing written (inferred for tokens)', async () => {
-      const before = await rowCounts();
+      const before = await h.rowCounts();
       const pat = await h.gql(CREATE_PAT, { input: { name: 'old', scopes: ['api'], expiresAt: day(-1) } }, { token: w.pat.dev });
       expect(pat.data.personalAccessTokenCreate).toMatchObject({ errors: ['Expires at cannot be a date in the past'], token: null });
       const project = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: w.project.fullPath, name: 'old', scopes: ['api'], expiresAt: '2000-01-01' } }, { token: w.pat.maint });
       expect(project.data.projectAccessTokenCreate).toMatchObject({ errors: ['Expires at cannot be a date in the past'], token: null });
 
       const mine = await h.createPat(w.dev, ['api'], { name: 'to rotate', expiresAt: day(30) });
-      const counts = await rowCounts();
+      const counts = await h.rowCounts();
       const rotate = await h.gql(ROTATE_PAT, { input: { id: patGid(mine.token.id), expiresAt: day(-3) } }, { token: w.pat.dev });
       expect(rotate.data.personalAccessTokenRotate).toMatchObject({ errors: ['Expires at cannot be a date in the past'], token: null });
-      expect(await rowCounts()).toEqual(counts);
+      expect(await h.rowCounts()).toEqual(counts);
       expect(before.tokens + 1).toBe(counts.tokens);
     });
 
