@@ -9,9 +9,10 @@ import { User } from '../modules/user/user.entity';
 import { DEFAULT_SQLITE_PATH } from '../config';
 import { dialectOf } from './dialect';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000000-traversal-order-and-name-index';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken];
-export const MIGRATIONS = [InitialSchema1764400000000];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

@@ -125,22 +125,22 @@ export function membershipIn(alias: string, sourceType: 'Project' | 'Namespace',
 
 // ---------------------------------------------------------------------------------------------
 // The namespace tree: `traversal_ids` lists a namespace's ancestors and itself (`1/4/9/`), so a
-// namespace is inside another exactly when its traversal ids start with the other's.
+// namespace is inside another exactly when its traversal ids start with the other's. Traversal ids
+// hold digits and `/` only, and `:` sorts right after `9`, so "starts with P" is the range
+// `>= P AND < P || ':'` in byte order, which an index answers (see the 1764500000000 migration,
+// which gives the column byte order on PostgreSQL).
 
 /**
  * The namespace whose traversal ids are `inner` is `outer` or below it; both are SQL expressions (a
  * column, or a parameter from `bound`). SQL twin of `isAtOrBelow`.
  */
 export function atOrBelow(inner: SqlCondition | string, outer: SqlCondition | string): SqlCondition {
-  return sql`${inner} LIKE ${outer} || '%'`;
+  return sql`(${inner} >= ${outer} AND ${inner} < (${outer} || ':'))`;
 }
 
-/**
- * The namespace with traversal ids `column` is the one with `traversalIds` or below it, as one bound
- * prefix pattern (traversal ids hold digits and `/` only, so nothing in them needs escaping).
- */
+/** The namespace with traversal ids `column` is the one with `traversalIds` or below it. */
 export function atOrBelowTraversal(column: string, traversalIds: string): SqlCondition {
-  return sql`${column} LIKE ${bound(`${traversalIds}%`, 'below')}`;
+  return atOrBelow(column, bound(traversalIds, 'below'));
 }
 
 /** The namespace row aliased `alias` is strictly below `namespace` (a subgroup, at any depth). */

@@ -7,8 +7,8 @@ export const PLANS: readonly Plan[] = ['free', 'premium', 'ultimate'];
 
 /**
  * A group or a user's personal namespace, in one table as in GitLab. `traversalIds` is the chain of ids
- * from the top-level group down to this one, written `1/4/9/`, so that "is under" is a prefix test
- * (`child.traversal_ids LIKE parent.traversal_ids || '%'`) on both databases.
+ * from the top-level group down to this one, written `1/4/9/`, so that "is under" is a prefix test,
+ * which SQL asks as a range an index answers (`atOrBelow` in src/policy/sql-conditions.ts).
  *
  * `fullPath` and `fullName` are kept with the row (GitLab keeps them in `routes`): Labgate has no rename
  * or transfer, so they never go stale.
