@@ -43,6 +43,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Processes `labgate serve` runs, sharing the port (`LABGATE_WORKERS`). */
   workers: number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (`LABGATE_TRUSTED_PROXIES`: addresses
+   * and CIDR ranges). Empty: the socket's address is the client, whatever the header says.
+   */
+  trustedProxies: string[];
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     monitoringIps: list(env.LABGATE_MONITORING_IPS, ['127.0.0.0/8', '::1/128']),
     shutdownTimeoutMs: parsePositiveInt('LABGATE_SHUTDOWN_TIMEOUT_MS', env.LABGATE_SHUTDOWN_TIMEOUT_MS, 10_000),
     workers: parsePositiveInt('LABGATE_WORKERS', env.LABGATE_WORKERS, 1),
+    trustedProxies: list(env.LABGATE_TRUSTED_PROXIES, []),
   };
   return { ...config, ...overrides };
 }

@@ -62,6 +62,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: MAX_BODY_BYTES,
+    // Behind a trusted reverse proxy the client is the address it reports (throttling, allow-lists).
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
     // Requests that arrive while the server closes are answered 503; idle keep-alive connections close.

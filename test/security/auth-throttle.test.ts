@@ -237,3 +237,38 @@ describe('failed-authentication ban shared through Redis', () => {
     }
   });
 });
+
+describe('behind a reverse proxy', () => {
+  /** Posts over a real socket from 127.0.0.1, the proxy, naming the client in X-Forwarded-For. */
+  async function viaProxy(base: string, client: string, token: string) {
+    return fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-forwarded-for': client },
+      body: QUERY,
+    });
+  }
+
+  it('counts failures per client named by a trusted proxy, and ignores the header from anyone else', async () => {
+    const trusted = await startHarness({ config: { authFailuresMax: 3, trustedProxies: ['127.0.0.1'] } });
+    const untrusted = await startHarness({ config: { authFailuresMax: 3 } });
+    try {
+      const alice = await trusted.createUser('alice');
+      const good = (await trusted.createPat(alice, ['api'])).secret;
+      const base = `http://127.0.0.1:${(await trusted.app.listen(0, '127.0.0.1')).port}/api/graphql`;
+      for (let i = 0; i < 3; i += 1) expect((await viaProxy(base, '198.51.100.7', WRONG_TOKEN)).status).toBe(401);
+      // The banned client is the one the proxy named, not the proxy: another client still gets in.
+      expect((await viaProxy(base, '198.51.100.7', good)).status).toBe(403);
+      expect((await viaProxy(base, '198.51.100.8', good)).status).toBe(200);
+
+      // Without a trusted proxy the header is the client's own claim: the socket's address counts.
+      const bob = await untrusted.createUser('bob');
+      const bobToken = (await untrusted.createPat(bob, ['api'])).secret;
+      const direct = `http://127.0.0.1:${(await untrusted.app.listen(0, '127.0.0.1')).port}/api/graphql`;
+      for (let i = 0; i < 3; i += 1) expect((await viaProxy(direct, `203.0.113.${i}`, WRONG_TOKEN)).status).toBe(401);
+      expect((await viaProxy(direct, '203.0.113.99', bobToken)).status).toBe(403);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+    }
+  });
+});
