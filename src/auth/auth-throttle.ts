@@ -36,6 +36,8 @@ export interface BanStatus {
   banned: boolean;
   /** Seconds until the ban ends, when banned. */
   retryAfterSeconds?: number;
+  /** Failures counted in the current window (absent: none, or not known). */
+  failures?: number;
 }
 
 export interface AuthThrottleOptions {
@@ -124,7 +126,8 @@ export class AuthThrottle {
     const key = this.keyOf(address);
     if (key === null) return NOT_BANNED;
     const state = await this.guard(() => this.limiter.get(key), null);
-    if (!state || state.consumedPoints < this.options.maxFailures) return NOT_BANNED;
+    if (!state) return NOT_BANNED;
+    if (state.consumedPoints < this.options.maxFailures) return { banned: false, failures: state.consumedPoints };
     return { banned: true, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
   }
 
@@ -154,10 +157,14 @@ export class AuthThrottle {
     await this.guard(() => this.limiter.delete(key), false);
   }
 
-  /** Applies one authentication outcome: `invalid` counts, `authenticated` clears, others change nothing. */
-  async recordOutcome(address: string | undefined, outcome: string): Promise<void> {
+  /**
+   * Applies one authentication outcome: `invalid` counts, `authenticated` clears, others change
+   * nothing. `checked` is what `check` found just before: a success with no failures counted has
+   * nothing to clear, so the common case costs no second round trip to the store.
+   */
+  async recordOutcome(address: string | undefined, outcome: string, checked?: BanStatus): Promise<void> {
     if (outcome === 'invalid') await this.recordFailure(address);
-    else if (outcome === 'authenticated') await this.recordSuccess(address);
+    else if (outcome === 'authenticated' && (checked?.failures ?? 1) > 0) await this.recordSuccess(address);
   }
 
   /** Whether the counters live in Redis (the readiness check then asks Redis too). */

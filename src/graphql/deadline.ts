@@ -29,7 +29,7 @@ export function enforceDeadline(schema: GraphQLSchema): GraphQLSchema {
       return {
         ...fieldConfig,
         resolve(source, args, context: RequestContext, info) {
-          if (context.expired) context.checkDeadline();
+          context.checkDeadline();
           return resolve(source, args, context, info);
         },
       };

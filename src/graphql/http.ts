@@ -256,7 +256,8 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     // Failed-authentication ban (GitLab's IpRateLimiter): only requests that carry a token are checked and counted.
     const throttle = secret === undefined ? null : (app.authThrottle ?? null);
     const trace = request.trace;
-    if (throttle && (await throttle.check(request.remoteAddress)).banned) {
+    const checked = throttle ? await throttle.check(request.remoteAddress) : undefined;
+    if (checked?.banned) {
       if (trace) trace.authOutcome = 'banned';
       return bannedResponse();
     }
@@ -268,7 +269,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         trace.tokenId = outcome.principal.token?.id;
       }
     }
-    await throttle?.recordOutcome(request.remoteAddress, outcome.status);
+    await throttle?.recordOutcome(request.remoteAddress, outcome.status, checked);
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some(isRotation)) {
         // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.

@@ -41,7 +41,7 @@ const NULL_BYTE_IN_QUERY = /%00/;
  * the JSON request log, timeouts, body limit, graceful close), and routes that hand a
  * transport-neutral request to the GraphQL endpoint, health checks and metrics.
  */
-export async function createHttpServer(options: HttpServerOptions): Promise<{ server: FastifyInstance; metrics: Metrics }> {
+export async function createHttpServer(options: HttpServerOptions): Promise<{ server: FastifyInstance }> {
   const { core, endpoint } = options;
   const { config } = core;
   const monitoring = new AddressList(config.monitoringIps, 'LABGATE_MONITORING_IPS');
@@ -166,7 +166,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     return reply.type(metrics.contentType).send(await metrics.render());
   });
 
-  return { server, metrics };
+  return { server };
 }
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
