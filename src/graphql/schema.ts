@@ -1,5 +1,5 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { introspectionFromSchema, lexicographicSortSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { introspectionFromSchema, lexicographicSortSchema, specifiedDirectives, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { enforceScopes, publicDirective, scopeDirective } from '../auth/scope-directive';
 import {
@@ -42,7 +42,9 @@ export const RESOLVERS = [
 export async function buildLabgateSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
-    directives: [scopeDirective, publicDirective, authorizeDirective],
+    // `directives` replaces graphql-js's defaults, so the standard ones (@include, @skip, @deprecated,
+    // @specifiedBy, @oneOf) are listed again.
+    directives: [...specifiedDirectives, scopeDirective, publicDirective, authorizeDirective],
     validate: false,
   });
   return enforceDeadline(enforceAbilities(enforceScopes(schema)));

@@ -58,6 +58,17 @@ describe('the /api/graphql endpoint', () => {
       expect(res.body).toEqual({ data: { project: { fullPath: 'acme/web' } } });
     });
 
+    it('honours the standard @include and @skip directives on variables, and lists them in introspection', async () => {
+      const query = 'query($withPath: Boolean!, $hideName: Boolean!) { project(fullPath: "acme/web") { fullPath @include(if: $withPath) name @skip(if: $hideName) } }';
+      const shown = await post({ query, variables: { withPath: true, hideName: false } });
+      expect(shown.body).toEqual({ data: { project: { fullPath: 'acme/web', name: 'web' } } });
+      const hidden = await post({ query, variables: { withPath: false, hideName: true } });
+      expect(hidden.body).toEqual({ data: { project: {} } });
+      const directives = await post({ query: '{ __schema { directives { name } } }' });
+      const names = directives.body.data.__schema.directives.map((d: { name: string }) => d.name);
+      expect(names).toEqual(expect.arrayContaining(['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf']));
+    });
+
     it('answers HEAD like GET, without a body', async () => {
       const res = await get({ query: '{ project(fullPath: "acme/web") { fullPath } }' }, {}, 'HEAD');
       expect(res.status).toBe(200);
