@@ -48,6 +48,8 @@ export interface Config {
    * and CIDR ranges). Empty: the socket's address is the client, whatever the header says.
    */
   trustedProxies: string[];
+  /** Fine-grained (granular) personal access tokens (`LABGATE_FINE_GRAINED_TOKENS`, default on; GitLab's default is off). */
+  fineGrainedTokens: boolean;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownTimeoutMs: parsePositiveInt('LABGATE_SHUTDOWN_TIMEOUT_MS', env.LABGATE_SHUTDOWN_TIMEOUT_MS, 10_000),
     workers: parsePositiveInt('LABGATE_WORKERS', env.LABGATE_WORKERS, 1),
     trustedProxies: list(env.LABGATE_TRUSTED_PROXIES, []),
+    fineGrainedTokens: parseBoolean('LABGATE_FINE_GRAINED_TOKENS', env.LABGATE_FINE_GRAINED_TOKENS, true),
   };
   return { ...config, ...overrides };
 }

@@ -6,6 +6,9 @@ import { MemberService } from './modules/member/member.service';
 import { NamespaceService } from './modules/namespace/namespace.service';
 import { ProjectService } from './modules/project/project.service';
 import { UserService } from './modules/user/user.service';
+import { ProjectFeaturesService } from './modules/project/project-features.service';
+import { TopicService } from './modules/topic/topic.service';
+import { VisitService } from './modules/frecency/visit.service';
 import type { Policy } from './policy/policy';
 
 /**
@@ -19,6 +22,9 @@ export interface Services {
   groups: GroupService;
   members: MemberService;
   users: UserService;
+  projectFeatures: ProjectFeaturesService;
+  topics: TopicService;
+  visits: VisitService;
   tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
@@ -30,8 +36,11 @@ export function createServices(policy: Policy): Services {
   const groups = new GroupService({ policy, namespaces, projects });
   const members = new MemberService({ policy });
   const users = new UserService({ namespaces, projects, groups });
+  const projectFeatures = new ProjectFeaturesService({ policy, namespaces, projects });
+  const topics = new TopicService({ projects });
+  const visits = new VisitService({ projects, groups });
   const tokenLifecycle = new TokenLifecycle();
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
-  return { namespaces, projects, groups, members, users, tokenLifecycle, tokens, resourceTokens };
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens };
 }

@@ -3,6 +3,7 @@ import type { AppCore } from '../graphql/context';
 import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { User } from '../modules/user/user.entity';
+import { GRANULAR_EQUIVALENT_SCOPES, loadGranularScopes } from './granular';
 import type { Principal } from './principal';
 import { digestToken, looksLikeToken } from './token-secret';
 
@@ -53,7 +54,12 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   delete token.owner;
   if (!user) return { status: 'invalid' };
   if (user.state !== 'active') return { status: 'forbidden' };
-  return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
+  if (!token.granular) return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
+  // A fine-grained token passes scope checks as a classic `api` token would (GitLab skips the legacy
+  // scope check for them); what it reaches is then narrowed by its granular scopes, field by field.
+  const granularScopes = await loadGranularScopes(app.dataSource, token.id);
+  const principal: Principal = { user, token, scopes: GRANULAR_EQUIVALENT_SCOPES, granularScopes };
+  return { status: 'authenticated', principal };
 }
 
 /**

@@ -1,9 +1,11 @@
+import { deletionState } from '../modules/project/project-features.service';
 import { isValidDate } from '../clock';
 import type { SubjectKind } from '../policy/policy';
 import type { RequestContext } from '../graphql/context';
 import { RESOURCE_NOT_AVAILABLE, ServiceError } from '../graphql/errors';
 import type { Connection, PageArgs } from '../graphql/pagination';
 import { parseMemberAccessLevel } from '../policy/access-level';
+import { granularScopeRequests, parseGranularScopes } from '../modules/access-token/granular-scope-syntax';
 import type { TokenResource } from '../modules/access-token/resource-access-token.service';
 import type { MemberSource } from '../modules/member/member.service';
 import type { User } from '../modules/user/user.entity';
@@ -97,10 +99,36 @@ const users = {
       external: flags.boolean('external'),
       name: flags.string('name'),
     };
+    const status = {
+      message: flags.string('status'),
+      emoji: flags.string('status-emoji'),
+      busy: flags.boolean('busy'),
+      clearAt: flags.string('status-clear-at'),
+    };
     flags.done();
-    const user = await userByName(ctx, username);
-    const updated = await ctx.services.users.update(ctx, user, changes);
-    return { json: userRecord(updated), text: `Updated user ${updated.username} (state ${updated.state})` };
+    const statusGiven = Object.values(status).some((v) => v !== undefined);
+    const changesGiven = Object.values(changes).some((v) => v !== undefined);
+    if (!statusGiven && !changesGiven) throw new UsageError('nothing to update: give --state, --admin, --external, --name or a status option');
+    let clearAt: Date | null = null;
+    if (status.clearAt !== undefined) {
+      clearAt = new Date(status.clearAt);
+      if (Number.isNaN(clearAt.getTime())) throw new UsageError(`--status-clear-at: "${status.clearAt}" is not a date and time (ISO 8601)`);
+    }
+    let user = await userByName(ctx, username);
+    if (changesGiven) user = await ctx.services.users.update(ctx, user, changes);
+    if (statusGiven) {
+      user = await ctx.services.users.setStatus(ctx, user, {
+        message: status.message ?? null,
+        emoji: status.emoji ?? null,
+        availability: status.busy ? 'busy' : 'not_set',
+        clearAt,
+      });
+    }
+    const shown = ctx.services.users.status(ctx, user);
+    return {
+      json: { ...userRecord(user), status: shown },
+      text: `Updated user ${user.username} (state ${user.state}${shown ? `, status ${[shown.emoji && `:${shown.emoji}:`, shown.message, shown.availability === 'BUSY' ? '(busy)' : null].filter(Boolean).join(' ')}` : ''})`,
+    };
   },
 } satisfies Record<string, Command>;
 
@@ -125,14 +153,37 @@ const groups = {
   },
   async update(ctx, flags) {
     const allowed = flags.boolean('resource-access-token-creation-allowed');
-    if (allowed === undefined) throw new UsageError('nothing to update: give --resource-access-token-creation-allowed true|false');
+    const archived = flags.boolean('archived');
     const path = flags.required('group');
     flags.done();
-    const group = await ctx.services.groups.update(ctx, path, { resourceAccessTokenCreationAllowed: allowed });
+    if (allowed === undefined && archived === undefined) {
+      throw new UsageError('nothing to update: give --resource-access-token-creation-allowed true|false or --archived true|false');
+    }
+    let group = await ctx.services.groups.findForMutation(ctx, path);
+    if (archived !== undefined) group = await ctx.services.groups.setArchived(ctx, path, archived);
+    if (allowed !== undefined) group = await ctx.services.groups.update(ctx, path, { resourceAccessTokenCreationAllowed: allowed });
     return {
       json: groupRecord(group),
-      text: `Group ${group.fullPath}: resource access token creation ${group.resourceAccessTokenCreationAllowed ? 'allowed' : 'not allowed'}`,
+      text: `Group ${group.fullPath}: ${[
+        archived !== undefined ? (group.archived ? 'archived' : 'unarchived') : null,
+        allowed !== undefined ? `resource access token creation ${group.resourceAccessTokenCreationAllowed ? 'allowed' : 'not allowed'}` : null,
+      ]
+        .filter(Boolean)
+        .join(', ')}`,
     };
+  },
+  async delete(ctx, flags) {
+    const path = flags.required('group');
+    flags.done();
+    const group = await ctx.services.groups.scheduleDeletion(ctx, path);
+    const state = deletionState(group.markedForDeletionAt, false);
+    return { json: groupRecord(group), text: `Group ${group.fullPath} scheduled for deletion on ${state.permanentDeletionDate}` };
+  },
+  async restore(ctx, flags) {
+    const path = flags.required('group');
+    flags.done();
+    const group = await ctx.services.groups.restore(ctx, path);
+    return { json: groupRecord(group), text: `Group ${group.fullPath} restored: no longer scheduled for deletion` };
   },
 } satisfies Record<string, Command>;
 
@@ -152,12 +203,48 @@ const projects = {
   },
   async update(ctx, flags) {
     const archived = flags.boolean('archived');
-    if (archived === undefined) throw new UsageError('nothing to update: give --archived true|false');
+    const topics = flags.string('topics');
     const path = flags.required('project');
     flags.done();
-    const project = await ctx.services.projects.setArchived(ctx, path, archived);
+    if (archived === undefined && topics === undefined) throw new UsageError('nothing to update: give --archived true|false or --topics a,b');
+    let project = await ctx.services.projects.findForMutation(ctx, path);
+    if (archived !== undefined) project = await ctx.services.projects.setArchived(ctx, path, archived);
+    if (topics !== undefined) await ctx.services.topics.setProjectTopics(ctx, path, topics.split(','));
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
-    return { json: projectRecord(project, ns), text: `Project ${project.fullPath} ${archived ? 'archived' : 'unarchived'}` };
+    const names = await ctx.services.topics.topicNames(ctx, project.id);
+    return {
+      json: { ...projectRecord(project, ns), topics: names },
+      text: [
+        archived !== undefined ? `Project ${project.fullPath} ${archived ? 'archived' : 'unarchived'}` : null,
+        topics !== undefined ? `Project ${project.fullPath} topics: ${names.length ? names.join(', ') : '(none)'}` : null,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    };
+  },
+  async fork(ctx, flags) {
+    const source = flags.required('project');
+    const namespace = flags.required('namespace');
+    const options = { path: flags.string('path'), name: flags.string('name') };
+    flags.done();
+    const fork = await ctx.services.projectFeatures.fork(ctx, source, namespace, options);
+    const ns = await ctx.services.projects.namespaceOf(ctx, fork);
+    return { json: { ...projectRecord(fork, ns), forked_from: source }, text: `Forked ${source} to ${fork.fullPath} (id ${fork.id})` };
+  },
+  async delete(ctx, flags) {
+    const path = flags.required('project');
+    flags.done();
+    const project = await ctx.services.projectFeatures.scheduleDeletion(ctx, path);
+    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    const state = deletionState(project.markedForDeletionAt, false);
+    return { json: projectRecord(project, ns), text: `Project ${project.fullPath} scheduled for deletion on ${state.permanentDeletionDate}` };
+  },
+  async restore(ctx, flags) {
+    const path = flags.required('project');
+    flags.done();
+    const project = await ctx.services.projectFeatures.restore(ctx, path);
+    const ns = await ctx.services.projects.namespaceOf(ctx, project);
+    return { json: projectRecord(project, ns), text: `Project ${project.fullPath} restored: no longer scheduled for deletion` };
   },
 } satisfies Record<string, Command>;
 
@@ -205,6 +292,14 @@ function tokenInput(flags: Flags) {
   };
 }
 
+function parseGranularFlag(text: string) {
+  try {
+    return parseGranularScopes(text);
+  } catch (error) {
+    throw new UsageError(`--granular: ${(error as Error).message}`);
+  }
+}
+
 function tokenId(flags: Flags): number {
   const id = flags.integer('id');
   if (id === undefined) throw new UsageError('--id is required');
@@ -215,10 +310,15 @@ function tokenId(flags: Flags): number {
 const tokens = {
   async create(ctx, flags) {
     const username = flags.required('user');
+    const granular = flags.string('granular');
     const input = tokenInput(flags);
     flags.done();
+    if (granular !== undefined && input.scopes.length) throw new UsageError('give either --scopes or --granular, not both');
+    const parsed = granular === undefined ? null : parseGranularFlag(granular);
     const user = await userByName(ctx, username);
-    const issued = await ctx.services.tokens.createPersonal(ctx, user, input);
+    const issued = parsed
+      ? await ctx.services.tokens.createGranular(ctx, user, { ...input, granularScopes: await granularScopeRequests(ctx, parsed) })
+      : await ctx.services.tokens.createPersonal(ctx, user, input);
     return {
       json: tokenRecord(ctx, issued.token, { secret: issued.secret }),
       text: `Created personal access token ${issued.token.id} for ${user.username}: ${issued.secret}`,

@@ -113,6 +113,10 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
           ['--admin [true|false]', 'administrator or not'],
           ['--external [true|false]', 'external or not'],
           ['--name <name>', 'new display name'],
+          ['--status <message>', 'status message (the user themselves or an administrator; "" with no other status option clears it)'],
+          ['--status-emoji <name>', 'status emoji name, e.g. coffee (default with a message: speech_balloon)'],
+          ['--busy [true|false]', 'show the user as busy'],
+          ['--status-clear-at <time>', 'when the status clears by itself (ISO 8601)'],
         ],
       },
     },
@@ -140,12 +144,15 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
         options: [
           ['--group <full-path>', 'the group (required)'],
           ['--resource-access-token-creation-allowed [true|false]', 'whether project and group access tokens may be created'],
+          ['--archived [true|false]', 'archive or unarchive the group (owners)'],
         ],
       },
+      delete: { summary: 'schedule a group for deletion (deleted after 7 days unless restored)', options: [['--group <full-path>', 'the group (required)']] },
+      restore: { summary: 'cancel the scheduled deletion of a group', options: [['--group <full-path>', 'the group (required)']] },
     },
   },
   projects: {
-    summary: 'create projects, archive and unarchive them',
+    summary: 'create, fork, archive, tag, delete and restore projects',
     actions: {
       create: {
         summary: 'create a project',
@@ -158,12 +165,24 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
         ],
       },
       update: {
-        summary: 'archive or unarchive a project',
+        summary: "archive or unarchive a project, or set its topics",
         options: [
           ['--project <full-path>', 'the project (required)'],
           ['--archived [true|false]', 'archived or not'],
+          ['--topics <t1,t2>', 'comma-separated topics, replacing the current ones ("" removes them all)'],
         ],
       },
+      fork: {
+        summary: 'fork a project into a group or personal namespace',
+        options: [
+          ['--project <full-path>', 'the project to fork (required)'],
+          ['--namespace <full-path-or-username>', 'where the fork goes (required)'],
+          ['--path <path>', 'path of the fork (default: the source path)'],
+          ['--name <name>', 'name of the fork (default: the source name)'],
+        ],
+      },
+      delete: { summary: 'schedule a project for deletion (deleted after 7 days unless restored)', options: [['--project <full-path>', 'the project (required)']] },
+      restore: { summary: 'cancel the scheduled deletion of a project', options: [['--project <full-path>', 'the project (required)']] },
     },
   },
   members: {
@@ -188,7 +207,11 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
         options: [
           ['--user <username>', 'owner of the token (required)'],
           ['--name <name>', 'token name (required)'],
-          ['--scopes <s1,s2>', 'comma-separated scopes, e.g. api,read_api (required)'],
+          ['--scopes <s1,s2>', 'comma-separated scopes, e.g. api,read_api (required unless --granular)'],
+          [
+            '--granular <scopes>',
+            'a fine-grained token: scopes separated by ";", each WHERE=PERMISSIONS, WHERE being user, instance, all-memberships, personal-projects, group:PATH or project:PATH (e.g. "project:acme/api=read_project,read_member; user=read_user")',
+          ],
           ['--expires-at <YYYY-MM-DD>', 'expiry date'],
           ['--description <text>', 'token description'],
           TOKEN_ONLY,

@@ -1,18 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
+import { GranularScope } from '../modules/access-token/granular-scope.entity';
 import { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { Member } from '../modules/member/member.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
 import { Project } from '../modules/project/project.entity';
+import { PROJECT_EXTRA_ENTITIES } from '../modules/project/project-extras.entity';
 import { User } from '../modules/user/user.entity';
 import { DEFAULT_SQLITE_PATH } from '../config';
 import { dialectOf } from './dialect';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000000-traversal-order-and-name-index';
+import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
+import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

@@ -32,6 +32,7 @@ export enum AccessLevelEnum {
 registerEnumType(AccessLevelEnum, { name: 'AccessLevelEnum', description: 'Access level of a role, by name.' });
 
 export enum MemberAccessLevel {
+  MINIMAL_ACCESS = 5,
   GUEST = 10,
   PLANNER = 15,
   REPORTER = 20,

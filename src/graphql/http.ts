@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { RequestTrace } from '../http/trace';
 import { checkQueryLimits, NodeBudget } from './complexity';
 import { RequestContext, type AppCore } from './context';
-import { isTimeoutError, logUnexpectedError } from './errors';
+import { gitlabWording, isTimeoutError, logUnexpectedError } from './errors';
 import { MAX_BATCH_SIZE, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
@@ -130,7 +130,10 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
       const original = unwrapResolverError(error);
       if (isTimeoutError(original)) return { message: REQUEST_TIMED_OUT, extensions: { code: 'REQUEST_TIMEOUT' } };
-      if (original instanceof GraphQLError) return formatted;
+      if (original instanceof GraphQLError) {
+        const worded = gitlabWording(original, schema);
+        return worded === null ? formatted : { ...formatted, message: worded.message, extensions: { ...formatted.extensions, ...worded.extensions } };
+      }
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
   });

@@ -4,18 +4,24 @@ import { buildSchema } from 'type-graphql';
 import { enforceScopes, publicDirective, scopeDirective } from '../auth/scope-directive';
 import {
   GroupAccessTokenMutations,
+  AccessTokenGranularScopeResolver,
   PersonalAccessTokenResolver,
   ProjectAccessTokenMutations,
   ResourceAccessTokenResolver,
 } from '../modules/access-token/access-token.resolver';
 import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
+import { enforceGranular, granularScopeDirective } from './granular-directive';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
 import { MemberMutationsResolver } from '../modules/member/member-mutations.resolver';
 import { MetadataResolver } from '../modules/metadata/metadata.resolver';
 import { NamespaceResolver } from '../modules/namespace/namespace.resolver';
 import { ProjectResolver } from '../modules/project/project.resolver';
+import { ProjectFeaturesResolver } from '../modules/project/project-features.resolver';
+import { TopicResolver } from '../modules/topic/topic.resolver';
+import { FrecencyResolver } from '../modules/frecency/frecency.resolver';
+import { glIntroducedDirective } from './gl-introduced';
 import { CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
 
 export const RESOLVERS = [
@@ -28,10 +34,14 @@ export const RESOLVERS = [
   GroupMemberResolver,
   MemberMutationsResolver,
   PersonalAccessTokenResolver,
+  AccessTokenGranularScopeResolver,
   ResourceAccessTokenResolver,
   ProjectAccessTokenMutations,
   GroupAccessTokenMutations,
   MetadataResolver,
+  ProjectFeaturesResolver,
+  TopicResolver,
+  FrecencyResolver,
 ] as const;
 
 /**
@@ -44,10 +54,10 @@ export async function buildLabgateSchema(): Promise<GraphQLSchema> {
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     // `directives` replaces graphql-js's defaults, so the standard ones (@include, @skip, @deprecated,
     // @specifiedBy, @oneOf) are listed again.
-    directives: [...specifiedDirectives, scopeDirective, publicDirective, authorizeDirective],
+    directives: [...specifiedDirectives, scopeDirective, publicDirective, authorizeDirective, glIntroducedDirective, granularScopeDirective],
     validate: false,
   });
-  return enforceDeadline(enforceAbilities(enforceScopes(schema)));
+  return enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(schema))));
 }
 
 /** The SDL committed under `schema/`, directives included, in a stable order. */

@@ -13,6 +13,7 @@ import { registerHealth } from './health';
 import { scrubSecrets, safePath } from './log-safety';
 import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
+import { REST_PREFIX, restApi } from '../rest/plugin';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -149,6 +150,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
       },
     });
   });
+
+  // GitLab's REST API v4 (tokens, members, projects, groups, users), in a context of its own.
+  await server.register(restApi, { prefix: REST_PREFIX, core });
 
   try {
     registerExplorer(server);

@@ -309,9 +309,10 @@ describe('groups', () => {
       expect(res.errors?.[0].message).toBe(`gid://gitlab/Project/${projects.web.id} is not a valid ID for Group.`);
     });
 
-    it('has no count field, as in GitLab', async () => {
-      const res = await q('{ groups { count } }');
-      expect(res.errors?.[0].message).toMatch(/Cannot query field "count" on type "GroupConnection"/);
+    it('counts the groups the viewer can see, as GitLab 18.9 does (`GroupConnection.count`)', async () => {
+      const res = await q('{ groups { count nodes { id } } }');
+      expect(res.errors).toBeUndefined();
+      expect(res.data.groups.count).toBe(res.data.groups.nodes.length);
     });
   });
 

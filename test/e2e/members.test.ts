@@ -230,7 +230,7 @@ describe('members', () => {
 
     it('is not a countable connection, as in GitLab', async () => {
       const res = await q('{ group(fullPath: "acme") { groupMembers { count } } }');
-      expect(res.errors?.[0].message).toMatch(/Cannot query field "count" on type "GroupMemberConnection"/);
+      expect(res.errors?.[0].message).toBe("Field 'count' doesn't exist on type 'GroupMemberConnection'");
     });
 
     it('counts direct active members in groupMembersCount', async () => {

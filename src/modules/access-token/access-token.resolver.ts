@@ -1,13 +1,23 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { RotateScopes, WriteScopes } from '../../auth/scope-directive';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ASSIGNABLE_PERMISSIONS, CATEGORY_NAMES, RESOURCE_DESCRIPTIONS, titleize } from '../../auth/granular-permissions';
+import { ReadScopes, RotateScopes, WriteScopes } from '../../auth/scope-directive';
+import { GranularScope } from '../../graphql/granular-directive';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { MODELS, toGlobalId, type GlobalId } from '../../graphql/global-id';
+import { isRecordId, MODELS, toGlobalId, type GlobalId } from '../../graphql/global-id';
 import { mutationPayload } from '../../graphql/mutation';
+import type { Namespace } from '../namespace/namespace.entity';
 import type { User } from '../user/user.entity';
 import {
+  ACCESS_KIND_OF,
+  AccessTokenGranularScope,
+  AccessTokenGranularScopeAccess,
   AccessTokenLegacyScope,
+  AccessTokenPermission,
+  GranularScopeInput,
+  type GranularScopeValue,
+  PermissionBoundaryEnum,
   GroupAccessTokenTypes,
   PersonalAccessTokenCreateInput,
   PersonalAccessTokenCreatePayload,
@@ -19,7 +29,9 @@ import {
   ProjectAccessTokenTypes,
   ResourceAccessTokenType,
 } from './access-token.types';
+import { accessKindOf, type GranularAccessKind } from './granular-scope.entity';
 import { isTokenActive, type PersonalAccessToken } from './personal-access-token.entity';
+import type { GranularScopeRequest } from './personal-access-token.service';
 
 @Resolver(() => PersonalAccessTokenType)
 export class PersonalAccessTokenResolver {
@@ -34,22 +46,46 @@ export class PersonalAccessTokenResolver {
   }
 
   @FieldResolver()
-  granular(): boolean {
-    return false;
+  granular(@Root() token: PersonalAccessToken): boolean {
+    return token.granular === true;
   }
 
   @FieldResolver()
-  scopes(@Root() token: PersonalAccessToken): AccessTokenLegacyScope[] {
-    return token.scopes.map((value) => ({ value }));
+  async scopes(@Root() token: PersonalAccessToken, @Ctx() ctx: RequestContext): Promise<Array<AccessTokenLegacyScope | GranularScopeValue>> {
+    if (!token.granular) return token.scopes.map((value) => ({ value }));
+    const scopes = await ctx.loaders.granularScopes.load(token.id);
+    return scopes.map((scope) => ({
+      access: GRAPHQL_ACCESS_OF[accessKindOf(scope)],
+      namespaceId: scope.namespaceId,
+      projectId: scope.projectId,
+      permissions: scope.permissions,
+    }));
+  }
+
+  @Query(() => [AccessTokenPermission], { description: 'The permissions a fine-grained access token can hold, by category.' })
+  @ReadScopes()
+  // The catalogue says nothing about any resource: open to fine-grained tokens too.
+  @GranularScope({ permissions: [] })
+  accessTokenPermissions(@Ctx() ctx: RequestContext): AccessTokenPermission[] {
+    if (!ctx.app.config.fineGrainedTokens) throw new ResourceNotAvailableError();
+    return PERMISSION_RECORDS;
   }
 
   @Mutation(() => PersonalAccessTokenCreatePayload, { nullable: true, description: 'Creates a personal access token for the current user.' })
   @WriteScopes()
+  @GranularScope({ permissions: ['create_user_personal_access_token'], boundary: 'user' })
   personalAccessTokenCreate(@Ctx() ctx: RequestContext, @Arg('input', () => PersonalAccessTokenCreateInput) input: PersonalAccessTokenCreateInput) {
     return mutationPayload(input, async () => {
       if (!ctx.user) throw new ResourceNotAvailableError();
-      if (input.granularScopes?.length) {
-        throw new ServiceError('Fine-grained personal access tokens are not supported yet: give `scopes` instead of `granularScopes`');
+      if (input.granularScopes) {
+        if (input.scopes?.length) throw new ServiceError('Give either scopes or granular scopes, not both');
+        const issued = await ctx.services.tokens.createGranular(ctx, ctx.user, {
+          name: input.name,
+          description: input.description,
+          expiresAt: input.expiresAt,
+          granularScopes: await Promise.all(input.granularScopes.map((scope) => granularScopeRequest(ctx, scope))),
+        });
+        return { token: issued.secret };
       }
       const issued = await ctx.services.tokens.createPersonal(ctx, ctx.user, {
         name: input.name,
@@ -63,6 +99,7 @@ export class PersonalAccessTokenResolver {
 
   @Mutation(() => PersonalAccessTokenRevokePayload, { nullable: true, description: 'Revokes one of your personal access tokens.' })
   @WriteScopes()
+  @GranularScope({ permissions: ['revoke_personal_access_token'], boundary: 'user' })
   personalAccessTokenRevoke(@Ctx() ctx: RequestContext, @Arg('input', () => PersonalAccessTokenRevokeInput) input: PersonalAccessTokenRevokeInput) {
     return mutationPayload(input, async () => {
       await ctx.services.tokens.revokePersonal(ctx, input.id.id);
@@ -75,11 +112,73 @@ export class PersonalAccessTokenResolver {
     description: 'Replaces a personal access token by a new one with the same name, scopes and description, and revokes the old one.',
   })
   @RotateScopes()
+  @GranularScope({ permissions: ['rotate_personal_access_token'], boundary: 'user' })
   personalAccessTokenRotate(@Ctx() ctx: RequestContext, @Arg('input', () => PersonalAccessTokenRotateInput) input: PersonalAccessTokenRotateInput) {
     return mutationPayload(input, async () => {
       const issued = await ctx.services.tokens.rotatePersonal(ctx, input.id.id, input.expiresAt, { keepExpiry: true });
       return { token: issued.secret };
     });
+  }
+}
+
+/** `Query.accessTokenPermissions`: the catalogue, by category, made once. */
+const PERMISSION_RECORDS: AccessTokenPermission[] = [...ASSIGNABLE_PERMISSIONS]
+  .sort((a, b) => a.category.localeCompare(b.category) || a.resource.localeCompare(b.resource) || a.action.localeCompare(b.action))
+  .map((perm) => ({
+    name: perm.name,
+    description: perm.description,
+    action: perm.action,
+    resource: perm.resource,
+    resourceName: titleize(perm.resource),
+    resourceDescription: RESOURCE_DESCRIPTIONS[perm.resource] ?? '',
+    category: perm.category,
+    categoryName: CATEGORY_NAMES[perm.category] ?? titleize(perm.category),
+    boundaries: perm.boundaries.map((b) => b.toUpperCase() as PermissionBoundaryEnum),
+  }));
+const PERMISSION_RECORD_BY_NAME = new Map(PERMISSION_RECORDS.map((record) => [record.name, record]));
+
+const GRAPHQL_ACCESS_OF = Object.fromEntries(Object.entries(ACCESS_KIND_OF).map(([gql, kind]) => [kind, gql])) as Record<
+  GranularAccessKind,
+  AccessTokenGranularScopeAccess
+>;
+
+/**
+ * A `GranularScopeInput` with its groups and projects loaded: ids of other kinds, and ids that load
+ * nothing, are left out, as GitLab does. Whether the user may choose them is the service's question.
+ */
+async function granularScopeRequest(ctx: RequestContext, input: GranularScopeInput): Promise<GranularScopeRequest> {
+  const access = ACCESS_KIND_OF[input.access];
+  const resources: NonNullable<GranularScopeRequest['resources']>[number][] = [];
+  if (access === 'selected_memberships') {
+    for (const gid of input.resourceIds ?? []) {
+      if (!isRecordId(gid.id)) continue;
+      if (gid.model === MODELS.project) {
+        const project = await ctx.loaders.projects.load(gid.id);
+        if (project) resources.push({ kind: 'project', project });
+      } else if (gid.model === MODELS.group) {
+        const group = await ctx.loaders.namespaces.load(gid.id);
+        if (group && group.type === 'Group') resources.push({ kind: 'group', group });
+      }
+    }
+  }
+  return { access, permissions: input.permissions, resources };
+}
+
+@Resolver(() => AccessTokenGranularScope)
+export class AccessTokenGranularScopeResolver {
+  /** The scope's namespace; for a single project (GitLab: its project namespace), the namespace it is in. */
+  @FieldResolver()
+  async namespace(@Root() scope: GranularScopeValue, @Ctx() ctx: RequestContext): Promise<Namespace | null> {
+    if (scope.namespaceId !== null) return ctx.loaders.namespaces.load(scope.namespaceId);
+    if (scope.projectId === null) return null;
+    const project = await ctx.loaders.projects.load(scope.projectId);
+    return project ? ctx.loaders.namespaces.load(project.namespaceId) : null;
+  }
+
+  /** Unknown names are left out, as GitLab does. */
+  @FieldResolver()
+  permissions(@Root() scope: GranularScopeValue): AccessTokenPermission[] {
+    return scope.permissions.flatMap((name) => PERMISSION_RECORD_BY_NAME.get(name) ?? []);
   }
 }
 

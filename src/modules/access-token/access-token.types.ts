@@ -5,7 +5,9 @@ import { GlobalIDScalar, PersonalAccessTokenIDScalar, type GlobalId } from '../.
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { DateScalar, ISO8601DateScalar, TimeScalar } from '../../graphql/scalars';
+import { NamespaceType } from '../namespace/namespace.types';
 import { UserCore } from '../user/user.types';
+import type { GranularAccessKind } from './granular-scope.entity';
 import { ACCESS_TOKEN_SORTS, ACCESS_TOKEN_STATES, type AccessTokenSort, type AccessTokenState } from './personal-access-token.service';
 
 /** A GraphQL enum whose values are the names in `values`: the lists are written once, in the service. */
@@ -31,8 +33,96 @@ export enum AccessTokenGranularScopeAccess {
 }
 registerEnumType(AccessTokenGranularScopeAccess, {
   name: 'AccessTokenGranularScopeAccess',
-  description: 'Reach of a fine-grained scope (accepted in input; Labgate does not issue fine-grained tokens yet).',
+  description: 'Where a granular scope of a fine-grained token applies.',
+  valuesConfig: {
+    ALL_MEMBERSHIPS: { description: 'Every group and project the user is a member of.' },
+    INSTANCE: { description: 'Instance-wide resources that belong to no group, project or user.' },
+    PERSONAL_PROJECTS: { description: "The projects in the user's personal namespace." },
+    SELECTED_MEMBERSHIPS: { description: 'The chosen groups (with their subgroups) and projects, of which the user is a member.' },
+    USER: { description: 'Resources of the user themself that belong to no group or project.' },
+  },
 });
+
+/** The stored access kind of each GraphQL value, and back. */
+export const ACCESS_KIND_OF: Record<AccessTokenGranularScopeAccess, GranularAccessKind> = {
+  ALL_MEMBERSHIPS: 'all_memberships',
+  INSTANCE: 'instance',
+  PERSONAL_PROJECTS: 'personal_projects',
+  SELECTED_MEMBERSHIPS: 'selected_memberships',
+  USER: 'user',
+};
+
+export enum PermissionBoundaryEnum {
+  GROUP = 'GROUP',
+  INSTANCE = 'INSTANCE',
+  PROJECT = 'PROJECT',
+  USER = 'USER',
+}
+registerEnumType(PermissionBoundaryEnum, {
+  name: 'PermissionBoundary',
+  description: 'A kind of resource a permission can be granted on.',
+  valuesConfig: {
+    GROUP: { description: 'A group.' },
+    INSTANCE: { description: 'The instance.' },
+    PROJECT: { description: 'A project.' },
+    USER: { description: 'A user.' },
+  },
+});
+
+@ObjectType('AccessTokenPermission', { description: 'A permission a fine-grained token can hold.' })
+@Authorize()
+export class AccessTokenPermission {
+  @Field({ description: 'What the permission lets the token do, such as `read` or `update`.' })
+  action!: string;
+
+  @Field(() => [PermissionBoundaryEnum], { description: 'Kinds of resource the permission can be granted on.' })
+  boundaries!: PermissionBoundaryEnum[];
+
+  @Field({ description: 'Category of the permission, such as `projects`.' })
+  category!: string;
+
+  @Field({ description: 'Display name of the category.' })
+  categoryName!: string;
+
+  @Field({ description: 'What the permission grants.' })
+  description!: string;
+
+  @Field({ description: 'Name of the permission, such as `read_project`: what a granular scope lists.' })
+  name!: string;
+
+  @Field({ description: 'Resource the permission is about, such as `project`.' })
+  resource!: string;
+
+  @Field({ description: 'What the permissions of this resource grant together.' })
+  resourceDescription!: string;
+
+  @Field({ description: 'Display name of the resource.' })
+  resourceName!: string;
+}
+
+/** A granular scope of a token, as `PersonalAccessToken.scopes` answers it. */
+export interface GranularScopeValue {
+  access: AccessTokenGranularScopeAccess;
+  namespaceId: number | null;
+  projectId: number | null;
+  permissions: string[];
+}
+
+@ObjectType('AccessTokenGranularScope', { description: 'A granular scope of a fine-grained token: where it applies and what it allows there.' })
+@Authorize()
+export class AccessTokenGranularScope {
+  @Field(() => AccessTokenGranularScopeAccess, { description: 'Where the scope applies.' })
+  access!: AccessTokenGranularScopeAccess;
+
+  @Field(() => NamespaceType, {
+    nullable: true,
+    description: 'The group or personal namespace the scope applies to (for one project: its namespace); null for the kinds that name none.',
+  })
+  namespace!: unknown;
+
+  @Field(() => [AccessTokenPermission], { nullable: true, description: 'Permissions the scope holds.' })
+  permissions!: AccessTokenPermission[];
+}
 
 @ObjectType('AccessTokenLegacyScope', { description: 'A classic token scope, such as `api` or `read_repository`.' })
 @Authorize()
@@ -44,8 +134,8 @@ export class AccessTokenLegacyScope {
 export const PersonalAccessTokenScope = createUnionType({
   name: 'PersonalAccessTokenScope',
   description: 'A scope of a personal access token.',
-  types: () => [AccessTokenLegacyScope] as const,
-  resolveType: () => 'AccessTokenLegacyScope',
+  types: () => [AccessTokenGranularScope, AccessTokenLegacyScope] as const,
+  resolveType: (value) => ('access' in (value as object) ? 'AccessTokenGranularScope' : 'AccessTokenLegacyScope'),
 });
 
 @ObjectType('PersonalAccessToken', { description: 'A personal access token. Its secret is never shown again after creation.' })
@@ -63,7 +153,7 @@ export class PersonalAccessTokenType {
   @Field(() => DateScalar, { nullable: true, description: 'The token stops working at 00:00 UTC on this date.' })
   expiresAt!: string | null;
 
-  @Field({ description: 'Whether the token has fine-grained scopes (never, in Labgate).' })
+  @Field({ description: 'Whether the token is fine-grained: its scopes are granular scopes.' })
   granular!: boolean;
 
   @Field(() => ID, { description: 'Global ID of the token.' })
@@ -78,8 +168,8 @@ export class PersonalAccessTokenType {
   @Field({ description: 'Whether the token was revoked.' })
   revoked!: boolean;
 
-  @Field(() => [PersonalAccessTokenScope], { description: 'Scopes of the token.' })
-  scopes!: AccessTokenLegacyScope[];
+  @Field(() => [PersonalAccessTokenScope], { description: 'Scopes of the token: classic scopes, or the granular scopes of a fine-grained token.' })
+  scopes!: Array<AccessTokenLegacyScope | GranularScopeValue>;
 }
 
 export const PersonalAccessTokenConnection = connectionType('PersonalAccessToken', () => PersonalAccessTokenType, { count: true });
@@ -152,15 +242,15 @@ export const ResourceAccessTokenConnection = connectionType('ResourceAccessToken
 // ---------------------------------------------------------------------------------------------
 // Mutations
 
-@InputType('GranularScopeInput', { description: 'A fine-grained scope (GitLab input shape; not supported by Labgate yet).' })
+@InputType('GranularScopeInput', { description: 'A granular scope of a new fine-grained token.' })
 export class GranularScopeInput {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Names of the permissions the scope holds (see `Query.accessTokenPermissions`).' })
   permissions!: string[];
 
-  @Field(() => AccessTokenGranularScopeAccess)
+  @Field(() => AccessTokenGranularScopeAccess, { description: 'Where the scope applies.' })
   access!: AccessTokenGranularScopeAccess;
 
-  @Field(() => [GlobalIDScalar], { nullable: true })
+  @Field(() => [GlobalIDScalar], { nullable: true, description: 'For `SELECTED_MEMBERSHIPS`: the groups and projects, one scope each.' })
   resourceIds?: GlobalId[] | null;
 }
 
@@ -178,7 +268,10 @@ export class PersonalAccessTokenCreateInput extends MutationInput {
   @Field(() => [String], { nullable: true, description: 'Scopes of the token, such as `api` or `read_repository`.' })
   scopes?: string[] | null;
 
-  @Field(() => [GranularScopeInput], { nullable: true, description: 'Fine-grained scopes: refused until Labgate supports them.' })
+  @Field(() => [GranularScopeInput], {
+    nullable: true,
+    description: 'Granular scopes: the token is then fine-grained (give these or `scopes`, not both).',
+  })
   granularScopes?: GranularScopeInput[] | null;
 }
 

@@ -31,6 +31,10 @@ export class PersonalAccessToken {
   @BoolColumn('revoked')
   revoked!: boolean;
 
+  /** A fine-grained token: its scopes are `["granular"]` and its reach is its granular scopes. */
+  @BoolColumn('granular')
+  granular!: boolean;
+
   @StringColumn('token_digest')
   tokenDigest!: string;
 

@@ -8,13 +8,14 @@ import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId } from '../../graphql/global-id';
 import type { Connection } from '../../graphql/pagination';
-import { accessLevelEncompasses, MAINTAINER, OWNER } from '../../policy/access-level';
+import { accessLevelEncompasses, MAINTAINER, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { Member, type MemberSourceType } from '../member/member.entity';
 import type { Namespace } from '../namespace/namespace.entity';
 import { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
-import { applyTokenListFilters, assertMayRotate, tokenSortKeys, type TokenListArgs } from './personal-access-token.service';
+import { applyTokenListFilters, assertMayRotate, tokenSortKeys, type AccessTokenSort, type TokenListArgs } from './personal-access-token.service';
+import type { ListQuery } from '../../db/list-query';
 import type { IssuedToken, NewTokenInput, TokenLifecycle } from './token-lifecycle';
 import type { GroupService } from '../group/group.service';
 import type { MemberService } from '../member/member.service';
@@ -84,6 +85,9 @@ export class ResourceAccessTokenService {
       throw new ServiceError(`User does not have permission to create ${resource.kind} access token`);
     }
     const accessLevel = input.accessLevel ?? MAINTAINER;
+    // GitLab's MemberAccessLevel also names Minimal Access, which is no role a token's bot can hold
+    // (GitLab's REST API refuses it with the same words).
+    if (!(MEMBER_ACCESS_LEVELS as readonly number[]).includes(accessLevel)) throw new ServiceError('access_level does not have a valid value');
     if (!accessLevelEncompasses(await this.callerLevel(ctx, resource), accessLevel)) {
       throw new ServiceError('Access level of the token contains permissions not held by the creating user');
     }
@@ -138,11 +142,16 @@ export class ResourceAccessTokenService {
   /** `Project.accessTokens` / `Group.accessTokens`: null for callers who may not manage them. */
   /** The resource's tokens. Who may read them (`read_resource_access_tokens`) is declared by the caller. */
   list(ctx: RequestContext, resource: TokenResource, args: TokenListArgs): Promise<Connection<PersonalAccessToken>> {
+    const { qb, keys } = this.listQuery(ctx, resource, args);
+    const { sourceType, sourceId } = sourceOf(resource);
+    return ctx.batches.load('accessTokens', `${sourceType}:${sourceId}`, qb, { entity: PersonalAccessToken, alias: 't', keys }, args);
+  }
+
+  /** The filtered list before paging (the REST API pages it by offset; default order: oldest first). */
+  listQuery(ctx: RequestContext, resource: TokenResource, args: TokenListArgs, defaultSort: AccessTokenSort = 'EXPIRES_ASC'): ListQuery<PersonalAccessToken> {
     const qb = this.tokensQuery(ctx, resource);
     applyTokenListFilters(ctx, qb, args);
-    const { sourceType, sourceId } = sourceOf(resource);
-    const spec = { entity: PersonalAccessToken, alias: 't', keys: tokenSortKeys(args.sort ?? 'EXPIRES_ASC') };
-    return ctx.batches.load('accessTokens', `${sourceType}:${sourceId}`, qb, spec, args);
+    return { qb, keys: tokenSortKeys(args.sort ?? defaultSort) };
   }
 
   /** One token of this resource's bots, or GitLab's "not available" error. */

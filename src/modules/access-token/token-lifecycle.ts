@@ -7,13 +7,24 @@ import { ServiceError } from '../../graphql/errors';
 import { toSentence } from '../../text';
 import { textErrors } from '../namespace/path-rules';
 import type { User } from '../user/user.entity';
+import { accessKindOf, GRANULAR_ACCESS_KINDS, GranularScope, type GranularAccessKind } from './granular-scope.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
+
+/** One granular scope to write: where it applies is already resolved to a namespace or project. */
+export interface GranularScopeSpec {
+  access: GranularAccessKind;
+  namespaceId: number | null;
+  projectId: number | null;
+  permissions: readonly string[];
+}
 
 export interface NewTokenInput {
   name: string;
   description?: string | null;
   scopes: readonly string[];
   expiresAt?: string | null;
+  /** A fine-grained token (scopes `["granular"]`); its granular scopes are written by the caller. */
+  granular?: boolean;
 }
 
 /** A token just issued, with its secret: the only moment the plaintext exists. */
@@ -105,6 +116,7 @@ export class TokenLifecycle {
         scopes: [...input.scopes],
         expiresAt: input.expiresAt ?? this.defaultExpiry(ctx),
         revoked: false,
+        granular: input.granular ?? false,
         tokenDigest: digestToken(secret),
         lastUsedAt: null,
         previousPersonalAccessTokenId: previousId,
@@ -113,6 +125,33 @@ export class TokenLifecycle {
       }),
     );
     return { token, secret };
+  }
+
+  /** Writes a token's granular scopes in the caller's transaction. */
+  async addGranularScopes(ctx: RequestContext, em: EntityManager, tokenId: number, scopes: readonly GranularScopeSpec[]): Promise<void> {
+    const now = ctx.now();
+    for (const scope of scopes) {
+      await em.insert(GranularScope, {
+        personalAccessTokenId: tokenId,
+        access: GRANULAR_ACCESS_KINDS.indexOf(scope.access),
+        namespaceId: scope.namespaceId,
+        projectId: scope.projectId,
+        permissions: [...scope.permissions],
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+
+  /** Copies every granular scope of one token to another (rotation). */
+  async copyGranularScopes(ctx: RequestContext, em: EntityManager, fromId: number, toId: number): Promise<void> {
+    const scopes = await em.getRepository(GranularScope).find({ where: { personalAccessTokenId: fromId }, order: { id: 'ASC' } });
+    await this.addGranularScopes(
+      ctx,
+      em,
+      toId,
+      scopes.map((s) => ({ access: accessKindOf(s), namespaceId: s.namespaceId, projectId: s.projectId, permissions: s.permissions })),
+    );
   }
 
   /** Marks a token revoked unless it already is; true when this call revoked it. */
@@ -141,9 +180,11 @@ export class TokenLifecycle {
         ctx,
         em,
         user,
-        { name: old.name, description: old.description, scopes: old.scopes, expiresAt: newExpiry },
+        { name: old.name, description: old.description, scopes: old.scopes, expiresAt: newExpiry, granular: old.granular },
         old.id,
       );
+      // The successor keeps the granular scopes (GitLab's rotation copies them).
+      if (old.granular) await this.copyGranularScopes(ctx, em, old.id, issued.token.id);
       if (after) await after(em);
       return issued;
     });

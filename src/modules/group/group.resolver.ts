@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
+import { GranularScope } from '../../graphql/granular-directive';
 import { ReadScopes, WriteScopes } from '../../auth/scope-directive';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
@@ -10,10 +11,13 @@ import { webPath, webUrl } from '../../graphql/web-urls';
 import { PROJECT_CREATION, SUBGROUP_CREATION } from '../../policy/abilities';
 import { visibilityName } from '../../policy/visibility';
 import { ResourceAccessTokenConnection, TokenFilterArgs } from '../access-token/access-token.types';
-import { GroupMemberConnection, GroupMembersArgs } from '../member/member.types';
+import { GroupMemberConnection, GroupMembersArgs, memberRecordIds } from '../member/member.types';
 import type { Namespace } from '../namespace/namespace.entity';
+import { loadRoot } from '../namespace/namespace.loaders';
 import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
-import { DescendantGroupsArgs, GroupConnection, GroupsArgs, GroupType, GroupUpdateInput, GroupUpdatePayload } from './group.types';
+import { descriptionHtml } from '../project/description-html';
+import { ancestorsOf, deletionState } from '../project/project-features.service';
+import { DescendantGroupsArgs, GroupConnection, GroupInterfaceConnection, GroupsArgs, GroupType, GroupUpdateInput, GroupUpdatePayload } from './group.types';
 
 const levelName = (names: Record<string, number>, level: number) => Object.entries(names).find(([, v]) => v === level)?.[0] ?? null;
 
@@ -21,8 +25,11 @@ const levelName = (names: Record<string, number>, level: number) => Object.entri
 export class GroupResolver {
   @Query(() => GroupType, { nullable: true, description: 'A group by full path; null when it does not exist or you may not see it.' })
   @ReadScopes()
-  group(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Namespace | null> {
-    return ctx.services.groups.findByFullPath(ctx, fullPath);
+  async group(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Namespace | null> {
+    const group = await ctx.services.groups.findByFullPath(ctx, fullPath);
+    // Reading a group by its path is a visit (`frecentGroups`); written at most once a day.
+    if (group) await ctx.services.visits.record(ctx, 'Namespace', group.id);
+    return group;
   }
 
   @Query(() => GroupConnection, { nullable: true, description: 'Groups you can see.' })
@@ -31,12 +38,27 @@ export class GroupResolver {
     return ctx.services.groups.list(ctx, { ...args, ids: args.ids?.map((id) => parsePlainId(id, MODELS.group)) ?? null });
   }
 
+  @Query(() => GroupInterfaceConnection, {
+    nullable: true,
+    description: 'Groups, for administrators (the admin area list); null for anyone else.',
+    deprecationReason: '**Status**: Experiment. Introduced in GitLab 18.4.',
+  })
+  @ReadScopes()
+  @GranularScope({ permissions: ['read_group'], boundary: 'user' })
+  adminGroups(@Ctx() ctx: RequestContext, @Args(() => GroupsArgs) args: GroupsArgs) {
+    if (!ctx.actor.admin) return null;
+    return this.groups(ctx, args);
+  }
+
   @Mutation(() => GroupUpdatePayload, { nullable: true, description: "Changes a group's settings (Owners only)." })
   @WriteScopes()
   groupUpdate(@Ctx() ctx: RequestContext, @Arg('input', () => GroupUpdateInput) input: GroupUpdateInput) {
     return mutationPayload(input, async () => ({
       group: await ctx.services.groups.update(ctx, input.fullPath, {
         resourceAccessTokenCreationAllowed: input.resourceAccessTokenCreationAllowed,
+        name: input.name,
+        path: input.path,
+        visibility: input.visibility,
       }),
     }));
   }
@@ -49,6 +71,67 @@ export class GroupResolver {
   @FieldResolver()
   avatarUrl(): null {
     return null;
+  }
+
+  /** Archived itself, or below an archived group. */
+  @FieldResolver()
+  async archived(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return group.archived || (await ancestorsOf(ctx, group)).some((g) => g.archived);
+  }
+
+  @FieldResolver()
+  adminEditPath(@Root() group: Namespace, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor.admin ? `/admin/groups/${group.fullPath}/edit` : null;
+  }
+
+  @FieldResolver()
+  adminShowPath(@Root() group: Namespace, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor.admin ? `/admin/groups/${group.fullPath}` : null;
+  }
+
+  @FieldResolver()
+  rootNamespace(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<Namespace> {
+    return loadRoot(ctx, group);
+  }
+
+  @FieldResolver()
+  isSelfArchived(@Root() group: Namespace): boolean {
+    return group.archived;
+  }
+
+  @FieldResolver()
+  descriptionHtml(@Root() group: Namespace): string | null {
+    return descriptionHtml(group.description);
+  }
+
+  @FieldResolver()
+  editPath(@Root() group: Namespace): string {
+    return `${webPath(`groups/${group.fullPath}`)}/-/edit`;
+  }
+
+  @FieldResolver()
+  markedForDeletion(@Root() group: Namespace, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.projectFeatures.ancestorMarked(ctx, group, true);
+  }
+
+  @FieldResolver()
+  markedForDeletionOn(@Root() group: Namespace): Date | null {
+    return group.markedForDeletionAt;
+  }
+
+  @FieldResolver()
+  permanentDeletionDate(@Root() group: Namespace): string | null {
+    return deletionState(group.markedForDeletionAt, false).permanentDeletionDate;
+  }
+
+  @FieldResolver()
+  isSelfDeletionScheduled(@Root() group: Namespace): boolean {
+    return group.markedForDeletionAt !== null;
+  }
+
+  @FieldResolver()
+  isSelfDeletionInProgress(): boolean {
+    return false;
   }
 
   @FieldResolver()
@@ -130,7 +213,7 @@ export class GroupResolver {
   @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })
   @Authorize('read_group_member')
   groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
-    return ctx.services.members.groupMembers(ctx, group, args);
+    return ctx.services.members.groupMembers(ctx, group, { ...args, ids: memberRecordIds(args.ids, MODELS.groupMember) });
   }
 
   @FieldResolver(() => ResourceAccessTokenConnection, {

@@ -1,5 +1,6 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
+import type { ListQuery } from '../../db/list-query';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
@@ -8,14 +9,16 @@ import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../
 import { PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
-import { atOrBelow, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
+import { atOrBelow, atOrBelowTraversal, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
 import { likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import type { NamespaceService } from '../namespace/namespace.service';
-import type { ProjectService } from '../project/project.service';
+import { ancestorsOf } from '../project/project-features.service';
+import { dayRange, type ProjectService } from '../project/project.service';
+import { Project } from '../project/project.entity';
 import type { User } from '../user/user.entity';
 
 export interface GroupListArgs extends PageArgs {
@@ -23,9 +26,15 @@ export interface GroupListArgs extends PageArgs {
   sort?: string | null;
   parentPath?: string | null;
   topLevelOnly?: boolean | null;
+  active?: boolean | null;
+  markedForDeletionOn?: string | null;
   ownedOnly?: boolean | null;
   allAvailable?: boolean | null;
   ids?: number[] | null;
+  /** GitLab REST's `min_access_level` (groups where the viewer holds at least this role) and `skip_groups`. */
+  minAccessLevel?: number | null;
+  skipIds?: number[] | null;
+  visibilityLevel?: number | null;
 }
 
 export interface DescendantGroupsArgs extends PageArgs {
@@ -33,6 +42,8 @@ export interface DescendantGroupsArgs extends PageArgs {
   includeParentDescendants?: boolean | null;
   owned?: boolean | null;
   search?: string | null;
+  archived?: boolean | null;
+  sort?: string | null;
 }
 
 export interface CreateGroupInput {
@@ -139,18 +150,29 @@ export class GroupService {
 
   /** `Query.groups`. */
   async list(ctx: RequestContext, args: GroupListArgs): Promise<Connection<Namespace>> {
+    const list = await this.listQuery(ctx, args);
+    if (!list) return Connection.empty();
+    return primed(ctx.loaders.namespaces, paginate(list.qb, list.keys, args));
+  }
+
+  /** The filtered groups before paging (GraphQL and REST); null when nothing can match. */
+  async listQuery(ctx: RequestContext, args: GroupListArgs): Promise<ListQuery<Namespace> | null> {
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
     // GitLab: "Unauthenticated requests always return all public groups" (allAvailable is ignored),
     // while ownedOnly leaves an anonymous caller with nothing.
-    const onlyMine = (args.allAvailable === false && ctx.actor.signedIn) || args.ownedOnly;
+    const onlyMine = (args.allAvailable === false && ctx.actor.signedIn) || args.ownedOnly || args.minAccessLevel != null;
     if (onlyMine) {
-      if (!ctx.actor.signedIn || ctx.actor.userId === null) return Connection.empty();
-      const mine = membershipOf('om', { userId: ctx.actor.userId, today: ctx.today(), minLevel: args.ownedOnly ? OWNER : 10 });
+      if (!ctx.actor.signedIn || ctx.actor.userId === null) return null;
+      const minLevel = args.ownedOnly ? OWNER : (args.minAccessLevel ?? 10);
+      const mine = membershipOf('om', { userId: ctx.actor.userId, today: ctx.today(), minLevel });
       const member = sql`EXISTS (SELECT 1 FROM members om WHERE om.source_type = 'Namespace' AND om.source_id = g.id AND ${mine})`;
       qb.andWhere(member.sql, member.params);
     }
     if (args.topLevelOnly) qb.andWhere('g.parent_id IS NULL');
+    if (args.active === true) qb.andWhere('g.archived = :groupActiveArchived AND g.marked_for_deletion_at IS NULL', { groupActiveArchived: false });
+    if (args.active === false) qb.andWhere('(g.archived = :groupActiveArchived OR g.marked_for_deletion_at IS NOT NULL)', { groupActiveArchived: true });
+    if (args.markedForDeletionOn) qb.andWhere('g.marked_for_deletion_at >= :markedFrom AND g.marked_for_deletion_at < :markedTo', dayRange(args.markedForDeletionOn));
     if (args.parentPath) {
       const parent = await this.findByFullPath(ctx, args.parentPath);
       // GitLab's `find_authorized_parent!`: a missing or hidden parent is an error, not an empty list.
@@ -158,9 +180,11 @@ export class GroupService {
       qb.andWhere('g.parent_id = :parentId', { parentId: parent.id });
     }
     if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
+    if (args.skipIds && recordIds(args.skipIds).length) qb.andWhere('g.id NOT IN (:...skipIds)', { skipIds: recordIds(args.skipIds) });
+    if (args.visibilityLevel != null) qb.andWhere('g.visibility_level = :groupVisibility', { groupVisibility: args.visibilityLevel });
     // `Query.groups(search:)` matches the name or the full path, parents included.
     this.applySearch(qb, args.search, 'g.full_path');
-    return primed(ctx.loaders.namespaces, paginate(qb, groupSortKeys(args.sort || 'name_asc'), args));
+    return { qb, keys: groupSortKeys(args.sort || 'name_asc') };
   }
 
   private applySearch(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined, pathColumn = 'g.path'): void {
@@ -193,8 +217,19 @@ export class GroupService {
       qb.andWhere(owned.sql, owned.params);
     }
     if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
+    if (args.archived != null) {
+      // Below an archived group everything is archived; otherwise a group's own flag decides.
+      if (group.archived || (await ancestorsOf(ctx, group)).some((g) => g.archived)) {
+        if (!args.archived) return Connection.empty();
+      } else {
+        const inside = atOrBelow('g.traversal_ids', 'ag.traversal_ids');
+        const archivedSql = `(g.archived = :descArchived OR EXISTS (SELECT 1 FROM namespaces ag WHERE ag.archived = :descArchived AND ${inside.sql}))`;
+        qb.andWhere(args.archived ? archivedSql : `NOT ${archivedSql}`, { ...inside.params, descArchived: true });
+      }
+    }
     this.applySearch(qb, args.search);
-    const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys('name_asc') };
+    const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
+    const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) };
     return primed(ctx.loaders.namespaces, ctx.batches.load('group.descendantGroups', group.id, qb, spec, args));
   }
 
@@ -218,13 +253,14 @@ export class GroupService {
   async forUser(
     ctx: RequestContext,
     user: User,
-    args: PageArgs & { permissionScope?: 'CREATE_PROJECTS' | 'TRANSFER_PROJECTS' | null; search?: string | null; sort?: string | null },
+    args: PageArgs & { permissionScope?: 'CREATE_PROJECTS' | 'IMPORT_PROJECTS' | 'TRANSFER_PROJECTS' | null; search?: string | null; sort?: string | null },
   ): Promise<Connection<Namespace>> {
     const qb = this.query(ctx);
     const visible = groupMembersVisibleSql(ctx.actor, 'g', ctx.today());
     if (visible) qb.andWhere(visible.sql, visible.params);
     const levelNeeded =
-      args.permissionScope === 'CREATE_PROJECTS'
+      // Importing a project creates one, so IMPORT_PROJECTS asks what CREATE_PROJECTS asks.
+      args.permissionScope === 'CREATE_PROJECTS' || args.permissionScope === 'IMPORT_PROJECTS'
         ? `(CASE g.project_creation_level WHEN ${PROJECT_CREATION.maintainer} THEN ${MAINTAINER} WHEN ${PROJECT_CREATION.developer} THEN ${DEVELOPER} WHEN ${PROJECT_CREATION.owner} THEN ${OWNER} ELSE 1000 END)`
         : args.permissionScope === 'TRANSFER_PROJECTS'
           ? `${MAINTAINER}`
@@ -319,13 +355,130 @@ export class GroupService {
     return level ?? fallback;
   }
 
+  /** Archives or unarchives a group (`labgate groups update --archived`); needs `archive_group`. */
+  async setArchived(ctx: RequestContext, fullPath: string, archived: boolean): Promise<Namespace> {
+    const group = await this.findForMutation(ctx, fullPath);
+    if (!(await this.can(ctx, group, 'archive_group'))) throw new ResourceNotAvailableError();
+    if (group.archived === archived) throw new ServiceError(archived ? 'Group is already archived' : 'Group is already unarchived');
+    return this.saveState(ctx, group, { archived });
+  }
+
+  /** Schedules a group for deletion (`labgate groups delete`): GitLab's delayed deletion. Needs `remove_group`. */
+  async scheduleDeletion(ctx: RequestContext, fullPath: string): Promise<Namespace> {
+    const group = await this.findForMutation(ctx, fullPath);
+    if (!(await this.can(ctx, group, 'remove_group'))) throw new ResourceNotAvailableError();
+    if (group.markedForDeletionAt) throw new ServiceError('Group has already been marked for deletion');
+    return this.saveState(ctx, group, { markedForDeletionAt: ctx.now() });
+  }
+
+  /** Cancels a scheduled deletion (`labgate groups restore`). */
+  async restore(ctx: RequestContext, fullPath: string): Promise<Namespace> {
+    const group = await this.findForMutation(ctx, fullPath);
+    if (!(await this.can(ctx, group, 'remove_group'))) throw new ResourceNotAvailableError();
+    if (!group.markedForDeletionAt) throw new ServiceError('Group has not been marked for deletion');
+    return this.saveState(ctx, group, { markedForDeletionAt: null });
+  }
+
+  private async saveState(ctx: RequestContext, group: Namespace, changes: Partial<Pick<Namespace, 'archived' | 'markedForDeletionAt'>>): Promise<Namespace> {
+    await ctx.app.dataSource.getRepository(Namespace).update({ id: group.id }, { ...changes, updatedAt: ctx.now() });
+    ctx.loaders.namespaces.clear(group.id);
+    return (await ctx.loaders.namespaces.load(group.id))!;
+  }
+
   /**
    * `groupUpdate`: today the top-level setting `resourceAccessTokenCreationAllowed`, for Owners.
    * Switching it off on a subgroup is refused (it is read from the top-level group only).
    */
-  async update(ctx: RequestContext, fullPath: string, changes: { resourceAccessTokenCreationAllowed?: boolean | null }) {
-    const group = await this.findForMutation(ctx, fullPath);
+  async update(
+    ctx: RequestContext,
+    fullPath: string,
+    changes: { resourceAccessTokenCreationAllowed?: boolean | null; name?: string | null; path?: string | null; visibility?: string | null },
+  ) {
+    let group = await this.findForMutation(ctx, fullPath);
     if (!(await this.can(ctx, group, 'admin_group'))) throw new ResourceNotAvailableError();
+    if (changes.name != null || changes.path != null || changes.visibility != null) {
+      group = await this.rename(ctx, group, { name: changes.name ?? null, path: changes.path ?? null, visibility: changes.visibility ?? null });
+    }
+    return this.updateTokenSetting(ctx, group, changes);
+  }
+
+  /**
+   * `groupUpdate(name, path, visibility)`: checked like creation (path rules, a visibility within the
+   * parent's and above every subgroup's and project's), then written with the full paths and names of
+   * everything below the group, in one transaction.
+   */
+  private async rename(ctx: RequestContext, group: Namespace, changes: { name: string | null; path: string | null; visibility: string | null }): Promise<Namespace> {
+    const parent = group.parentId === null ? null : await ctx.loaders.namespaces.load(group.parentId);
+    const errors: string[] = [];
+    const name = changes.name === null ? group.name : changes.name.trim();
+    const path = changes.path === null ? group.path : changes.path.trim();
+    if (changes.name !== null) {
+      if (name === '') errors.push("Name can't be blank");
+      errors.push(...textErrors('Name', name));
+    }
+    if (changes.path !== null) errors.push(...pathErrors('Path', path, { kind: 'namespace', topLevel: !parent }));
+    let visibilityLevel = group.visibilityLevel;
+    if (changes.visibility !== null) {
+      const level = parseVisibility(changes.visibility);
+      if (level === undefined) errors.push(`Visibility level ${changes.visibility} is not valid (private, internal or public)`);
+      else visibilityLevel = level;
+    }
+    if (visibilityLevel !== group.visibilityLevel) {
+      const shown = visibilityName(visibilityLevel);
+      if (parent && visibilityLevel > parent.visibilityLevel) {
+        errors.push(`Visibility level ${shown} is not allowed since the parent group has a ${visibilityName(parent.visibilityLevel)} visibility.`);
+      }
+      const below = strictlyBelow('g', group);
+      const higherGroups = await this.query(ctx).where(below.sql, below.params).andWhere('g.visibility_level > :wanted', { wanted: visibilityLevel }).getExists();
+      if (higherGroups) errors.push(`Visibility level ${shown} is not allowed since there are sub-groups with higher visibility.`);
+      const inside = atOrBelowTraversal('pn.traversal_ids', group.traversalIds);
+      const higherProjects = await ctx.app.dataSource
+        .getRepository(Project)
+        .createQueryBuilder('p')
+        .innerJoin(Namespace, 'pn', 'pn.id = p.namespace_id')
+        .where(inside.sql, inside.params)
+        .andWhere('p.visibility_level > :wantedLevel', { wantedLevel: visibilityLevel })
+        .getExists();
+      if (higherProjects) errors.push(`Visibility level ${shown} is not allowed since this group contains projects with higher visibility.`);
+    }
+    if (errors.length) throw new ServiceError(errors);
+
+    const oldPath = group.fullPath;
+    const newPath = parent ? `${parent.fullPath}/${path}` : path;
+    const oldName = group.fullName;
+    const newName = parent ? `${parent.fullName} / ${name}` : name;
+    await inTransaction(ctx.app.dataSource, async (em) => {
+      if (newPath.toLowerCase() !== oldPath.toLowerCase()) await this.deps.projects.assertPathFree(em, newPath);
+      const below = atOrBelowTraversal('traversal_ids', group.traversalIds);
+      const now = ctx.now();
+      // Every row below keeps its own tail: the new prefix replaces the old one.
+      await em
+        .createQueryBuilder()
+        .update(Namespace)
+        .set({
+          fullPath: () => `CAST(:newPath AS varchar) || SUBSTR(full_path, ${oldPath.length + 1})`,
+          fullName: () => `CAST(:newName AS varchar) || SUBSTR(full_name, ${oldName.length + 1})`,
+          updatedAt: now,
+        })
+        .where(below.sql, below.params)
+        .setParameters({ newPath, newName })
+        .execute();
+      const inGroup = atOrBelowTraversal('rn.traversal_ids', group.traversalIds);
+      await em
+        .createQueryBuilder()
+        .update(Project)
+        .set({ fullPath: () => `CAST(:newPath AS varchar) || SUBSTR(full_path, ${oldPath.length + 1})` })
+        .where(`namespace_id IN (SELECT rn.id FROM namespaces rn WHERE ${inGroup.sql})`, inGroup.params)
+        .setParameters({ newPath })
+        .execute();
+      await em.getRepository(Namespace).update({ id: group.id }, { name, path, visibilityLevel, updatedAt: now });
+    });
+    ctx.loaders.namespaces.clearAll();
+    ctx.loaders.projects.clearAll();
+    return (await ctx.loaders.namespaces.load(group.id))!;
+  }
+
+  private async updateTokenSetting(ctx: RequestContext, group: Namespace, changes: { resourceAccessTokenCreationAllowed?: boolean | null }) {
     const allowed = changes.resourceAccessTokenCreationAllowed;
     if (allowed === undefined || allowed === null) return group;
     if (group.parentId !== null) {

@@ -1,10 +1,11 @@
 import { ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
-import { AccessLevel, PaginationArgs } from '../../graphql/common.types';
+import { AccessLevel, PaginationArgs, VisibilityLevelsEnum } from '../../graphql/common.types';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { GroupPermissions } from '../../graphql/permissions.types';
-import { TimeScalar } from '../../graphql/scalars';
+import { DateScalar, TimeScalar } from '../../graphql/scalars';
+import { NamespaceType } from '../namespace/namespace.types';
 
 export enum GroupSort {
   SIMILARITY = 'SIMILARITY',
@@ -31,8 +32,8 @@ export abstract class GroupInterface {
   @Field(() => String, { nullable: true, description: 'Full name, with the names of the parent groups.' })
   fullName!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Full path, with the paths of the parent groups.' })
-  fullPath!: string | null;
+  @Field(() => ID, { description: 'Full path, with the paths of the parent groups.' })
+  fullPath!: string;
 
   @Field(() => ID, { nullable: true, description: 'Global ID of the group.' })
   id!: string | null;
@@ -50,8 +51,41 @@ export abstract class GroupInterface {
 @ObjectType('Group', { implements: GroupInterface, description: 'A group: a namespace for projects and subgroups with members.' })
 @Authorize('read_group')
 export class GroupType {
+  @Field(() => String, { nullable: true, description: "Path of the group's edit page in the admin area; null unless you are an administrator." })
+  adminEditPath!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Path of the group's page in the admin area; null unless you are an administrator." })
+  adminShowPath!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the group, or a group above it, is archived.' })
+  archived!: boolean | null;
+
   @Field(() => String, { nullable: true, description: 'URL of the avatar image (Labgate stores no avatars, so this is null).' })
   avatarUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The description rendered as HTML (plain text, escaped, in paragraphs).' })
+  descriptionHtml!: string | null;
+
+  @Field({ description: 'Path of the page that edits the group.' })
+  editPath!: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the group itself is archived.' })
+  isSelfArchived!: boolean | null;
+
+  @Field({ description: 'Whether the group is being deleted right now (Labgate runs no deletion job, so never).' })
+  isSelfDeletionInProgress!: boolean;
+
+  @Field({ description: 'Whether the group itself is scheduled for deletion.' })
+  isSelfDeletionScheduled!: boolean;
+
+  @Field({ description: 'Whether the group, or a group above it, is scheduled for deletion.' })
+  markedForDeletion!: boolean;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the group was scheduled for deletion.', deprecationReason: '**Status**: Experiment. Introduced in GitLab 16.11.' })
+  markedForDeletionOn!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The day a scheduled deletion runs, `YYYY-MM-DD`.', deprecationReason: '**Status**: Experiment. Introduced in GitLab 16.11.' })
+  permanentDeletionDate!: string | null;
 
   @Field(() => TimeScalar, { nullable: true, description: 'When the group was created.' })
   createdAt!: Date | null;
@@ -95,6 +129,9 @@ export class GroupType {
   @Field(() => Boolean, { nullable: true, description: 'Whether users may request to join the group.' })
   requestAccessEnabled!: boolean | null;
 
+  @Field(() => NamespaceType, { description: 'The top-level group above this one (itself at the top).' })
+  rootNamespace!: unknown;
+
   @Field(() => Boolean, {
     nullable: true,
     description:
@@ -121,10 +158,17 @@ export class GroupType {
   webUrl!: string;
 }
 
-export const GroupConnection = connectionType('Group', () => GroupType, { count: false });
+export const GroupConnection = connectionType('Group', () => GroupType, { count: true });
+export const GroupInterfaceConnection = connectionType('GroupInterface', () => GroupInterface, { count: true });
 
 @ArgsType()
 export class GroupsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only groups not scheduled for deletion (true), or only those that are (false).' })
+  active?: boolean | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only groups scheduled for deletion on this day (UTC).' })
+  markedForDeletionOn?: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'All groups the current user can see (default), or only those they are a member of.' })
   allAvailable?: boolean | null;
 
@@ -149,6 +193,9 @@ export class GroupsArgs extends PaginationArgs {
 
 @ArgsType()
 export class DescendantGroupsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only archived groups (true) or only groups that are not (false).' })
+  archived?: boolean | null;
+
   @Field(() => [ID], { nullable: true, description: 'Only these groups (global IDs).' })
   ids?: string[] | null;
 
@@ -160,12 +207,24 @@ export class DescendantGroupsArgs extends PaginationArgs {
 
   @Field(() => String, { nullable: true, description: 'Search by name or path.' })
   search?: string | null;
+
+  @Field(() => GroupSort, { nullable: true, description: 'Sort order. Default `NAME_ASC`.' })
+  sort?: GroupSort | null;
 }
 
 @InputType('GroupUpdateInput')
 export class GroupUpdateInput extends MutationInput {
   @Field(() => ID, { description: 'Full path of the group.' })
   fullPath!: string;
+
+  @Field(() => String, { nullable: true, description: 'New name of the group.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New path of the group (its full path, and those of everything below it, change with it).' })
+  path?: string | null;
+
+  @Field(() => VisibilityLevelsEnum, { nullable: true, description: 'New visibility: not above the parent group, not below any subgroup or project.' })
+  visibility?: string | null;
 
   @Field(() => Boolean, {
     nullable: true,

@@ -2,14 +2,14 @@ import { Ctx, FieldResolver, ID, Resolver, Root, type ClassType } from 'type-gra
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
 import { MODELS, toGlobalId } from '../../graphql/global-id';
-import { GroupPermissions, ProjectPermissions } from '../../graphql/permissions.types';
+import { ProjectPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
 import { UserCore } from '../user/user.types';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { Project } from '../project/project.entity';
 import type { User } from '../user/user.entity';
 import type { Member } from './member.entity';
-import { GroupMemberType, ProjectMemberType } from './member.types';
+import { GroupMemberPermissions, GroupMemberType, ProjectMemberType } from './member.types';
 
 /** Field resolvers shared by both member types. */
 function memberFieldResolvers(objectType: ClassType) {
@@ -67,6 +67,6 @@ export class GroupMemberResolver extends memberFieldResolvers(GroupMemberType) {
   @FieldResolver()
   async userPermissions(@Root() member: Member, @Ctx() ctx: RequestContext) {
     const group = await ctx.loaders.namespaces.load(member.sourceId);
-    return GroupPermissions.from(group ? await ctx.services.groups.abilities(ctx, group) : new Set());
+    return GroupMemberPermissions.from(group ? await ctx.services.groups.abilities(ctx, group) : new Set());
   }
 }

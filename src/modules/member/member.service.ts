@@ -4,7 +4,8 @@ import { inTransaction } from '../../db/data-source';
 import { MAX_MEMBERS_UPDATE } from '../../graphql/limits';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId } from '../../graphql/global-id';
+import { isRecordId, recordIds } from '../../graphql/global-id';
+import type { ListQuery } from '../../db/list-query';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
@@ -26,14 +27,27 @@ export type MemberSort =
   | 'UPDATED_ASC'
   | 'UPDATED_DESC'
   | 'CREATED_ASC'
-  | 'CREATED_DESC';
+  | 'CREATED_DESC'
+  | 'updated_asc'
+  | 'updated_desc'
+  | 'created_asc'
+  | 'created_desc';
 
 export type ProjectMemberRelation = 'DIRECT' | 'INHERITED' | 'DESCENDANTS' | 'INVITED_GROUPS' | 'SHARED_INTO_ANCESTORS';
 export type GroupMemberRelation = 'DIRECT' | 'INHERITED' | 'DESCENDANTS' | 'SHARED_FROM_GROUPS';
 
 export interface MemberListArgs extends PageArgs {
   search?: string | null;
+  /** Only these memberships (record ids). */
+  ids?: number[] | null;
+  /** Only members with one of these roles. */
+  accessLevels?: number[] | null;
+  /** Only members whose account is of one of these kinds. */
+  userTypes?: string[] | null;
   sort?: MemberSort | null;
+  /** Only these users (GitLab REST's `user_ids`), and never these (`skip_users`). */
+  userIds?: number[] | null;
+  skipUserIds?: number[] | null;
 }
 
 /** Where a membership is: a project, or a group. */
@@ -46,7 +60,9 @@ export const BOT_SINGLE_MEMBERSHIP = 'project bots cannot be added to other grou
  * `sort` over a query joining the member's user as `mu`. `nameVisible` (a condition on `mu`) keeps the
  * name sort to the name the viewer sees: a redacted bot sorts, and shows in its cursor, as `****`.
  */
-function memberSortKeys(sort: MemberSort | null | undefined, nameVisible: SqlCondition | null): SortKey<Member>[] {
+function memberSortKeys(given: MemberSort | null | undefined, nameVisible: SqlCondition | null): SortKey<Member>[] {
+  // GitLab keeps the lower-case spellings (`created_asc`...) as deprecated aliases of the upper-case ones.
+  const sort = given?.toUpperCase() as MemberSort | undefined;
   switch (sort) {
     case 'ACCESS_LEVEL_ASC':
     case 'ACCESS_LEVEL_DESC': {
@@ -138,6 +154,13 @@ export class MemberService {
     // Searching and sorting by name use the name the viewer sees (a redacted bot's is `****`).
     const nameVisible = memberNameVisibleSql(ctx);
     if (nameVisible) qb.setParameters(nameVisible.params);
+    if (args.userIds) qb.andWhere(recordIds(args.userIds).length ? 'm.user_id IN (:...memUserIds)' : '1 = 0', { memUserIds: recordIds(args.userIds) });
+    if (args.skipUserIds && recordIds(args.skipUserIds).length) qb.andWhere('m.user_id NOT IN (:...memSkipIds)', { memSkipIds: recordIds(args.skipUserIds) });
+    if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'm.id IN (:...memIds)' : '1 = 0', { memIds: recordIds(args.ids) });
+    if (args.accessLevels) {
+      qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
+    }
+    if (args.userTypes) qb.andWhere(args.userTypes.length ? 'mu.user_type IN (:...memUserTypes)' : '1 = 0', { memUserTypes: args.userTypes });
     if (args.search) {
       const pattern = likePattern(args.search);
       const byName = nameVisible ? `(LOWER(mu.name) LIKE :memSearch ESCAPE '\\' AND ${nameVisible.sql})` : `LOWER(mu.name) LIKE :memSearch ESCAPE '\\'`;
@@ -157,6 +180,17 @@ export class MemberService {
     project: Project,
     args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
   ): Promise<Connection<Member>> {
+    const list = await this.projectMembersQuery(ctx, project, args);
+    if (!list) return Connection.empty();
+    return ctx.batches.load('project.projectMembers', project.id, list.qb, this.batchSpec(ctx, args.sort), args);
+  }
+
+  /** The rows of `projectMembers` before paging; null when the relations asked for add nobody. */
+  async projectMembersQuery(
+    ctx: RequestContext,
+    project: Project,
+    args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
+  ): Promise<ListQuery<Member> | null> {
     const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
     const ns = await loadProjectNamespace(ctx, project);
     const ancestors = isGroup(ns) ? traversalIdList(ns) : [];
@@ -164,9 +198,9 @@ export class MemberService {
     if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Project', [project.id]));
     if (relations.includes('INHERITED') && ancestors.length) sources.push((a) => membershipIn(a, 'Namespace', ancestors));
     // Group sharing and invited groups do not exist in Labgate, so those relations add nobody.
-    if (!sources.length) return Connection.empty();
+    if (!sources.length) return null;
     const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)` };
-    return ctx.batches.load('project.projectMembers', project.id, this.listQuery(ctx, spec, args), this.batchSpec(ctx, args.sort), args);
+    return { qb: this.listQuery(ctx, spec, args), keys: this.batchSpec(ctx, args.sort).keys };
   }
 
   /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
@@ -175,6 +209,17 @@ export class MemberService {
     group: Namespace,
     args: MemberListArgs & { relations?: GroupMemberRelation[] | null; accessLevels?: number[] | null },
   ): Promise<Connection<Member>> {
+    const list = this.groupMembersQuery(ctx, group, args);
+    if (!list) return Connection.empty();
+    return ctx.batches.load('group.groupMembers', group.id, list.qb, this.batchSpec(ctx, args.sort), args);
+  }
+
+  /** The rows of `groupMembers` before paging; null when the relations asked for add nobody. */
+  groupMembersQuery(
+    ctx: RequestContext,
+    group: Namespace,
+    args: MemberListArgs & { relations?: GroupMemberRelation[] | null; accessLevels?: number[] | null },
+  ): ListQuery<Member> | null {
     const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
     const ancestors = traversalIdList(group).filter((id) => id !== group.id);
     const sources: CandidateSpec['sources'] = [];
@@ -187,13 +232,10 @@ export class MemberService {
       const subgroups = sql`SELECT dn.id FROM namespaces dn WHERE ${allOf(strictlyBelow('dn', group), ...(below ? [below] : []))}`;
       sources.push((a) => membershipIn(a, 'Namespace', subgroups));
     }
-    if (!sources.length) return Connection.empty();
+    if (!sources.length) return null;
     const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_id = ${bound(group.id, 'group')} THEN 0 ELSE 1 END)` };
     const qb = this.listQuery(ctx, spec, args);
-    if (args.accessLevels) {
-      qb.andWhere(args.accessLevels.length ? 'm.access_level IN (:...memLevels)' : '1 = 0', { memLevels: args.accessLevels });
-    }
-    return ctx.batches.load('group.groupMembers', group.id, qb, this.batchSpec(ctx, args.sort), args);
+    return { qb, keys: this.batchSpec(ctx, args.sort).keys };
   }
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */

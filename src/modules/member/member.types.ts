@@ -1,15 +1,21 @@
 import { ArgsType, Field, ID, InputType, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, AccessLevelEnum, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
-import { GroupIDScalar, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { GroupIDScalar, parsePlainId, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
-import { GroupPermissions, ProjectPermissions } from '../../graphql/permissions.types';
+import { ProjectPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
 import { GroupType } from '../group/group.types';
 import { ProjectType } from '../project/project.types';
-import { UserCore } from '../user/user.types';
+import { UserCore, UserTypeEnum } from '../user/user.types';
 import type { Member } from './member.entity';
+
+/** Membership ids as GitLab's `ids` filters take them: plain numbers or global IDs of the member model. */
+export function memberRecordIds(ids: readonly string[] | null | undefined, model: string): number[] | null {
+  if (!ids) return null;
+  return ids.map((id) => (/^\d+$/.test(id) ? Number(id) : parsePlainId(id, model)));
+}
 
 export enum ProjectMemberRelation {
   DIRECT = 'DIRECT',
@@ -43,8 +49,21 @@ export enum MemberSortEnum {
   UPDATED_ASC = 'UPDATED_ASC',
   CREATED_DESC = 'CREATED_DESC',
   CREATED_ASC = 'CREATED_ASC',
+  updated_desc = 'updated_desc',
+  updated_asc = 'updated_asc',
+  created_desc = 'created_desc',
+  created_asc = 'created_asc',
 }
-registerEnumType(MemberSortEnum, { name: 'MemberSort', description: 'Order of members.' });
+registerEnumType(MemberSortEnum, {
+  name: 'MemberSort',
+  description: 'Order of members.',
+  valuesConfig: {
+    updated_desc: { deprecationReason: 'This was renamed. Please use `UPDATED_DESC`. Deprecated in GitLab 13.5.' },
+    updated_asc: { deprecationReason: 'This was renamed. Please use `UPDATED_ASC`. Deprecated in GitLab 13.5.' },
+    created_desc: { deprecationReason: 'This was renamed. Please use `CREATED_DESC`. Deprecated in GitLab 13.5.' },
+    created_asc: { deprecationReason: 'This was renamed. Please use `CREATED_ASC`. Deprecated in GitLab 13.5.' },
+  },
+});
 
 @InterfaceType('MemberInterface', {
   description: 'A membership of a project or group.',
@@ -83,13 +102,45 @@ export class ProjectMemberType extends MemberInterface {
   userPermissions!: unknown;
 }
 
+/** The group abilities GitLab shows on a group membership (a subset of `GroupPermissions`). */
+export const GROUP_MEMBER_PERMISSIONS = {
+  createCustomEmoji: 'create_custom_emoji',
+  createProjects: 'create_projects',
+  readGroup: 'read_group',
+  removeGroup: 'remove_group',
+  viewEditPage: 'view_edit_page',
+} as const;
+
+@ObjectType('GroupMemberPermissions', { description: 'What the current user may do with the group of a membership.' })
+@Authorize()
+export class GroupMemberPermissions {
+  @Field({ description: 'Whether the current user may `create_custom_emoji` in the group.' })
+  createCustomEmoji!: boolean;
+
+  @Field({ description: 'Whether the current user may `create_projects` in the group.' })
+  createProjects!: boolean;
+
+  @Field({ description: 'Whether the current user may `read_group`.' })
+  readGroup!: boolean;
+
+  @Field({ description: 'Whether the current user may `remove_group`.' })
+  removeGroup!: boolean;
+
+  @Field({ description: 'Whether the current user may `view_edit_page` of the group.' })
+  viewEditPage!: boolean;
+
+  static from(granted: ReadonlySet<string>): GroupMemberPermissions {
+    return Object.fromEntries(Object.entries(GROUP_MEMBER_PERMISSIONS).map(([field, ability]) => [field, granted.has(ability)])) as unknown as GroupMemberPermissions;
+  }
+}
+
 @ObjectType('GroupMember', { implements: MemberInterface, description: 'A membership of a group.' })
 @Authorize('read_group')
 export class GroupMemberType extends MemberInterface {
   @Field(() => GroupType, { nullable: true, description: 'The group.' })
   group!: unknown;
 
-  @Field(() => GroupPermissions.type, { description: 'What the current user may do with the group.' })
+  @Field(() => GroupMemberPermissions, { description: 'What the current user may do with the group.' })
   userPermissions!: unknown;
 }
 
@@ -99,11 +150,20 @@ export const GroupMemberConnection = connectionType('GroupMember', () => GroupMe
 
 @ArgsType()
 export class ProjectMembersArgs extends PaginationArgs {
+  @Field(() => [AccessLevelEnum], { nullable: true, description: 'Only members with one of these roles.' })
+  accessLevels?: AccessLevelEnum[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only these memberships (IDs or global IDs).' })
+  ids?: string[] | null;
+
   @Field(() => [ProjectMemberRelation], { nullable: true, description: 'Which members: default direct and inherited.' })
   relations?: ProjectMemberRelation[] | null;
 
   @Field(() => String, { nullable: true, description: 'Search by name or username.' })
   search?: string | null;
+
+  @Field(() => [UserTypeEnum], { nullable: true, description: 'Only members whose account is of one of these kinds.' })
+  userTypes?: string[] | null;
 
   @Field(() => MemberSortEnum, { nullable: true, description: 'Sort order. Default: oldest membership first.' })
   sort?: MemberSortEnum | null;
@@ -113,6 +173,9 @@ export class ProjectMembersArgs extends PaginationArgs {
 export class GroupMembersArgs extends PaginationArgs {
   @Field(() => [AccessLevelEnum], { nullable: true, description: 'Only members with one of these roles.' })
   accessLevels?: AccessLevelEnum[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only these memberships (IDs or global IDs).' })
+  ids?: string[] | null;
 
   @Field(() => [GroupMemberRelation], { nullable: true, description: 'Which members: default direct and inherited.' })
   relations?: GroupMemberRelation[] | null;

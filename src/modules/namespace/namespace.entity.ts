@@ -1,4 +1,4 @@
-import { Entity } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import { BoolColumn, IdColumn, IntColumn, StringColumn, TimestampColumn } from '../../db/columns';
 
 export type NamespaceKind = 'Group' | 'User';
@@ -75,6 +75,18 @@ export class Namespace {
 
   @TimestampColumn('updated_at')
   updatedAt!: Date;
+
+  /** Whether the group itself is archived (its projects and subgroups are then archived too). */
+  @Column({ name: 'archived', type: 'boolean', default: false })
+  archived!: boolean;
+
+  /** When the group was scheduled for deletion (GitLab's delayed deletion); null when it is not. */
+  @TimestampColumn('marked_for_deletion_at', { nullable: true })
+  markedForDeletionAt!: Date | null;
+
+  /** Stored settings of areas Labgate does not implement, as JSON. */
+  @StringColumn('settings', { nullable: true })
+  settings!: string | null;
 }
 
 /** Ids from the top-level ancestor down to the namespace itself. */

@@ -6,7 +6,9 @@ import { NamespacePermissions } from '../../graphql/permissions.types';
 import { webUrl } from '../../graphql/web-urls';
 import { visibilityName } from '../../policy/visibility';
 import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
+import { descriptionHtml } from '../project/description-html';
 import { isGroup, type Namespace } from './namespace.entity';
+import { loadRoot } from './namespace.loaders';
 import { NamespaceType } from './namespace.types';
 
 @Resolver(() => NamespaceType)
@@ -28,6 +30,16 @@ export class NamespaceResolver {
   @FieldResolver()
   avatarUrl(): null {
     return null;
+  }
+
+  @FieldResolver()
+  descriptionHtml(@Root() ns: Namespace): string | null {
+    return descriptionHtml(ns.description);
+  }
+
+  @FieldResolver()
+  rootNamespace(@Root() ns: Namespace, @Ctx() ctx: RequestContext): Promise<Namespace> {
+    return loadRoot(ctx, ns);
   }
 
   @FieldResolver()

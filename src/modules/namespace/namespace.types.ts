@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 import { Authorize } from '../../graphql/authorization';
 import { NamespacePermissions } from '../../graphql/permissions.types';
 
@@ -10,6 +11,9 @@ export class NamespaceType {
 
   @Field(() => String, { nullable: true, description: 'Description of the namespace.' })
   description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The description rendered as HTML (plain text, escaped, in paragraphs).' })
+  descriptionHtml!: string | null;
 
   @Field({ description: 'Full name, with the names of the parent groups.' })
   fullName!: string;
@@ -29,6 +33,9 @@ export class NamespaceType {
   @Field(() => Boolean, { nullable: true, description: 'Whether users may request to join.' })
   requestAccessEnabled!: boolean | null;
 
+  @Field(() => NamespaceType, { description: 'The top-level namespace above this one (itself at the top).' })
+  rootNamespace!: unknown;
+
   @Field(() => NamespacePermissions.type, { description: 'What the current user may do with the namespace.' })
   userPermissions!: unknown;
 
@@ -38,3 +45,5 @@ export class NamespaceType {
   @Field(() => String, { nullable: true, description: 'URL of the namespace page.' })
   webUrl!: string | null;
 }
+
+export const NamespaceConnection = connectionType('Namespace', () => NamespaceType, { count: false });

@@ -42,4 +42,16 @@ export class Project {
 
   @TimestampColumn('last_activity_at')
   lastActivityAt!: Date;
+
+  /** The project this one was forked from (null when it is no fork, or the source was deleted). */
+  @IntColumn('forked_from_project_id', { nullable: true })
+  forkedFromProjectId!: number | null;
+
+  /** When the project was scheduled for deletion (GitLab's delayed deletion); null when it is not. */
+  @TimestampColumn('marked_for_deletion_at', { nullable: true })
+  markedForDeletionAt!: Date | null;
+
+  /** Stored settings of areas Labgate does not implement, as JSON (see `project-settings.ts`). */
+  @StringColumn('settings', { nullable: true })
+  settings!: string | null;
 }

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
+import { GranularScope } from '../../graphql/granular-directive';
 import { ReadScopes } from '../../auth/scope-directive';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
@@ -8,23 +9,42 @@ import { ProjectPermissions } from '../../graphql/permissions.types';
 import { webPath, webUrl } from '../../graphql/web-urls';
 import { visibilityName } from '../../policy/visibility';
 import { ResourceAccessTokenConnection, TokenFilterArgs } from '../access-token/access-token.types';
-import { MemberInterfaceConnection, ProjectMembersArgs } from '../member/member.types';
+import { MemberInterfaceConnection, memberRecordIds, ProjectMembersArgs } from '../member/member.types';
 import { isGroup, type Namespace } from '../namespace/namespace.entity';
 import type { Project } from './project.entity';
-import { ProjectConnection, ProjectsArgs, ProjectType } from './project.types';
+import { descriptionHtml } from './description-html';
+import { deletionState } from './project-features.service';
+import { featureAccess, projectSettings } from './project-settings';
+import { ForkTargetsArgs, ProjectConnection, ProjectInterfaceConnection, ProjectsArgs, ProjectType, VisibleForksArgs } from './project.types';
+import { NamespaceConnection } from '../namespace/namespace.types';
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
   @Query(() => ProjectType, { nullable: true, description: 'A project by full path; null when it does not exist or you may not see it.' })
   @ReadScopes()
-  project(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Project | null> {
-    return ctx.services.projects.findByFullPath(ctx, fullPath);
+  async project(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Project | null> {
+    const project = await ctx.services.projects.findByFullPath(ctx, fullPath);
+    // Reading a project by its path is a visit (`frecentProjects`); written at most once a day.
+    if (project) await ctx.services.visits.record(ctx, 'Project', project.id);
+    return project;
   }
 
   @Query(() => ProjectConnection, { nullable: true, description: 'Projects you can see.' })
   @ReadScopes()
   projects(@Ctx() ctx: RequestContext, @Args(() => ProjectsArgs) args: ProjectsArgs) {
     return ctx.services.projects.list(ctx, { ...args, ids: args.ids?.map((id) => parsePlainId(id, MODELS.project)) ?? null });
+  }
+
+  @Query(() => ProjectInterfaceConnection, {
+    nullable: true,
+    description: 'Projects, for administrators (the admin area list); null for anyone else.',
+    deprecationReason: '**Status**: Experiment. Introduced in GitLab 18.4.',
+  })
+  @ReadScopes()
+  @GranularScope({ permissions: ['read_project'], boundary: 'user' })
+  adminProjects(@Ctx() ctx: RequestContext, @Args(() => ProjectsArgs) args: ProjectsArgs) {
+    if (!ctx.actor.admin) return null;
+    return this.projects(ctx, args);
   }
 
   @FieldResolver()
@@ -40,6 +60,128 @@ export class ProjectResolver {
   @FieldResolver()
   isSelfArchived(@Root() project: Project): boolean {
     return project.archived;
+  }
+
+  /** Archived itself, or inside an archived group (GitLab's `self_or_ancestors_archived?`). */
+  @FieldResolver()
+  async archived(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return project.archived || (await ctx.services.projectFeatures.ancestorArchived(ctx, project));
+  }
+
+  @FieldResolver()
+  adminEditPath(@Root() project: Project, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor.admin ? `/admin/projects/${project.fullPath}/edit` : null;
+  }
+
+  @FieldResolver()
+  adminShowPath(@Root() project: Project, @Ctx() ctx: RequestContext): string | null {
+    return ctx.actor.admin ? `/admin/projects/${project.fullPath}` : null;
+  }
+
+  @FieldResolver()
+  descriptionHtml(@Root() project: Project): string | null {
+    return descriptionHtml(project.description);
+  }
+
+  @FieldResolver()
+  editPath(@Root() project: Project): string {
+    return `${webPath(project.fullPath)}/edit`;
+  }
+
+  @FieldResolver()
+  starCount(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.projectFeatures.starCount(ctx, project);
+  }
+
+  @FieldResolver()
+  forksCount(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.projectFeatures.forksCount(ctx, project);
+  }
+
+  @FieldResolver()
+  isForked(@Root() project: Project): boolean {
+    return project.forkedFromProjectId !== null;
+  }
+
+  @FieldResolver()
+  forkedFrom(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Project | null> {
+    return ctx.services.projectFeatures.forkedFrom(ctx, project);
+  }
+
+  @FieldResolver(() => ProjectConnection, {
+    nullable: true,
+    description: 'Forks of the project that you may see.',
+    deprecationReason: '**Status**: Experiment. Introduced in GitLab 15.10.',
+  })
+  @Authorize('read_project')
+  visibleForks(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => VisibleForksArgs) args: VisibleForksArgs) {
+    return ctx.services.projectFeatures.visibleForks(ctx, project, args);
+  }
+
+  @FieldResolver(() => NamespaceConnection, { nullable: true, description: 'Namespaces you may fork the project into; null unless you may fork it.' })
+  @Authorize('fork_project')
+  forkTargets(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ForkTargetsArgs) args: ForkTargetsArgs) {
+    return ctx.services.projectFeatures.forkTargets(ctx, project, args);
+  }
+
+  @FieldResolver()
+  topics(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return ctx.services.topics.topicNames(ctx, project.id);
+  }
+
+  @FieldResolver()
+  async tagList(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await ctx.services.topics.topicNames(ctx, project.id)).join(', ');
+  }
+
+  @FieldResolver()
+  duoFeaturesEnabled(@Root() project: Project): boolean {
+    return projectSettings(project.settings).duoFeaturesEnabled;
+  }
+
+  @FieldResolver()
+  webBasedCommitSigningEnabled(@Root() project: Project): boolean {
+    return projectSettings(project.settings).webBasedCommitSigningEnabled;
+  }
+
+  @FieldResolver()
+  forkingAccessLevel(@Root() project: Project) {
+    return featureAccess(projectSettings(project.settings).forkingAccessLevel);
+  }
+
+  @FieldResolver()
+  issuesAccessLevel(@Root() project: Project) {
+    return featureAccess(projectSettings(project.settings).issuesAccessLevel);
+  }
+
+  @FieldResolver()
+  mergeRequestsAccessLevel(@Root() project: Project) {
+    return featureAccess(projectSettings(project.settings).mergeRequestsAccessLevel);
+  }
+
+  @FieldResolver()
+  async markedForDeletion(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return (await ctx.services.projectFeatures.deletionState(ctx, project)).markedForDeletion;
+  }
+
+  @FieldResolver()
+  markedForDeletionOn(@Root() project: Project): Date | null {
+    return project.markedForDeletionAt;
+  }
+
+  @FieldResolver()
+  permanentDeletionDate(@Root() project: Project): string | null {
+    return deletionState(project.markedForDeletionAt, false).permanentDeletionDate;
+  }
+
+  @FieldResolver()
+  isSelfDeletionScheduled(@Root() project: Project): boolean {
+    return project.markedForDeletionAt !== null;
+  }
+
+  @FieldResolver()
+  isSelfDeletionInProgress(): boolean {
+    return false;
   }
 
   @FieldResolver()
@@ -95,7 +237,7 @@ export class ProjectResolver {
   @FieldResolver(() => MemberInterfaceConnection, { nullable: true, description: 'Members of the project, direct and inherited.' })
   @Authorize('read_project_member')
   projectMembers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ProjectMembersArgs) args: ProjectMembersArgs) {
-    return ctx.services.members.projectMembers(ctx, project, args);
+    return ctx.services.members.projectMembers(ctx, project, { ...args, ids: memberRecordIds(args.ids, MODELS.projectMember) });
   }
 
   @FieldResolver(() => ResourceAccessTokenConnection, {

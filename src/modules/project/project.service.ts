@@ -1,5 +1,6 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
+import type { ListQuery } from '../../db/list-query';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
@@ -33,15 +34,21 @@ export interface ProjectListArgs extends PageArgs {
   archived?: ArchivedFilter | null;
   visibilityLevel?: string | null;
   minAccessLevel?: number | null;
+  active?: boolean | null;
+  aimedForDeletion?: boolean | null;
+  notAimedForDeletion?: boolean | null;
+  markedForDeletionOn?: string | null;
+  topics?: string[] | null;
 }
 
 export interface NamespaceProjectsArgs extends PageArgs {
   includeSubgroups?: boolean | null;
   search?: string | null;
-  sort?: 'SIMILARITY' | 'ACTIVITY_DESC' | null;
+  sort?: 'SIMILARITY' | 'ACTIVITY_DESC' | 'FULL_PATH_ASC' | 'FULL_PATH_DESC' | 'PATH_ASC' | 'PATH_DESC' | null;
   ids?: number[] | null;
   includeArchived?: boolean | null;
   archivedOnly?: boolean | null;
+  notAimedForDeletion?: boolean | null;
 }
 
 export interface CreateProjectInput {
@@ -55,7 +62,14 @@ export interface CreateProjectInput {
 /** GitLab's `Project` validates `description` up to 2,000 characters. */
 const MAX_DESCRIPTION_LENGTH = 2000;
 
+/** The instants a calendar day (`YYYY-MM-DD`, UTC) spans, as query parameters. */
+export function dayRange(day: string): { markedFrom: Date; markedTo: Date } {
+  const from = new Date(`${day}T00:00:00.000Z`);
+  return { markedFrom: from, markedTo: new Date(from.getTime() + 86_400_000) };
+}
+
 const PROJECT_SORTS: Record<string, { expr: string; kind: 'string' | 'timestamp'; value: (p: Project) => string | Date }> = {
+  full_path: { expr: 'LOWER(p.full_path)', kind: 'string', value: (p) => p.fullPath.toLowerCase() },
   name: { expr: 'LOWER(p.name)', kind: 'string', value: (p) => p.name.toLowerCase() },
   path: { expr: 'LOWER(p.path)', kind: 'string', value: (p) => p.path.toLowerCase() },
   created: { expr: 'p.created_at', kind: 'timestamp', value: (p) => p.createdAt },
@@ -97,6 +111,21 @@ export function projectSortKeys(sort: string, search?: string | null): SortKey<P
   }
   const m = /^(.*)_(asc|desc)$/.exec(normalized);
   if (m && m[1] === 'id') return [idKey<Project>('p', m[2].toUpperCase() as 'ASC' | 'DESC')];
+  if (m && m[1] === 'stars') {
+    // Star counts change under a cursor; the key is read back from the row (`rawAlias`), as joined keys are.
+    const direction = m[2].toUpperCase() as 'ASC' | 'DESC';
+    return [
+      {
+        name: 'stars',
+        expr: '(SELECT COUNT(*) FROM project_stars sk WHERE sk.project_id = p.id)',
+        direction,
+        kind: 'number',
+        rawAlias: 'sort_star_count',
+        value: (_p, raw) => Number(raw?.sort_star_count ?? 0),
+      },
+      idKey<Project>('p', direction),
+    ];
+  }
   const field = m ? m[1].replace(/_at$/, '') : '';
   // Own keys only: `constructor_asc` must not find Object's constructor.
   const spec = m && Object.hasOwn(PROJECT_SORTS, field) ? PROJECT_SORTS[field] : undefined;
@@ -168,15 +197,22 @@ export class ProjectService {
 
   /** `Query.projects`. */
   async list(ctx: RequestContext, args: ProjectListArgs): Promise<Connection<Project>> {
+    const list = await this.listQuery(ctx, args);
+    if (!list) return Connection.empty();
+    return primed(ctx.loaders.projects, paginate(list.qb, list.keys, args));
+  }
+
+  /** The filtered projects before paging (GraphQL and REST); null when nothing can match. */
+  async listQuery(ctx: RequestContext, args: ProjectListArgs): Promise<ListQuery<Project> | null> {
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
     if (args.membership || args.minAccessLevel != null) {
-      if (ctx.actor.userId === null) return Connection.empty();
+      if (ctx.actor.userId === null) return null;
       const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10);
       qb.andWhere(condition.sql, condition.params);
     }
     if (args.personal) {
-      if (ctx.actor.userId === null) return Connection.empty();
+      if (ctx.actor.userId === null) return null;
       qb.andWhere(`p.namespace_id IN (SELECT pn.id FROM namespaces pn WHERE pn.type = 'User' AND pn.owner_id = :personalOwner)`, {
         personalOwner: ctx.actor.userId,
       });
@@ -189,7 +225,7 @@ export class ProjectService {
     }
     if (args.namespacePath) {
       const ns = await this.deps.namespaces.lookupByFullPath(ctx, args.namespacePath);
-      if (!ns) return Connection.empty();
+      if (!ns) return null;
       qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
     }
     if (args.visibilityLevel) {
@@ -197,6 +233,17 @@ export class ProjectService {
       qb.andWhere('p.visibility_level = :visibilityLevel', { visibilityLevel: level });
     }
     this.applyArchived(qb, args.archived ?? 'INCLUDE');
+    this.applyLifecycle(qb, args);
+    if (args.topics?.length) {
+      // Every topic asked for, matched by name whatever its case.
+      args.topics.forEach((topic, i) => {
+        if (hasNullByte(topic)) throw new ArgumentError(`Topics cannot contain null bytes`);
+        qb.andWhere(
+          `EXISTS (SELECT 1 FROM project_topics lpt JOIN topics lt ON lt.id = lpt.topic_id WHERE lpt.project_id = p.id AND LOWER(lt.name) = :topic${i})`,
+          { [`topic${i}`]: topic.trim().toLowerCase() },
+        );
+      });
+    }
     if (args.search) {
       const pattern = likePattern(args.search);
       qb.andWhere(
@@ -208,13 +255,25 @@ export class ProjectService {
         }),
       );
     }
-    return primed(ctx.loaders.projects, paginate(qb, projectSortKeys(args.sort || 'id_desc', args.search), args));
+    return { qb, keys: projectSortKeys(args.sort || 'id_desc', args.search) };
   }
 
   /** An `ids` filter; ids no row can have match nothing, as they would in GitLab. */
   private applyIds(qb: SelectQueryBuilder<Project>, ids: readonly number[]): void {
     const usable = recordIds(ids);
     qb.andWhere(usable.length ? 'p.id IN (:...ids)' : '1 = 0', { ids: usable });
+  }
+
+  /** GitLab's `active` (neither archived nor scheduled for deletion) and the deletion-state filters. */
+  private applyLifecycle(
+    qb: SelectQueryBuilder<Project>,
+    args: { active?: boolean | null; aimedForDeletion?: boolean | null; notAimedForDeletion?: boolean | null; markedForDeletionOn?: string | null },
+  ): void {
+    if (args.active === true) qb.andWhere('p.archived = :activeArchived AND p.marked_for_deletion_at IS NULL', { activeArchived: false });
+    if (args.active === false) qb.andWhere('(p.archived = :activeArchived OR p.marked_for_deletion_at IS NOT NULL)', { activeArchived: true });
+    if (args.aimedForDeletion) qb.andWhere('p.marked_for_deletion_at IS NOT NULL');
+    if (args.notAimedForDeletion) qb.andWhere('p.marked_for_deletion_at IS NULL');
+    if (args.markedForDeletionOn) qb.andWhere('p.marked_for_deletion_at >= :markedFrom AND p.marked_for_deletion_at < :markedTo', dayRange(args.markedForDeletionOn));
   }
 
   private applyArchived(qb: SelectQueryBuilder<Project>, archived: ArchivedFilter): void {
@@ -235,6 +294,7 @@ export class ProjectService {
     if (args.ids) this.applyIds(qb, args.ids);
     if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
     else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
+    this.applyLifecycle(qb, { notAimedForDeletion: args.notAimedForDeletion });
     if (args.search) {
       const pattern = likePattern(args.search);
       qb.andWhere(
@@ -243,7 +303,8 @@ export class ProjectService {
         ),
       );
     }
-    const sort = args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : 'id_desc';
+    const sort =
+      args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : args.sort ? args.sort.toLowerCase() : 'id_desc';
     const spec = { entity: Project, alias: 'p', keys: projectSortKeys(sort, args.search) };
     return primed(ctx.loaders.projects, ctx.batches.load('namespace.projects', ns.id, qb, spec, args));
   }

@@ -1,9 +1,9 @@
-import { ArgsType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, AccessLevelEnum, PaginationArgs, VisibilityLevelsEnum } from '../../graphql/common.types';
 import { connectionType } from '../../graphql/pagination';
 import { ProjectPermissions } from '../../graphql/permissions.types';
-import { TimeScalar } from '../../graphql/scalars';
+import { DateScalar, TimeScalar } from '../../graphql/scalars';
 import { GroupType } from '../group/group.types';
 import { NamespaceType } from '../namespace/namespace.types';
 
@@ -17,6 +17,10 @@ registerEnumType(ProjectArchived, { name: 'ProjectArchived', description: 'Which
 export enum NamespaceProjectSort {
   SIMILARITY = 'SIMILARITY',
   ACTIVITY_DESC = 'ACTIVITY_DESC',
+  FULL_PATH_ASC = 'FULL_PATH_ASC',
+  FULL_PATH_DESC = 'FULL_PATH_DESC',
+  PATH_ASC = 'PATH_ASC',
+  PATH_DESC = 'PATH_DESC',
 }
 registerEnumType(NamespaceProjectSort, { name: 'NamespaceProjectSort', description: 'Order of the projects of a namespace.' });
 
@@ -32,9 +36,6 @@ export abstract class ProjectInterface {
 
   @Field(() => ID, { nullable: true, description: 'Full path of the project.' })
   fullPath!: string | null;
-
-  @Field(() => GroupType, { nullable: true, description: 'Group of the project.' })
-  group!: unknown;
 
   @Field(() => ID, { nullable: true, description: 'Global ID of the project.' })
   id!: string | null;
@@ -52,9 +53,35 @@ export abstract class ProjectInterface {
   webUrl!: string | null;
 }
 
+export enum ProjectFeatureAccessLevel {
+  DISABLED = 'DISABLED',
+  PRIVATE = 'PRIVATE',
+  ENABLED = 'ENABLED',
+}
+registerEnumType(ProjectFeatureAccessLevel, { name: 'ProjectFeatureAccessLevel', description: 'Who may use a project feature.' });
+
+/** A project feature's access level, as a number (0, 10, 20) and a name. */
+@ObjectType('ProjectFeatureAccess', { description: 'Who may use a project feature.' })
+@Authorize()
+export class ProjectFeatureAccess {
+  @Field(() => Int, { nullable: true, description: 'The level as a number: 0 disabled, 10 members only, 20 everyone who can see the project.' })
+  integerValue!: number | null;
+
+  @Field(() => ProjectFeatureAccessLevel, { nullable: true, description: 'The level by name.' })
+  stringValue!: ProjectFeatureAccessLevel | null;
+}
+
+const EXPERIMENT = (version: string) => `**Status**: Experiment. Introduced in GitLab ${version}.`;
+
 @ObjectType('Project', { implements: ProjectInterface, description: 'A project.' })
 @Authorize('read_project')
 export class ProjectType {
+  @Field(() => String, { nullable: true, description: "Path of the project's edit page in the admin area; null unless you are an administrator." })
+  adminEditPath!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Path of the project's page in the admin area; null unless you are an administrator." })
+  adminShowPath!: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'Whether the project is archived (read-only).' })
   archived!: boolean | null;
 
@@ -67,8 +94,59 @@ export class ProjectType {
   @Field(() => String, { nullable: true, description: 'Description of the project.' })
   description!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The description rendered as HTML (plain text, escaped, in paragraphs).' })
+  descriptionHtml!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether GitLab Duo features are enabled (a stored setting).', deprecationReason: EXPERIMENT('16.9') })
+  duoFeaturesEnabled!: boolean | null;
+
+  @Field({ description: 'Path of the page that edits the project.' })
+  editPath!: string;
+
+  @Field(() => ProjectType, { nullable: true, description: 'The project this one was forked from, when you may see it.' })
+  forkedFrom!: unknown;
+
+  @Field(() => ProjectFeatureAccess, { nullable: true, description: 'Who may fork the project.' })
+  forkingAccessLevel!: unknown;
+
+  @Field(() => Int, { description: 'Number of forks of the project.' })
+  forksCount!: number;
+
   @Field(() => ID, { description: 'Full path of the project.' })
   fullPath!: string;
+
+  @Field({ description: 'Whether the project is a fork.' })
+  isForked!: boolean;
+
+  @Field({ description: 'Whether the project is being deleted right now (Labgate runs no deletion job, so never).' })
+  isSelfDeletionInProgress!: boolean;
+
+  @Field({ description: 'Whether the project itself is scheduled for deletion.' })
+  isSelfDeletionScheduled!: boolean;
+
+  @Field(() => ProjectFeatureAccess, { nullable: true, description: 'Who may use the issue tracker (a stored setting).' })
+  issuesAccessLevel!: unknown;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the project, or a group above it, is scheduled for deletion.' })
+  markedForDeletion!: boolean | null;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the project was scheduled for deletion.', deprecationReason: EXPERIMENT('16.10') })
+  markedForDeletionOn!: Date | null;
+
+  @Field(() => ProjectFeatureAccess, { nullable: true, description: 'Who may use merge requests (a stored setting).' })
+  mergeRequestsAccessLevel!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'The day a scheduled deletion runs, `YYYY-MM-DD`.', deprecationReason: EXPERIMENT('16.11') })
+  permanentDeletionDate!: string | null;
+
+  @Field(() => Int, { description: 'Number of users who starred the project.' })
+  starCount!: number;
+
+  @Field(() => String, { nullable: true, description: 'Topics of the project, comma-separated.', deprecationReason: 'Use `topics`. Deprecated in GitLab 13.12.' })
+  tagList!: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Topics of the project, in the order they were given.' })
+  topics!: string[] | null;
 
   @Field(() => GroupType, { nullable: true, description: 'Group of the project (null in a personal namespace).' })
   group!: unknown;
@@ -115,14 +193,44 @@ export class ProjectType {
   @Field({ description: 'Path of the project page, relative to the instance URL.' })
   webPath!: string;
 
+  @Field({ description: 'Whether web-based commit signing is enabled (a stored setting).', deprecationReason: EXPERIMENT('18.9') })
+  webBasedCommitSigningEnabled!: boolean;
+
   @Field(() => String, { nullable: true, description: 'URL of the project page.' })
   webUrl!: string | null;
 }
 
 export const ProjectConnection = connectionType('Project', () => ProjectType, { count: true });
+export const ProjectInterfaceConnection = connectionType('ProjectInterface', () => ProjectInterface, { count: true });
+
+@ArgsType()
+export class ForkTargetsArgs extends PaginationArgs {
+  @Field(() => String, { nullable: true, description: 'Search by name or full path.' })
+  search?: string | null;
+}
+
+@ArgsType()
+export class VisibleForksArgs extends PaginationArgs {
+  @Field(() => AccessLevelEnum, { nullable: true, description: 'Only forks where the current user holds at least this role.' })
+  minimumAccessLevel?: AccessLevelEnum | null;
+}
 
 @ArgsType()
 export class ProjectsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only projects that are neither archived nor scheduled for deletion (true), or only those that are (false).' })
+  active?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects scheduled for deletion.' })
+  aimedForDeletion?: boolean | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only projects scheduled for deletion on this day (UTC).' })
+  markedForDeletionOn?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects not scheduled for deletion.' })
+  notAimedForDeletion?: boolean | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only projects carrying all of these topics.' })
+  topics?: string[] | null;
   @Field(() => ProjectArchived, { nullable: true, description: 'By archived state. Default `INCLUDE`.' })
   archived?: ProjectArchived | null;
 
@@ -162,6 +270,9 @@ export class ProjectsArgs extends PaginationArgs {
 
 @ArgsType()
 export class NamespaceProjectsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only projects not scheduled for deletion.' })
+  notAimedForDeletion?: boolean | null;
+
   @Field(() => Boolean, { nullable: true, description: 'Only archived projects.' })
   archivedOnly?: boolean | null;
 

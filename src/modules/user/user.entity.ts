@@ -1,4 +1,4 @@
-import { Entity } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import { BoolColumn, DateColumn, IdColumn, IntColumn, StringColumn, TimestampColumn } from '../../db/columns';
 
 /** GitLab's `users.user_type` values that Labgate stores (lower case, as in GitLab's model). */
@@ -109,6 +109,23 @@ export class User {
 
   @TimestampColumn('updated_at')
   updatedAt!: Date;
+
+  /** The user's status: emoji name, message, availability (0 not set, 1 busy) and when it clears. */
+  @StringColumn('status_emoji', { nullable: true })
+  statusEmoji!: string | null;
+
+  @StringColumn('status_message', { nullable: true })
+  statusMessage!: string | null;
+
+  @Column({ name: 'status_availability', type: 'integer', default: 0 })
+  statusAvailability!: number;
+
+  @TimestampColumn('status_clear_at', { nullable: true })
+  statusClearAt!: Date | null;
+
+  /** Stored preferences (`userPreferencesUpdate`), as JSON. */
+  @StringColumn('preferences', { nullable: true })
+  preferences!: string | null;
 }
 
 export function isBot(user: Pick<User, 'userType'>): boolean {

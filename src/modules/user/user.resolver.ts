@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { GranularScope } from '../../graphql/granular-directive';
+import { mutationPayload } from '../../graphql/mutation';
 import { Authorize } from '../../graphql/authorization';
-import { ReadScopes } from '../../auth/scope-directive';
+import { ReadScopes, WriteScopes } from '../../auth/scope-directive';
 import { PaginationArgs } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
 import { MODELS, parsePlainId, UserIDScalar, type GlobalId } from '../../graphql/global-id';
@@ -11,7 +13,8 @@ import { GroupConnection } from '../group/group.types';
 import { GroupMemberConnection, ProjectMemberConnection } from '../member/member.types';
 import { NamespaceType } from '../namespace/namespace.types';
 import { isBot, isHuman, type User } from './user.entity';
-import { CurrentUser, UserCore, UserCoreConnection, UserGroupsArgs, UsersArgs, UserTypeEnum } from './user.types';
+import { CurrentUser, StarredProjectsArgs, UserPreferencesType, UserPreferencesUpdateInput, UserPreferencesUpdatePayload, UserCore, UserCoreConnection, UserGroupsArgs, UserStatusType, UsersArgs, UserTypeEnum } from './user.types';
+import { ProjectConnection } from '../project/project.types';
 
 /** Field resolvers shared by every type implementing `User`. */
 function userFieldResolvers(objectType: ClassType) {
@@ -102,6 +105,21 @@ function userFieldResolvers(objectType: ClassType) {
       return ctx.services.groups.forUser(ctx, user, args);
     }
 
+    @FieldResolver(() => ProjectConnection, { nullable: true })
+    starredProjects(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => StarredProjectsArgs) args: StarredProjectsArgs) {
+      return ctx.services.projectFeatures.starredBy(ctx, user.id, args);
+    }
+
+    @FieldResolver(() => UserPreferencesType, { nullable: true })
+    userPreferences(@Root() user: User, @Ctx() ctx: RequestContext) {
+      return ctx.services.users.preferences(ctx, user);
+    }
+
+    @FieldResolver(() => UserStatusType, { nullable: true })
+    status(@Root() user: User, @Ctx() ctx: RequestContext) {
+      return ctx.services.users.status(ctx, user);
+    }
+
     @FieldResolver(() => PersonalAccessTokenConnection, { nullable: true })
     @Authorize('read_user_personal_access_tokens')
     personalAccessTokens(
@@ -141,6 +159,15 @@ export class UserCoreResolver extends userFieldResolvers(UserCore) {
 
 @Resolver(() => CurrentUser)
 export class CurrentUserResolver extends userFieldResolvers(CurrentUser) {
+  @Mutation(() => UserPreferencesUpdatePayload, { nullable: true, description: "Changes the current user's preferences." })
+  @WriteScopes()
+  @GranularScope({ permissions: ['update_user_preference'], boundary: 'user' })
+  userPreferencesUpdate(@Ctx() ctx: RequestContext, @Arg('input', () => UserPreferencesUpdateInput) input: UserPreferencesUpdateInput) {
+    return mutationPayload(input, async () => ({
+      userPreferences: await ctx.services.users.updatePreferences(ctx, { extensionsMarketplaceOptInStatus: input.extensionsMarketplaceOptInStatus ?? undefined, projectsSort: input.projectsSort }),
+    }));
+  }
+
   @Query(() => CurrentUser, { nullable: true, description: 'The user making the request; null when anonymous.' })
   @ReadScopes()
   currentUser(@Ctx() ctx: RequestContext): User | null {

@@ -10,13 +10,14 @@ import { activeMembership, atOrBelow, bound, sql } from '../../policy/sql-condit
 import { userNameVisibleSql } from '../../policy/visibility-sql';
 import { hasNullByte, isValidEmail, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Namespace } from '../namespace/namespace.entity';
+import { descriptionHtml } from '../project/description-html';
 import { isBot, User, type UserState, type UserTypeName } from './user.entity';
 import type { GroupService } from '../group/group.service';
 import type { NamespaceService } from '../namespace/namespace.service';
 import type { ProjectService } from '../project/project.service';
 import { userAbilities, type UserAbility } from '../../policy/abilities';
 
-export type UserSort = 'CREATED_DESC' | 'CREATED_ASC' | 'UPDATED_DESC' | 'UPDATED_ASC';
+export type UserSort = 'CREATED_DESC' | 'CREATED_ASC' | 'UPDATED_DESC' | 'UPDATED_ASC' | 'created_desc' | 'created_asc' | 'updated_desc' | 'updated_asc';
 
 export interface UserListArgs extends PageArgs {
   active?: boolean | null;
@@ -57,9 +58,39 @@ export interface CreateBotInput {
   external: boolean;
 }
 
+/** GitLab limits a status message to 100 characters. */
+const MAX_STATUS_MESSAGE_LENGTH = 100;
+
+export interface UserStatusView {
+  availability: 'NOT_SET' | 'BUSY';
+  clearStatusAt: Date | null;
+  emoji: string | null;
+  message: string | null;
+  messageHtml: string | null;
+}
+
+export interface UserPreferencesView {
+  extensionsMarketplaceOptInStatus: 'UNSET' | 'ENABLED' | 'DISABLED';
+  projectsSort: string | null;
+  timezone: string | null;
+}
+
+function readPreferences(stored: string | null): UserPreferencesView {
+  let saved: Partial<UserPreferencesView> = {};
+  try {
+    saved = stored ? (JSON.parse(stored) as Partial<UserPreferencesView>) : {};
+  } catch {
+    saved = {};
+  }
+  // Labgate keeps times in UTC and has no per-user time zone setting.
+  return { extensionsMarketplaceOptInStatus: saved.extensionsMarketplaceOptInStatus ?? 'UNSET', projectsSort: saved.projectsSort ?? null, timezone: null };
+}
+
 const USER_STATES: readonly UserState[] = ['active', 'blocked', 'deactivated'];
 
-function sortKeys(sort: UserSort): SortKey<User>[] {
+function sortKeys(given: UserSort): SortKey<User>[] {
+  // GitLab keeps the lower-case spellings (`created_asc`...) as deprecated aliases of the upper-case ones.
+  const sort = given.toUpperCase();
   const direction = sort.endsWith('_ASC') ? 'ASC' : 'DESC';
   const column = sort.startsWith('UPDATED') ? 'updated_at' : 'created_at';
   const prop = sort.startsWith('UPDATED') ? 'updatedAt' : 'createdAt';
@@ -233,6 +264,63 @@ export class UserService {
       updatedAt: ctx.now(),
     });
     return repo.save(user);
+  }
+
+  /** `User.status`: null when the user set none, or when it has cleared by itself. */
+  status(ctx: RequestContext, user: User): UserStatusView | null {
+    const cleared = user.statusClearAt !== null && user.statusClearAt.getTime() <= ctx.now().getTime();
+    if (cleared || (user.statusEmoji === null && user.statusMessage === null && user.statusAvailability === 0)) return null;
+    return {
+      availability: user.statusAvailability === 1 ? 'BUSY' : 'NOT_SET',
+      clearStatusAt: user.statusClearAt,
+      emoji: user.statusEmoji,
+      message: user.statusMessage,
+      messageHtml: user.statusMessage === null ? null : descriptionHtml(user.statusMessage),
+    };
+  }
+
+  /**
+   * Sets a user's status (`labgate users update --status`): the user themselves or an administrator.
+   * An empty message and emoji with availability `not_set` clears it.
+   */
+  async setStatus(ctx: RequestContext, user: User, input: { message?: string | null; emoji?: string | null; availability?: string | null; clearAt?: Date | null }): Promise<User> {
+    if (!(ctx.actor.admin || ctx.actor.userId === user.id)) throw new ResourceNotAvailableError();
+    const errors: string[] = [];
+    const message = input.message?.trim() || null;
+    const emoji = input.emoji?.trim() || null;
+    if (message !== null && message.length > MAX_STATUS_MESSAGE_LENGTH) errors.push(`Message is too long (maximum is ${MAX_STATUS_MESSAGE_LENGTH} characters)`);
+    if (message !== null && message.includes('\0')) errors.push('Message is invalid');
+    if (emoji !== null && !/^[a-z0-9_+-]{1,64}$/.test(emoji)) errors.push('Emoji is not a valid emoji name');
+    const availability = input.availability == null ? 0 : { not_set: 0, busy: 1 }[input.availability.toLowerCase()];
+    if (availability === undefined) errors.push('Availability must be one of: not_set, busy');
+    if (input.clearAt && input.clearAt.getTime() <= ctx.now().getTime()) errors.push('Clear status at must be in the future');
+    if (errors.length) throw new ServiceError(errors);
+    Object.assign(user, {
+      statusMessage: message,
+      statusEmoji: emoji ?? (message !== null ? 'speech_balloon' : null),
+      statusAvailability: availability,
+      statusClearAt: input.clearAt ?? null,
+      updatedAt: ctx.now(),
+    });
+    return ctx.app.dataSource.getRepository(User).save(user);
+  }
+
+  /** `User.userPreferences`: the user's own, null for anyone else. */
+  preferences(ctx: RequestContext, user: User): UserPreferencesView | null {
+    if (ctx.actor.userId !== user.id) return null;
+    return readPreferences(user.preferences);
+  }
+
+  /** `userPreferencesUpdate`: the caller's own preferences (a signed-in user). */
+  async updatePreferences(ctx: RequestContext, changes: Partial<Pick<UserPreferencesView, 'extensionsMarketplaceOptInStatus' | 'projectsSort'>>): Promise<UserPreferencesView> {
+    const user = ctx.user;
+    if (!user) throw new ResourceNotAvailableError();
+    const next = { ...readPreferences(user.preferences) };
+    if (changes.extensionsMarketplaceOptInStatus != null) next.extensionsMarketplaceOptInStatus = changes.extensionsMarketplaceOptInStatus;
+    if (changes.projectsSort !== undefined) next.projectsSort = changes.projectsSort;
+    user.preferences = JSON.stringify({ extensionsMarketplaceOptInStatus: next.extensionsMarketplaceOptInStatus, projectsSort: next.projectsSort });
+    await ctx.app.dataSource.getRepository(User).update({ id: user.id }, { preferences: user.preferences, updatedAt: ctx.now() });
+    return next;
   }
 
   private async assertAvailable(em: EntityManager, username: string, email: string): Promise<void> {

@@ -1,6 +1,8 @@
-import { Args, ArgsType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Args, ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { Authorize } from '../../graphql/authorization';
-import { PaginationArgs } from '../../graphql/common.types';
+import { AccessLevelEnum, PaginationArgs } from '../../graphql/common.types';
+import { ProjectConnection } from '../project/project.types';
 import { GroupIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
 import { connectionType } from '../../graphql/pagination';
 import { UserPermissions } from '../../graphql/permissions.types';
@@ -13,8 +15,11 @@ import { USER_TYPES } from './user.entity';
 
 export enum UserStateEnum {
   active = 'active',
+  banned = 'banned',
   blocked = 'blocked',
+  blocked_pending_approval = 'blocked_pending_approval',
   deactivated = 'deactivated',
+  ldap_blocked = 'ldap_blocked',
 }
 registerEnumType(UserStateEnum, { name: 'UserState', description: 'State of a user account.' });
 
@@ -26,14 +31,136 @@ export enum SortEnum {
   UPDATED_ASC = 'UPDATED_ASC',
   CREATED_DESC = 'CREATED_DESC',
   CREATED_ASC = 'CREATED_ASC',
+  updated_desc = 'updated_desc',
+  updated_asc = 'updated_asc',
+  created_desc = 'created_desc',
+  created_asc = 'created_asc',
 }
-registerEnumType(SortEnum, { name: 'Sort', description: 'Order by creation or update time.' });
+registerEnumType(SortEnum, {
+  name: 'Sort',
+  description: 'Order by creation or update time.',
+  valuesConfig: {
+    updated_desc: { deprecationReason: 'This was renamed. Please use `UPDATED_DESC`. Deprecated in GitLab 13.5.' },
+    updated_asc: { deprecationReason: 'This was renamed. Please use `UPDATED_ASC`. Deprecated in GitLab 13.5.' },
+    created_desc: { deprecationReason: 'This was renamed. Please use `CREATED_DESC`. Deprecated in GitLab 13.5.' },
+    created_asc: { deprecationReason: 'This was renamed. Please use `CREATED_ASC`. Deprecated in GitLab 13.5.' },
+  },
+});
 
 export enum GroupPermissionEnum {
   CREATE_PROJECTS = 'CREATE_PROJECTS',
+  IMPORT_PROJECTS = 'IMPORT_PROJECTS',
   TRANSFER_PROJECTS = 'TRANSFER_PROJECTS',
 }
 registerEnumType(GroupPermissionEnum, { name: 'GroupPermission', description: 'A permission a user holds in a group.' });
+
+export enum AvailabilityEnum {
+  NOT_SET = 'NOT_SET',
+  BUSY = 'BUSY',
+}
+registerEnumType(AvailabilityEnum, { name: 'AvailabilityEnum', description: 'Whether a user says they are busy.' });
+
+/** A user's status: an emoji, a message and their availability, set by the user. */
+@ObjectType('UserStatus', { description: "A user's status." })
+@Authorize()
+export class UserStatusType {
+  @Field(() => AvailabilityEnum, { description: 'Availability of the user.' })
+  availability!: AvailabilityEnum;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'When the status clears by itself.' })
+  clearStatusAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Name of the status emoji.' })
+  emoji!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Status message.' })
+  message!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The status message rendered as HTML.' })
+  messageHtml!: string | null;
+}
+
+export enum ProjectSortEnum {
+  ID_ASC = 'ID_ASC',
+  ID_DESC = 'ID_DESC',
+  CREATED_ASC = 'CREATED_ASC',
+  CREATED_DESC = 'CREATED_DESC',
+  UPDATED_ASC = 'UPDATED_ASC',
+  UPDATED_DESC = 'UPDATED_DESC',
+  LATEST_ACTIVITY_ASC = 'LATEST_ACTIVITY_ASC',
+  LATEST_ACTIVITY_DESC = 'LATEST_ACTIVITY_DESC',
+  NAME_ASC = 'NAME_ASC',
+  NAME_DESC = 'NAME_DESC',
+  PATH_ASC = 'PATH_ASC',
+  PATH_DESC = 'PATH_DESC',
+  STARS_ASC = 'STARS_ASC',
+  STARS_DESC = 'STARS_DESC',
+  created_asc = 'created_asc',
+  created_desc = 'created_desc',
+  updated_asc = 'updated_asc',
+  updated_desc = 'updated_desc',
+}
+registerEnumType(ProjectSortEnum, {
+  name: 'ProjectSort',
+  description: 'Order of projects.',
+  valuesConfig: {
+    updated_desc: { deprecationReason: 'This was renamed. Please use `UPDATED_DESC`. Deprecated in GitLab 13.5.' },
+    updated_asc: { deprecationReason: 'This was renamed. Please use `UPDATED_ASC`. Deprecated in GitLab 13.5.' },
+    created_desc: { deprecationReason: 'This was renamed. Please use `CREATED_DESC`. Deprecated in GitLab 13.5.' },
+    created_asc: { deprecationReason: 'This was renamed. Please use `CREATED_ASC`. Deprecated in GitLab 13.5.' },
+  },
+});
+
+export enum ExtensionsMarketplaceOptInStatus {
+  UNSET = 'UNSET',
+  ENABLED = 'ENABLED',
+  DISABLED = 'DISABLED',
+}
+registerEnumType(ExtensionsMarketplaceOptInStatus, { name: 'ExtensionsMarketplaceOptInStatus', description: "Whether the user opted in to the Web IDE's extension marketplace." });
+
+/** Preferences a user keeps for themselves (`userPreferencesUpdate`); only they can read them. */
+@ObjectType('UserPreferences', { description: "A user's preferences." })
+@Authorize()
+export class UserPreferencesType {
+  @Field(() => ExtensionsMarketplaceOptInStatus, { description: "Whether the user opted in to the Web IDE's extension marketplace." })
+  extensionsMarketplaceOptInStatus!: ExtensionsMarketplaceOptInStatus;
+
+  @Field(() => ProjectSortEnum, { nullable: true, description: 'How the user sorts project lists.' })
+  projectsSort!: ProjectSortEnum | null;
+
+  @Field(() => String, { nullable: true, description: "The user's time zone.", deprecationReason: '**Status**: Experiment. Introduced in GitLab 17.7.' })
+  timezone!: string | null;
+}
+
+@InputType('UserPreferencesUpdateInput')
+export class UserPreferencesUpdateInput extends MutationInput {
+  @Field(() => ExtensionsMarketplaceOptInStatus, { nullable: true, description: "Opt in or out of the Web IDE's extension marketplace." })
+  extensionsMarketplaceOptInStatus?: ExtensionsMarketplaceOptInStatus | null;
+
+  @Field(() => ProjectSortEnum, { nullable: true, description: 'How to sort project lists.' })
+  projectsSort?: ProjectSortEnum | null;
+}
+
+@ObjectType('UserPreferencesUpdatePayload')
+export class UserPreferencesUpdatePayload extends MutationPayload {
+  @Field(() => UserPreferencesType, { nullable: true, description: 'The preferences after the update.' })
+  userPreferences?: unknown;
+}
+
+@ArgsType()
+export class StarredProjectsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only projects neither archived nor scheduled for deletion.' })
+  active?: boolean | null;
+
+  @Field(() => AccessLevelEnum, { nullable: true, description: 'Only projects where the current user holds at least this role.' })
+  minAccessLevel?: AccessLevelEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by project name.' })
+  search?: string | null;
+
+  @Field(() => ProjectSortEnum, { nullable: true, description: 'Sort order. Default `ID_DESC`.' })
+  sort?: ProjectSortEnum | null;
+}
 
 @ArgsType()
 export class UserGroupsArgs extends PaginationArgs {
@@ -137,8 +264,19 @@ export abstract class UserInterface {
   @Field(() => String, { nullable: true, description: 'Public e-mail address.' })
   publicEmail!: string | null;
 
+  @Field(() => ProjectConnection, { nullable: true, description: 'Projects the user starred, among those the current user can see.' })
+  starredProjects(@Args(() => StarredProjectsArgs) _args: StarredProjectsArgs): unknown {
+    return null;
+  }
+
   @Field(() => UserStateEnum, { description: 'State of the account.' })
   state!: UserStateEnum;
+
+  @Field(() => UserStatusType, { nullable: true, description: "The user's status; null when none is set." })
+  status!: unknown;
+
+  @Field(() => UserPreferencesType, { nullable: true, description: "The user's preferences: null unless you are that user." })
+  userPreferences!: unknown;
 
   @Field(() => String, { nullable: true, description: 'X (formerly Twitter) handle.' })
   twitter!: string | null;

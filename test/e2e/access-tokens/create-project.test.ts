@@ -100,7 +100,7 @@ describe('projectAccessTokenCreate', () => {
     const res = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: w.project.fullPath, scopes: ['api'] } }, { token: w.pat.maint });
     expect(res.status).toBe(200);
     expect(res.data).toBeUndefined();
-    expect(res.errors![0].message).toMatch(/Field "name" of required type "String!" was not provided/);
+    expect(res.errors![0].message).toBe("Variable $input of type ProjectAccessTokenCreateInput! was provided invalid value for name (Expected value to not be null)");
     await expectRefused(w.pat.maint, { name: '   ' }, ["Name can't be blank"]);
     expect(await snapshot(h)).toEqual(before);
   });
@@ -110,7 +110,7 @@ describe('projectAccessTokenCreate', () => {
     const res = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: w.project.fullPath, name: 'test' } }, { token: w.pat.maint });
     expect(res.status).toBe(200);
     expect(res.data).toBeUndefined();
-    expect(res.errors![0].message).toMatch(/Field "scopes" of required type "\[String!\]!" was not provided/);
+    expect(res.errors![0].message).toBe("Variable $input of type ProjectAccessTokenCreateInput! was provided invalid value for scopes (Expected value to not be null)");
     await expectRefused(w.pat.maint, { scopes: [] }, ["Scopes can't be blank"]);
     expect(await snapshot(h)).toEqual(before);
   });
@@ -141,12 +141,16 @@ describe('projectAccessTokenCreate', () => {
 
   it('#9 an access level outside 10..50 is refused by input coercion (0; 60 inferred; names that are no member role)', async () => {
     const before = await snapshot(h);
-    for (const level of [0, 60, 'NO_ACCESS', 'ADMIN', 'MINIMAL_ACCESS']) {
+    for (const level of [0, 60, 'NO_ACCESS', 'ADMIN']) {
       const res = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, accessLevel: level });
       expect(res.status).toBe(200);
       expect(res.data).toBeUndefined();
       expect(res.errors![0].message).toMatch(/MemberAccessLevel/);
     }
+    // MINIMAL_ACCESS is one of GitLab's MemberAccessLevel values, so it passes coercion; no token may
+    // hold it, and the service says so in the payload.
+    const minimal = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, accessLevel: 'MINIMAL_ACCESS' });
+    expect(minimal.data.projectAccessTokenCreate).toMatchObject({ token: null, errors: ['access_level does not have a valid value'] });
     expect(await snapshot(h)).toEqual(before);
   });
 
@@ -311,7 +315,7 @@ describe('projectAccessTokenCreate', () => {
     const { token, accessToken } = res.data.projectAccessTokenCreate;
     expect(token).toMatch(/^glpat-[A-Za-z0-9_-]{20,}$/);
     const noField = await h.gql(`{ project(fullPath: "${w.project.fullPath}") { accessTokens { nodes { token } } } }`, {}, { token: w.pat.maint });
-    expect(noField.errors![0].message).toMatch(/Cannot query field "token" on type "ResourceAccessToken"/);
+    expect(noField.errors![0].message).toBe("Field 'token' doesn't exist on type 'ResourceAccessToken'");
     const list = await h.gql(PROJECT_TOKENS, { path: w.project.fullPath }, { token: w.pat.maint });
     expect(JSON.stringify(list.body)).not.toContain(token);
     const row = (await tokenRow(h, idOf(accessToken.id)))!;

@@ -70,11 +70,11 @@ describe('personal access tokens', () => {
       await expectRefused(w.pat.dev, { expiresAt: day(366) }, [`Expires at must be before ${day(365)}`]);
     });
 
-    it('granularScopes are refused with a clear error until fine-grained tokens exist', async () => {
+    it('granularScopes and classic scopes together are refused (fine-grained tokens: granular.test.ts)', async () => {
       await expectRefused(
         w.pat.dev,
-        { scopes: null, granularScopes: [{ permissions: ['read_project'], access: 'PERSONAL_PROJECTS' }] },
-        ['Fine-grained personal access tokens are not supported yet: give `scopes` instead of `granularScopes`'],
+        { scopes: ['api'], granularScopes: [{ permissions: ['read_project'], access: 'PERSONAL_PROJECTS' }] },
+        ['Give either scopes or granular scopes, not both'],
       );
     });
 

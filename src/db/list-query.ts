@@ -1,0 +1,12 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { SortKey } from '../graphql/pagination';
+
+/**
+ * A filtered list before it is paged: the query holds the filters (and the visibility rules), the keys
+ * its order. GraphQL pages it by keyset (connections); the REST API by offset, as GitLab's REST does.
+ * Services build it once, so both APIs list exactly the same rows.
+ */
+export interface ListQuery<T extends ObjectLiteral> {
+  qb: SelectQueryBuilder<T>;
+  keys: readonly SortKey<T>[];
+}

@@ -1,0 +1,301 @@
+import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
+import { Member } from '../../src/modules/member/member.entity';
+import type { Namespace } from '../../src/modules/namespace/namespace.entity';
+import type { Project } from '../../src/modules/project/project.entity';
+import type { User } from '../../src/modules/user/user.entity';
+import { startHarness, type Harness } from '../helpers/harness';
+import { matrixRows, ROLE_LEVEL, ROLES, VISIBILITIES, type MatrixRow, type Role, type Scope, type Visibility } from '../security/matrix-rows';
+
+/**
+ * The authorization matrix over REST. Its rows are the GraphQL matrix's own (test/security/matrix-rows.ts,
+ * read-only), for every operation REST offers too; each GraphQL cell is turned into the REST answer it
+ * means by the fixed rules below, so the two APIs cannot disagree on who may do what:
+ *
+ *   visible / ok          the REST success status (200, 201, 204)
+ *   hidden                404 `<Resource> Not Found` (the resource is not readable)
+ *   null                  401 (token lists: GitLab's `unauthorized!` without read_resource_access_tokens)
+ *   denied                404 where the resource is hidden from the viewer; otherwise the endpoint's
+ *                         refusal: 401 for rotation (GitLab hides the token), 403 for members
+ *   err:TEXT              400 `400 Bad request - TEXT`; a member update GitLab refuses is 403
+ *   403                   403 for a blocked or deactivated account (GitLab's reason)
+ * and the REST-only rules: an anonymous caller gets 401 where the endpoint requires authentication;
+ * a `read_api` token gets 403 `insufficient_scope` on a write, a `read_repository` token on any route.
+ */
+
+const SCOPES: Scope[] = ['api', 'read_api', 'read_repository'];
+
+interface Principal {
+  user: User;
+  tokens: Record<Scope, string>;
+}
+
+interface Place {
+  top: Namespace;
+  sub: Namespace;
+  proj: Project;
+  projectBots: Record<Scope, Principal>;
+  groupBots: Record<Scope, Principal>;
+}
+
+type Subject = 'project' | 'group' | 'none';
+
+interface RestOperation {
+  subject: Subject;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  auth: 'required' | 'optional';
+  /** The REST answer a GraphQL cell stands for (after the shared rules), given whether the resource is hidden. */
+  translate(cell: string, hidden: boolean, viewerName: string): string;
+}
+
+const success = (status: string) => (cell: string) => (cell === 'ok' || cell === 'visible' ? status : null);
+const errText = (cell: string, viewerName: string) => (cell.startsWith('err:') ? `400:400 Bad request - ${cell.slice(4).replace('{viewer}', viewerName)}` : null);
+
+const create = (subject: Subject): RestOperation => ({
+  subject,
+  method: 'POST',
+  auth: 'required',
+  translate: (cell, hidden, name) => success('201')(cell) ?? errText(cell, name) ?? (cell === 'denied' && hidden ? '404' : `untranslated ${cell}`),
+});
+const rotate = (subject: Subject): RestOperation => ({
+  subject,
+  method: 'POST',
+  auth: 'required',
+  translate: (cell, hidden, name) => success('200')(cell) ?? errText(cell, name) ?? (cell === 'denied' ? (hidden ? '404' : '401') : `untranslated ${cell}`),
+});
+const revoke = (subject: Subject): RestOperation => ({
+  subject,
+  method: 'DELETE',
+  auth: 'required',
+  translate: (cell, hidden, name) => success('204')(cell) ?? errText(cell, name) ?? (cell === 'denied' && hidden ? '404' : `untranslated ${cell}`),
+});
+const update = (subject: Subject): RestOperation => ({
+  subject,
+  method: 'PUT',
+  auth: 'required',
+  translate: (cell, hidden) =>
+    success('200')(cell) ?? (cell === 'denied' ? (hidden ? '404' : '403') : cell.startsWith('err:Unable to update members') ? '403' : `untranslated ${cell}`),
+});
+const read = (subject: Subject, auth: 'required' | 'optional'): RestOperation => ({
+  subject,
+  method: 'GET',
+  auth,
+  translate: (cell) => success('200')(cell) ?? (cell === 'hidden' ? '404' : cell === 'null' ? '401' : `untranslated ${cell}`),
+});
+
+const OPERATIONS: Record<string, RestOperation> = {
+  readProject: read('project', 'optional'),
+  readGroup: read('group', 'optional'),
+  listProjectMembers: read('project', 'required'),
+  listGroupMembers: read('group', 'required'),
+  listProjectTokens: read('project', 'required'),
+  listGroupTokens: read('group', 'required'),
+  readUser: { subject: 'none', method: 'GET', auth: 'optional', translate: (cell) => (cell === 'visible' ? '200' : cell === 'denied' ? '403 Forbidden - Not authorized!' : `untranslated ${cell}`) },
+  createProjectToken: create('project'),
+  createGroupToken: create('group'),
+  createProjectTokenAtLevel: create('project'),
+  createGroupTokenAtLevel: create('group'),
+  rotateProjectToken: rotate('project'),
+  rotateGroupToken: rotate('group'),
+  rotateProjectTokenOfLevel: rotate('project'),
+  rotateGroupTokenOfLevel: rotate('group'),
+  revokeProjectToken: revoke('project'),
+  revokeGroupToken: revoke('group'),
+  projectMemberBulkUpdate: update('project'),
+  groupMemberBulkUpdate: update('group'),
+  bulkUpdateProjectMemberToLevel: update('project'),
+  bulkUpdateGroupMemberToLevel: update('group'),
+};
+
+const ALL_ROWS = matrixRows();
+const ROWS = ALL_ROWS.filter((row) => OPERATIONS[row.op]);
+
+/** Whether the viewer of a row sees the project (or subgroup), from the GraphQL rows that say so. */
+function hiddenFor(row: MatrixRow, subject: Subject): boolean {
+  if (subject === 'none') return false;
+  const op = subject === 'project' ? 'readProject' : 'readGroup';
+  const seen = ALL_ROWS.find((r) => r.op === op && r.viewer === row.viewer && r.visibility === row.visibility && r.scope === (row.viewer === 'anonymous' ? null : 'api'));
+  if (!seen) throw new Error(`no ${op} row for ${row.viewer} on ${row.visibility}`);
+  return seen.expected === 'hidden';
+}
+
+/** The REST answer a row means. */
+function restExpected(row: MatrixRow, viewerName: string): string {
+  const operation = OPERATIONS[row.op];
+  if (row.expected === '403') return 'blocked';
+  if (row.scope === 'read_repository') return 'insufficient_scope';
+  if (row.scope === 'read_api' && operation.method !== 'GET') return 'insufficient_scope';
+  if (row.viewer === 'anonymous' && operation.auth === 'required') return '401';
+  return operation.translate(row.expected, hiddenFor(row, operation.subject), viewerName);
+}
+
+describe('authorization matrix over REST (rows shared with GraphQL)', () => {
+  let h: Harness;
+  const people = new Map<string, Principal>();
+  const places = {} as Record<Visibility, Place>;
+  let target: User;
+  let groupTarget: User;
+
+  async function person(username: string, options: { admin?: boolean; external?: boolean } = {}): Promise<Principal> {
+    const user = await h.createUser(username, options);
+    const tokens = {} as Record<Scope, string>;
+    for (const scope of SCOPES) tokens[scope] = (await h.createPat(user, [scope], { name: `${scope} token` })).secret;
+    const principal = { user, tokens };
+    people.set(username, principal);
+    return principal;
+  }
+
+  async function bots(resource: { project?: Project; group?: Namespace }, accessLevel: number): Promise<Record<Scope, Principal>> {
+    const result = {} as Record<Scope, Principal>;
+    for (const scope of SCOPES) {
+      const issued = await h.createResourceToken(resource, { scopes: [scope], accessLevel, name: `${scope} bot` });
+      result[scope] = { user: issued.bot, tokens: { api: issued.secret, read_api: issued.secret, read_repository: issued.secret } };
+    }
+    return result;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    for (const name of ['outsider', 'root', 'expired', 'blocked', 'deactivated', 'target', 'gtarget']) await person(name, { admin: name === 'root' });
+    await person('ext', { external: true });
+    target = people.get('target')!.user;
+    groupTarget = people.get('gtarget')!.user;
+    for (const role of ROLES) for (const prefix of ['p', 'g', 'i']) await person(`${prefix}_${role.toLowerCase()}`);
+    for (const visibility of VISIBILITIES) {
+      const top = await h.createGroup(`m-${visibility}`, { visibility });
+      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
+      const proj = await h.createProject('proj', sub.fullPath, { visibility });
+      for (const role of ROLES) {
+        await h.addMember({ project: proj }, people.get(`p_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
+        await h.addMember({ group: sub }, people.get(`g_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
+        await h.addMember({ group: top }, people.get(`i_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
+      }
+      for (const name of ['blocked', 'deactivated']) {
+        await h.addMember({ project: proj }, people.get(name)!.user, 'owner');
+        await h.addMember({ group: top }, people.get(name)!.user, 'owner');
+      }
+      await h.addMember({ project: proj }, target, 'developer');
+      await h.addMember({ group: sub }, groupTarget, 'developer');
+      for (const resource of [{ project: proj }, { group: sub }, { group: top }]) await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');
+      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50) };
+    }
+    await h.app.dataSource.getRepository(Member).update({ userId: people.get('expired')!.user.id }, { expiresAt: '2026-01-14' });
+    await h.cli(['users', 'update', '--username', 'blocked', '--state', 'blocked']);
+    await h.cli(['users', 'update', '--username', 'deactivated', '--state', 'deactivated']);
+  });
+  afterAll(() => h?.close());
+
+  function principalFor(row: MatrixRow, subject: Subject): Principal | null {
+    const place = places[row.visibility];
+    const fixed: Record<string, string> = { 'non-member': 'outsider', external: 'ext', expired: 'expired', admin: 'root', blocked: 'blocked', deactivated: 'deactivated' };
+    if (row.viewer === 'anonymous') return null;
+    if (fixed[row.viewer]) return people.get(fixed[row.viewer])!;
+    if (row.viewer === 'bot') return (subject === 'group' ? place.groupBots : place.projectBots)[row.scope ?? 'api'];
+    const [how, role] = row.viewer.split(' ') as ['direct' | 'inherited', Role];
+    if (how === 'inherited') return people.get(`i_${role.toLowerCase()}`)!;
+    return people.get(`${subject === 'group' ? 'g' : 'p'}_${role.toLowerCase()}`)!;
+  }
+
+  /** What a REST answer was, in the vocabulary of `restExpected`. */
+  function outcome(response: { status: number; body: any }): string {
+    const { status, body } = response;
+    if (status === 403 && body?.error === 'insufficient_scope') return 'insufficient_scope';
+    if (status === 403 && /^403 Forbidden - Your account has been (blocked|deactivated)/.test(body?.message ?? '')) return 'blocked';
+    if (status === 403 && body?.message && body.message !== '403 Forbidden') return body.message;
+    if (status === 400) return `400:${body?.message ?? JSON.stringify(body)}`;
+    return String(status);
+  }
+
+  async function run(row: MatrixRow): Promise<string> {
+    const operation = OPERATIONS[row.op];
+    const place = places[row.visibility];
+    const principal = principalFor(row, operation.subject);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (principal && row.scope) headers['private-token'] = principal.tokens[row.scope];
+    const request = (method: string, url: string, body?: unknown) => h.request({ method, url: `/api/v4${url}`, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const projectId = place.proj.id;
+    const groupId = place.sub.id;
+    const base = operation.subject === 'group' ? `/groups/${groupId}` : `/projects/${projectId}`;
+    switch (row.op) {
+      case 'readProject':
+        return outcome(await request('GET', `/projects/${encodeURIComponent(place.proj.fullPath)}`));
+      case 'readGroup':
+        return outcome(await request('GET', `/groups/${encodeURIComponent(place.sub.fullPath)}?with_projects=false`));
+      case 'readUser':
+        return outcome(await request('GET', `/users/${target.id}`));
+      case 'listProjectMembers':
+      case 'listGroupMembers': {
+        const response = await request('GET', `${base}/members/all?per_page=100`);
+        const member = operation.subject === 'group' ? groupTarget : target;
+        if (response.status === 200 && !response.body.some((m: { id: number }) => m.id === member.id)) return '200 without the direct member';
+        return outcome(response);
+      }
+      case 'listProjectTokens':
+      case 'listGroupTokens':
+        return outcome(await request('GET', `${base}/access_tokens`));
+      case 'createProjectToken':
+      case 'createGroupToken':
+      case 'createProjectTokenAtLevel':
+      case 'createGroupTokenAtLevel': {
+        const before = await h.rowCounts();
+        const response = await request('POST', `${base}/access_tokens`, { name: 'matrix', scopes: ['api'], ...(row.level ? { access_level: row.level } : {}) });
+        const created = (await h.rowCounts()).users - before.users;
+        if (created !== (response.status === 201 ? 1 : 0)) return `${outcome(response)}, but ${created} bot(s) were created`;
+        if (response.status === 201 && response.body.access_level !== (row.level ?? 40)) return '201 at the wrong level';
+        return outcome(response);
+      }
+      case 'rotateProjectToken':
+      case 'rotateGroupToken':
+      case 'rotateProjectTokenOfLevel':
+      case 'rotateGroupTokenOfLevel':
+      case 'revokeProjectToken':
+      case 'revokeGroupToken': {
+        const resource = operation.subject === 'group' ? { group: place.sub } : { project: place.proj };
+        const old = await h.createResourceToken(resource, { name: 'victim', accessLevel: row.level ?? 40, scopes: ['read_api'] });
+        const rotating = row.op.startsWith('rotate');
+        const response = await request(rotating ? 'POST' : 'DELETE', `${base}/access_tokens/${old.token.id}${rotating ? '/rotate' : ''}`, rotating ? {} : undefined);
+        const revoked = (await h.app.dataSource.getRepository(PersonalAccessToken).findOneByOrFail({ id: old.token.id })).revoked;
+        const succeeded = response.status === 200 || response.status === 204;
+        if (revoked !== succeeded) return `${outcome(response)}, but the token is ${revoked ? '' : 'not '}revoked`;
+        return outcome(response);
+      }
+      case 'projectMemberBulkUpdate':
+      case 'groupMemberBulkUpdate':
+      case 'bulkUpdateProjectMemberToLevel':
+      case 'bulkUpdateGroupMemberToLevel': {
+        const member = operation.subject === 'group' ? groupTarget : target;
+        const level = row.level ?? 30;
+        const response = await request('PUT', `${base}/members/${member.id}`, { access_level: level });
+        const where = operation.subject === 'group' ? { sourceType: 'Namespace' as const, sourceId: groupId } : { sourceType: 'Project' as const, sourceId: projectId };
+        const now = (await h.app.dataSource.getRepository(Member).findOneBy({ ...where, userId: member.id }))?.accessLevel;
+        await h.app.dataSource.getRepository(Member).update({ ...where, userId: member.id }, { accessLevel: 30, expiresAt: null });
+        if (now !== (response.status === 200 ? level : 30)) return `${outcome(response)}, but the member is now at ${now}`;
+        return outcome(response);
+      }
+      default:
+        throw new Error(`no REST request for ${row.op}`);
+    }
+  }
+
+  it('covers the operations REST shares with GraphQL', () => {
+    expect(new Set(ROWS.map((r) => r.op))).toEqual(new Set(Object.keys(OPERATIONS)));
+    expect(ROWS.length).toBeGreaterThan(1000);
+  });
+
+  const byOperation = new Map<string, MatrixRow[]>();
+  for (const row of ROWS) byOperation.set(row.op, [...(byOperation.get(row.op) ?? []), row]);
+
+  for (const [op, rows] of byOperation) {
+    it(`${op}: ${rows.length} rows answer as the GraphQL matrix says`, async () => {
+      const mismatches: string[] = [];
+      for (const row of rows) {
+        const principal = principalFor(row, OPERATIONS[row.op].subject);
+        const expected = restExpected(row, principal?.user.name ?? '');
+        const actual = await run(row);
+        if (actual !== expected) {
+          mismatches.push(`${row.viewer} / ${row.scope ?? 'no token'} / ${row.visibility}${row.level ? ` / level ${row.level}` : ''}: expected ${expected}, got ${actual} (GraphQL cell: ${row.expected})`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+});
