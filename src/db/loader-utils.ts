@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { findByIds } from './rows';
 
 /** Batches "find by id" for one entity into a single `IN (...)` query per tick. */
 export function byIdLoader<T extends ObjectLiteral & { id: number }>(
@@ -7,7 +8,7 @@ export function byIdLoader<T extends ObjectLiteral & { id: number }>(
   entity: EntityTarget<T>,
 ): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
-    const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
+    const rows = await findByIds(dataSource, entity, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });

@@ -39,9 +39,6 @@ const SYSTEM_ACTOR: ActorFacts = {
  */
 export class RequestContext {
   readonly actor: ActorFacts;
-  readonly loaders: Loaders;
-  /** Nested connections of one request, batched across their parents. */
-  readonly batches: BatchedConnections;
   /** Set by the complexity check; read by `Query.queryComplexity`. */
   complexity: { score: number; limit: number } | null = null;
   /** Nodes already allowed to earlier operations of the same HTTP request (a batch shares one limit). */
@@ -51,6 +48,8 @@ export class RequestContext {
   /** Set when the request's time budget has passed: resolvers stop at the next field. */
   expired = false;
   private membershipIndex: Promise<MembershipIndex> | null = null;
+  private loaderSet: Loaders | null = null;
+  private batchSet: BatchedConnections | null = null;
   private readonly memos = new Map<string, Promise<unknown>>();
   private readonly fixedNow: Date;
 
@@ -63,8 +62,16 @@ export class RequestContext {
     this.nodeBudget = options.nodeBudget ?? new NodeBudget();
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
-    this.loaders = createLoaders(this);
-    this.batches = new BatchedConnections(app.dataSource);
+  }
+
+  /** The request's DataLoaders, made when a resolver first needs one (`{ __typename }` needs none). */
+  get loaders(): Loaders {
+    return (this.loaderSet ??= createLoaders(this));
+  }
+
+  /** Nested connections of one request, batched across their parents. */
+  get batches(): BatchedConnections {
+    return (this.batchSet ??= new BatchedConnections(this.app.dataSource));
   }
 
   get user() {

@@ -243,6 +243,8 @@ export interface PagePlan<T extends ObjectLiteral> {
   limit: number;
   /** The ORDER BY of the page, as SQL (for window functions). */
   orderSql: string;
+  /** The cursor conditions (and the sort keys' parameters), without order or limit. */
+  filter(page: SelectQueryBuilder<T>): void;
   apply(page: SelectQueryBuilder<T>): void;
   connection(rows: Array<{ node: T; cursor: string }>, count: () => Promise<number>): Connection<T>;
 }
@@ -261,7 +263,7 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
   return {
     limit,
     orderSql: order.map((o) => `${o.expr} ${o.direction}`).join(', '),
-    apply(page) {
+    filter(page) {
       page.setParameters(keyParams);
       if (afterValues) {
         const c = keysetCondition(keys, afterValues, true, 'pgA');
@@ -271,6 +273,9 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
         const c = keysetCondition(keys, beforeValues, false, 'pgB');
         page.andWhere(c.sql, c.params);
       }
+    },
+    apply(page) {
+      this.filter(page);
       order.forEach((o, i) => {
         if (i === 0) page.orderBy(o.expr, o.direction as 'ASC' | 'DESC');
         else page.addOrderBy(o.expr, o.direction as 'ASC' | 'DESC');

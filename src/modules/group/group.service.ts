@@ -10,6 +10,7 @@ import { PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../po
 import type { Policy } from '../../policy/policy';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
 import { atOrBelow, atOrBelowTraversal, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
+import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
 import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -201,36 +202,47 @@ export class GroupService {
 
   /** `Group.descendantGroups`: every group below (or only direct subgroups), as the viewer may see them. */
   async descendants(ctx: RequestContext, group: Namespace, args: DescendantGroupsArgs): Promise<Connection<Namespace>> {
-    const qb = this.query(ctx);
-    this.applyVisibility(ctx, qb);
-    if (args.includeParentDescendants === false) {
-      qb.andWhere('g.parent_id = :parentId', { parentId: group.id });
-    } else {
-      const below = strictlyBelow('g', group);
-      qb.andWhere(below.sql, below.params);
-    }
-    if (args.owned) {
-      if (ctx.actor.userId === null) return Connection.empty();
-      const owner = membershipOf('om', { userId: ctx.actor.userId, today: ctx.today(), minLevel: OWNER });
-      const owned = sql`EXISTS (SELECT 1 FROM members om JOIN namespaces og ON og.id = om.source_id WHERE om.source_type = 'Namespace'
-          AND ${owner} AND ${atOrBelow('g.traversal_ids', 'og.traversal_ids')})`;
-      qb.andWhere(owned.sql, owned.params);
-    }
-    if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
+    if (args.owned && ctx.actor.userId === null) return Connection.empty();
+    const viewerId = ctx.actor.userId;
+    // Below an archived group everything is archived; otherwise a group's own flag decides.
+    let archivedFilter = false;
     if (args.archived != null) {
-      // Below an archived group everything is archived; otherwise a group's own flag decides.
       if (group.archived || (await ancestorsOf(ctx, group)).some((g) => g.archived)) {
         if (!args.archived) return Connection.empty();
       } else {
+        archivedFilter = true;
+      }
+    }
+    // The filters every group of a list shares; which group is the batch's to add (see `BatchSpec.partition`).
+    const base = () => {
+      const qb = this.query(ctx);
+      this.applyVisibility(ctx, qb);
+      if (args.owned) {
+        const owner = membershipOf('om', { userId: viewerId, today: ctx.today(), minLevel: OWNER });
+        const owned = sql`EXISTS (SELECT 1 FROM members om JOIN namespaces og ON og.id = om.source_id WHERE om.source_type = 'Namespace'
+          AND ${owner} AND ${atOrBelow('g.traversal_ids', 'og.traversal_ids')})`;
+        qb.andWhere(owned.sql, owned.params);
+      }
+      if (args.ids) qb.andWhere(recordIds(args.ids).length ? 'g.id IN (:...ids)' : '1 = 0', { ids: recordIds(args.ids) });
+      if (archivedFilter) {
         const inside = atOrBelow('g.traversal_ids', 'ag.traversal_ids');
         const archivedSql = `(g.archived = :descArchived OR EXISTS (SELECT 1 FROM namespaces ag WHERE ag.archived = :descArchived AND ${inside.sql}))`;
         qb.andWhere(args.archived ? archivedSql : `NOT ${archivedSql}`, { ...inside.params, descArchived: true });
       }
-    }
-    this.applySearch(qb, args.search);
+      this.applySearch(qb, args.search);
+      return qb;
+    };
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
-    const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) };
-    return primed(ctx.loaders.namespaces, ctx.batches.load('group.descendantGroups', group.id, qb, spec, args));
+    const direct = args.includeParentDescendants === false;
+    const spec = {
+      entity: Namespace,
+      alias: 'g',
+      keys: groupSortKeys(sort),
+      partition: direct ? partitionByColumn('g.parent_id', base) : partitionBySubtree('g.traversal_ids', base, 'g.id'),
+    };
+    // Parents whose lists filter differently (an archived parent's list needs no archive filter) are batched apart.
+    const field = `group.descendantGroups${direct ? '.children' : ''}${archivedFilter ? '.archiveFiltered' : ''}`;
+    return primed(ctx.loaders.namespaces, ctx.batches.load(field, group.id, null, spec, args, group.traversalIds));
   }
 
   /**

@@ -7,6 +7,7 @@ import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../gr
 import { isRecordId, recordIds } from '../../graphql/global-id';
 import type { ListQuery } from '../../db/list-query';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
+import type { BatchParent, PartitionedQuery } from '../../graphql/batched-pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
@@ -117,6 +118,30 @@ interface CandidateSpec {
   rank: (alias: string) => SqlCondition;
 }
 
+/** A source a parent's members come from; rank 0 for the parent's own memberships. */
+interface ScopeSource {
+  sourceType: MemberSourceType;
+  sourceId: number;
+  rank: 0 | 1;
+}
+
+/** The candidate rows of one parent's list, from its scope (rank 0: the parent's own memberships). */
+function candidatesOf(scope: readonly ScopeSource[]): CandidateSpec {
+  const ids = (type: MemberSourceType, rank?: number) => scope.filter((s) => s.sourceType === type && (rank === undefined || s.rank === rank)).map((s) => s.sourceId);
+  const types: MemberSourceType[] = ['Project', 'Namespace'];
+  return {
+    sources: types.filter((type) => ids(type).length).map((type) => (a: string) => membershipIn(a, type, ids(type))),
+    rank: (a) => sql`(CASE WHEN ${anyOf(...types.filter((type) => ids(type, 0).length).map((type) => membershipIn(a, type, ids(type, 0))))} THEN 0 ELSE 1 END)`,
+  };
+}
+
+/** The membership `a` (of rank `aRank`) beats `b`: a higher role, then the preferred source, then the older row. */
+function outranks(a: string, aRank: SqlCondition | string, b: string, bRank: SqlCondition | string): SqlCondition {
+  return sql`(${a}.access_level > ${b}.access_level
+            OR (${a}.access_level = ${b}.access_level AND (${aRank} < ${bRank}
+              OR (${aRank} = ${bRank} AND ${a}.id < ${b}.id))))`;
+}
+
 /**
  * The name condition a request's member lists search and sort by. The lists of many parents are paged
  * together with the sort keys of the first one, so every parent's query must bind the very parameters
@@ -142,15 +167,47 @@ export class MemberService {
       allOf(anyOf(...spec.sources.map((source) => source(a))), activeMembership(a, ctx.today()));
     const listed = candidate('m');
     const outranked = sql`NOT EXISTS (SELECT 1 FROM members m2 WHERE m2.user_id = m.user_id AND ${candidate('m2')}
-          AND (m2.access_level > m.access_level
-            OR (m2.access_level = m.access_level AND (${spec.rank('m2')} < ${spec.rank('m')}
-              OR (${spec.rank('m2')} = ${spec.rank('m')} AND m2.id < m.id)))))`;
+          AND ${outranks('m2', spec.rank('m2'), 'm', spec.rank('m'))})`;
     const qb = ctx.app.dataSource
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'mu', 'mu.id = m.user_id')
       .where(listed.sql, listed.params)
       .andWhere(outranked.sql, outranked.params);
+    return this.searched(ctx, qb, args);
+  }
+
+  /**
+   * The member lists of many parents in one query (see `BatchSpec.partition`). Each parent's sources
+   * become literal rows `(parent, source_type, source_id, rank)` joined to `members`: a row is listed
+   * for every parent it is a source of, and within one parent a user's best membership wins, as in
+   * `listQuery`. VALUES names its columns column1..column4 in SQLite and PostgreSQL alike.
+   */
+  private partitionedListQuery(ctx: RequestContext, parents: readonly BatchParent[], args: MemberListArgs): PartitionedQuery<Member> {
+    const literal = (n: number) => {
+      if (!Number.isSafeInteger(n)) throw new Error(`not a record id: ${n}`);
+      return String(n);
+    };
+    const rows = parents.flatMap(({ key, data }) =>
+      (data as ScopeSource[]).map((s) => `(${literal(Number(key))}, '${s.sourceType === 'Project' ? 'Project' : 'Namespace'}', ${literal(s.sourceId)}, ${s.rank})`),
+    );
+    const scope = `(VALUES ${rows.join(', ')})`;
+    const outranked = sql`NOT EXISTS (SELECT 1 FROM members m2 INNER JOIN ${scope} ms2 ON m2.source_type = ms2.column2 AND m2.source_id = ms2.column3
+          WHERE ms2.column1 = ms.column1 AND m2.user_id = m.user_id AND ${activeMembership('m2', ctx.today())}
+          AND ${outranks('m2', 'ms2.column4', 'm', 'ms.column4')})`;
+    const active = activeMembership('m', ctx.today());
+    const qb = ctx.app.dataSource
+      .getRepository(Member)
+      .createQueryBuilder('m')
+      .innerJoin(User, 'mu', 'mu.id = m.user_id')
+      .innerJoin(scope, 'ms', 'm.source_type = ms.column2 AND m.source_id = ms.column3')
+      .where(active.sql, active.params)
+      .andWhere(outranked.sql, outranked.params);
+    return { query: this.searched(ctx, qb, args), parentKey: 'ms.column1' };
+  }
+
+  /** The member list's search, and the parameters of the name its sort and search use. */
+  private searched(ctx: RequestContext, qb: SelectQueryBuilder<Member>, args: MemberListArgs): SelectQueryBuilder<Member> {
     // Searching and sorting by name use the name the viewer sees (a redacted bot's is `****`).
     const nameVisible = memberNameVisibleSql(ctx);
     if (nameVisible) qb.setParameters(nameVisible.params);
@@ -180,62 +237,80 @@ export class MemberService {
     project: Project,
     args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
   ): Promise<Connection<Member>> {
-    const list = await this.projectMembersQuery(ctx, project, args);
-    if (!list) return Connection.empty();
-    return ctx.batches.load('project.projectMembers', project.id, list.qb, this.batchSpec(ctx, args.sort), args);
+    const scope = await this.projectScope(ctx, project, args.relations);
+    if (!scope.length) return Connection.empty();
+    return ctx.batches.load('project.projectMembers', project.id, null, this.partitionedSpec(ctx, args), args, scope);
   }
 
-  /** The rows of `projectMembers` before paging; null when the relations asked for add nobody. */
+  /** The rows of `projectMembers` before paging (REST pages them by offset); null when the relations asked for add nobody. */
   async projectMembersQuery(
     ctx: RequestContext,
     project: Project,
     args: MemberListArgs & { relations?: ProjectMemberRelation[] | null },
   ): Promise<ListQuery<Member> | null> {
-    const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
+    const scope = await this.projectScope(ctx, project, args.relations);
+    if (!scope.length) return null;
+    return { qb: this.listQuery(ctx, candidatesOf(scope), args), keys: this.batchSpec(ctx, args.sort).keys };
+  }
+
+  /** Where a project's members come from: the project itself, and the groups above it. */
+  private async projectScope(ctx: RequestContext, project: Project, given: ProjectMemberRelation[] | null | undefined): Promise<ScopeSource[]> {
+    const relations = given?.length ? given : ['DIRECT', 'INHERITED'];
     const ns = await loadProjectNamespace(ctx, project);
-    const ancestors = isGroup(ns) ? traversalIdList(ns) : [];
-    const sources: CandidateSpec['sources'] = [];
-    if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Project', [project.id]));
-    if (relations.includes('INHERITED') && ancestors.length) sources.push((a) => membershipIn(a, 'Namespace', ancestors));
+    const scope: ScopeSource[] = [];
+    if (relations.includes('DIRECT')) scope.push({ sourceType: 'Project', sourceId: project.id, rank: 0 });
     // Group sharing and invited groups do not exist in Labgate, so those relations add nobody.
-    if (!sources.length) return null;
-    const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_type = 'Project' THEN 0 ELSE 1 END)` };
-    return { qb: this.listQuery(ctx, spec, args), keys: this.batchSpec(ctx, args.sort).keys };
+    if (relations.includes('INHERITED') && isGroup(ns)) for (const id of traversalIdList(ns)) scope.push({ sourceType: 'Namespace', sourceId: id, rank: 1 });
+    return scope;
   }
 
   /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
   async groupMembers(
     ctx: RequestContext,
     group: Namespace,
-    args: MemberListArgs & { relations?: GroupMemberRelation[] | null; accessLevels?: number[] | null },
+    args: MemberListArgs & { relations?: GroupMemberRelation[] | null },
   ): Promise<Connection<Member>> {
+    if (!args.relations?.includes('DESCENDANTS')) {
+      const scope = this.groupScope(group, args.relations);
+      if (!scope.length) return Connection.empty();
+      return ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope);
+    }
+    // Members of subgroups come from a subquery of the subgroups the viewer may see: one query per group.
     const list = this.groupMembersQuery(ctx, group, args);
     if (!list) return Connection.empty();
-    return ctx.batches.load('group.groupMembers', group.id, list.qb, this.batchSpec(ctx, args.sort), args);
+    return ctx.batches.load('group.groupMembers.descendants', group.id, list.qb, this.batchSpec(ctx, args.sort), args);
   }
 
   /** The rows of `groupMembers` before paging; null when the relations asked for add nobody. */
   groupMembersQuery(
     ctx: RequestContext,
     group: Namespace,
-    args: MemberListArgs & { relations?: GroupMemberRelation[] | null; accessLevels?: number[] | null },
+    args: MemberListArgs & { relations?: GroupMemberRelation[] | null },
   ): ListQuery<Member> | null {
-    const relations = args.relations?.length ? args.relations : ['DIRECT', 'INHERITED'];
-    const ancestors = traversalIdList(group).filter((id) => id !== group.id);
-    const sources: CandidateSpec['sources'] = [];
-    if (relations.includes('DIRECT')) sources.push((a) => membershipIn(a, 'Namespace', [group.id]));
-    if (relations.includes('INHERITED') && ancestors.length) sources.push((a) => membershipIn(a, 'Namespace', ancestors));
-    if (relations.includes('DESCENDANTS')) {
+    const candidates = candidatesOf(this.groupScope(group, args.relations));
+    if (args.relations?.includes('DESCENDANTS')) {
       // Members of a subgroup are listed only where the viewer may read that subgroup's own member list
       // (`read_group_member`): the group being read does not lend its visibility to those below it.
       const below = groupMembersVisibleSql(ctx.actor, 'dn', ctx.today());
       const subgroups = sql`SELECT dn.id FROM namespaces dn WHERE ${allOf(strictlyBelow('dn', group), ...(below ? [below] : []))}`;
-      sources.push((a) => membershipIn(a, 'Namespace', subgroups));
+      candidates.sources.push((a) => membershipIn(a, 'Namespace', subgroups));
     }
-    if (!sources.length) return null;
-    const spec: CandidateSpec = { sources, rank: (a) => sql`(CASE WHEN ${a}.source_id = ${bound(group.id, 'group')} THEN 0 ELSE 1 END)` };
-    const qb = this.listQuery(ctx, spec, args);
-    return { qb, keys: this.batchSpec(ctx, args.sort).keys };
+    if (!candidates.sources.length) return null;
+    return { qb: this.listQuery(ctx, candidates, args), keys: this.batchSpec(ctx, args.sort).keys };
+  }
+
+  /** Where a group's own and inherited members come from: the group, and the groups above it. */
+  private groupScope(group: Namespace, given: GroupMemberRelation[] | null | undefined): ScopeSource[] {
+    const relations = given?.length ? given : ['DIRECT', 'INHERITED'];
+    const scope: ScopeSource[] = [];
+    if (relations.includes('DIRECT')) scope.push({ sourceType: 'Namespace', sourceId: group.id, rank: 0 });
+    if (relations.includes('INHERITED')) for (const id of traversalIdList(group)) if (id !== group.id) scope.push({ sourceType: 'Namespace', sourceId: id, rank: 1 });
+    return scope;
+  }
+
+  /** The page spec of member lists paged for many parents at once, each with its scope as its data. */
+  private partitionedSpec(ctx: RequestContext, args: MemberListArgs) {
+    return { ...this.batchSpec(ctx, args.sort), partition: (parents: readonly BatchParent[]) => this.partitionedListQuery(ctx, parents, args) };
   }
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */

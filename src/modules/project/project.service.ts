@@ -1,6 +1,7 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
+import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
@@ -10,7 +11,6 @@ import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { OWNER } from '../../policy/access-level';
-import { atOrBelowTraversal, sql } from '../../policy/sql-conditions';
 import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -283,30 +283,36 @@ export class ProjectService {
 
   /** `Group.projects` and `Namespace.projects`. */
   async inNamespace(ctx: RequestContext, ns: Namespace, args: NamespaceProjectsArgs): Promise<Connection<Project>> {
-    const qb = this.query(ctx);
-    this.applyVisibility(ctx, qb);
-    if (args.includeSubgroups && isGroup(ns)) {
-      const inside = sql`p.namespace_id IN (SELECT sn.id FROM namespaces sn WHERE ${atOrBelowTraversal('sn.traversal_ids', ns.traversalIds)})`;
-      qb.andWhere(inside.sql, inside.params);
-    } else {
-      qb.andWhere('p.namespace_id = :namespaceId', { namespaceId: ns.id });
-    }
-    if (args.ids) this.applyIds(qb, args.ids);
-    if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
-    else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
-    this.applyLifecycle(qb, { notAimedForDeletion: args.notAimedForDeletion });
-    if (args.search) {
-      const pattern = likePattern(args.search);
-      qb.andWhere(
-        new Brackets((w) =>
-          w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern }).orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`),
-        ),
-      );
-    }
+    const subtree = !!args.includeSubgroups && isGroup(ns);
+    // The filters every namespace of a list shares; which namespace is the batch's to add (see `BatchSpec.partition`).
+    const base = () => {
+      const qb = this.query(ctx);
+      this.applyVisibility(ctx, qb);
+      if (subtree) qb.innerJoin('namespaces', 'sn', 'sn.id = p.namespace_id');
+      if (args.ids) this.applyIds(qb, args.ids);
+      if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
+      else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
+      this.applyLifecycle(qb, { notAimedForDeletion: args.notAimedForDeletion });
+      if (args.search) {
+        const pattern = likePattern(args.search);
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where(`LOWER(p.name) LIKE :search ESCAPE '\\'`, { search: pattern }).orWhere(`LOWER(p.path) LIKE :search ESCAPE '\\'`),
+          ),
+        );
+      }
+      return qb;
+    };
     const sort =
       args.sort === 'ACTIVITY_DESC' ? 'latest_activity_desc' : args.sort === 'SIMILARITY' ? 'similarity' : args.sort ? args.sort.toLowerCase() : 'id_desc';
-    const spec = { entity: Project, alias: 'p', keys: projectSortKeys(sort, args.search) };
-    return primed(ctx.loaders.projects, ctx.batches.load('namespace.projects', ns.id, qb, spec, args));
+    const spec = {
+      entity: Project,
+      alias: 'p',
+      keys: projectSortKeys(sort, args.search),
+      partition: subtree ? partitionBySubtree('sn.traversal_ids', base) : partitionByColumn('p.namespace_id', base),
+    };
+    const field = subtree ? 'namespace.projects.subtree' : 'namespace.projects';
+    return primed(ctx.loaders.projects, ctx.batches.load(field, ns.id, null, spec, args, ns.traversalIds));
   }
 
   /** Fails when a group, personal namespace or project already uses `fullPath` (they share one path space). */

@@ -1,0 +1,73 @@
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { dialectOf } from './dialect';
+
+/**
+ * Reads of whole entities on the hot paths (authentication, DataLoaders, the rows of a page), without
+ * TypeORM's query builder: the SQL text of each read is made once per data source and entity from
+ * TypeORM's own metadata, and rows are hydrated column by column with the driver's own conversions,
+ * so the entities are the ones `find` would return, at a fraction of the cost per row. A column added
+ * to an entity is read here too, with nothing to change.
+ */
+
+interface EntityReader {
+  metadata: EntityMetadata;
+  /** `a.col AS "a_col", ...` for the alias the statement uses. */
+  selectList(alias: string): string;
+}
+
+const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader>>();
+
+function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): EntityReader {
+  let perSource = readers.get(dataSource);
+  if (!perSource) readers.set(dataSource, (perSource = new Map()));
+  let reader = perSource.get(entity);
+  if (!reader) {
+    const metadata = dataSource.getMetadata(entity);
+    const lists = new Map<string, string>();
+    reader = {
+      metadata,
+      selectList(alias) {
+        let list = lists.get(alias);
+        if (list === undefined) {
+          list = metadata.columns.map((c) => `${alias}."${c.databaseName}" AS "${alias}_${c.databaseName}"`).join(', ');
+          lists.set(alias, list);
+        }
+        return list;
+      },
+    };
+    perSource.set(entity, reader);
+  }
+  return reader;
+}
+
+/** The column list of `entity` under `alias`, for a statement that `hydrate`s its rows. */
+export function selectColumns(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, alias: string): string {
+  return readerOf(dataSource, entity).selectList(alias);
+}
+
+/** The entity in `raw` (a row selected with `selectColumns` under `alias`). */
+export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, raw: Record<string, unknown>, alias: string): T {
+  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+  const driver = dataSource.driver;
+  const row = metadata.create() as T;
+  for (const column of metadata.columns) {
+    column.setEntityValue(row, driver.prepareHydratedValue(raw[`${alias}_${column.databaseName}`], column));
+  }
+  return row;
+}
+
+/** `$1, $2, ...` on PostgreSQL, `?, ?, ...` on SQLite. */
+export function placeholders(dataSource: DataSource, count: number, from = 1): string {
+  const postgres = dialectOf(dataSource) === 'postgres';
+  return Array.from({ length: count }, (_, i) => (postgres ? `$${from + i}` : '?')).join(', ');
+}
+
+/** The rows of `entity` with these ids (in no particular order), in one statement. */
+export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
+  if (!ids.length) return [];
+  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+  const sql = `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE e.id IN (${placeholders(dataSource, ids.length)})`;
+  const raws: Array<Record<string, unknown>> = await dataSource.query(sql, [...ids]);
+  return raws.map((raw) => hydrate(dataSource, entity, raw, 'e'));
+}
