@@ -43,6 +43,8 @@ interface Scenario {
   token?: string;
   /** Goal of issue 10 as a minimum ratio to the bare baseline, with a note on when it applies. */
   goal?: { ratio: number; note?: string };
+  /** Goal as a slowdown against another scenario of the same run (its req/s over this one's). */
+  slowdown?: { of: string; atMost: number };
   /** Checks one answer's data: returns a short description (e.g. node count), throws when it is empty. */
   check: (data: any) => string;
 }
@@ -51,7 +53,10 @@ interface Measured extends LoadResult {
   scenario: string;
   ratio?: number;
   goal?: Scenario['goal'];
+  slowdown?: Scenario['slowdown'];
   shape?: string;
+  /** SQL statements one request of the scenario runs. */
+  statements?: number;
 }
 
 // ---------------------------------------------------------------- processes
@@ -221,7 +226,14 @@ function seed(databaseUrl: string): SeedSummary {
   return JSON.parse(result.stdout) as SeedSummary;
 }
 
-function scenarios(s: SeedSummary): Scenario[] {
+const PAGE_1 = 'projects list, page 1 (20)';
+
+/** A cursor of the projects list (newest first) 90% of the way down, from the newest visible id. */
+function deepCursor(newestId: number): string {
+  return Buffer.from(JSON.stringify({ id: Math.max(1, Math.floor(newestId * 0.1)) }), 'utf8').toString('base64url');
+}
+
+function scenarios(s: SeedSummary, newestProjectId: number): Scenario[] {
   const member = s.tokens.member;
   const nonEmpty = (what: string, value: unknown) => {
     if (value === null || value === undefined) throw new Error(`${what} is null`);
@@ -283,11 +295,25 @@ function scenarios(s: SeedSummary): Scenario[] {
       },
     },
     {
-      name: 'projects list, page 1 (20)',
+      name: PAGE_1,
       body: { query: '{ projects(first: 20) { nodes { id fullPath name visibility } pageInfo { hasNextPage endCursor } } }' },
       token: member,
       goal: { ratio: 0.02, note: 'at 100,000 projects' },
       check: (d) => `${(nonEmpty('projects', d.projects) as any).nodes.length} projects`,
+    },
+    {
+      name: 'projects list, a page 90% deep (20)',
+      body: {
+        query: 'query($after: String) { projects(first: 20, after: $after) { nodes { id fullPath name visibility } pageInfo { hasNextPage endCursor } } }',
+        variables: { after: deepCursor(newestProjectId) },
+      },
+      token: member,
+      slowdown: { of: PAGE_1, atMost: 1.5 },
+      check: (d) => {
+        const nodes = (nonEmpty('projects', d.projects) as any).nodes as Array<{ id: string }>;
+        if (!nodes.length) throw new Error('the deep page is empty');
+        return `${nodes.length} projects from ${nodes[0].id.split('/').pop()}`;
+      },
     },
     {
       name: 'projects sorted by name with `count` (20)',
@@ -306,6 +332,50 @@ interface DatabaseRun {
   summary: SeedSummary;
   results: Measured[];
   peakRss?: number;
+  /** The same scenarios on `--workers 2`, when measured. */
+  workers?: Array<{ scenario: string; one: number; two: number }>;
+}
+
+/** Scenarios measured again with two workers (`labgate serve --workers 2`). */
+const WORKER_SCENARIOS = ['`{ __typename }` with a token', 'project by path (namespace, maxAccessLevel, userPermissions)'];
+
+/**
+ * SQL statements of one request per scenario, counted in this process on the same database (an app
+ * made with an `onQuery` hook: the server under load runs in another process and cannot be asked).
+ * Each request runs once before it is counted, so that nothing done once per process is counted.
+ */
+async function countStatements(databaseUrl: string, list: Scenario[]): Promise<Map<string, number>> {
+  const { createApp } = await import('../src/app');
+  const { loadConfig } = await import('../src/config');
+  let statements = 0;
+  const app = await createApp(loadConfig({}, { databaseUrl, logLevel: 'silent' }), { migrate: false, onQuery: () => (statements += 1) });
+  const counts = new Map<string, number>();
+  try {
+    for (const scenario of list) {
+      const request = {
+        method: 'POST',
+        url: '/api/graphql',
+        headers: { 'content-type': 'application/json', ...(scenario.token ? { authorization: `Bearer ${scenario.token}` } : {}) },
+        body: JSON.stringify(scenario.body),
+      };
+      await app.handle(request);
+      statements = 0;
+      const response = await app.handle(request);
+      if (response.status === 200) counts.set(scenario.name, statements);
+    }
+  } finally {
+    await app.close();
+  }
+  return counts;
+}
+
+async function startLabgate(db: Database, workers: number): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LABGATE_LOG_LEVEL: 'silent', LABGATE_WORKERS: String(workers) };
+  const { child, stderr } = start([LABGATE, 'serve', '--host', '127.0.0.1', '--port', String(port), '--workers', String(workers)], env);
+  const url = `http://127.0.0.1:${port}/api/graphql`;
+  await waitUntilUp(url, child, stderr);
+  return { url, child, stderr };
 }
 
 async function measureLabgate(db: Database): Promise<DatabaseRun> {
@@ -318,15 +388,16 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
   const seedSeconds = (Date.now() - seededAt) / 1000;
   console.log(`seeded ${summary.projects} projects, ${summary.groups} groups, ${summary.users} users in ${seedSeconds.toFixed(1)} s`);
 
-  const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LABGATE_LOG_LEVEL: 'silent', LABGATE_WORKERS: '1' };
-  const { child, stderr } = start([LABGATE, 'serve', '--host', '127.0.0.1', '--port', String(port)], env);
   const results: Measured[] = [];
   let peakRss: number | undefined;
+  let list: Scenario[] = [];
+  const server = await startLabgate(db, 1);
   try {
-    const url = `http://127.0.0.1:${port}/api/graphql`;
-    await waitUntilUp(url, child, stderr);
-    for (const scenario of scenarios(summary)) {
+    const { url, child } = server;
+    const newest = await post(url, { query: '{ projects(first: 1) { nodes { id } } }' }, summary.tokens.member);
+    const newestId = Number(String(newest.json?.data?.projects?.nodes?.[0]?.id ?? '').split('/').pop()) || summary.projects;
+    list = scenarios(summary, newestId);
+    for (const scenario of list) {
       // One answer first: a scenario that errors or finds nothing would measure the wrong thing.
       const probe = await post(url, scenario.body, scenario.token);
       let shape: string;
@@ -339,7 +410,7 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
         continue;
       }
       const result = await load(url, scenario.body, scenario.token);
-      const measured: Measured = { scenario: scenario.name, ...result, ratio: result.rps / bare.rps, goal: scenario.goal, shape };
+      const measured: Measured = { scenario: scenario.name, ...result, ratio: result.rps / bare.rps, goal: scenario.goal, slowdown: scenario.slowdown, shape };
       results.push(measured);
       console.log(
         `${scenario.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ` +
@@ -348,12 +419,35 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
     }
     peakRss = peakRssMiB(child.pid);
   } finally {
-    await stopChild(child);
+    await stopChild(server.child);
   }
-  return { label: db.label, bare, seedSeconds, summary, results, peakRss };
+
+  const statements = await countStatements(db.url, list);
+  for (const r of results) r.statements = statements.get(r.scenario);
+
+  // Every core: the same requests on two workers sharing the port.
+  const workers: DatabaseRun['workers'] = [];
+  const two = await startLabgate(db, 2);
+  try {
+    for (const name of WORKER_SCENARIOS) {
+      const scenario = list.find((x) => x.name === name);
+      const one = results.find((r) => r.scenario === name);
+      if (!scenario || !one?.rps) continue;
+      const result = await load(two.url, scenario.body, scenario.token);
+      workers.push({ scenario: name, one: one.rps, two: result.rps });
+      console.log(`${name} on 2 workers: ${result.rps.toFixed(0)} req/s (${(result.rps / one.rps).toFixed(2)} × one worker)`);
+    }
+  } finally {
+    await stopChild(two.child);
+  }
+  return { label: db.label, bare, seedSeconds, summary, results, peakRss, workers };
 }
 
 // ---------------------------------------------------------------- report
+
+function cores(): string {
+  return spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(os.cpus().length);
+}
 
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -366,7 +460,7 @@ function ratioText(r: number | undefined): string {
 
 function report(runs: DatabaseRun[]): string {
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
-  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(os.cpus().length);
+  const nproc = cores();
   const lines: string[] = [
     '# Benchmark results',
     '',
@@ -388,16 +482,26 @@ function report(runs: DatabaseRun[]): string {
         `${fmt(s.memberships)} memberships in ${run.seedSeconds.toFixed(1)} s. Viewer: a non-admin member (\`${s.usernames.member}\`), ` +
         `except for the anonymous request.`,
       '',
-      '| request | req/s | p50 ms | p95 ms | vs bare | errors | answer |',
-      '|---|---|---|---|---|---|---|',
-      `| bare baseline: \`{ __typename }\` | ${fmt(run.bare.rps)} | ${run.bare.p50.toFixed(2)} | ${run.bare.p95.toFixed(2)} | 1 | ${run.bare.errors} | |`,
+      '| request | req/s | p50 ms | p95 ms | vs bare | SQL statements | errors | answer |',
+      '|---|---|---|---|---|---|---|---|',
+      `| bare baseline: \`{ __typename }\` | ${fmt(run.bare.rps)} | ${run.bare.p50.toFixed(2)} | ${run.bare.p95.toFixed(2)} | 1 | – | ${run.bare.errors} | |`,
     );
     for (const r of run.results) {
       lines.push(
-        `| ${r.scenario} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${ratioText(r.ratio)} | ${r.errors} | ${r.shape ?? r.firstError ?? ''} |`,
+        `| ${r.scenario} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${ratioText(r.ratio)} | ${r.statements ?? '–'} | ${r.errors} | ${r.shape ?? r.firstError ?? ''} |`,
       );
     }
     lines.push('', `Peak RSS of the Labgate process (VmHWM): ${run.peakRss === undefined ? 'not available' : `${fmt(run.peakRss, 0)} MiB`}.`, '');
+    if (run.workers?.length) {
+      lines.push(
+        `Two workers (\`--workers 2\`) against one, the load generator sharing the ${cores()} cores with them:`,
+        '',
+        '| request | 1 worker req/s | 2 workers req/s | ratio |',
+        '|---|---|---|---|',
+        ...run.workers.map((w) => `| ${w.scenario} | ${fmt(w.one)} | ${fmt(w.two)} | ${(w.two / w.one).toFixed(2)} |`),
+        '',
+      );
+    }
   }
   lines.push('## Goals of issue 10 (reported, not asserted)', '', '| goal | ' + runs.map((r) => r.label).join(' | ') + ' |', '|---|' + runs.map(() => '---|').join(''));
   const names = runs[0]?.results.filter((r) => r.goal).map((r) => r.scenario) ?? [];
@@ -411,9 +515,24 @@ function report(runs: DatabaseRun[]): string {
     const note = goal.note ? ` (${goal.note}${SCALE < 100_000 ? `; this run has ${fmt(runs[0].summary.projects)}` : ''})` : '';
     lines.push(`| ${name} ≥ ${goal.ratio} of bare${note} | ${cells.join(' | ')} |`);
   }
+  const slowdowns = runs[0]?.results.filter((r) => r.slowdown) ?? [];
+  for (const { scenario, slowdown } of slowdowns) {
+    const cells = runs.map((run) => {
+      const r = run.results.find((x) => x.scenario === scenario);
+      const base = run.results.find((x) => x.scenario === slowdown!.of);
+      if (!r?.rps || !base?.rps) return 'not measured';
+      const times = base.rps / r.rps;
+      return `${times.toFixed(2)} ×: ${times <= slowdown!.atMost ? 'met' : 'not met'}`;
+    });
+    lines.push(`| ${scenario} ≤ ${slowdown!.atMost} × the time of ${slowdown!.of} | ${cells.join(' | ')} |`);
+  }
+  const workerCells = runs.map((run) => {
+    if (!run.workers?.length) return 'not measured';
+    const ratio = Math.min(...run.workers.map((w) => w.two / w.one));
+    return `${ratio.toFixed(2)} ×: ${ratio >= 1.6 ? 'met' : 'not met'}`;
+  });
   lines.push(
-    '',
-    'Not measured here yet: a page 90% deep (≤ 1.5 × page 1), SQL statements per request, and `--workers 2` against one worker.',
+    `| \`--workers 2\` ≥ 1.6 × one worker (the lower of the requests above; the goal assumes the load generator has a core of its own, this machine has ${cores()}) | ${workerCells.join(' | ')} |`,
     '',
   );
   return lines.join('\n');
