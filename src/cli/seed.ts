@@ -151,6 +151,9 @@ export async function seedDatabase(dataSource: DataSource, options: SeedOptions)
   } else {
     plan = await postgresSeed(dataSource, options, prefix);
   }
+  // Fresh statistics for the planner: after a bulk load, stale ones make PostgreSQL scan whole tables
+  // for the viewer's few memberships (measured: 3-4 ms instead of 1 ms per request at 100,000 projects).
+  await dataSource.query('ANALYZE');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { ...plan.summary, seconds: Math.round(seconds * 100) / 100 };
 }
