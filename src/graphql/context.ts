@@ -45,8 +45,20 @@ export class RequestContext {
   readonly nodeBudget: NodeBudget;
   /** The HTTP request's trace (operation names, error codes), when it has one. */
   readonly trace: RequestTrace | undefined;
-  /** Set when the request's time budget has passed: resolvers stop at the next field. */
-  expired = false;
+  /**
+   * Whether the request's time budget has passed: resolvers stop at the next field. Kept in an object
+   * that copies of this context share, because Apollo runs each operation on a shallow copy of the
+   * context it is given, while the HTTP layer's timer marks the original.
+   */
+  private readonly deadline = { expired: false };
+
+  get expired(): boolean {
+    return this.deadline.expired;
+  }
+
+  set expired(value: boolean) {
+    this.deadline.expired = value;
+  }
   private membershipIndex: Promise<MembershipIndex> | null = null;
   private loaderSet: Loaders | null = null;
   private batchSet: BatchedConnections | null = null;

@@ -1,4 +1,4 @@
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -98,6 +98,17 @@ function limitsPlugin(schema: GraphQLSchema): ApolloServerPlugin<RequestContext>
   };
 }
 
+const isRecord = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What is wrong with the shape of one operation, or null (the document itself is checked by graphql-js). */
+function requestProblem(op: Operation): string | null {
+  if (op.query !== undefined && op.query !== null && typeof op.query !== 'string') return 'GraphQL queries must be strings';
+  if (op.variables !== undefined && op.variables !== null && !isRecord(op.variables)) return '`variables` must be an object';
+  if (op.extensions !== undefined && op.extensions !== null && !isRecord(op.extensions)) return '`extensions` must be an object';
+  if (op.operationName !== undefined && op.operationName !== null && typeof op.operationName !== 'string') return '`operationName` must be a string';
+  return null;
+}
+
 /** A request whose time budget ran out. */
 class TimedOut {
   static readonly instance = new TimedOut();
@@ -139,22 +150,25 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
   });
   await server.start();
 
-  async function execute(op: Operation, method: string, headers: HeaderMap, contextValue: RequestContext) {
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: 'POST', headers, search: '', body: op };
-    if (method === 'GET') {
-      httpGraphQLRequest.method = 'GET';
-      const search = new URLSearchParams();
-      for (const key of ['query', 'operationName', 'variables', 'extensions'] as const) {
-        const value = op[key];
-        if (value !== undefined && value !== null) search.set(key, typeof value === 'string' ? value : JSON.stringify(value));
-      }
-      httpGraphQLRequest.search = search.toString();
-      httpGraphQLRequest.body = undefined;
+  async function execute(op: Operation, contextValue: RequestContext) {
+    // Apollo's own HTTP layer is skipped (content negotiation, header maps, GET parsing: this endpoint
+    // has done its part of that already); its request pipeline, plugins and document cache run as usual.
+    const problem = requestProblem(op);
+    let body: string;
+    if (problem) {
+      body = JSON.stringify({ errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
+    } else {
+      const response = await server.executeOperation(
+        {
+          query: op.query as string | undefined,
+          variables: (op.variables ?? undefined) as Record<string, unknown> | undefined,
+          operationName: (op.operationName ?? undefined) as string | undefined,
+          extensions: (op.extensions ?? undefined) as Record<string, unknown> | undefined,
+        },
+        { contextValue },
+      );
+      body = response.body.kind === 'single' ? JSON.stringify(response.body.singleResult) : '';
     }
-    const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextValue });
-    let body = '';
-    if (response.body.kind === 'complete') body = response.body.string;
-    else for await (const chunk of response.body.asyncIterator) body += chunk;
     if (contextValue.expired) return TimedOut.instance;
     // A larger answer would cost the client as much as the server: refuse it rather than send it.
     const cap = app.config.maxResponseBytes;
@@ -162,8 +176,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       return { status: 200, body: JSON.stringify({ errors: [{ message: `Response too large: more than ${cap} bytes`, extensions: { code: 'RESPONSE_TOO_LARGE' } }] }) };
     }
     // GitLab answers invalid documents and variables with 200 and an `errors` list.
-    const status = response.status === 400 && body.startsWith('{"errors"') ? 200 : (response.status ?? 200);
-    return { status, body };
+    return { status: 200, body };
   }
 
   /**
@@ -171,7 +184,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
    * client is answered 503 at once and every context is marked, so that resolvers still running stop
    * at their next field.
    */
-  async function executeAll(ops: Operation[], method: string, headers: HeaderMap, principal: Principal | null, trace?: RequestTrace) {
+  async function executeAll(ops: Operation[], principal: Principal | null, trace?: RequestTrace) {
     const nodeBudget = new NodeBudget();
     const contexts: RequestContext[] = [];
     let expired = false;
@@ -181,7 +194,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         if (expired) return TimedOut.instance;
         const context = new RequestContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
-        const result = await execute(op, method, headers, context);
+        const result = await execute(op, context);
         if (result instanceof TimedOut) return result;
         results.push(result);
       }
@@ -285,14 +298,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
     if (principal) await recordUse(app, principal);
 
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
-    }
-    if (method === 'POST') headers.set('content-type', 'application/json');
-    const execMethod = method === 'POST' ? 'POST' : 'GET';
-
-    const results = await executeAll(ops, execMethod, headers, principal, trace);
+    const results = await executeAll(ops, principal, trace);
     if (results instanceof TimedOut) return timedOutResponse();
     if (!batch) {
       const { status, body } = results[0];

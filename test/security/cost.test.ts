@@ -203,6 +203,33 @@ describe('the request deadline', () => {
     }
   });
 
+  it('stops the fields of a single operation too once the budget has run out (Apollo runs it on a copy of the context)', async () => {
+    // Twenty root fields whose pages differ, so that each level costs twenty statements, and the
+    // levels below wait for those above: the budget runs out during the first level.
+    const fields = Array.from(
+      { length: 20 },
+      (_, i) => `g${i}: group(fullPath: "crowd-${i % 3}") { projects(first: ${i + 1}) { nodes { projectMembers(first: 2) { nodes { user { groupMemberships(first: 2) { nodes { id } } } } } } } }`,
+    );
+    const query = `{ ${fields.join(' ')} }`;
+    await h.gql(query);
+    statements = 0;
+    const calm = await h.gql(query);
+    expect(calm.errors).toBeUndefined();
+    const whole = statements;
+
+    slow = true;
+    try {
+      statements = 0;
+      const res = await h.request({ method: 'POST', url: '/api/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(res.status).toBe(503);
+      // Fields already waiting on the database finish their statement; the levels below them do not start.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(statements).toBeLessThan(whole);
+    } finally {
+      slow = false;
+    }
+  });
+
   it('answers normally within the budget', async () => {
     const res = await h.gql('{ group(fullPath: "crowd-0") { projects { nodes { id } } } }');
     expect(res.status).toBe(200);
