@@ -63,6 +63,56 @@ export function placeholders(dataSource: DataSource, count: number, from = 1): s
   return Array.from({ length: count }, (_, i) => (postgres ? `$${from + i}` : '?')).join(', ');
 }
 
+/**
+ * The statement text for this data source's driver: `?` placeholders (as written here, outside any
+ * string literal) become `$1, $2, ...` on PostgreSQL.
+ */
+export function forDriver(dataSource: DataSource, text: string): string {
+  if (dialectOf(dataSource) !== 'postgres') return text;
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * A condition written with named parameters (`:name`, `:...list`, as the SQL vocabulary in
+ * `policy/sql-conditions.ts` writes them) as text with `?` placeholders and the values in order.
+ */
+export function positional(condition: { sql: string; params: Record<string, unknown> }): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const text = condition.sql.replace(/:(\.\.\.)?([A-Za-z_][A-Za-z0-9_]*)/g, (whole, spread: string | undefined, name: string) => {
+    if (!(name in condition.params)) return whole;
+    const value = condition.params[name];
+    if (spread) {
+      const list = value as unknown[];
+      values.push(...list);
+      return list.map(() => '?').join(', ');
+    }
+    values.push(value);
+    return '?';
+  });
+  return { text, values };
+}
+
+const oneWhere = new WeakMap<DataSource, Map<string, string>>();
+
+/**
+ * The first row of `entity` matching `condition` (SQL over the alias `e`, with `?` placeholders for
+ * `params`), or null. The statement text is made once per data source, entity and condition.
+ */
+export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, condition: string, params: unknown[]): Promise<T | null> {
+  let texts = oneWhere.get(dataSource);
+  if (!texts) oneWhere.set(dataSource, (texts = new Map()));
+  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+  const key = `${metadata.tableName}\u0000${condition}`;
+  let text = texts.get(key);
+  if (!text) {
+    text = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE ${condition} LIMIT 1`);
+    texts.set(key, text);
+  }
+  const [raw] = await dataSource.query(text, params);
+  return raw ? hydrate(dataSource, entity, raw, 'e') : null;
+}
+
 /** The rows of `entity` with these ids (in no particular order), in one statement. */
 export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
   if (!ids.length) return [];

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { findOneWhere } from '../../db/rows';
 import type { RequestContext } from '../../graphql/context';
 import { isRecordId } from '../../graphql/global-id';
 import type { Policy } from '../../policy/policy';
@@ -26,11 +27,7 @@ export class NamespaceService {
    */
   async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Namespace | null> {
     if (hasNullByte(fullPath)) return null;
-    return ctx.app.dataSource
-      .getRepository(Namespace)
-      .createQueryBuilder('n')
-      .where('LOWER(n.full_path) = LOWER(:fullPath)', { fullPath })
-      .getOne();
+    return findOneWhere(ctx.app.dataSource, Namespace, 'LOWER(e.full_path) = LOWER(?)', [fullPath]);
   }
 
   /** `Query.namespace(fullPath)`: the namespace, or null when missing or not readable. */

@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
 import { primed } from '../../db/loader-utils';
+import { findOneWhere } from '../../db/rows';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId, recordIds } from '../../graphql/global-id';
@@ -161,7 +162,7 @@ export class ProjectService {
   /** A project by path whoever asks, for this service's own checks. */
   private async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
-    return this.query(ctx).where('LOWER(p.full_path) = LOWER(:fullPath)', { fullPath }).getOne();
+    return findOneWhere(ctx.app.dataSource, Project, 'LOWER(e.full_path) = LOWER(?)', [fullPath]);
   }
 
   /** `Query.project(fullPath)`: the project, or null when missing or not readable. */
