@@ -6,12 +6,18 @@ export function normalizeAddress(address: string): string {
   return (mapped ? mapped[1] : address).toLowerCase();
 }
 
+/** How many addresses an AddressList remembers its answer for (a check costs a few microseconds). */
+const ADDRESS_ANSWERS_KEPT = 10_000;
+
 /**
  * A list of addresses and CIDR ranges from a setting (trusted clients, monitoring hosts), checked
  * with Node's BlockList. A malformed entry is an error naming the setting.
  */
 export class AddressList {
   private readonly list = new BlockList();
+  private readonly empty: boolean;
+  /** Answers already given, per address as the socket reports it (bounded: cleared when full). */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(entries: readonly string[], setting: string) {
     for (const entry of entries) {
@@ -26,12 +32,19 @@ export class AddressList {
       if (bits === undefined) this.list.addAddress(normalizeAddress(address), type);
       else this.list.addSubnet(address, bits, type);
     }
+    this.empty = entries.length === 0;
   }
 
   includes(address: string | undefined): boolean {
-    if (!address) return false;
-    const normalized = normalizeAddress(address);
-    const family = isIP(normalized);
-    return family !== 0 && this.list.check(normalized, family === 6 ? 'ipv6' : 'ipv4');
+    if (!address || this.empty) return false;
+    let answer = this.answers.get(address);
+    if (answer === undefined) {
+      const normalized = normalizeAddress(address);
+      const family = isIP(normalized);
+      answer = family !== 0 && this.list.check(normalized, family === 6 ? 'ipv6' : 'ipv4');
+      if (this.answers.size >= ADDRESS_ANSWERS_KEPT) this.answers.clear();
+      this.answers.set(address, answer);
+    }
+    return answer;
   }
 }
