@@ -151,9 +151,11 @@ export async function seedDatabase(dataSource: DataSource, options: SeedOptions)
   } else {
     plan = await postgresSeed(dataSource, options, prefix);
   }
-  // Fresh statistics for the planner: after a bulk load, stale ones make PostgreSQL scan whole tables
+  // Fresh statistics for PostgreSQL's planner: after a bulk load, stale ones make it scan whole tables
   // for the viewer's few memberships (measured: 3-4 ms instead of 1 ms per request at 100,000 projects).
-  await dataSource.query('ANALYZE');
+  // Not on SQLite: with statistics its planner sorts every visible project for a name-sorted page
+  // (11 ms at 100,000 projects) instead of walking the name index and stopping after 20 (0.3 ms).
+  if (dialect === 'postgres') await dataSource.query('ANALYZE');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { ...plan.summary, seconds: Math.round(seconds * 100) / 100 };
 }
