@@ -136,22 +136,25 @@ export async function paginatePartitioned<T extends ObjectLiteral & { id: number
   spec: BatchSpec<T> & { partition: NonNullable<BatchSpec<T>['partition']> },
   args: PageArgs,
 ): Promise<Connection<T>[]> {
-  // One parent (a group's own project list): an ordered, limited query the indexes answer, rather than
-  // a window over every row of the parent.
-  if (parents.length === 1) return [await paginate(spec.partition(parents).query, spec.keys, args)];
   const plan = pagePlan(spec.keys, args);
   const index = new Map(parents.map((parent, i) => [String(parent.key), i]));
   const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = parents.map(() => []);
   if (plan.limit > 0) {
     const { query, parentKey } = spec.partition(parents);
-    plan.filter(query);
-    query
-      .select(`${spec.alias}.id`, 'batch_id')
-      .addSelect(parentKey, 'batch_parent')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parentKey} ORDER BY ${plan.orderSql})`, 'batch_row');
+    query.select(`${spec.alias}.id`, 'batch_id').addSelect(parentKey, 'batch_parent');
     for (const key of spec.keys) if (key.rawAlias) query.addSelect(key.expr, key.rawAlias);
-    const [text, params] = query.getQueryAndParameters();
-    const rows: Array<Record<string, unknown>> = await dataSource.query(`SELECT * FROM (${text}) batch_page WHERE batch_page.batch_row <= ${plan.limit + 1}`, params);
+    let rows: Array<Record<string, unknown>>;
+    if (parents.length === 1) {
+      // One parent (a group's own project list): an ordered, limited query the indexes answer, rather
+      // than a window over every row of the parent.
+      plan.apply(query);
+      rows = (await query.getRawMany()).map((r, i) => ({ ...r, batch_row: i + 1 }));
+    } else {
+      plan.filter(query);
+      query.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parentKey} ORDER BY ${plan.orderSql})`, 'batch_row');
+      const [text, params] = query.getQueryAndParameters();
+      rows = await dataSource.query(`SELECT * FROM (${text}) batch_page WHERE batch_page.batch_row <= ${plan.limit + 1}`, params);
+    }
     const byId = await loadByIds(dataSource, spec, rows);
     for (const r of rows) {
       const node = byId.get(Number(r.batch_id));
@@ -164,7 +167,7 @@ export async function paginatePartitioned<T extends ObjectLiteral & { id: number
   const countAll = () =>
     (counts ??= (async () => {
       const { query, parentKey } = spec.partition(parents);
-      const result = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
+      const result: Array<Record<string, unknown>> = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
       const list = parents.map(() => 0);
       for (const r of result) {
         const i = index.get(String(r.batch_parent));

@@ -181,7 +181,9 @@ export class MemberService {
    * The member lists of many parents in one query (see `BatchSpec.partition`). Each parent's sources
    * become literal rows `(parent, source_type, source_id, rank)` joined to `members`: a row is listed
    * for every parent it is a source of, and within one parent a user's best membership wins, as in
-   * `listQuery`. VALUES names its columns column1..column4 in SQLite and PostgreSQL alike.
+   * `listQuery` (numbered by a window here: an anti-join would scan the sources once per row). The
+   * ranked rows stand in for `members` under the alias `m`. VALUES names its columns column1..column4
+   * in SQLite and PostgreSQL alike.
    */
   private partitionedListQuery(ctx: RequestContext, parents: readonly BatchParent[], args: MemberListArgs): PartitionedQuery<Member> {
     const literal = (n: number) => {
@@ -191,19 +193,16 @@ export class MemberService {
     const rows = parents.flatMap(({ key, data }) =>
       (data as ScopeSource[]).map((s) => `(${literal(Number(key))}, '${s.sourceType === 'Project' ? 'Project' : 'Namespace'}', ${literal(s.sourceId)}, ${s.rank})`),
     );
-    const scope = `(VALUES ${rows.join(', ')})`;
-    const outranked = sql`NOT EXISTS (SELECT 1 FROM members m2 INNER JOIN ${scope} ms2 ON m2.source_type = ms2.column2 AND m2.source_id = ms2.column3
-          WHERE ms2.column1 = ms.column1 AND m2.user_id = m.user_id AND ${activeMembership('m2', ctx.today())}
-          AND ${outranks('m2', 'ms2.column4', 'm', 'ms.column4')})`;
-    const active = activeMembership('m', ctx.today());
-    const qb = ctx.app.dataSource
-      .getRepository(Member)
-      .createQueryBuilder('m')
+    const active = activeMembership('m0', ctx.today());
+    const ranked = sql`(SELECT m0.*, ms.column1 AS scope_parent,
+        ROW_NUMBER() OVER (PARTITION BY ms.column1, m0.user_id ORDER BY m0.access_level DESC, ms.column4 ASC, m0.id ASC) AS scope_pick
+      FROM members m0 INNER JOIN (VALUES ${rows.join(', ')}) ms ON m0.source_type = ms.column2 AND m0.source_id = ms.column3
+      WHERE ${active})`;
+    const qb = (ctx.app.dataSource.createQueryBuilder().from(ranked.sql, 'm') as unknown as SelectQueryBuilder<Member>)
       .innerJoin(User, 'mu', 'mu.id = m.user_id')
-      .innerJoin(scope, 'ms', 'm.source_type = ms.column2 AND m.source_id = ms.column3')
-      .where(active.sql, active.params)
-      .andWhere(outranked.sql, outranked.params);
-    return { query: this.searched(ctx, qb, args), parentKey: 'ms.column1' };
+      .where('m.scope_pick = 1')
+      .setParameters(ranked.params);
+    return { query: this.searched(ctx, qb, args), parentKey: 'm.scope_parent' };
   }
 
   /** The member list's search, and the parameters of the name its sort and search use. */
