@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
-import { hydrate, placeholders, selectColumns } from '../db/rows';
+import { forDriver, hydrate, selectColumns } from '../db/rows';
 import type { AppCore } from '../graphql/context';
 import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
@@ -39,9 +39,11 @@ const tokenLookups = new WeakMap<DataSource, string>();
 function tokenLookupSql(ds: DataSource): string {
   let text = tokenLookups.get(ds);
   if (!text) {
-    text =
+    text = forDriver(
+      ds,
       `SELECT ${selectColumns(ds, PersonalAccessToken, 't')}, ${selectColumns(ds, User, 'u')} ` +
-      `FROM personal_access_tokens t INNER JOIN users u ON u.id = t.user_id WHERE t.token_digest = ${placeholders(ds, 1)}`;
+        'FROM personal_access_tokens t INNER JOIN users u ON u.id = t.user_id WHERE t.token_digest = ?',
+    );
     tokenLookups.set(ds, text);
   }
   return text;

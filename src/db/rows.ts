@@ -57,12 +57,6 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity:
   return row;
 }
 
-/** `$1, $2, ...` on PostgreSQL, `?, ?, ...` on SQLite. */
-export function placeholders(dataSource: DataSource, count: number, from = 1): string {
-  const postgres = dialectOf(dataSource) === 'postgres';
-  return Array.from({ length: count }, (_, i) => (postgres ? `$${from + i}` : '?')).join(', ');
-}
-
 /**
  * The statement text for this data source's driver: `?` placeholders (as written here, outside any
  * string literal) become `$1, $2, ...` on PostgreSQL.
@@ -117,7 +111,7 @@ export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSour
 export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
   if (!ids.length) return [];
   const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
-  const sql = `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE e.id IN (${placeholders(dataSource, ids.length)})`;
+  const sql = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE e.id IN (${ids.map(() => '?').join(', ')})`);
   const raws: Array<Record<string, unknown>> = await dataSource.query(sql, [...ids]);
   return raws.map((raw) => hydrate(dataSource, entity, raw, 'e'));
 }
