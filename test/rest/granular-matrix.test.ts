@@ -11,18 +11,13 @@
  *                     first: a refusal never says it exists); elsewhere GitLab's
  *                     403 `insufficient_granular_scope` "Access denied: ..." for read and write alike
  *
- * World, per visibility V: `rgm-V` (top group), `rgm-V/sub`, project `rgm-V/sub/proj`; one member per
- * role at each level, a Developer `target` of the project for the member updates, and a group `side`
- * where every role user is a Guest (the "sibling" scope).
+ * The world (groups, project, one member per role at each level): test/security/granular-world.ts, under `rgm-`.
  */
 import { Member } from '../../src/modules/member/member.entity';
-import type { GranularAccessKind } from '../../src/modules/access-token/granular-scope.entity';
-import type { GranularScopeRequest } from '../../src/modules/access-token/personal-access-token.service';
-import type { Namespace } from '../../src/modules/namespace/namespace.entity';
-import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
-import { matrixRows, ROLE_LEVEL, ROLES, type MatrixRow, type Operation, type Role, type Viewer, type Visibility } from '../security/matrix-rows';
+import { matrixRows, ROLES, type MatrixRow, type Operation, type Viewer } from '../security/matrix-rows';
+import { buildGranularWorld, KINDS, type GranularWorld, type Kind, type Place } from '../security/granular-world';
 
 type Op = Extract<Operation, 'readProject' | 'readGroup' | 'listProjectMembers' | 'listGroupMembers' | 'createProjectToken' | 'projectMemberBulkUpdate'>;
 const OPS: readonly Op[] = ['readProject', 'readGroup', 'listProjectMembers', 'listGroupMembers', 'createProjectToken', 'projectMemberBulkUpdate'];
@@ -37,9 +32,6 @@ const HELD: Record<Op, { held: string[]; notHeld: string[] }> = {
   createProjectToken: { held: ['create_resource_access_token'], notHeld: ['read_project', 'read_resource_access_token'] },
   projectMemberBulkUpdate: { held: ['update_member'], notHeld: ['read_member', 'create_member'] },
 };
-
-type Kind = 'selected' | 'ancestor' | 'sibling' | 'all-memberships' | 'personal-projects' | 'user';
-const KINDS: readonly Kind[] = ['selected', 'ancestor', 'sibling', 'all-memberships', 'personal-projects', 'user'];
 
 /** The classic REST answer of a row's cell (the rules of test/rest/authorization-matrix.test.ts). */
 function classic(row: MatrixRow, hidden: boolean, viewerName: string): string {
@@ -61,77 +53,22 @@ function classic(row: MatrixRow, hidden: boolean, viewerName: string): string {
   }
 }
 
-interface Place {
-  top: Namespace;
-  sub: Namespace;
-  proj: Project;
-}
-
 describe('REST authorization matrix with fine-grained tokens', () => {
   let h: Harness;
-  const users = new Map<string, User>();
-  const places = {} as Record<Visibility, Place>;
-  let side: Namespace;
+  let world: GranularWorld;
+  let users: GranularWorld['users'];
+  let places: GranularWorld['places'];
   let target: User;
 
   beforeAll(async () => {
     h = await startHarness();
-    for (const name of ['outsider', 'target']) users.set(name, await h.createUser(name));
-    users.set('root', await h.createUser('root', { admin: true }));
-    target = users.get('target')!;
-    side = await h.createGroup('side');
-    for (const role of ROLES) {
-      for (const prefix of ['p', 'g', 'i']) {
-        const user = await h.createUser(`${prefix}_${role.toLowerCase()}`);
-        users.set(user.username, user);
-        await h.addMember({ group: side }, user, 'guest');
-      }
-    }
-    for (const visibility of ['private', 'public'] as const) {
-      const top = await h.createGroup(`rgm-${visibility}`, { visibility });
-      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
-      const proj = await h.createProject('proj', sub.fullPath, { visibility });
-      for (const role of ROLES) {
-        await h.addMember({ project: proj }, users.get(`p_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-        await h.addMember({ group: sub }, users.get(`g_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-        await h.addMember({ group: top }, users.get(`i_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-      }
-      await h.addMember({ project: proj }, target, 'developer');
-      places[visibility] = { top, sub, proj };
-    }
+    world = await buildGranularWorld(h, 'rgm');
+    ({ users, places, target } = world);
   });
   afterAll(() => h?.close());
 
-  function userFor(viewer: Viewer, op: Op): User {
-    if (viewer === 'non-member') return users.get('outsider')!;
-    if (viewer === 'admin') return users.get('root')!;
-    const [how, role] = viewer.split(' ') as ['direct' | 'inherited', Role];
-    const prefix = how === 'inherited' ? 'i' : ON_GROUP.has(op) ? 'g' : 'p';
-    return users.get(`${prefix}_${role.toLowerCase()}`)!;
-  }
-
-  /** The granular scope of a kind for a row; null when the user could not make such a token. */
-  function scopeFor(kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]): GranularScopeRequest | null {
-    const access = (a: GranularAccessKind) => ({ access: a, permissions });
-    const member = viewer !== 'non-member';
-    switch (kind) {
-      case 'selected':
-        if (!member) return null;
-        return { ...access('selected_memberships'), resources: [ON_GROUP.has(op) ? { kind: 'group', group: place.sub } : { kind: 'project', project: place.proj }] };
-      case 'ancestor':
-        if (!viewer.startsWith('inherited') && viewer !== 'admin') return null;
-        return { ...access('selected_memberships'), resources: [{ kind: 'group', group: place.top }] };
-      case 'sibling':
-        if (!member || viewer === 'admin') return null;
-        return { ...access('selected_memberships'), resources: [{ kind: 'group', group: side }] };
-      case 'all-memberships':
-        return access('all_memberships');
-      case 'personal-projects':
-        return access('personal_projects');
-      case 'user':
-        return access('user');
-    }
-  }
+  const userFor = (viewer: Viewer, op: Op) => world.userFor(viewer, ON_GROUP.has(op));
+  const scopeFor = (kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]) => world.scopeFor(kind, viewer, ON_GROUP.has(op), place, permissions);
 
   /** Does a scope of this kind reach the row's resource (GitLab's boundary rules, membership included)? */
   const covers = (kind: Kind, viewer: Viewer) => (kind === 'selected' || kind === 'ancestor' || kind === 'all-memberships') && viewer !== 'non-member';

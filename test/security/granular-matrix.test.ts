@@ -10,20 +10,15 @@
  *                            except a read of something the user cannot see at all: `hidden`, as for
  *                            any token (no error says it exists).
  *
- * World, per visibility V: `gm-V` (top group), `gm-V/sub`, project `gm-V/sub/proj`; one member per
- * role at each level (as in the classic matrix), a Developer `target` of the project and `gtarget` of
- * the subgroup for the bulk updates, and a group `side` where every role user is a Guest.
+ * The world (groups, project, one member per role at each level): ./granular-world.ts, under `gm-`.
  */
 import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
 import { MODELS, toGlobalId } from '../../src/graphql/global-id';
-import type { GranularScopeRequest } from '../../src/modules/access-token/personal-access-token.service';
-import type { GranularAccessKind } from '../../src/modules/access-token/granular-scope.entity';
 import { Member } from '../../src/modules/member/member.entity';
-import type { Namespace } from '../../src/modules/namespace/namespace.entity';
-import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
-import { matrixRows, ROLE_LEVEL, ROLES, type MatrixRow, type Operation, type Role, type Viewer, type Visibility } from './matrix-rows';
+import { matrixRows, ROLES, type MatrixRow, type Operation, type Viewer } from './matrix-rows';
+import { buildGranularWorld, KINDS, type GranularWorld, type Kind, type Place } from './granular-world';
 
 type Op = Extract<
   Operation,
@@ -43,85 +38,24 @@ const HELD: Record<Op, { held: string[]; notHeld: string[] }> = {
   projectMemberBulkUpdate: { held: ['update_member'], notHeld: ['read_member'] },
 };
 
-/** Where a token's scope applies. */
-type Kind = 'selected' | 'ancestor' | 'sibling' | 'all-memberships' | 'personal-projects' | 'user';
-const KINDS: readonly Kind[] = ['selected', 'ancestor', 'sibling', 'all-memberships', 'personal-projects', 'user'];
-
 const LEVEL_ENUM: Record<number, string> = { 10: 'GUEST', 15: 'PLANNER', 20: 'REPORTER', 30: 'DEVELOPER', 40: 'MAINTAINER', 50: 'OWNER' };
-
-interface Place {
-  top: Namespace;
-  sub: Namespace;
-  proj: Project;
-}
 
 describe('authorization matrix with fine-grained tokens', () => {
   let h: Harness;
-  const users = new Map<string, User>();
-  const places = {} as Record<Visibility, Place>;
-  let side: Namespace;
+  let world: GranularWorld;
+  let users: GranularWorld['users'];
+  let places: GranularWorld['places'];
   let target: User;
 
   beforeAll(async () => {
     h = await startHarness();
-    for (const name of ['outsider', 'target', 'gtarget']) users.set(name, await h.createUser(name));
-    users.set('root', await h.createUser('root', { admin: true }));
-    target = users.get('target')!;
-    side = await h.createGroup('side');
-    for (const role of ROLES) {
-      for (const prefix of ['p', 'g', 'i']) {
-        const user = await h.createUser(`${prefix}_${role.toLowerCase()}`);
-        users.set(user.username, user);
-        await h.addMember({ group: side }, user, 'guest');
-      }
-    }
-    for (const visibility of ['private', 'public'] as const) {
-      const top = await h.createGroup(`gm-${visibility}`, { visibility });
-      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
-      const proj = await h.createProject('proj', sub.fullPath, { visibility });
-      for (const role of ROLES) {
-        await h.addMember({ project: proj }, users.get(`p_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-        await h.addMember({ group: sub }, users.get(`g_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-        await h.addMember({ group: top }, users.get(`i_${role.toLowerCase()}`)!, ROLE_LEVEL[role]);
-      }
-      await h.addMember({ project: proj }, target, 'developer');
-      await h.addMember({ group: sub }, users.get('gtarget')!, 'developer');
-      places[visibility] = { top, sub, proj };
-    }
+    world = await buildGranularWorld(h, 'gm');
+    ({ users, places, target } = world);
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
-  function userFor(viewer: Viewer, op: Op): User {
-    if (viewer === 'non-member') return users.get('outsider')!;
-    if (viewer === 'admin') return users.get('root')!;
-    const [how, role] = viewer.split(' ') as ['direct' | 'inherited', Role];
-    const prefix = how === 'inherited' ? 'i' : ON_GROUP.has(op) ? 'g' : 'p';
-    return users.get(`${prefix}_${role.toLowerCase()}`)!;
-  }
-
-  /** The granular scope of a kind for one row; null when the user could not make such a token. */
-  function scopeFor(kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]): GranularScopeRequest | null {
-    const access = (a: GranularAccessKind) => ({ access: a, permissions });
-    const member = viewer !== 'non-member';
-    switch (kind) {
-      case 'selected':
-        if (!member) return null;
-        return { ...access('selected_memberships'), resources: [ON_GROUP.has(op) ? { kind: 'group', group: place.sub } : { kind: 'project', project: place.proj }] };
-      case 'ancestor':
-        // Only a member of the top group can choose it.
-        if (!viewer.startsWith('inherited') && viewer !== 'admin') return null;
-        return { ...access('selected_memberships'), resources: [{ kind: 'group', group: place.top }] };
-      case 'sibling':
-        if (!member || viewer === 'admin') return null;
-        return { ...access('selected_memberships'), resources: [{ kind: 'group', group: side }] };
-      case 'all-memberships':
-        return access('all_memberships');
-      case 'personal-projects':
-        return access('personal_projects');
-      case 'user':
-        return access('user');
-    }
-  }
+  const userFor = (viewer: Viewer, op: Op) => world.userFor(viewer, ON_GROUP.has(op));
+  const scopeFor = (kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]) => world.scopeFor(kind, viewer, ON_GROUP.has(op), place, permissions);
 
   /** Does a scope of this kind reach the row's resource (GitLab's boundary rules, membership included)? */
   function covers(kind: Kind, viewer: Viewer): boolean {
