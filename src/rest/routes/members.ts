@@ -68,37 +68,26 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
     return user;
   }
 
+  // The direct members, and (`/all`) those inherited from the groups above too: each user once, highest role.
+  const listRoute = (all: boolean) => ({
+    ...common,
+    method: 'GET' as const,
+    url: all ? `${base}/all` : base,
+    operationId: all ? `listAll${label}Members` : `list${label}Members`,
+    summary: all ? `Members of a ${kind}, with those inherited from the groups above (each user once, highest role).` : `Direct members of a ${kind}.`,
+    tags,
+    permission: 'read_member',
+    ability: read,
+    params: object({ id: ID_PARAM }, ['id']),
+    querystring: listFilters,
+    success: { status: 200, description: 'The members (paginated).', schema: { type: 'array', items: MEMBER } },
+    errors: { 404: `${label} not found` },
+    handler: async (call: RestCall) => call.page(await list(call, all), (m) => member(call.ctx, m)),
+  });
+
   return [
-    {
-      ...common,
-      method: 'GET',
-      url: base,
-      operationId: `list${label}Members`,
-      summary: `Direct members of a ${kind}.`,
-      tags,
-      permission: 'read_member',
-      ability: read,
-      params: object({ id: ID_PARAM }, ['id']),
-      querystring: listFilters,
-      success: { status: 200, description: 'The members (paginated).', schema: { type: 'array', items: MEMBER } },
-      errors: { 404: `${label} not found` },
-      handler: async (call) => call.page(await list(call, false), (m) => member(call.ctx, m)),
-    },
-    {
-      ...common,
-      method: 'GET',
-      url: `${base}/all`,
-      operationId: `listAll${label}Members`,
-      summary: `Members of a ${kind}, with those inherited from the groups above (each user once, highest role).`,
-      tags,
-      permission: 'read_member',
-      ability: read,
-      params: object({ id: ID_PARAM }, ['id']),
-      querystring: listFilters,
-      success: { status: 200, description: 'The members (paginated).', schema: { type: 'array', items: MEMBER } },
-      errors: { 404: `${label} not found` },
-      handler: async (call) => call.page(await list(call, true), (m) => member(call.ctx, m)),
-    },
+    listRoute(false),
+    listRoute(true),
     {
       ...common,
       method: 'GET',
