@@ -1,10 +1,9 @@
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../src/modules/member/member.entity';
-import type { Namespace } from '../../src/modules/namespace/namespace.entity';
-import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
-import { matrixRows, ROLE_LEVEL, ROLES, VISIBILITIES, type MatrixRow, type Role, type Scope, type Visibility } from '../security/matrix-rows';
+import { buildMatrixWorld, type MatrixWorld } from '../security/matrix-world';
+import { matrixRows, type MatrixRow } from '../security/matrix-rows';
 
 /**
  * The authorization matrix over REST. Its rows are the GraphQL matrix's own (test/security/matrix-rows.ts,
@@ -21,21 +20,6 @@ import { matrixRows, ROLE_LEVEL, ROLES, VISIBILITIES, type MatrixRow, type Role,
  * and the REST-only rules: an anonymous caller gets 401 where the endpoint requires authentication;
  * a `read_api` token gets 403 `insufficient_scope` on a write, a `read_repository` token on any route.
  */
-
-const SCOPES: Scope[] = ['api', 'read_api', 'read_repository'];
-
-interface Principal {
-  user: User;
-  tokens: Record<Scope, string>;
-}
-
-interface Place {
-  top: Namespace;
-  sub: Namespace;
-  proj: Project;
-  projectBots: Record<Scope, Principal>;
-  groupBots: Record<Scope, Principal>;
-}
 
 type Subject = 'project' | 'group' | 'none';
 
@@ -130,70 +114,19 @@ function restExpected(row: MatrixRow, viewerName: string): string {
 
 describe('authorization matrix over REST (rows shared with GraphQL)', () => {
   let h: Harness;
-  const people = new Map<string, Principal>();
-  const places = {} as Record<Visibility, Place>;
+  let world: MatrixWorld;
+  let places: MatrixWorld['places'];
   let target: User;
   let groupTarget: User;
 
-  async function person(username: string, options: { admin?: boolean; external?: boolean } = {}): Promise<Principal> {
-    const user = await h.createUser(username, options);
-    const tokens = {} as Record<Scope, string>;
-    for (const scope of SCOPES) tokens[scope] = (await h.createPat(user, [scope], { name: `${scope} token` })).secret;
-    const principal = { user, tokens };
-    people.set(username, principal);
-    return principal;
-  }
-
-  async function bots(resource: { project?: Project; group?: Namespace }, accessLevel: number): Promise<Record<Scope, Principal>> {
-    const result = {} as Record<Scope, Principal>;
-    for (const scope of SCOPES) {
-      const issued = await h.createResourceToken(resource, { scopes: [scope], accessLevel, name: `${scope} bot` });
-      result[scope] = { user: issued.bot, tokens: { api: issued.secret, read_api: issued.secret, read_repository: issued.secret } };
-    }
-    return result;
-  }
-
   beforeAll(async () => {
     h = await startHarness();
-    for (const name of ['outsider', 'root', 'expired', 'blocked', 'deactivated', 'target', 'gtarget']) await person(name, { admin: name === 'root' });
-    await person('ext', { external: true });
-    target = people.get('target')!.user;
-    groupTarget = people.get('gtarget')!.user;
-    for (const role of ROLES) for (const prefix of ['p', 'g', 'i']) await person(`${prefix}_${role.toLowerCase()}`);
-    for (const visibility of VISIBILITIES) {
-      const top = await h.createGroup(`m-${visibility}`, { visibility });
-      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
-      const proj = await h.createProject('proj', sub.fullPath, { visibility });
-      for (const role of ROLES) {
-        await h.addMember({ project: proj }, people.get(`p_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
-        await h.addMember({ group: sub }, people.get(`g_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
-        await h.addMember({ group: top }, people.get(`i_${role.toLowerCase()}`)!.user, ROLE_LEVEL[role]);
-      }
-      for (const name of ['blocked', 'deactivated']) {
-        await h.addMember({ project: proj }, people.get(name)!.user, 'owner');
-        await h.addMember({ group: top }, people.get(name)!.user, 'owner');
-      }
-      await h.addMember({ project: proj }, target, 'developer');
-      await h.addMember({ group: sub }, groupTarget, 'developer');
-      for (const resource of [{ project: proj }, { group: sub }, { group: top }]) await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');
-      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50) };
-    }
-    await h.app.dataSource.getRepository(Member).update({ userId: people.get('expired')!.user.id }, { expiresAt: '2026-01-14' });
-    await h.cli(['users', 'update', '--username', 'blocked', '--state', 'blocked']);
-    await h.cli(['users', 'update', '--username', 'deactivated', '--state', 'deactivated']);
+    world = await buildMatrixWorld(h);
+    ({ places, target, groupTarget } = world);
   });
   afterAll(() => h?.close());
 
-  function principalFor(row: MatrixRow, subject: Subject): Principal | null {
-    const place = places[row.visibility];
-    const fixed: Record<string, string> = { 'non-member': 'outsider', external: 'ext', expired: 'expired', admin: 'root', blocked: 'blocked', deactivated: 'deactivated' };
-    if (row.viewer === 'anonymous') return null;
-    if (fixed[row.viewer]) return people.get(fixed[row.viewer])!;
-    if (row.viewer === 'bot') return (subject === 'group' ? place.groupBots : place.projectBots)[row.scope ?? 'api'];
-    const [how, role] = row.viewer.split(' ') as ['direct' | 'inherited', Role];
-    if (how === 'inherited') return people.get(`i_${role.toLowerCase()}`)!;
-    return people.get(`${subject === 'group' ? 'g' : 'p'}_${role.toLowerCase()}`)!;
-  }
+  const principalFor = (row: MatrixRow, subject: Subject) => world.principalFor(row.viewer, row.scope, subject === 'group' ? 'group' : 'project', row.visibility);
 
   /** What a REST answer was, in the vocabulary of `restExpected`. */
   function outcome(response: { status: number; body: any }): string {

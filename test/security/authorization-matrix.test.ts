@@ -2,47 +2,27 @@ import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
 import { MODELS, toGlobalId } from '../../src/graphql/global-id';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../src/modules/member/member.entity';
-import { Namespace as NamespaceEntity, type Namespace } from '../../src/modules/namespace/namespace.entity';
-import { Project as ProjectEntity, type Project } from '../../src/modules/project/project.entity';
+import { Namespace as NamespaceEntity } from '../../src/modules/namespace/namespace.entity';
+import { Project as ProjectEntity } from '../../src/modules/project/project.entity';
 import { User } from '../../src/modules/user/user.entity';
 import { startHarness, TODAY, type Harness } from '../helpers/harness';
+import { buildMatrixWorld, type MatrixWorld, type Place, type Principal } from './matrix-world';
 import {
   matrixRows,
   ROLE_LEVEL,
-  ROLES,
   VISIBILITIES,
   type LevelOperation,
   type MatrixRow,
   type Operation,
   type Role,
-  type Scope,
-  type Viewer,
-  type Visibility,
 } from './matrix-rows';
 
 /**
- * Runs every row of ./matrix-rows.ts as a real GraphQL request against one world built once:
- * for each visibility V a top-level group `m-V`, its subgroup `m-V/sub` and the project
- * `m-V/sub/proj`, all of visibility V, with one member per role at each level.
+ * Runs every row of ./matrix-rows.ts as a real GraphQL request against one world built once
+ * (./matrix-world.ts, shared with the REST matrix).
  */
 
-const SCOPES: Scope[] = ['api', 'read_api', 'read_repository'];
 const LEVEL_ENUM: Record<number, string> = { 10: 'GUEST', 15: 'PLANNER', 20: 'REPORTER', 30: 'DEVELOPER', 40: 'MAINTAINER', 50: 'OWNER' };
-
-interface Principal {
-  user: User;
-  tokens: Record<Scope, string>;
-}
-
-interface Place {
-  top: Namespace;
-  sub: Namespace;
-  proj: Project;
-  projectBots: Record<Scope, Principal>;
-  groupBots: Record<Scope, Principal>;
-  /** A bot of the project with a name of its own, for the name-search rows. */
-  helper: User;
-}
 
 /** `below`: the subgroup, looked at by members of the project inside it. */
 type SubjectKind = 'project' | 'group' | 'top' | 'below' | 'none';
@@ -99,113 +79,24 @@ const ROWS = matrixRows();
 
 describe('authorization matrix', () => {
   let h: Harness;
-  const people = new Map<string, Principal>();
-  const places = {} as Record<Visibility, Place>;
+  let world: MatrixWorld;
+  let people: MatrixWorld['people'];
+  let places: MatrixWorld['places'];
   /** Direct Developers whose role the bulk-update rows change: one of the project, one of the subgroup. */
   let target: User;
   let groupTarget: User;
 
-  async function person(username: string, options: { admin?: boolean; external?: boolean } = {}): Promise<Principal> {
-    const user = await h.createUser(username, options);
-    const tokens = {} as Record<Scope, string>;
-    for (const scope of SCOPES) tokens[scope] = (await h.createPat(user, [scope], { name: `${scope} token` })).secret;
-    const principal = { user, tokens };
-    people.set(username, principal);
-    return principal;
-  }
-
-  async function bots(resource: { project?: Project; group?: Namespace }, accessLevel: number): Promise<Record<Scope, Principal>> {
-    const result = {} as Record<Scope, Principal>;
-    for (const scope of SCOPES) {
-      const issued = await h.createResourceToken(resource, { scopes: [scope], accessLevel, name: `${scope} bot` });
-      result[scope] = { user: issued.bot, tokens: { api: issued.secret, read_api: issued.secret, read_repository: issued.secret } };
-    }
-    return result;
-  }
-
   beforeAll(async () => {
     h = await startHarness();
-    await person('outsider');
-    await person('ext', { external: true });
-    await person('root', { admin: true });
-    await person('someone');
-    await person('expired');
-    await person('blocked');
-    await person('deactivated');
-    target = (await person('target')).user;
-    groupTarget = (await person('gtarget')).user;
-    for (const role of ROLES) {
-      for (const prefix of ['p', 'g', 'i']) await person(`${prefix}_${role.toLowerCase()}`);
-    }
-    for (const visibility of VISIBILITIES) {
-      const top = await h.createGroup(`m-${visibility}`, { visibility });
-      const sub = await h.createGroup('sub', { parent: top.fullPath, visibility });
-      const proj = await h.createProject('proj', sub.fullPath, { visibility });
-      for (const role of ROLES) {
-        const level = ROLE_LEVEL[role];
-        await h.addMember({ project: proj }, people.get(`p_${role.toLowerCase()}`)!.user, level);
-        await h.addMember({ group: sub }, people.get(`g_${role.toLowerCase()}`)!.user, level);
-        await h.addMember({ group: top }, people.get(`i_${role.toLowerCase()}`)!.user, level);
-      }
-      for (const name of ['blocked', 'deactivated']) {
-        await h.addMember({ project: proj }, people.get(name)!.user, 'owner');
-        await h.addMember({ group: top }, people.get(name)!.user, 'owner');
-      }
-      await h.addMember({ project: proj }, target, 'developer');
-      await h.addMember({ group: sub }, groupTarget, 'developer');
-      for (const resource of [{ project: proj }, { group: sub }, { group: top }]) {
-        await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');
-      }
-      const helper = (await h.createResourceToken({ project: proj }, { name: `secret-${visibility} helper`, scopes: ['read_api'] })).bot;
-      places[visibility] = { top, sub, proj, projectBots: await bots({ project: proj }, 40), groupBots: await bots({ group: sub }, 50), helper };
-    }
-    // More shapes for the list-versus-object sweep: hidden things inside visible groups, a private
-    // subgroup reached only through a project in it, a personal project.
-    await h.createProject('inner-private', 'm-public', { visibility: 'private' });
-    await h.createProject('inner-internal', 'm-public', { visibility: 'internal' });
-    await h.createProject('personal', 'someone', { visibility: 'private' });
-    const hidden = await h.createGroup('hidden', { parent: 'm-internal', visibility: 'private' });
-    await h.addMember({ group: hidden }, (await person('hdev')).user, 'developer');
-    const closed = await h.createGroup('closed', { parent: 'm-public', visibility: 'private' });
-    await h.addMember({ group: closed }, (await person('cdev')).user, 'developer');
-    const deep = await h.createProject('deep', 'm-internal/hidden', { visibility: 'private' });
-    await h.addMember({ project: deep }, people.get('p_guest')!.user, 'guest');
-    // Expired memberships count as none: the last day of these was yesterday.
-    await h.app.dataSource.getRepository(Member).update({ userId: people.get('expired')!.user.id }, { expiresAt: '2026-01-14' });
-    await h.cli(['users', 'update', '--username', 'blocked', '--state', 'blocked']);
-    await h.cli(['users', 'update', '--username', 'deactivated', '--state', 'deactivated']);
+    world = await buildMatrixWorld(h);
+    ({ people, places, target, groupTarget } = world);
   });
   afterAll(() => h.close());
 
-  /** The user and token a row runs as; null for anonymous. */
-  function principalFor(viewer: Viewer, subject: SubjectKind, visibility: Visibility): Principal | null {
-    const place = places[visibility];
-    const fixed: Record<string, string> = {
-      'non-member': 'outsider',
-      external: 'ext',
-      expired: 'expired',
-      admin: 'root',
-      blocked: 'blocked',
-      deactivated: 'deactivated',
-    };
-    if (viewer === 'anonymous') return null;
-    if (fixed[viewer]) return people.get(fixed[viewer])!;
-    if (viewer === 'bot') {
-      const kind = subject === 'group' ? place.groupBots : place.projectBots;
-      return kind.api; // replaced per scope below
-    }
-    const [how, role] = viewer.split(' ') as ['direct' | 'inherited', Role];
-    const name = role.toLowerCase();
-    if (how === 'inherited') return people.get(`i_${name}`)!;
-    return people.get(`${subject === 'group' ? 'g' : subject === 'top' ? 'i' : 'p'}_${name}`)!;
-  }
-
+  /** The user and token a row runs as (none for anonymous). */
   function tokenFor(row: MatrixRow, subject: SubjectKind): { principal: Principal | null; token: string | undefined } {
-    let principal = principalFor(row.viewer, subject, row.visibility);
-    if (row.viewer === 'bot' && row.scope) {
-      const place = places[row.visibility];
-      principal = (subject === 'group' ? place.groupBots : place.projectBots)[row.scope];
-    }
+    const memberOf = subject === 'group' ? 'group' : subject === 'top' ? 'top' : 'project';
+    const principal = world.principalFor(row.viewer, row.scope, memberOf, row.visibility);
     return { principal, token: principal && row.scope ? principal.tokens[row.scope] : undefined };
   }
 
