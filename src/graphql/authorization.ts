@@ -57,6 +57,7 @@ const SUBJECTS: Record<string, SubjectKind> = {
   User: 'user',
   UserCore: 'user',
   CurrentUser: 'user',
+  AutocompletedUser: 'user',
   ProjectMember: 'projectMember',
   GroupMember: 'groupMember',
   PersonalAccessToken: 'personalAccessToken',

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { dialectOf } from '../db/dialect';
 import { findByIds } from '../db/rows';
-import { encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type SortKey } from './pagination';
+import { countLimit, encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type SortKey } from './pagination';
 
 /**
  * Nested connections without a query per parent. When a list of groups asks each group for its
@@ -106,23 +106,31 @@ export async function paginateBatch<T extends ObjectLiteral & { id: number }>(
     if (node) perParent[Number(r.batch_parent)].push({ row: Number(r.batch_row), node, raw: r });
   }
 
-  let counts: Promise<number[]> | null = null;
-  const countAll = () =>
-    (counts ??= (async () => {
-      const countParts = queries.map((qb, i): [string, unknown[]] => {
-        const [sql, params] = qb.clone().select(`${spec.alias}.id`, 'batch_id').getQueryAndParameters();
-        return [`SELECT ${i} AS batch_parent, COUNT(*) AS batch_count FROM (${sql}) batch_count_${i}`, params as unknown[]];
-      });
-      const result: Array<Record<string, unknown>> = await dataSource.query(...unionAll(dataSource, countParts));
-      const list = queries.map(() => 0);
-      for (const r of result) list[Number(r.batch_parent)] = Number(r.batch_count);
-      return list;
-    })());
+  // Every parent's count in one statement, per limit asked for (`count(limit:)` reads at most limit + 1 rows of each).
+  const counts = new Map<number | null, Promise<number[]>>();
+  const countAll = (limit: number | null) => {
+    let answer = counts.get(limit);
+    if (!answer) {
+      answer = (async () => {
+        const countParts = queries.map((qb, i): [string, unknown[]] => {
+          const [sql, params] = qb.clone().select(`${spec.alias}.id`, 'batch_id').getQueryAndParameters();
+          const rows = limit === null ? sql : `${sql} LIMIT ${countLimit(limit)}`;
+          return [`SELECT ${i} AS batch_parent, COUNT(*) AS batch_count FROM (${rows}) batch_count_${i}`, params as unknown[]];
+        });
+        const result: Array<Record<string, unknown>> = await dataSource.query(...unionAll(dataSource, countParts));
+        const list = queries.map(() => 0);
+        for (const r of result) list[Number(r.batch_parent)] = Number(r.batch_count);
+        return list;
+      })();
+      counts.set(limit, answer);
+    }
+    return answer;
+  };
 
   return perParent.map((list, i) => {
     list.sort((a, b) => a.row - b.row);
     const withCursors = list.map(({ node, raw }) => ({ node, cursor: encodeCursor(spec.keys, node, raw) }));
-    return plan.connection(withCursors, async () => (await countAll())[i]);
+    return plan.connection(withCursors, async (limit) => (await countAll(limit))[i]);
   });
 }
 
@@ -163,23 +171,42 @@ export async function paginatePartitioned<T extends ObjectLiteral & { id: number
     }
   }
 
-  let counts: Promise<number[]> | null = null;
-  const countAll = () =>
-    (counts ??= (async () => {
-      const { query, parentKey } = spec.partition(parents);
-      const result: Array<Record<string, unknown>> = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
-      const list = parents.map(() => 0);
-      for (const r of result) {
-        const i = index.get(String(r.batch_parent));
-        if (i !== undefined) list[i] = Number(r.batch_count);
-      }
-      return list;
-    })());
+  // Counts grouped by parent, one statement per limit asked for. With a limit, each parent's rows are
+  // numbered and only the first limit + 1 of each are counted.
+  const counts = new Map<number | null, Promise<number[]>>();
+  const countAll = (limit: number | null) => {
+    let answer = counts.get(limit);
+    if (!answer) {
+      answer = (async () => {
+        const { query, parentKey } = spec.partition(parents);
+        let result: Array<Record<string, unknown>>;
+        if (limit === null) {
+          result = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
+        } else {
+          query.select(parentKey, 'batch_parent').addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parentKey})`, 'batch_row');
+          const [text, params] = query.getQueryAndParameters();
+          result = await dataSource.query(
+            `SELECT batch_counted.batch_parent AS batch_parent, COUNT(*) AS batch_count FROM (${text}) batch_counted
+             WHERE batch_counted.batch_row <= ${countLimit(limit)} GROUP BY batch_counted.batch_parent`,
+            params,
+          );
+        }
+        const list = parents.map(() => 0);
+        for (const r of result) {
+          const i = index.get(String(r.batch_parent));
+          if (i !== undefined) list[i] = Number(r.batch_count);
+        }
+        return list;
+      })();
+      counts.set(limit, answer);
+    }
+    return answer;
+  };
 
   return perParent.map((list, i) => {
     list.sort((a, b) => a.row - b.row);
     const withCursors = list.map(({ node, raw }) => ({ node, cursor: encodeCursor(spec.keys, node, raw) }));
-    return plan.connection(withCursors, async () => (await countAll())[i]);
+    return plan.connection(withCursors, async (limit) => (await countAll(limit))[i]);
   });
 }
 

@@ -108,6 +108,7 @@ const TYPE_RESOURCES: Readonly<Record<string, ResourceKind>> = {
   User: 'user',
   UserCore: 'user',
   CurrentUser: 'user',
+  AutocompletedUser: 'user',
   ProjectMember: 'member',
   GroupMember: 'member',
   MemberInterface: 'member',
@@ -164,6 +165,8 @@ export const FIELD_DECLARATIONS: Readonly<Record<string, GranularDeclaration>> =
   'Query.echo': ROOT_READ('read_user', 'user'),
   // Nothing about any resource: the query's own cost.
   'Query.queryComplexity': OPEN,
+  // Writes nothing and answers with its own input, like `echo`: the user's own business.
+  'Mutation.echoCreate': ROOT_READ('read_user', 'user'),
 
   'Mutation.groupUpdate': ON_ARGUMENT('update_group', 'input.fullPath'),
   'Mutation.groupMemberBulkUpdate': ON_ARGUMENT('update_member', 'input.groupId'),
@@ -184,6 +187,7 @@ export const FIELD_DECLARATIONS: Readonly<Record<string, GranularDeclaration>> =
   // `GET /users/:user_id/starred_projects`.
   'UserCore.starredProjects': { permissions: ['read_starred_project'], boundary: 'parent' },
   'CurrentUser.starredProjects': { permissions: ['read_starred_project'], boundary: 'parent' },
+  'AutocompletedUser.starredProjects': { permissions: ['read_starred_project'], boundary: 'parent' },
 };
 
 /** How one field is treated. */

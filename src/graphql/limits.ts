@@ -72,6 +72,9 @@ export const MAX_BODY_BYTES = 1_000_000;
 /** Members one `projectMemberBulkUpdate`/`groupMemberBulkUpdate` may change (GitLab's limit). */
 export const MAX_MEMBERS_UPDATE = 50;
 
+/** Users `autocompleteUsers` offers at most (GitLab's `Autocomplete::UsersFinder::LIMIT`). */
+export const AUTOCOMPLETE_USERS_LIMIT = 20;
+
 /** `Query.projects(fullPaths:)` accepts at most this many paths. */
 export const MAX_FULL_PATHS = 50;
 

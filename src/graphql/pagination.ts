@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Arg, Field, Int, ObjectType } from 'type-graphql';
 import { Authorize } from './authorization';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ArgumentError } from './errors';
@@ -61,26 +61,68 @@ export class PageInfo {
   startCursor!: string | null;
 }
 
+/**
+ * How many rows a list has: all of them (`limit` null), or, with a limit, at most `limit + 1`, so that
+ * a client can tell "more than `limit`" without the database counting every row.
+ */
+export type RowCounter = (limit: number | null) => Promise<number>;
+
 /** What a connection field resolves to. `count` runs its query only when the client asks for it. */
 export class Connection<T> {
   constructor(
     readonly nodes: T[],
     private readonly cursors: string[],
     readonly pageInfo: PageInfo,
-    private readonly countRows: () => Promise<number>,
-  ) {}
+    countRows: RowCounter,
+  ) {
+    // Read by the `count` field of the connection types (see `connectionType`), through `countOf`.
+    Object.defineProperty(this, COUNTER, { value: countRows, enumerable: true });
+  }
 
   get edges(): Array<{ cursor: string; node: T }> {
     return this.nodes.map((node, i) => ({ cursor: this.cursors[i], node }));
   }
 
-  get count(): Promise<number> {
-    return this.countRows();
+  /** The list's size, or at most `limit + 1` of it; each answer is worked out once. */
+  count(limit: number | null = null): Promise<number> {
+    return countOf(this, limit);
   }
 
   static empty<T>(): Connection<T> {
     return new Connection<T>([], [], { endCursor: null, hasNextPage: false, hasPreviousPage: false, startCursor: null }, async () => 0);
   }
+}
+
+/** Where a connection keeps its counter: copied along when type-graphql copies the connection onto its type. */
+const COUNTER = '__countRows';
+const COUNTED = new WeakMap<object, Map<number | null, Promise<number>>>();
+
+/**
+ * GitLab's `count(limit:)`. type-graphql calls the `count` field on a copy of the connection made as an
+ * instance of the connection type, so the counter and its answers are found by the counter itself.
+ */
+function countOf(connection: object, limit: number | null | undefined): Promise<number> {
+  const counter = (connection as Record<string, RowCounter>)[COUNTER];
+  const given = limit ?? null;
+  if (given !== null && given < 1) return Promise.reject(new ArgumentError('limit must be greater than 0'));
+  let answers = COUNTED.get(counter);
+  if (!answers) COUNTED.set(counter, (answers = new Map()));
+  let answer = answers.get(given);
+  if (!answer) answers.set(given, (answer = counter(given)));
+  return answer;
+}
+
+/** `SELECT COUNT(*)` over the query's rows, at most `limit + 1` of them when a limit is given. */
+export async function countRowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, limit: number | null): Promise<number> {
+  if (limit === null) return qb.getCount();
+  const [text, params] = qb.clone().select(`${qb.alias}.id`, 'counted_id').distinct(true).orderBy().getQueryAndParameters();
+  const rows: Array<{ n: unknown }> = await qb.connection.query(`SELECT COUNT(*) AS n FROM (${text} LIMIT ${countLimit(limit)}) counted`, params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The rows a limited count reads: `limit + 1`, as an integer pasted into SQL. */
+export function countLimit(limit: number): number {
+  return Math.trunc(limit) + 1;
 }
 
 /**
@@ -110,7 +152,17 @@ export function connectionType(name: string, nodeType: () => Function, options: 
   }
 
   if (options.count) {
-    Field(() => Int, { description: 'Total count of collection.' })(ConnectionType.prototype, 'count');
+    // `count(limit:)` as GitLab's countable connections have it; declared by hand because only
+    // countable connections carry it.
+    const proto = ConnectionType.prototype as unknown as Record<string, unknown>;
+    proto.count = function count(this: object, limit?: number | null) {
+      return countOf(this, limit);
+    };
+    Arg('limit', () => Int, {
+      nullable: true,
+      description: 'Limit applied to the count query, returns limit + 1. When not provided, returns the exact count.',
+    })(proto, 'count', 0);
+    Field(() => Int, { description: 'Total count of collection. Returns limit + 1 for counts greater than the limit.' })(proto, 'count', Object.getOwnPropertyDescriptor(proto, 'count')!);
   }
   return ConnectionType;
 }
@@ -246,7 +298,7 @@ export interface PagePlan<T extends ObjectLiteral> {
   /** The cursor conditions (and the sort keys' parameters), without order or limit. */
   filter(page: SelectQueryBuilder<T>): void;
   apply(page: SelectQueryBuilder<T>): void;
-  connection(rows: Array<{ node: T; cursor: string }>, count: () => Promise<number>): Connection<T>;
+  connection(rows: Array<{ node: T; cursor: string }>, count: RowCounter): Connection<T>;
 }
 
 export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], args: PageArgs): PagePlan<T> {
@@ -292,12 +344,11 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
         startCursor: pageRows.length ? pageRows[0].cursor : null,
         endCursor: pageRows.length ? pageRows[pageRows.length - 1].cursor : null,
       };
-      let counted: Promise<number> | null = null;
       return new Connection(
         pageRows.map((r) => r.node),
         pageRows.map((r) => r.cursor),
         pageInfo,
-        () => (counted ??= count()),
+        count,
       );
     },
   };
@@ -324,5 +375,5 @@ export async function paginate<T extends ObjectLiteral>(
       rows = (await page.getMany()).map((node) => ({ node, cursor: encodeCursor(keys, node) }));
     }
   }
-  return plan.connection(rows, () => countQuery.getCount());
+  return plan.connection(rows, (limit) => countRowsOf(countQuery, limit));
 }

@@ -22,11 +22,13 @@ import { ProjectFeaturesResolver } from '../modules/project/project-features.res
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { FrecencyResolver } from '../modules/frecency/frecency.resolver';
 import { glIntroducedDirective } from './gl-introduced';
-import { CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
+import { SETTINGS_RESOLVERS } from '../modules/settings/settings.resolver';
+import { AutocompletedUserResolver, CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
 
 export const RESOLVERS = [
   CurrentUserResolver,
   UserCoreResolver,
+  AutocompletedUserResolver,
   GroupResolver,
   ProjectResolver,
   NamespaceResolver,
@@ -42,6 +44,7 @@ export const RESOLVERS = [
   ProjectFeaturesResolver,
   TopicResolver,
   FrecencyResolver,
+  ...SETTINGS_RESOLVERS,
 ] as const;
 
 /**

@@ -1,4 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AutocompletedUser, AutocompleteUsersArgs } from '../user/user.types';
+import { GROUP_UPDATE_SETTINGS } from './group.types';
 import { Authorize } from '../../graphql/authorization';
 import { GranularScope } from '../../graphql/granular-directive';
 import { ReadScopes, WriteScopes } from '../../auth/scope-directive';
@@ -59,6 +61,10 @@ export class GroupResolver {
         name: input.name,
         path: input.path,
         visibility: input.visibility,
+        // A setting sent as null is left as it is, except the provider, which null clears.
+        settings: Object.fromEntries(
+          GROUP_UPDATE_SETTINGS.map((name) => [name, input[name] === null && name !== 'stepUpAuthRequiredOauthProvider' ? undefined : input[name]]),
+        ),
       }),
     }));
   }
@@ -208,6 +214,12 @@ export class GroupResolver {
       ...args,
       ids: args.ids?.map((id) => parsePlainId(id, MODELS.group)) ?? null,
     });
+  }
+
+  @FieldResolver(() => [AutocompletedUser], { nullable: true, description: "Up to 20 active members of the group (direct or inherited) matching `search`, for completing a user's name." })
+  @Authorize('read_group_member')
+  autocompleteUsers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => AutocompleteUsersArgs) args: AutocompleteUsersArgs) {
+    return ctx.services.users.autocomplete(ctx, { kind: 'Group', group }, args.search ?? null);
   }
 
   @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })

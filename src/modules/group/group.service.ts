@@ -1,4 +1,5 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { applySettings, NAMESPACE_PLAIN_SETTINGS, readSetting, type SettingValue } from '../settings/plain-settings';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { primed } from '../../db/loader-utils';
@@ -404,14 +405,51 @@ export class GroupService {
   async update(
     ctx: RequestContext,
     fullPath: string,
-    changes: { resourceAccessTokenCreationAllowed?: boolean | null; name?: string | null; path?: string | null; visibility?: string | null },
+    changes: {
+      resourceAccessTokenCreationAllowed?: boolean | null;
+      name?: string | null;
+      path?: string | null;
+      visibility?: string | null;
+      settings?: Record<string, SettingValue | undefined>;
+    },
   ) {
     let group = await this.findForMutation(ctx, fullPath);
     if (!(await this.can(ctx, group, 'admin_group'))) throw new ResourceNotAvailableError();
+    // Settings are checked first, so that a bad one changes nothing at all.
+    const settings = changes.settings && Object.values(changes.settings).some((v) => v !== undefined) ? await this.checkSettings(ctx, group, changes.settings) : null;
     if (changes.name != null || changes.path != null || changes.visibility != null) {
       group = await this.rename(ctx, group, { name: changes.name ?? null, path: changes.path ?? null, visibility: changes.visibility ?? null });
     }
-    return this.updateTokenSetting(ctx, group, changes);
+    group = await this.updateTokenSetting(ctx, group, changes);
+    return settings === null ? group : this.saveSettings(ctx, group, changes.settings!);
+  }
+
+  /**
+   * The plain settings of a group (`NAMESPACE_PLAIN_SETTINGS`), checked: values of the right kind, and
+   * instance runners not turned on below a group that forbids it (GitLab's message).
+   */
+  private async checkSettings(ctx: RequestContext, group: Namespace, settings: Record<string, SettingValue | undefined>): Promise<string> {
+    const { json, errors } = applySettings(NAMESPACE_PLAIN_SETTINGS, group.settings, settings);
+    const wanted = settings.sharedRunnersSetting;
+    if (wanted !== undefined && wanted !== 'DISABLED_AND_UNOVERRIDABLE' && group.parentId !== null) {
+      const parent = await ctx.loaders.namespaces.load(group.parentId);
+      if (parent && readSetting(NAMESPACE_PLAIN_SETTINGS, parent.settings, 'sharedRunnersSetting') === 'DISABLED_AND_UNOVERRIDABLE') {
+        errors.push(
+          wanted === 'ENABLED'
+            ? 'Shared runners enabled cannot be enabled because parent group has shared Runners disabled'
+            : 'Allow descendants override disabled shared runners cannot be enabled because parent group does not allow it',
+        );
+      }
+    }
+    if (errors.length) throw new ServiceError(errors);
+    return json;
+  }
+
+  private async saveSettings(ctx: RequestContext, group: Namespace, settings: Record<string, SettingValue | undefined>): Promise<Namespace> {
+    const json = await this.checkSettings(ctx, group, settings);
+    await ctx.app.dataSource.getRepository(Namespace).update({ id: group.id }, { settings: json, updatedAt: ctx.now() });
+    ctx.loaders.namespaces.clear(group.id);
+    return (await ctx.loaders.namespaces.load(group.id))!;
   }
 
   /**

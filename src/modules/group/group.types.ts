@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { SharedRunnersSettingEnum } from '../settings/settings.types';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, PaginationArgs, VisibilityLevelsEnum } from '../../graphql/common.types';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
@@ -231,7 +232,39 @@ export class GroupUpdateInput extends MutationInput {
     description: 'Allow new project and group access tokens in this top-level group and everything below it.',
   })
   resourceAccessTokenCreationAllowed?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether GitLab Duo features are enabled for the group.' })
+  duoFeaturesEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether `duoFeaturesEnabled` is imposed on every subgroup.' })
+  lockDuoFeaturesEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether `mathRenderingLimitsEnabled` is imposed on every subgroup.' })
+  lockMathRenderingLimitsEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether math rendering is limited in the group.' })
+  mathRenderingLimitsEnabled?: boolean | null;
+
+  @Field(() => SharedRunnersSettingEnum, { nullable: true, description: 'Whether instance runners are available to the group and everything below it.' })
+  sharedRunnersSetting?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'OAuth provider whose step-up authentication the group requires; empty or null to require none.' })
+  stepUpAuthRequiredOauthProvider?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether commits made in the web interface are signed.', deprecationReason: '**Status**: Experiment. Introduced in GitLab 18.2.' })
+  webBasedCommitSigningEnabled?: boolean | null;
 }
+
+/** The plain settings `groupUpdate` may change (see `NAMESPACE_PLAIN_SETTINGS`). */
+export const GROUP_UPDATE_SETTINGS = [
+  'duoFeaturesEnabled',
+  'lockDuoFeaturesEnabled',
+  'lockMathRenderingLimitsEnabled',
+  'mathRenderingLimitsEnabled',
+  'sharedRunnersSetting',
+  'stepUpAuthRequiredOauthProvider',
+  'webBasedCommitSigningEnabled',
+] as const satisfies ReadonlyArray<keyof GroupUpdateInput>;
 
 @ObjectType('GroupUpdatePayload')
 export class GroupUpdatePayload extends MutationPayload {

@@ -1,5 +1,6 @@
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { Public, ReadScopes } from '../../auth/scope-directive';
+import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { MutationInput, MutationPayload } from '../../graphql/mutation';
+import { Public, ReadScopes, WriteScopes } from '../../auth/scope-directive';
 import { Authorize } from '../../graphql/authorization';
 import type { RequestContext } from '../../graphql/context';
 import { GITLAB_API_VERSION, LABGATE_VERSION } from '../../version';
@@ -27,8 +28,32 @@ export class QueryComplexityType {
   score!: number | null;
 }
 
+@InputType('EchoCreateInput')
+export class EchoCreateInput extends MutationInput {
+  @Field(() => [String], { nullable: true, description: 'Errors to answer with, in the payload.' })
+  errors?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Messages to answer with, in the payload.' })
+  messages?: string[] | null;
+}
+
+@ObjectType('EchoCreatePayload')
+export class EchoCreatePayload extends MutationPayload {
+  @Field(() => [String], { nullable: true, description: 'The messages of the input.' })
+  echoes?: string[] | null;
+}
+
 @Resolver()
 export class MetadataResolver {
+  @Mutation(() => EchoCreatePayload, {
+    nullable: true,
+    description: 'Changes nothing and answers with the messages and errors it was sent: a way to check that a token may run mutations.',
+  })
+  @WriteScopes()
+  echoCreate(@Arg('input', () => EchoCreateInput) input: EchoCreateInput): EchoCreatePayload {
+    return { clientMutationId: input.clientMutationId ?? null, echoes: input.messages ?? null, errors: input.errors ?? [] };
+  }
+
   @Query(() => MetadataType, { nullable: true, description: 'About this instance; for signed-in users.' })
   @ReadScopes()
   metadata(): MetadataType {

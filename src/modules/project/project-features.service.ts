@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { applySettings, PROJECT_PLAIN_SETTINGS, type SettingValue } from '../settings/plain-settings';
 import { inTransaction } from '../../db/data-source';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
@@ -214,12 +215,20 @@ export class ProjectFeaturesService {
    * `projectSettingsUpdate`: stores plain settings of areas Labgate does not implement (Duo, web commit
    * signing) so that a client reads back what it set. Needs `admin_project`, as in GitLab.
    */
-  async updateSettings(ctx: RequestContext, fullPath: string, changes: Partial<Pick<ProjectSettings, 'duoFeaturesEnabled' | 'webBasedCommitSigningEnabled'>>): Promise<Project> {
+  async updateSettings(
+    ctx: RequestContext,
+    fullPath: string,
+    changes: Partial<Pick<ProjectSettings, 'duoFeaturesEnabled' | 'webBasedCommitSigningEnabled'>> & { plain?: Record<string, SettingValue | undefined> },
+  ): Promise<Project> {
     const project = await this.deps.projects.findForMutation(ctx, fullPath);
     if (!(await this.deps.projects.can(ctx, project, 'admin_project'))) throw new ResourceNotAvailableError();
-    const next = { ...projectSettings(project.settings) };
+    // The plain settings of other areas (`PROJECT_PLAIN_SETTINGS`) live in the same JSON, beside these.
+    const { json, errors } = applySettings(PROJECT_PLAIN_SETTINGS, project.settings, changes.plain ?? {});
+    if (errors.length) throw new ServiceError(errors);
+    const next = { ...projectSettings(project.settings), ...(JSON.parse(json) as object) };
     if (changes.duoFeaturesEnabled != null) next.duoFeaturesEnabled = changes.duoFeaturesEnabled;
     if (changes.webBasedCommitSigningEnabled != null) next.webBasedCommitSigningEnabled = changes.webBasedCommitSigningEnabled;
+    for (const [name, value] of Object.entries(changes.plain ?? {})) if (value === null || value === '') delete (next as Record<string, unknown>)[name];
     project.settings = JSON.stringify(next);
     project.updatedAt = ctx.now();
     await ctx.app.dataSource.getRepository(Project).update({ id: project.id }, { settings: project.settings, updatedAt: project.updatedAt });

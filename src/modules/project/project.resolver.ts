@@ -14,9 +14,10 @@ import { isGroup, type Namespace } from '../namespace/namespace.entity';
 import type { Project } from './project.entity';
 import { descriptionHtml } from './description-html';
 import { deletionState } from './project-features.service';
-import { featureAccess, projectSettings } from './project-settings';
+import { FEATURE_LEVELS, featureAccess, projectSettings } from './project-settings';
 import { ForkTargetsArgs, ProjectConnection, ProjectInterfaceConnection, ProjectsArgs, ProjectType, VisibleForksArgs } from './project.types';
 import { NamespaceConnection } from '../namespace/namespace.types';
+import { AutocompletedUser, AutocompleteUsersArgs } from '../user/user.types';
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
@@ -144,6 +145,16 @@ export class ProjectResolver {
     return projectSettings(project.settings).webBasedCommitSigningEnabled;
   }
 
+  @FieldResolver(() => Boolean, { nullable: true, description: 'Whether issues are enabled (their access level is not `DISABLED`).' })
+  issuesEnabled(@Root() project: Project): boolean {
+    return projectSettings(project.settings).issuesAccessLevel > FEATURE_LEVELS.DISABLED;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: 'Whether merge requests are enabled (their access level is not `DISABLED`).' })
+  mergeRequestsEnabled(@Root() project: Project): boolean {
+    return projectSettings(project.settings).mergeRequestsAccessLevel > FEATURE_LEVELS.DISABLED;
+  }
+
   @FieldResolver()
   forkingAccessLevel(@Root() project: Project) {
     return featureAccess(projectSettings(project.settings).forkingAccessLevel);
@@ -232,6 +243,12 @@ export class ProjectResolver {
   @FieldResolver()
   async userPermissions(@Root() project: Project, @Ctx() ctx: RequestContext) {
     return ProjectPermissions.from(await ctx.services.projects.abilities(ctx, project));
+  }
+
+  @FieldResolver(() => [AutocompletedUser], { nullable: true, description: "Up to 20 active members of the project (direct or inherited) matching `search`, for completing a user's name." })
+  @Authorize('read_project_member')
+  autocompleteUsers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => AutocompleteUsersArgs) args: AutocompleteUsersArgs) {
+    return ctx.services.users.autocomplete(ctx, { kind: 'Project', project }, args.search ?? null);
   }
 
   @FieldResolver(() => MemberInterfaceConnection, { nullable: true, description: 'Members of the project, direct and inherited.' })

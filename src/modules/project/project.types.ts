@@ -285,6 +285,18 @@ export class NamespaceProjectsArgs extends PaginationArgs {
   @Field(() => Boolean, { nullable: true, description: 'Include projects of subgroups. Default false.' })
   includeSubgroups?: boolean | null;
 
+  /**
+   * GitLab lists the projects of the parent group instead when the namespace is a project's own
+   * namespace. Labgate's namespaces are groups and personal namespaces only, for which GitLab ignores
+   * the argument too.
+   */
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "For a project's own namespace, list the projects of its group; groups and personal namespaces are not affected.",
+    deprecationReason: '**Status**: Experiment. Introduced in GitLab 17.2.',
+  })
+  includeSiblingProjects?: boolean | null;
+
   @Field(() => String, { nullable: true, description: 'Search by name or path.' })
   search?: string | null;
 

@@ -13,7 +13,8 @@ import { GroupConnection } from '../group/group.types';
 import { GroupMemberConnection, ProjectMemberConnection } from '../member/member.types';
 import { NamespaceType } from '../namespace/namespace.types';
 import { isBot, isHuman, type User } from './user.entity';
-import { CurrentUser, StarredProjectsArgs, UserPreferencesType, UserPreferencesUpdateInput, UserPreferencesUpdatePayload, UserCore, UserCoreConnection, UserGroupsArgs, UserStatusType, UsersArgs, UserTypeEnum } from './user.types';
+import { gitpodEnabled } from './user.service';
+import { AutocompletedUser, CurrentUser, IdeType, StarredProjectsArgs, UserPreferencesType, UserPreferencesUpdateInput, UserPreferencesUpdatePayload, UserCore, UserCoreConnection, UserGroupsArgs, UserStatusType, UsersArgs, UserTypeEnum } from './user.types';
 import { ProjectConnection } from '../project/project.types';
 
 /** Field resolvers shared by every type implementing `User`. */
@@ -115,6 +116,28 @@ function userFieldResolvers(objectType: ClassType) {
       return ctx.services.users.preferences(ctx, user);
     }
 
+    @FieldResolver(() => Boolean, { nullable: true })
+    gitpodEnabled(@Root() user: User): boolean {
+      return gitpodEnabled(user);
+    }
+
+    @FieldResolver(() => IdeType, { nullable: true })
+    ide(): IdeType {
+      // Code suggestions come with GitLab Duo, which Labgate does not run.
+      return { codeSuggestionsEnabled: false };
+    }
+
+    @FieldResolver(() => String, { nullable: true })
+    preferencesGitpodPath(): null {
+      // GitLab answers these paths only when the instance has Gitpod set up; Labgate has no Gitpod.
+      return null;
+    }
+
+    @FieldResolver(() => String, { nullable: true })
+    profileEnableGitpodPath(): null {
+      return null;
+    }
+
     @FieldResolver(() => UserStatusType, { nullable: true })
     status(@Root() user: User, @Ctx() ctx: RequestContext) {
       return ctx.services.users.status(ctx, user);
@@ -164,7 +187,17 @@ export class CurrentUserResolver extends userFieldResolvers(CurrentUser) {
   @GranularScope({ permissions: ['update_user_preference'], boundary: 'user' })
   userPreferencesUpdate(@Ctx() ctx: RequestContext, @Arg('input', () => UserPreferencesUpdateInput) input: UserPreferencesUpdateInput) {
     return mutationPayload(input, async () => ({
-      userPreferences: await ctx.services.users.updatePreferences(ctx, { extensionsMarketplaceOptInStatus: input.extensionsMarketplaceOptInStatus ?? undefined, projectsSort: input.projectsSort }),
+      userPreferences: await ctx.services.users.updatePreferences(ctx, {
+        extensionsMarketplaceOptInStatus: input.extensionsMarketplaceOptInStatus ?? undefined,
+        projectsSort: input.projectsSort,
+        issuesSort: input.issuesSort,
+        mergeRequestDashboardListType: input.mergeRequestDashboardListType ?? undefined,
+        mergeRequestDashboardShowDrafts: input.mergeRequestDashboardShowDrafts ?? undefined,
+        mergeRequestsSort: input.mergeRequestsSort,
+        useWorkItemsView: input.useWorkItemsView ?? undefined,
+        visibilityPipelineIdType: input.visibilityPipelineIdType ?? undefined,
+        workItemsDisplaySettings: input.workItemsDisplaySettings,
+      }),
     }));
   }
 
@@ -174,3 +207,6 @@ export class CurrentUserResolver extends userFieldResolvers(CurrentUser) {
     return ctx.user;
   }
 }
+
+@Resolver(() => AutocompletedUser)
+export class AutocompletedUserResolver extends userFieldResolvers(AutocompletedUser) {}

@@ -9,9 +9,13 @@ import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '.
 import { activeMembership, atOrBelow, bound, sql } from '../../policy/sql-conditions';
 import { userNameVisibleSql } from '../../policy/visibility-sql';
 import { hasNullByte, isValidEmail, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
-import { Namespace } from '../namespace/namespace.entity';
+import { isGroup, Namespace, traversalIdList } from '../namespace/namespace.entity';
 import { descriptionHtml } from '../project/description-html';
 import { isBot, User, type UserState, type UserTypeName } from './user.entity';
+import { hydrate, selectColumns } from '../../db/rows';
+import { AUTOCOMPLETE_USERS_LIMIT } from '../../graphql/limits';
+import { loadProjectNamespace } from '../namespace/namespace.loaders';
+import type { Project } from '../project/project.entity';
 import type { GroupService } from '../group/group.service';
 import type { NamespaceService } from '../namespace/namespace.service';
 import type { ProjectService } from '../project/project.service';
@@ -67,13 +71,31 @@ export interface UserStatusView {
   emoji: string | null;
   message: string | null;
   messageHtml: string | null;
+  disabledForDuoUsage: boolean;
+  disabledForDuoUsageReason: string | null;
 }
 
 export interface UserPreferencesView {
   extensionsMarketplaceOptInStatus: 'UNSET' | 'ENABLED' | 'DISABLED';
   projectsSort: string | null;
   timezone: string | null;
+  issuesSort: string | null;
+  mergeRequestDashboardListType: string;
+  mergeRequestDashboardShowDrafts: boolean;
+  /** Stored for `userPreferencesUpdate`; GitLab's `UserPreferences` has no field for it. */
+  mergeRequestsSort: string | null;
+  useWorkItemsView: boolean;
+  visibilityPipelineIdType: string;
+  workItemsDisplaySettings: Record<string, unknown>;
+  /** Not a preference GitLab's mutation sets: read by `User.gitpodEnabled`. */
+  gitpodEnabled: boolean;
 }
+
+/** What `userPreferencesUpdate` may change. */
+export type PreferenceChanges = Partial<Omit<UserPreferencesView, 'timezone' | 'gitpodEnabled' | 'workItemsDisplaySettings'>> & { workItemsDisplaySettings?: unknown };
+
+/** Display settings of work item lists are a small JSON object. */
+const MAX_DISPLAY_SETTINGS_LENGTH = 4096;
 
 function readPreferences(stored: string | null): UserPreferencesView {
   let saved: Partial<UserPreferencesView> = {};
@@ -82,8 +104,25 @@ function readPreferences(stored: string | null): UserPreferencesView {
   } catch {
     saved = {};
   }
-  // Labgate keeps times in UTC and has no per-user time zone setting.
-  return { extensionsMarketplaceOptInStatus: saved.extensionsMarketplaceOptInStatus ?? 'UNSET', projectsSort: saved.projectsSort ?? null, timezone: null };
+  // GitLab's defaults for what was never set. Labgate keeps times in UTC and has no per-user time zone.
+  return {
+    extensionsMarketplaceOptInStatus: saved.extensionsMarketplaceOptInStatus ?? 'UNSET',
+    projectsSort: saved.projectsSort ?? null,
+    timezone: null,
+    issuesSort: saved.issuesSort ?? null,
+    mergeRequestDashboardListType: saved.mergeRequestDashboardListType ?? 'ACTION_BASED',
+    mergeRequestDashboardShowDrafts: saved.mergeRequestDashboardShowDrafts ?? true,
+    mergeRequestsSort: saved.mergeRequestsSort ?? null,
+    useWorkItemsView: saved.useWorkItemsView ?? false,
+    visibilityPipelineIdType: saved.visibilityPipelineIdType ?? 'ID',
+    workItemsDisplaySettings: saved.workItemsDisplaySettings ?? {},
+    gitpodEnabled: saved.gitpodEnabled ?? false,
+  };
+}
+
+/** `User.gitpodEnabled`: the user's own Gitpod switch (false until set). */
+export function gitpodEnabled(user: Pick<User, 'preferences'>): boolean {
+  return readPreferences(user.preferences).gitpodEnabled;
 }
 
 const USER_STATES: readonly UserState[] = ['active', 'blocked', 'deactivated'];
@@ -99,6 +138,25 @@ function sortKeys(given: UserSort): SortKey<User>[] {
     idKey<User>('u', direction),
   ];
 }
+
+/** Where `autocompleteUsers` looks: a project (its members and its groups' members) or a group. */
+export type AutocompleteSource = { kind: 'Project'; project: Project } | { kind: 'Group'; group: Namespace };
+
+/** One `autocompleteUsers` question: whose members (the membership sources), and the search text. */
+export interface AutocompleteKey {
+  /** `Project:1` or `Group:4`: names the question for the loader. */
+  parent: string;
+  sources: ReadonlyArray<{ sourceType: 'Project' | 'Namespace'; sourceId: number }>;
+  /** The owner of a personal namespace holding the project: a member of it without a membership row. */
+  ownerId: number | null;
+  search: string | null;
+}
+
+/**
+ * The account types `autocompleteUsers` offers: people, and bots that act for someone (GitLab's
+ * `non_internal`: no ghost, support, alert or other internal accounts).
+ */
+const NON_INTERNAL_USER_TYPES: readonly UserTypeName[] = ['human', 'project_bot', 'service_user', 'service_account'];
 
 export interface UserServiceDeps {
   namespaces: NamespaceService;
@@ -174,6 +232,70 @@ export class UserService {
       );
     }
     return paginate(qb, sortKeys(args.sort ?? 'CREATED_DESC'), args);
+  }
+
+  /**
+   * `Project.autocompleteUsers` / `Group.autocompleteUsers`: active accounts that are members of the
+   * project or group, directly or through a group above it, matching `search` (GitLab's
+   * `Autocomplete::UsersFinder`). The schema has already checked that the viewer may read the member
+   * list; loaded through a DataLoader, so a list of projects asks once per search text.
+   */
+  async autocomplete(ctx: RequestContext, source: AutocompleteSource, search: string | null): Promise<User[]> {
+    const text = search?.trim() ? search.trim() : null;
+    if (text) likePattern(text); // refuses a null byte before anything is loaded
+    if (source.kind === 'Group') {
+      const sources = traversalIdList(source.group).map((id) => ({ sourceType: 'Namespace' as const, sourceId: id }));
+      return ctx.loaders.autocompleteUsers.load({ parent: `Group:${source.group.id}`, sources, ownerId: null, search: text });
+    }
+    const ns = await loadProjectNamespace(ctx, source.project);
+    const sources: AutocompleteKey['sources'] = [
+      { sourceType: 'Project', sourceId: source.project.id },
+      ...(ns && isGroup(ns) ? traversalIdList(ns).map((id) => ({ sourceType: 'Namespace' as const, sourceId: id })) : []),
+    ];
+    const ownerId = ns && !isGroup(ns) ? ns.ownerId : null;
+    return ctx.loaders.autocompleteUsers.load({ parent: `Project:${source.project.id}`, sources, ownerId, search: text });
+  }
+
+  /**
+   * The answers to many autocomplete questions: one statement per distinct search text, each parent's
+   * members ranked in SQL (exact public e-mail, username, then name matches first, then by name) and
+   * cut at `AUTOCOMPLETE_USERS_LIMIT` with a window, so no parent's list is read whole.
+   */
+  async autocompleteMany(ctx: RequestContext, keys: readonly AutocompleteKey[]): Promise<User[][]> {
+    const answers: User[][] = keys.map(() => []);
+    const bySearch = new Map<string | null, number[]>();
+    keys.forEach((key, i) => bySearch.set(key.search, [...(bySearch.get(key.search) ?? []), i]));
+    const ds = ctx.app.dataSource;
+    for (const [search, indexes] of bySearch) {
+      // Which parent each membership source answers for: ids are pasted as integers, never as text.
+      const scope = indexes.flatMap((i) =>
+        keys[i].sources.map((s) => `SELECT ${Number(i)} AS parent, '${s.sourceType === 'Project' ? 'Project' : 'Namespace'}' AS source_type, ${Number(s.sourceId)} AS source_id`),
+      );
+      const owners = indexes.filter((i) => keys[i].ownerId != null).map((i) => `SELECT ${Number(i)} AS parent, ${Number(keys[i].ownerId)} AS user_id`);
+      const memberships = sql`SELECT DISTINCT s.parent AS parent, am.user_id AS user_id FROM members am
+        JOIN (${scope.join(' UNION ALL ')}) s ON am.source_type = s.source_type AND am.source_id = s.source_id
+        WHERE ${activeMembership('am', ctx.today())}${owners.length ? ` UNION ${owners.join(' UNION ')}` : ''}`;
+      const lowered = search?.toLowerCase() ?? null;
+      const matches = lowered
+        ? sql` AND (LOWER(u.name) LIKE ${bound(likePattern(lowered), 'pattern')} ESCAPE '\\'
+            OR LOWER(u.username) LIKE ${bound(likePattern(lowered), 'pattern')} ESCAPE '\\'
+            OR LOWER(u.public_email) = ${bound(lowered, 'email')})`
+        : sql``;
+      const rank = lowered
+        ? sql`CASE WHEN LOWER(u.public_email) = ${bound(lowered, 'exact')} THEN 0 WHEN LOWER(u.username) = ${bound(lowered, 'exact')} THEN 1
+            WHEN LOWER(u.name) = ${bound(lowered, 'exact')} THEN 2 ELSE 3 END, `
+        : sql``;
+      const statement = sql`SELECT * FROM (
+          SELECT pm.parent AS parent, ${selectColumns(ds, User, 'u')},
+            ROW_NUMBER() OVER (PARTITION BY pm.parent ORDER BY ${rank}u.name, u.id) AS position
+          FROM (${memberships}) pm JOIN users u ON u.id = pm.user_id
+          WHERE u.state = 'active' AND u.user_type IN (${NON_INTERNAL_USER_TYPES.map((t) => `'${t}'`).join(', ')})${matches}
+        ) ranked WHERE ranked.position <= ${AUTOCOMPLETE_USERS_LIMIT} ORDER BY ranked.parent, ranked.position`;
+      const [text, values] = ds.driver.escapeQueryWithParameters(statement.sql, statement.params, {});
+      const rows = (await ds.query(text, values)) as Array<Record<string, unknown>>;
+      for (const row of rows) answers[Number(row.parent)].push(hydrate(ds, User, row, 'u'));
+    }
+    return answers;
   }
 
   /** Creates a person's account and their personal namespace. Administrators only. */
@@ -276,6 +398,9 @@ export class UserService {
       emoji: user.statusEmoji,
       message: user.statusMessage,
       messageHtml: user.statusMessage === null ? null : descriptionHtml(user.statusMessage),
+      // A busy status pauses GitLab Duo's work for the user only where Duo runs; Labgate has none.
+      disabledForDuoUsage: false,
+      disabledForDuoUsageReason: null,
     };
   }
 
@@ -312,13 +437,25 @@ export class UserService {
   }
 
   /** `userPreferencesUpdate`: the caller's own preferences (a signed-in user). */
-  async updatePreferences(ctx: RequestContext, changes: Partial<Pick<UserPreferencesView, 'extensionsMarketplaceOptInStatus' | 'projectsSort'>>): Promise<UserPreferencesView> {
+  async updatePreferences(ctx: RequestContext, changes: PreferenceChanges): Promise<UserPreferencesView> {
     const user = ctx.user;
     if (!user) throw new ResourceNotAvailableError();
     const next = { ...readPreferences(user.preferences) };
+    const display = changes.workItemsDisplaySettings;
+    if (display !== undefined && display !== null) {
+      const isObject = typeof display === 'object' && !Array.isArray(display);
+      if (!isObject || JSON.stringify(display).length > MAX_DISPLAY_SETTINGS_LENGTH) throw new ServiceError('Work items display settings must be a valid json schema');
+      next.workItemsDisplaySettings = display as Record<string, unknown>;
+    }
     if (changes.extensionsMarketplaceOptInStatus != null) next.extensionsMarketplaceOptInStatus = changes.extensionsMarketplaceOptInStatus;
-    if (changes.projectsSort !== undefined) next.projectsSort = changes.projectsSort;
-    user.preferences = JSON.stringify({ extensionsMarketplaceOptInStatus: next.extensionsMarketplaceOptInStatus, projectsSort: next.projectsSort });
+    // Sort orders may be cleared with null; the switches and list types keep their value when null is sent.
+    for (const key of ['projectsSort', 'issuesSort', 'mergeRequestsSort'] as const) if (changes[key] !== undefined) next[key] = changes[key] ?? null;
+    if (changes.mergeRequestDashboardListType != null) next.mergeRequestDashboardListType = changes.mergeRequestDashboardListType;
+    if (changes.mergeRequestDashboardShowDrafts != null) next.mergeRequestDashboardShowDrafts = changes.mergeRequestDashboardShowDrafts;
+    if (changes.useWorkItemsView != null) next.useWorkItemsView = changes.useWorkItemsView;
+    if (changes.visibilityPipelineIdType != null) next.visibilityPipelineIdType = changes.visibilityPipelineIdType;
+    const { timezone: _unstored, ...stored } = next;
+    user.preferences = JSON.stringify(stored);
     await ctx.app.dataSource.getRepository(User).update({ id: user.id }, { preferences: user.preferences, updatedAt: ctx.now() });
     return next;
   }

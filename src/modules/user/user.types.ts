@@ -1,4 +1,5 @@
 import { Args, ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { IssueSortEnum, JSONScalar, MergeRequestSortEnum, MergeRequestsDashboardListTypeEnum, VisibilityPipelineIdTypeEnum } from './user-preferences.types';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevelEnum, PaginationArgs } from '../../graphql/common.types';
@@ -78,6 +79,20 @@ export class UserStatusType {
 
   @Field(() => String, { nullable: true, description: 'The status message rendered as HTML.' })
   messageHtml!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether the status keeps GitLab Duo from working for the user (never in Labgate, which runs no Duo).' })
+  disabledForDuoUsage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the status keeps GitLab Duo from working for the user.' })
+  disabledForDuoUsageReason!: string | null;
+}
+
+/** GitLab's `Ide`: what the user's IDE integrations may do. */
+@ObjectType('Ide', { description: "Settings of the user's IDE integrations." })
+@Authorize()
+export class IdeType {
+  @Field(() => Boolean, { description: 'Whether code suggestions are available to the user (GitLab Duo; never in Labgate).' })
+  codeSuggestionsEnabled!: boolean;
 }
 
 export enum ProjectSortEnum {
@@ -130,6 +145,24 @@ export class UserPreferencesType {
 
   @Field(() => String, { nullable: true, description: "The user's time zone.", deprecationReason: '**Status**: Experiment. Introduced in GitLab 17.7.' })
   timezone!: string | null;
+
+  @Field(() => IssueSortEnum, { nullable: true, description: 'How the user sorts issue lists.' })
+  issuesSort!: string | null;
+
+  @Field(() => MergeRequestsDashboardListTypeEnum, { nullable: true, description: 'How the merge request dashboard groups its lists.' })
+  mergeRequestDashboardListType!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the merge request dashboard shows drafts.' })
+  mergeRequestDashboardShowDrafts!: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether issues open in the work item view.' })
+  useWorkItemsView!: boolean | null;
+
+  @Field(() => VisibilityPipelineIdTypeEnum, { nullable: true, description: 'Which number pipeline lists show.' })
+  visibilityPipelineIdType!: string | null;
+
+  @Field(() => JSONScalar, { description: 'How work item lists are displayed (a JSON object).' })
+  workItemsDisplaySettings!: Record<string, unknown>;
 }
 
 @InputType('UserPreferencesUpdateInput')
@@ -139,6 +172,27 @@ export class UserPreferencesUpdateInput extends MutationInput {
 
   @Field(() => ProjectSortEnum, { nullable: true, description: 'How to sort project lists.' })
   projectsSort?: ProjectSortEnum | null;
+
+  @Field(() => IssueSortEnum, { nullable: true, description: 'How to sort issue lists.' })
+  issuesSort?: string | null;
+
+  @Field(() => MergeRequestsDashboardListTypeEnum, { nullable: true, description: 'How the merge request dashboard groups its lists.' })
+  mergeRequestDashboardListType?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the merge request dashboard shows drafts.' })
+  mergeRequestDashboardShowDrafts?: boolean | null;
+
+  @Field(() => MergeRequestSortEnum, { nullable: true, description: 'How to sort merge request lists.' })
+  mergeRequestsSort?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether issues open in the work item view.' })
+  useWorkItemsView?: boolean | null;
+
+  @Field(() => VisibilityPipelineIdTypeEnum, { nullable: true, description: 'Which number pipeline lists show.' })
+  visibilityPipelineIdType?: string | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'How work item lists are displayed (a JSON object).', deprecationReason: '**Status**: Experiment. Introduced in GitLab 18.1.' })
+  workItemsDisplaySettings?: unknown;
 }
 
 @ObjectType('UserPreferencesUpdatePayload')
@@ -204,6 +258,18 @@ export abstract class UserInterface {
 
   @Field(() => String, { nullable: true, description: 'GitHub profile name.' })
   github!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the user turned Gitpod on (false until set).' })
+  gitpodEnabled!: boolean | null;
+
+  @Field(() => IdeType, { nullable: true, description: "Settings of the user's IDE integrations." })
+  ide!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'Web path of the Gitpod preference; null while the instance offers no Gitpod (always, in Labgate).' })
+  preferencesGitpodPath!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Web path that turns Gitpod on for the user; null while the instance offers no Gitpod (always, in Labgate).' })
+  profileEnableGitpodPath!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Number of groups the user is a direct member of, among those the current user can see.' })
   groupCount!: number | null;
@@ -304,6 +370,16 @@ export class UserCore extends UserInterface {}
 @ObjectType('CurrentUser', { implements: UserInterface, description: 'The account making the request.' })
 @Authorize('read_user')
 export class CurrentUser extends UserInterface {}
+
+@ObjectType('AutocompletedUser', { implements: UserInterface, description: 'A user offered for completion in a project or group: one of its members.' })
+@Authorize('read_user')
+export class AutocompletedUser extends UserInterface {}
+
+@ArgsType()
+export class AutocompleteUsersArgs {
+  @Field(() => String, { nullable: true, description: 'Text to look for in the name, the username or (whole) the public e-mail address.' })
+  search?: string | null;
+}
 
 export const UserCoreConnection = connectionType('UserCore', () => UserCore, { count: true });
 
