@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { dialectOf } from '../db/dialect';
 import { findByIds } from '../db/rows';
-import { countLimit, encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type SortKey } from './pagination';
+import { countLimit, encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './pagination';
 
 /**
  * Nested connections without a query per parent. When a list of groups asks each group for its
@@ -98,40 +98,20 @@ export async function paginateBatch<T extends ObjectLiteral & { id: number }>(
   });
 
   const rows: Array<Record<string, unknown>> = plan.limit === 0 ? [] : await dataSource.query(...unionAll(dataSource, parts));
-  const byId = await loadByIds(dataSource, spec, rows);
 
-  const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = queries.map(() => []);
-  for (const r of rows) {
-    const node = byId.get(Number(r.batch_id));
-    if (node) perParent[Number(r.batch_parent)].push({ row: Number(r.batch_row), node, raw: r });
-  }
-
-  // Every parent's count in one statement, per limit asked for (`count(limit:)` reads at most limit + 1 rows of each).
-  const counts = new Map<number | null, Promise<number[]>>();
-  const countAll = (limit: number | null) => {
-    let answer = counts.get(limit);
-    if (!answer) {
-      answer = (async () => {
-        const countParts = queries.map((qb, i): [string, unknown[]] => {
-          const [sql, params] = qb.clone().select(`${spec.alias}.id`, 'batch_id').getQueryAndParameters();
-          const rows = limit === null ? sql : `${sql} LIMIT ${countLimit(limit)}`;
-          return [`SELECT ${i} AS batch_parent, COUNT(*) AS batch_count FROM (${rows}) batch_count_${i}`, params as unknown[]];
-        });
-        const result: Array<Record<string, unknown>> = await dataSource.query(...unionAll(dataSource, countParts));
-        const list = queries.map(() => 0);
-        for (const r of result) list[Number(r.batch_parent)] = Number(r.batch_count);
-        return list;
-      })();
-      counts.set(limit, answer);
-    }
-    return answer;
-  };
-
-  return perParent.map((list, i) => {
-    list.sort((a, b) => a.row - b.row);
-    const withCursors = list.map(({ node, raw }) => ({ node, cursor: encodeCursor(spec.keys, node, raw) }));
-    return plan.connection(withCursors, async (limit) => (await countAll(limit))[i]);
+  // Every parent's count in one statement (`count(limit:)` reads at most limit + 1 rows of each).
+  const counts = countsPerLimit(async (limit) => {
+    const countParts = queries.map((qb, i): [string, unknown[]] => {
+      const [sql, params] = qb.clone().select(`${spec.alias}.id`, 'batch_id').getQueryAndParameters();
+      const rows = limit === null ? sql : `${sql} LIMIT ${countLimit(limit)}`;
+      return [`SELECT ${i} AS batch_parent, COUNT(*) AS batch_count FROM (${rows}) batch_count_${i}`, params as unknown[]];
+    });
+    const result: Array<Record<string, unknown>> = await dataSource.query(...unionAll(dataSource, countParts));
+    const list = queries.map(() => 0);
+    for (const r of result) list[Number(r.batch_parent)] = Number(r.batch_count);
+    return list;
   });
+  return connections(dataSource, spec, plan, rows, queries.length, (r) => Number(r.batch_parent), counts);
 }
 
 /**
@@ -146,12 +126,11 @@ export async function paginatePartitioned<T extends ObjectLiteral & { id: number
 ): Promise<Connection<T>[]> {
   const plan = pagePlan(spec.keys, args);
   const index = new Map(parents.map((parent, i) => [String(parent.key), i]));
-  const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = parents.map(() => []);
+  let rows: Array<Record<string, unknown>> = [];
   if (plan.limit > 0) {
     const { query, parentKey } = spec.partition(parents);
     query.select(`${spec.alias}.id`, 'batch_id').addSelect(parentKey, 'batch_parent');
     for (const key of spec.keys) if (key.rawAlias) query.addSelect(key.expr, key.rawAlias);
-    let rows: Array<Record<string, unknown>>;
     if (parents.length === 1) {
       // One parent (a group's own project list): an ordered, limited query the indexes answer, rather
       // than a window over every row of the parent.
@@ -163,51 +142,66 @@ export async function paginatePartitioned<T extends ObjectLiteral & { id: number
       const [text, params] = query.getQueryAndParameters();
       rows = await dataSource.query(`SELECT * FROM (${text}) batch_page WHERE batch_page.batch_row <= ${plan.limit + 1}`, params);
     }
-    const byId = await loadByIds(dataSource, spec, rows);
-    for (const r of rows) {
-      const node = byId.get(Number(r.batch_id));
-      const i = index.get(String(r.batch_parent));
-      if (node && i !== undefined) perParent[i].push({ row: Number(r.batch_row), node, raw: r });
-    }
   }
 
-  // Counts grouped by parent, one statement per limit asked for. With a limit, each parent's rows are
-  // numbered and only the first limit + 1 of each are counted.
-  const counts = new Map<number | null, Promise<number[]>>();
-  const countAll = (limit: number | null) => {
-    let answer = counts.get(limit);
-    if (!answer) {
-      answer = (async () => {
-        const { query, parentKey } = spec.partition(parents);
-        let result: Array<Record<string, unknown>>;
-        if (limit === null) {
-          result = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
-        } else {
-          query.select(parentKey, 'batch_parent').addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parentKey})`, 'batch_row');
-          const [text, params] = query.getQueryAndParameters();
-          result = await dataSource.query(
-            `SELECT batch_counted.batch_parent AS batch_parent, COUNT(*) AS batch_count FROM (${text}) batch_counted
-             WHERE batch_counted.batch_row <= ${countLimit(limit)} GROUP BY batch_counted.batch_parent`,
-            params,
-          );
-        }
-        const list = parents.map(() => 0);
-        for (const r of result) {
-          const i = index.get(String(r.batch_parent));
-          if (i !== undefined) list[i] = Number(r.batch_count);
-        }
-        return list;
-      })();
-      counts.set(limit, answer);
+  // Counts grouped by parent. With a limit, each parent's rows are numbered and only the first
+  // limit + 1 of each are counted.
+  const counts = countsPerLimit(async (limit) => {
+    const { query, parentKey } = spec.partition(parents);
+    let result: Array<Record<string, unknown>>;
+    if (limit === null) {
+      result = await query.select(parentKey, 'batch_parent').addSelect('COUNT(*)', 'batch_count').groupBy(parentKey).getRawMany();
+    } else {
+      query.select(parentKey, 'batch_parent').addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parentKey})`, 'batch_row');
+      const [text, params] = query.getQueryAndParameters();
+      result = await dataSource.query(
+        `SELECT batch_counted.batch_parent AS batch_parent, COUNT(*) AS batch_count FROM (${text}) batch_counted
+         WHERE batch_counted.batch_row <= ${countLimit(limit)} GROUP BY batch_counted.batch_parent`,
+        params,
+      );
     }
-    return answer;
-  };
+    const list = parents.map(() => 0);
+    for (const r of result) {
+      const i = index.get(String(r.batch_parent));
+      if (i !== undefined) list[i] = Number(r.batch_count);
+    }
+    return list;
+  });
+  return connections(dataSource, spec, plan, rows, parents.length, (r) => index.get(String(r.batch_parent)), counts);
+}
 
+/** Each parent's connection from a batch's rows (`batch_id`, and `batch_row`: the place in its parent's page). */
+async function connections<T extends ObjectLiteral & { id: number }>(
+  dataSource: DataSource,
+  spec: BatchSpec<T>,
+  plan: PagePlan<T>,
+  rows: Array<Record<string, unknown>>,
+  parentCount: number,
+  parentOf: (row: Record<string, unknown>) => number | undefined,
+  counts: (limit: number | null) => Promise<number[]>,
+): Promise<Connection<T>[]> {
+  const byId = await loadByIds(dataSource, spec, rows);
+  const perParent: Array<Array<{ row: number; node: T; raw: Record<string, unknown> }>> = Array.from({ length: parentCount }, () => []);
+  for (const r of rows) {
+    const node = byId.get(Number(r.batch_id));
+    const i = parentOf(r);
+    if (node && i !== undefined) perParent[i].push({ row: Number(r.batch_row), node, raw: r });
+  }
   return perParent.map((list, i) => {
     list.sort((a, b) => a.row - b.row);
     const withCursors = list.map(({ node, raw }) => ({ node, cursor: encodeCursor(spec.keys, node, raw) }));
-    return plan.connection(withCursors, async (limit) => (await countAll(limit))[i]);
+    return plan.connection(withCursors, async (limit) => (await counts(limit))[i]);
   });
+}
+
+/** Every parent's count, computed once per limit asked for. */
+function countsPerLimit(compute: (limit: number | null) => Promise<number[]>): (limit: number | null) => Promise<number[]> {
+  const computed = new Map<number | null, Promise<number[]>>();
+  return (limit) => {
+    let answer = computed.get(limit);
+    if (!answer) computed.set(limit, (answer = compute(limit)));
+    return answer;
+  };
 }
 
 /** Parents whose key a column of the listed rows holds (a user's tokens: `t.user_id`). */
