@@ -6,6 +6,7 @@ import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { User } from '../modules/user/user.entity';
 import { GRANULAR_EQUIVALENT_SCOPES, loadGranularScopes } from './granular';
+import type { RequestTrace } from '../http/trace';
 import type { Principal } from './principal';
 import { digestToken, looksLikeToken } from './token-secret';
 
@@ -73,6 +74,34 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   const granularScopes = await loadGranularScopes(app.dataSource, token.id);
   const principal: Principal = { user, token, scopes: GRANULAR_EQUIVALENT_SCOPES, granularScopes };
   return { status: 'authenticated', principal };
+}
+
+/**
+ * `authenticate` behind the failed-authentication ban (GitLab's IpRateLimiter), with the outcome noted
+ * in the request's trace. Only requests that carry a token are checked and counted.
+ */
+export async function authenticateRequest(
+  app: AppCore,
+  secret: string | undefined,
+  address: string | undefined,
+  trace?: RequestTrace,
+): Promise<AuthOutcome | { status: 'banned' }> {
+  const throttle = secret === undefined ? null : (app.authThrottle ?? null);
+  const checked = throttle ? await throttle.check(address) : undefined;
+  if (checked?.banned) {
+    if (trace) trace.authOutcome = 'banned';
+    return { status: 'banned' };
+  }
+  const outcome = await authenticate(app, secret);
+  if (trace) {
+    trace.authOutcome = outcome.status;
+    if (outcome.status === 'authenticated') {
+      trace.userId = outcome.principal.user.id;
+      trace.tokenId = outcome.principal.token?.id;
+    }
+  }
+  await throttle?.recordOutcome(address, outcome.status, checked);
+  return outcome;
 }
 
 /**

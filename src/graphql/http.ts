@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { getOperationAST, GraphQLError, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { authenticate, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
 import { bannedResponse } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
 import type { RequestTrace } from '../http/trace';
@@ -269,23 +269,8 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (method !== 'POST' && ops.some(isMutation)) return errorResponse(422, 'Mutations are forbidden in GET requests');
 
     const secret = tokenFromRequest({ header, query: url.searchParams });
-    // Failed-authentication ban (GitLab's IpRateLimiter): only requests that carry a token are checked and counted.
-    const throttle = secret === undefined ? null : (app.authThrottle ?? null);
-    const trace = request.trace;
-    const checked = throttle ? await throttle.check(request.remoteAddress) : undefined;
-    if (checked?.banned) {
-      if (trace) trace.authOutcome = 'banned';
-      return bannedResponse();
-    }
-    const outcome = await authenticate(app, secret);
-    if (trace) {
-      trace.authOutcome = outcome.status;
-      if (outcome.status === 'authenticated') {
-        trace.userId = outcome.principal.user.id;
-        trace.tokenId = outcome.principal.token?.id;
-      }
-    }
-    await throttle?.recordOutcome(request.remoteAddress, outcome.status, checked);
+    const outcome = await authenticateRequest(app, secret, request.remoteAddress, request.trace);
+    if (outcome.status === 'banned') return bannedResponse();
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some(isRotation)) {
         // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.
@@ -298,7 +283,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
     if (principal) await recordUse(app, principal);
 
-    const results = await executeAll(ops, principal, trace);
+    const results = await executeAll(ops, principal, request.trace);
     if (results instanceof TimedOut) return timedOutResponse();
     if (!batch) {
       const { status, body } = results[0];

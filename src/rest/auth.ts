@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { authenticate, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { AUTH_BANNED_MESSAGE } from '../graphql/limits';
 import type { Principal } from '../auth/principal';
 import { digestToken } from '../auth/token-secret';
 import type { AppCore } from '../graphql/context';
@@ -62,24 +63,10 @@ export async function authenticateRest(core: AppCore, req: FastifyRequest, confi
     return Array.isArray(value) ? value[0] : value;
   };
   const secret = tokenFromRequest({ header, query: url.searchParams });
-  const trace = req.labgateTrace;
-  const throttle = secret === undefined ? null : (core.authThrottle ?? null);
-  const address = clientAddress(req);
-  const checked = throttle ? await throttle.check(address) : undefined;
-  if (checked?.banned) {
-    if (trace) trace.authOutcome = 'banned';
-    throw new RestError(403, 'Too many failed authentication attempts from this IP', { 'content-type': 'text/plain; charset=utf-8' });
+  const outcome = await authenticateRequest(core, secret, clientAddress(req), req.labgateTrace);
+  if (outcome.status === 'banned') {
+    throw new RestError(403, AUTH_BANNED_MESSAGE, { 'content-type': 'text/plain; charset=utf-8' });
   }
-  const outcome = await authenticate(core, secret);
-  if (trace) {
-    trace.authOutcome = outcome.status;
-    if (outcome.status === 'authenticated') {
-      trace.userId = outcome.principal.user.id;
-      trace.tokenId = outcome.principal.token?.id;
-    }
-  }
-  await throttle?.recordOutcome(address, outcome.status, checked);
-
   if (outcome.status === 'invalid') {
     if (outcome.revokedToken) {
       if (ROTATION_PATH.test(url.pathname)) {
@@ -105,7 +92,7 @@ export async function authenticateRest(core: AppCore, req: FastifyRequest, confi
     }
   }
   if (outcome.status === 'authenticated') await recordUse(core, outcome.principal);
-  return new RequestContext(core, principal, { trace });
+  return new RequestContext(core, principal, { trace: req.labgateTrace });
 }
 
 const EXPIRED_DESCRIPTION = 'Token is expired. You can either do re-authorization or token refresh.';
