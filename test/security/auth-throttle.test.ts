@@ -59,6 +59,17 @@ describe('failed-authentication ban (one process, counters in memory)', () => {
       expect((await send(h, '203.0.113.10', WRONG_TOKEN)).status).toBe(403);
     });
 
+    it('counts wrong tokens sent to the REST API too, and bans there as on GraphQL (one counter per address)', async () => {
+      const rest = (tokenValue: string) =>
+        h.request({ method: 'GET', url: '/api/v4/user', headers: { 'private-token': tokenValue }, remoteAddress: '203.0.113.77' });
+      for (let i = 0; i < 15; i++) expect((await rest(WRONG_TOKEN)).status).toBe(401);
+      await fail(h, '203.0.113.77', 15);
+      const refused = await rest(token);
+      expect(refused.status).toBe(403);
+      expect(refused.text).toBe(AUTH_BANNED_MESSAGE);
+      expect((await send(h, '203.0.113.77', token)).status).toBe(403);
+    });
+
     it('leaves other addresses alone', async () => {
       const ok = await send(h, '203.0.113.11', token);
       expect(ok.status).toBe(200);
