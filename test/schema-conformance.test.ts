@@ -86,7 +86,8 @@ const NO_CUSTOM_ATTRIBUTES = 'custom attributes (administrator key/value pairs) 
 const NO_INSTANCE_FEATURES = 'Labgate runs no KAS agent server and has no feature flags';
 const OTHER_ABILITIES = 'abilities of areas Labgate does not implement (AI catalog, issues and work items, epics, CRM, runners); the policy module has no rule for them';
 const TOKENS_ENGINEER = "personal access token details owned by the access-token module's own work (IP history, date filters)";
-const NOT_YET = 'Labgate domain, not built yet (see the issue 11 report)';
+const NO_EMAIL_EXPORT = 'an experiment that e-mails the member list as a CSV file to the requester; Labgate sends no e-mail';
+const NO_MINIMAL_ACCESS = 'returned for members with the Minimal Access role (GitLab Premium), which no Labgate member can hold';
 
 const EXCLUDED: Record<string, string> = {
   'Project.httpUrlToRepo': NO_REPOSITORIES,
@@ -173,13 +174,13 @@ const EXCLUDED: Record<string, string> = {
   'UserPreferencesUpdateInput.organizationGroupsProjectsDisplay': NO_ORGANIZATIONS,
   'UserPreferencesUpdateInput.organizationGroupsProjectsSort': NO_ORGANIZATIONS,
   'UserPreferencesUpdateInput.duoDefaultNamespaceId': OTHER_AREA,
-  'Mutation.groupMembersExport': NOT_YET,
-  'GroupMembersExportInput.*': NOT_YET,
-  'GroupMembersExportPayload.*': NOT_YET,
+  'Mutation.groupMembersExport': NO_EMAIL_EXPORT,
+  'GroupMembersExportInput.*': NO_EMAIL_EXPORT,
+  'GroupMembersExportPayload.*': NO_EMAIL_EXPORT,
   'Todoable.*': 'to-do items belong to issues and merge requests, which Labgate does not implement',
   '* implements Todoable': 'to-do items belong to issues and merge requests, which Labgate does not implement',
-  'ProjectMinimalAccess.*': NOT_YET,
-  'GroupMinimalAccess.*': NOT_YET,
+  'ProjectMinimalAccess.*': NO_MINIMAL_ACCESS,
+  'GroupMinimalAccess.*': NO_MINIMAL_ACCESS,
 };
 
 /** The reason an item is left out, by exact label or by a `*` pattern. */
