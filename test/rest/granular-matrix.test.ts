@@ -17,7 +17,7 @@ import { Member } from '../../src/modules/member/member.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
 import { matrixRows, ROLES, type MatrixRow, type Operation, type Viewer } from '../security/matrix-rows';
-import { buildGranularWorld, KINDS, type GranularWorld, type Kind, type Place } from '../security/granular-world';
+import { buildGranularWorld, covers, KINDS, type GranularWorld, type Kind, type Place } from '../security/granular-world';
 
 type Op = Extract<Operation, 'readProject' | 'readGroup' | 'listProjectMembers' | 'listGroupMembers' | 'createProjectToken' | 'projectMemberBulkUpdate'>;
 const OPS: readonly Op[] = ['readProject', 'readGroup', 'listProjectMembers', 'listGroupMembers', 'createProjectToken', 'projectMemberBulkUpdate'];
@@ -70,8 +70,6 @@ describe('REST authorization matrix with fine-grained tokens', () => {
   const userFor = (viewer: Viewer, op: Op) => world.userFor(viewer, ON_GROUP.has(op));
   const scopeFor = (kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]) => world.scopeFor(kind, viewer, ON_GROUP.has(op), place, permissions);
 
-  /** Does a scope of this kind reach the row's resource (GitLab's boundary rules, membership included)? */
-  const covers = (kind: Kind, viewer: Viewer) => (kind === 'selected' || kind === 'ancestor' || kind === 'all-memberships') && viewer !== 'non-member';
 
   const ALL_ROWS = matrixRows();
   function hiddenFor(row: MatrixRow, op: Op): boolean {

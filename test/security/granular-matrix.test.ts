@@ -18,7 +18,7 @@ import { Member } from '../../src/modules/member/member.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
 import { matrixRows, ROLES, type MatrixRow, type Operation, type Viewer } from './matrix-rows';
-import { buildGranularWorld, KINDS, type GranularWorld, type Kind, type Place } from './granular-world';
+import { buildGranularWorld, covers, KINDS, type GranularWorld, type Kind, type Place } from './granular-world';
 
 type Op = Extract<
   Operation,
@@ -56,12 +56,6 @@ describe('authorization matrix with fine-grained tokens', () => {
 
   const userFor = (viewer: Viewer, op: Op) => world.userFor(viewer, ON_GROUP.has(op));
   const scopeFor = (kind: Kind, viewer: Viewer, op: Op, place: Place, permissions: string[]) => world.scopeFor(kind, viewer, ON_GROUP.has(op), place, permissions);
-
-  /** Does a scope of this kind reach the row's resource (GitLab's boundary rules, membership included)? */
-  function covers(kind: Kind, viewer: Viewer): boolean {
-    const member = viewer !== 'non-member';
-    return (kind === 'selected' || kind === 'ancestor' || kind === 'all-memberships') && member;
-  }
 
   function expected(row: MatrixRow, kind: Kind, held: boolean): string {
     if (held && covers(kind, row.viewer)) return row.expected;

@@ -20,6 +20,11 @@ import { ROLE_LEVEL, ROLES, type Role, type Viewer, type Visibility } from './ma
 export type Kind = 'selected' | 'ancestor' | 'sibling' | 'all-memberships' | 'personal-projects' | 'user';
 export const KINDS: readonly Kind[] = ['selected', 'ancestor', 'sibling', 'all-memberships', 'personal-projects', 'user'];
 
+/** Does a scope of this kind reach the row's resource (GitLab's boundary rules, membership included)? */
+export function covers(kind: Kind, viewer: Viewer): boolean {
+  return (kind === 'selected' || kind === 'ancestor' || kind === 'all-memberships') && viewer !== 'non-member';
+}
+
 export interface Place {
   top: Namespace;
   sub: Namespace;
