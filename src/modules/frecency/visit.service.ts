@@ -1,4 +1,4 @@
-import { dialectOf } from '../../db/dialect';
+import { forDriver } from '../../db/rows';
 import type { RequestContext } from '../../graphql/context';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { GroupService } from '../group/group.service';
@@ -39,12 +39,11 @@ export class VisitService {
     if (this.recorded.size >= THROTTLE_ENTRIES) this.recorded.clear();
     this.recorded.add(key);
     const ds = ctx.app.dataSource;
-    const sql =
-      dialectOf(ds) === 'postgres'
-        ? `INSERT INTO visits (user_id, source_type, source_id, visited_on, visit_count) VALUES ($1, $2, $3, $4, 1)
-           ON CONFLICT (user_id, source_type, source_id, visited_on) DO UPDATE SET visit_count = visits.visit_count + 1`
-        : `INSERT INTO visits (user_id, source_type, source_id, visited_on, visit_count) VALUES (?, ?, ?, ?, 1)
-           ON CONFLICT (user_id, source_type, source_id, visited_on) DO UPDATE SET visit_count = visits.visit_count + 1`;
+    const sql = forDriver(
+      ds,
+      `INSERT INTO visits (user_id, source_type, source_id, visited_on, visit_count) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (user_id, source_type, source_id, visited_on) DO UPDATE SET visit_count = visits.visit_count + 1`,
+    );
     await ds.query(sql, [userId, kind, id, day]);
   }
 
