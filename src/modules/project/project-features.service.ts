@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import { applySettings, PROJECT_PLAIN_SETTINGS, type SettingValue } from '../settings/plain-settings';
 import { inTransaction } from '../../db/data-source';
+import { forDriver } from '../../db/rows';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
@@ -169,17 +170,15 @@ export class ProjectFeaturesService {
       name: options.name ?? source.name,
       description: source.description,
       visibility: ['private', 'internal', 'public'][limit / 10],
-    });
-    await inTransaction(ctx.app.dataSource, async (em) => {
-      await em.getRepository(Project).update({ id: fork.id }, { forkedFromProjectId: source.id });
+    }, async (em, created) => {
+      // In the creation's transaction: a fork never exists without its link and its topics.
+      await em.getRepository(Project).update({ id: created.id }, { forkedFromProjectId: source.id });
       await em.query(
-        em.connection.options.type === 'postgres'
-          ? 'INSERT INTO project_topics (project_id, topic_id, position) SELECT $1, topic_id, position FROM project_topics WHERE project_id = $2'
-          : 'INSERT INTO project_topics (project_id, topic_id, position) SELECT ?, topic_id, position FROM project_topics WHERE project_id = ?',
-        [fork.id, source.id],
+        forDriver(em.connection, 'INSERT INTO project_topics (project_id, topic_id, position) SELECT ?, topic_id, position FROM project_topics WHERE project_id = ?'),
+        [created.id, source.id],
       );
+      created.forkedFromProjectId = source.id;
     });
-    fork.forkedFromProjectId = source.id;
     ctx.loaders.projects.clear(fork.id).prime(fork.id, fork);
     return fork;
   }

@@ -326,7 +326,8 @@ export class ProjectService {
   }
 
   /** Creates a project in a group or a personal namespace. */
-  async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
+  /** Creates a project; `alsoWrite` adds writes that must stand or fall with it (a fork's link to its source). */
+  async create(ctx: RequestContext, input: CreateProjectInput, alsoWrite?: (em: EntityManager, project: Project) => Promise<void>): Promise<Project> {
     const ns = await this.deps.namespaces.lookupByFullPath(ctx, input.namespace);
     if (!ns) throw new ServiceError(`Namespace ${input.namespace} not found`);
     if (!(await this.deps.policy.can(ctx, 'namespace', ns, 'create_projects'))) throw new ResourceNotAvailableError();
@@ -378,6 +379,7 @@ export class ProjectService {
           }),
         );
       }
+      await alsoWrite?.(em, project);
       return project;
     });
   }
