@@ -138,11 +138,16 @@ async function waitUntilUp(url: string, child: ChildProcess, stderr: () => strin
   }
 }
 
-/** Peak resident set size of a running process in MiB (VmHWM), undefined where /proc is missing. */
+/**
+ * Peak resident set size of the server in MiB (VmHWM), undefined where /proc is missing. `labgate
+ * serve` runs the server as its only child (bin/labgate.js, to size the heap): that child is measured.
+ */
 function peakRssMiB(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const match = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const server = children.length === 1 ? children[0] : pid;
+    const match = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${server}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;

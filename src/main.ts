@@ -16,10 +16,10 @@ export async function serve(config: Config): Promise<void> {
   const who = cluster.isWorker ? `worker ${cluster.worker?.id} ` : '';
   console.log(`Labgate ${who}listening on http://${address.address}:${address.port}/api/graphql (database: ${database})`);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: finishing requests in flight, then closing`);
+    console.log(`${reason}: finishing requests in flight, then closing`);
     const deadline = setTimeout(() => {
       console.error(`labgate: requests still running after ${config.shutdownTimeoutMs} ms; exiting anyway`);
       process.exit(1);
@@ -33,8 +33,20 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT received'));
+  process.on('SIGTERM', () => void stop('SIGTERM received'));
+  watchParent(() => void stop('the labgate command exited'));
+}
+
+/**
+ * Run by bin/labgate.js as its child (to size the heap, see there): if that process dies without
+ * passing a signal on, the IPC channel closes, and the server stops as it would on SIGTERM instead
+ * of running on unsupervised. The channel itself does not keep the process alive.
+ */
+function watchParent(stop: () => void): void {
+  if (cluster.isWorker || process.env.LABGATE_SUPERVISED !== '1' || !process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', stop);
 }
 
 /** The supervisor of `--workers N`: starts the workers, restarts none, and stops them all together. */
@@ -63,6 +75,7 @@ async function supervise(config: Config): Promise<void> {
   }
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
+  watchParent(stopAll);
 }
 
 if (require.main === module) {
