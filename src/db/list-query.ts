@@ -9,4 +9,10 @@ import type { SortKey } from '../graphql/pagination';
 export interface ListQuery<T extends ObjectLiteral> {
   qb: SelectQueryBuilder<T>;
   keys: readonly SortKey<T>[];
+  /**
+   * Queries over the same table without joins, no row in two of them, all of them together the rows
+   * of `qb`: counted in its place when set, because each is cheap to count where `qb` is not (see
+   * `projectVisibleSqlParts`).
+   */
+  countParts?: readonly SelectQueryBuilder<T>[];
 }

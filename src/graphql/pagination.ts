@@ -1,6 +1,7 @@
 import { Arg, Field, Int, ObjectType } from 'type-graphql';
 import { Authorize } from './authorization';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ListQuery } from '../db/list-query';
 import { ArgumentError } from './errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
 
@@ -118,6 +119,22 @@ export async function countRowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilde
   const [text, params] = qb.clone().select(`${qb.alias}.id`, 'counted_id').distinct(true).orderBy().getQueryAndParameters();
   const rows: Array<{ n: unknown }> = await qb.connection.query(`SELECT COUNT(*) AS n FROM (${text} LIMIT ${countLimit(limit)}) counted`, params);
   return Number(rows[0]?.n ?? 0);
+}
+
+/** The rows of the list (at most `limit + 1` when a limit is given), in one statement. */
+export async function countListRows<T extends ObjectLiteral>(list: ListQuery<T>, limit: number | null): Promise<number> {
+  if (!list.countParts) return countRowsOf(list.qb, limit);
+  const params: ObjectLiteral = {};
+  const counts = list.countParts.map((part, i) => {
+    const rows = part.clone().select('1', 'one').orderBy();
+    Object.assign(params, rows.getParameters());
+    return `(SELECT COUNT(*) FROM (${rows.getQuery()}${limit === null ? '' : ` LIMIT ${countLimit(limit)}`}) part_${i})`;
+  });
+  const ds = list.qb.connection;
+  const [text, values] = ds.driver.escapeQueryWithParameters(`SELECT ${counts.join(' + ')} AS n`, params, {});
+  const rows: Array<{ n: unknown }> = await ds.query(text, values);
+  const total = Number(rows[0]?.n ?? 0);
+  return limit === null ? total : Math.min(total, countLimit(limit));
 }
 
 /** The rows a limited count reads: `limit + 1`, as an integer pasted into SQL. */
@@ -354,14 +371,23 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
   };
 }
 
-/** Applies cursors, order and limit to `qb` (which holds only the filters) and fetches one page. */
+/** One page of a service's list, counted as the list says. */
+export function paginateList<T extends ObjectLiteral>(list: ListQuery<T>, args: PageArgs): Promise<Connection<T>> {
+  return paginate(list.qb, list.keys, args, list.countParts ? (limit) => countListRows(list, limit) : undefined);
+}
+
+/**
+ * Applies cursors, order and limit to `qb` (which holds only the filters) and fetches one page;
+ * `count` answers the connection's `count` (by default, over a copy of `qb`).
+ */
 export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   keys: readonly SortKey<T>[],
   args: PageArgs,
+  count?: (limit: number | null) => Promise<number>,
 ): Promise<Connection<T>> {
   const plan = pagePlan(keys, args);
-  const countQuery = qb.clone();
+  const countQuery = count ? null : qb.clone();
   const page = qb.clone();
   plan.apply(page);
   let rows: Array<{ node: T; cursor: string }> = [];
@@ -375,5 +401,5 @@ export async function paginate<T extends ObjectLiteral>(
       rows = (await page.getMany()).map((node) => ({ node, cursor: encodeCursor(keys, node) }));
     }
   }
-  return plan.connection(rows, (limit) => countRowsOf(countQuery, limit));
+  return plan.connection(rows, count ?? ((limit) => countRowsOf(countQuery!, limit)));
 }

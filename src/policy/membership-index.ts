@@ -24,6 +24,7 @@ export class MembershipIndex {
   private readonly projectLevels = new Map<number, number>();
   private readonly groupLevels = new Map<number, number>();
   private readonly groupPlaces: string[] = [];
+  private readonly groupTraversal = new Map<number, string>();
   private readonly projectPlaces: string[] = [];
 
   /**
@@ -38,6 +39,7 @@ export class MembershipIndex {
       const levels = isProject ? this.projectLevels : this.groupLevels;
       levels.set(row.sourceId, Math.max(levels.get(row.sourceId) ?? NO_ACCESS, row.accessLevel));
       (isProject ? this.projectPlaces : this.groupPlaces).push(row.traversalIds);
+      if (!isProject) this.groupTraversal.set(row.sourceId, row.traversalIds);
     }
   }
 
@@ -58,6 +60,15 @@ export class MembershipIndex {
 
   directGroupLevel(groupId: number): number {
     return this.groupLevels.get(groupId) ?? NO_ACCESS;
+  }
+
+  /**
+   * The projects and the groups (by traversal ids) where the viewer holds at least `minLevel`
+   * directly: what the SQL twin `memberOfProjectSql` finds through subqueries.
+   */
+  reaching(minLevel: number): { projectIds: number[]; groupTraversalIds: string[] } {
+    const at = (levels: Map<number, number>) => [...levels].filter(([, level]) => level >= minLevel).map(([id]) => id);
+    return { projectIds: at(this.projectLevels), groupTraversalIds: at(this.groupLevels).map((id) => this.groupTraversal.get(id)!) };
   }
 
   /** A membership strictly below the group: of a subgroup, or of a project in it or in a subgroup. */

@@ -55,6 +55,11 @@ export function sql(strings: TemplateStringsArray, ...parts: ReadonlyArray<SqlCo
   return { sql: text, params };
 }
 
+/** The column's value is one of `values` (none: false), bound as parameters. */
+export function oneOf(column: string, values: readonly unknown[]): SqlCondition {
+  return values.length ? sql`${column} IN (${spread(values, 'in')})` : { sql: '1 = 0', params: {} };
+}
+
 /** A non-empty list of values bound for `IN (...)`. */
 function spread(values: readonly unknown[], hint: string): SqlCondition {
   const name = freshParam(hint);
@@ -170,4 +175,10 @@ function lowestVisibleLevel(actor: ActorFacts): number | null {
 export function visibleByLevelSql(actor: ActorFacts, alias: string): SqlCondition {
   const lowest = lowestVisibleLevel(actor);
   return { sql: lowest === null ? '1 = 0' : `${alias}.visibility_level >= ${lowest}`, params: {} };
+}
+
+/** The negation of `visibleByLevelSql`: the row is not visible to the viewer by its level alone. */
+export function hiddenByLevelSql(actor: ActorFacts, alias: string): SqlCondition {
+  const lowest = lowestVisibleLevel(actor);
+  return { sql: lowest === null ? '1 = 1' : `${alias}.visibility_level < ${lowest}`, params: {} };
 }

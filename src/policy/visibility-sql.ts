@@ -1,6 +1,7 @@
 import { GUEST } from './access-level';
 import type { ActorFacts } from './abilities';
-import { anyOf, atOrBelow, membershipOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
+import { anyOf, atOrBelow, atOrBelowTraversal, hiddenByLevelSql, membershipOf, oneOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
+import type { MembershipIndex } from './membership-index';
 import { PRIVATE } from './visibility';
 
 export type { SqlCondition } from './sql-conditions';
@@ -53,6 +54,30 @@ export function projectVisibleSql(actor: ActorFacts, alias: string, today: strin
   const byLevel = visibleByLevelSql(actor, alias);
   if (actor.userId === null) return byLevel;
   return sql`(${byLevel} OR ${memberOfProjectSql(actor.userId, alias, today)})`;
+}
+
+/**
+ * `projectVisibleSql` cut into conditions no two of which hold for the same row, for counting: the
+ * projects visible by their level; those hidden by it but reached through a membership of the
+ * project; those reached only through a group. The viewer's memberships (`index`, already loaded for
+ * the request) are written in as values: each part is then a test the database answers from an index
+ * (the level's alone, or the few projects and groups named), where the single condition with OR and
+ * subqueries makes it read every project. Null when the viewer sees every project.
+ */
+export function projectVisibleSqlParts(actor: ActorFacts, alias: string, index: MembershipIndex): SqlCondition[] | null {
+  if (actor.admin) return null;
+  const byLevel = visibleByLevelSql(actor, alias);
+  if (actor.userId === null) return [byLevel];
+  const hidden = hiddenByLevelSql(actor, alias);
+  const { projectIds, groupTraversalIds } = index.reaching(GUEST);
+  const parts = [byLevel];
+  if (projectIds.length) parts.push(sql`${hidden} AND ${oneOf(`${alias}.id`, projectIds)}`);
+  if (groupTraversalIds.length) {
+    const inGroups = anyOf(...groupTraversalIds.map((t) => atOrBelowTraversal('vn.traversal_ids', t)));
+    const notDirect = projectIds.length ? sql` AND NOT ${oneOf(`${alias}.id`, projectIds)}` : '';
+    parts.push(sql`${hidden} AND ${alias}.namespace_id IN (SELECT vn.id FROM namespaces vn WHERE ${inGroups})${notDirect}`);
+  }
+  return parts;
 }
 
 /**

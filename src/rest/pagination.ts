@@ -1,6 +1,6 @@
 import type { ObjectLiteral } from 'typeorm';
 import type { ListQuery } from '../db/list-query';
-import { paginate } from '../graphql/pagination';
+import { countListRows, paginate } from '../graphql/pagination';
 
 /**
  * GitLab's REST offset pagination (`doc/api/rest/_index.md`, `lib/gitlab/pagination/offset_header_builder.rb`):
@@ -57,15 +57,14 @@ export async function offsetPage<T extends ObjectLiteral>(list: ListQuery<T> | n
   let rows: T[] = [];
   let total = 0;
   if (list && offset <= REST_MAX_OFFSET) {
-    const countQuery = list.qb.clone();
     const pageQuery = list.qb.clone();
     applyOrder({ qb: pageQuery, keys: list.keys });
     const rawKeys = list.keys.filter((k) => k.rawAlias);
     rawKeys.forEach((k) => pageQuery.addSelect(k.expr, k.rawAlias));
     pageQuery.offset(offset).limit(perPage);
-    [rows, total] = await Promise.all([pageQuery.getMany(), countQuery.getCount()]);
+    [rows, total] = await Promise.all([pageQuery.getMany(), countListRows(list, null)]);
   } else if (list) {
-    total = await list.qb.clone().getCount();
+    total = await countListRows(list, null);
   }
   return { rows, headers: paginationHeaders(url, page, perPage, total) };
 }

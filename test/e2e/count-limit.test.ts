@@ -37,7 +37,8 @@ describe('count(limit:)', () => {
     const res = await run('{ projects { count c1: count(limit: 1) c3: count(limit: 3) c4: count(limit: 4) c9: count(limit: 9) } }');
     expect(res.errors).toBeUndefined();
     expect(res.data.projects).toEqual({ count: 4, c1: 2, c3: 4, c4: 4, c9: 4 });
-    expect(statements.some((s) => /COUNT\(\*\) AS n FROM \(.* LIMIT 2\) counted/s.test(s))).toBe(true);
+    // Read from a limited subquery (for a signed-in viewer, one per disjoint part of the visibility rule).
+    expect(statements.some((s) => /SELECT COUNT\(\*\) FROM \(.* LIMIT 2\) part_0/s.test(s))).toBe(true);
   });
 
   it('counts each parent of a nested list apart, grouped by parent, limited per parent', async () => {

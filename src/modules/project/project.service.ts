@@ -8,11 +8,11 @@ import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId, recordIds } from '../../graphql/global-id';
 import { MAX_FULL_PATHS } from '../../graphql/limits';
-import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '../../graphql/pagination';
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { OWNER } from '../../policy/access-level';
-import { memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { isGroup, Namespace } from '../namespace/namespace.entity';
@@ -200,13 +200,12 @@ export class ProjectService {
   async list(ctx: RequestContext, args: ProjectListArgs): Promise<Connection<Project>> {
     const list = await this.listQuery(ctx, args);
     if (!list) return Connection.empty();
-    return primed(ctx.loaders.projects, paginate(list.qb, list.keys, args));
+    return primed(ctx.loaders.projects, paginateList(list, args));
   }
 
   /** The filtered projects before paging (GraphQL and REST); null when nothing can match. */
   async listQuery(ctx: RequestContext, args: ProjectListArgs): Promise<ListQuery<Project> | null> {
     const qb = this.query(ctx);
-    this.applyVisibility(ctx, qb);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
       const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10);
@@ -256,7 +255,11 @@ export class ProjectService {
         }),
       );
     }
-    return { qb, keys: projectSortKeys(args.sort || 'id_desc', args.search) };
+    const filtered = qb.clone();
+    this.applyVisibility(ctx, qb);
+    const parts = projectVisibleSqlParts(ctx.actor, 'p', await ctx.memberships());
+    const countParts = parts ? parts.map((part) => filtered.clone().andWhere(part.sql, part.params)) : undefined;
+    return { qb, keys: projectSortKeys(args.sort || 'id_desc', args.search), countParts };
   }
 
   /** An `ids` filter; ids no row can have match nothing, as they would in GitLab. */
