@@ -78,6 +78,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  const logsRequests = ['trace', 'debug', 'info'].includes(server.log.level);
+
   // The hooks below run on every request: they are written in callback style, which costs Fastify
   // less than async hooks.
   server.addHook('onRequest', (req, reply, done) => {
@@ -100,7 +102,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     const trace = req.labgateTrace ?? newTrace();
     const durationMs = Math.round(reply.elapsedTime * 100) / 100;
     metrics.observe(req, reply, trace, durationMs / 1000);
-    req.log.info(
+    // The line is only put together when the log records it (the path is scrubbed of tokens first).
+    if (logsRequests) req.log.info(
       {
         method: req.method,
         path: safePath(req.url),
@@ -126,8 +129,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   });
 
   server.setNotFoundHandler(async (_req, reply) => send(reply, errorResponse(404, 'Not found')));
-
-  const logsRequests = ['trace', 'debug', 'info'].includes(server.log.level);
 
   // The API, in a context of its own: GitLab answers CORS for `/api/*` only. Any origin (or the
   // configured ones), no credentials, the headers a GraphQL client sends; preflights answered.

@@ -27,7 +27,7 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => String)
-    name(@Root() user: User, @Ctx() ctx: RequestContext): Promise<string> {
+    name(@Root() user: User, @Ctx() ctx: RequestContext): string | Promise<string> {
       return ctx.services.users.visibleName(ctx, user);
     }
 

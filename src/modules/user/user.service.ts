@@ -492,8 +492,13 @@ export class UserService {
    * or group its token belongs to (GitLab's `redacted_name`). Its SQL twin, `userNameVisibleSql`, keeps
    * searches and sorts by name to what this returns.
    */
-  async visibleName(ctx: RequestContext, user: User): Promise<string> {
+  visibleName(ctx: RequestContext, user: User): string | Promise<string> {
+    // Everyone but a project bot answers at once: no promise for each user of a long member list.
     if (user.userType !== 'project_bot' || ctx.actor.admin) return user.name;
+    return this.botName(ctx, user);
+  }
+
+  private async botName(ctx: RequestContext, user: User): Promise<string> {
     const membership = await ctx.loaders.botMembership.load(user.id);
     if (!membership) return user.name;
     const readable =
