@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { dialectOf } from './dialect';
 
@@ -14,6 +15,8 @@ interface EntityReader {
   metadata: EntityMetadata;
   /** `a.col AS "a_col", ...` for the alias the statement uses. */
   selectList(alias: string): string;
+  /** Each column with the key it has in a row selected under `alias`. */
+  keyedColumns(alias: string): ReadonlyArray<{ key: string; column: ColumnMetadata; plain: boolean }>;
 }
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader>>();
@@ -25,6 +28,7 @@ function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): 
   if (!reader) {
     const metadata = dataSource.getMetadata(entity);
     const lists = new Map<string, string>();
+    const keyed = new Map<string, ReturnType<EntityReader['keyedColumns']>>();
     reader = {
       metadata,
       selectList(alias) {
@@ -34,6 +38,15 @@ function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): 
           lists.set(alias, list);
         }
         return list;
+      },
+      keyedColumns(alias) {
+        let columns = keyed.get(alias);
+        if (columns === undefined) {
+          // A plain column is a property of the entity itself (not of an embedded object or a relation).
+          columns = metadata.columns.map((column) => ({ key: `${alias}_${column.databaseName}`, column, plain: !column.embeddedMetadata && !column.relationMetadata }));
+          keyed.set(alias, columns);
+        }
+        return columns;
       },
     };
     perSource.set(entity, reader);
@@ -48,13 +61,15 @@ export function selectColumns(dataSource: DataSource, entity: EntityTarget<Objec
 
 /** The entity in `raw` (a row selected with `selectColumns` under `alias`). */
 export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, raw: Record<string, unknown>, alias: string): T {
-  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+  const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const driver = dataSource.driver;
-  const row = metadata.create() as T;
-  for (const column of metadata.columns) {
-    column.setEntityValue(row, driver.prepareHydratedValue(raw[`${alias}_${column.databaseName}`], column));
+  const row = reader.metadata.create() as Record<string, unknown>;
+  for (const { key, column, plain } of reader.keyedColumns(alias)) {
+    const value = driver.prepareHydratedValue(raw[key], column);
+    if (plain) row[column.propertyName] = value;
+    else column.setEntityValue(row, value);
   }
-  return row;
+  return row as T;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { TallyCounter, TallyHistogram } from './tally';
 import type { AppCore } from '../graphql/context';
 import type { RequestTrace } from './trace';
 
@@ -19,28 +20,28 @@ const KNOWN_PATHS = new Set(['/api/graphql', '/-/liveness', '/-/readiness', '/-/
 export class Metrics {
   readonly registry = new Registry();
   private readonly operations = new Set<string>();
-  private readonly requests: Counter<'method' | 'path' | 'status'>;
-  private readonly duration: Histogram<'path' | 'operation'>;
-  private readonly graphqlErrors: Counter<'code'>;
-  private readonly authOutcomes: Counter<'outcome'>;
+  private readonly requests: TallyCounter<'method' | 'path' | 'status'>;
+  private readonly duration: TallyHistogram<'path' | 'operation'>;
+  private readonly graphqlErrors: TallyCounter<'code'>;
+  private readonly authOutcomes: TallyCounter<'outcome'>;
 
   constructor(core: AppCore) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'labgate_http_requests_total', help: 'HTTP requests by method, path and status.', labelNames: ['method', 'path', 'status'], registers });
-    this.duration = new Histogram({
-      name: 'labgate_http_request_duration_seconds',
-      help: 'Time to answer an HTTP request, by path and GraphQL operation name.',
-      labelNames: ['path', 'operation'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.graphqlErrors = new Counter({ name: 'labgate_graphql_errors_total', help: 'Errors in GraphQL answers, by code.', labelNames: ['code'], registers });
-    this.authOutcomes = new Counter({
-      name: 'labgate_auth_outcomes_total',
-      help: 'Authentication outcomes: anonymous, authenticated, invalid, forbidden, banned.',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.requests = new TallyCounter('labgate_http_requests_total', 'HTTP requests by method, path and status.', ['method', 'path', 'status'], this.registry);
+    this.duration = new TallyHistogram(
+      'labgate_http_request_duration_seconds',
+      'Time to answer an HTTP request, by path and GraphQL operation name.',
+      ['path', 'operation'],
+      this.registry,
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    );
+    this.graphqlErrors = new TallyCounter('labgate_graphql_errors_total', 'Errors in GraphQL answers, by code.', ['code'], this.registry);
+    this.authOutcomes = new TallyCounter(
+      'labgate_auth_outcomes_total',
+      'Authentication outcomes: anonymous, authenticated, invalid, forbidden, banned.',
+      ['outcome'],
+      this.registry,
+    );
     const pool = () => (core.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
     new Gauge({
       name: 'labgate_db_pool_connections',
@@ -69,10 +70,10 @@ export class Metrics {
   observe(req: FastifyRequest, reply: FastifyReply, trace: RequestTrace, seconds: number): void {
     const path = req.url.split('?')[0];
     const pathLabel = KNOWN_PATHS.has(path) ? path : 'other';
-    this.requests.inc({ method: req.method, path: pathLabel, status: String(reply.statusCode) });
-    this.duration.observe({ path: pathLabel, operation: this.operationLabel(trace) }, seconds);
-    for (const code of trace.errorCodes) this.graphqlErrors.inc({ code: code.slice(0, 40) });
-    if (trace.authOutcome) this.authOutcomes.inc({ outcome: trace.authOutcome });
+    this.requests.inc([req.method, pathLabel, String(reply.statusCode)]);
+    this.duration.observe([pathLabel, this.operationLabel(trace)], seconds);
+    for (const code of trace.errorCodes) this.graphqlErrors.inc([code.slice(0, 40)]);
+    if (trace.authOutcome) this.authOutcomes.inc([trace.authOutcome]);
   }
 
   private operationLabel(trace: RequestTrace): string {
