@@ -47,6 +47,16 @@ describe('requests are bounded before they run', () => {
     expect(ms).toBeLessThan(1000);
   });
 
+  it('answers a document that is both invalid and over the limits with its validation error, as graphql-ruby does', async () => {
+    const invalid = NESTED.replace('{ id }', '{ id nope }');
+    const { result, sql } = await measure(() => h.gql(invalid));
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(result.errors?.[0].message).toContain('nope');
+    expect(sql).toBe(0);
+    // The same document once corrected is refused by the node limit, also when sent again (cached).
+    for (let i = 0; i < 2; i += 1) expect((await h.gql(NESTED)).errors?.[0].extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+  });
+
   it('refuses it with `first: 30` at each level, and with page sizes given as variables', async () => {
     const literal = NESTED.replace(/(projects|projectMembers|groupMemberships) \{/g, '$1(first: 30) {');
     const { result, sql } = await measure(() => h.gql(literal));
