@@ -125,7 +125,7 @@ export async function countRowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilde
 export async function countListRows<T extends ObjectLiteral>(list: ListQuery<T>, limit: number | null): Promise<number> {
   if (!list.countParts) return countRowsOf(list.qb, limit);
   const params: ObjectLiteral = {};
-  const counts = list.countParts.map((part, i) => {
+  const counts = (await list.countParts()).map((part, i) => {
     const rows = part.clone().select('1', 'one').orderBy();
     Object.assign(params, rows.getParameters());
     return `(SELECT COUNT(*) FROM (${rows.getQuery()}${limit === null ? '' : ` LIMIT ${countLimit(limit)}`}) part_${i})`;
