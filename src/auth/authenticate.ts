@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
-import { forDriver, hydrate, selectColumns } from '../db/rows';
+import { forDriver, hydrate, readRows, selectColumns } from '../db/rows';
 import type { AppCore } from '../graphql/context';
 import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
@@ -60,7 +60,7 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   if (!looksLikeToken(secret)) return { status: 'invalid' };
   // The token and its user in one statement: this runs on every request that carries a token.
   const ds = app.dataSource;
-  const [raw] = await ds.query(tokenLookupSql(ds), [digestToken(secret)]);
+  const [raw] = await readRows(ds, tokenLookupSql(ds), [digestToken(secret)]);
   if (!raw) return { status: 'invalid' };
   const token = hydrate(ds, PersonalAccessToken, raw, 't');
   if (token.revoked) return { status: 'invalid', revokedToken: token };

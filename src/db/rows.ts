@@ -1,6 +1,8 @@
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { addDbTime } from '../http/db-time';
 import { dialectOf } from './dialect';
 
 /**
@@ -102,6 +104,39 @@ export function positional(condition: { sql: string; params: Record<string, unkn
   return { text, values };
 }
 
+/** The part of node-postgres' pool used here. */
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs one of the reads made once per data source (the texts here and the token lookup). On
+ * PostgreSQL it is a named prepared statement: each pooled connection parses and plans it once, then
+ * only executes it, where an unnamed statement is planned on every request. Elsewhere (SQLite keeps
+ * its own statement cache) it is an ordinary query. Logging, errors and database time are as for
+ * any TypeORM query.
+ */
+export async function readRows(dataSource: DataSource, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
+  if (dialectOf(dataSource) !== 'postgres') return dataSource.query(text, values);
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `labgate_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  dataSource.logger.logQuery(text, values);
+  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  const started = performance.now();
+  try {
+    return (await pool.query({ name, text, values })).rows;
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  } finally {
+    addDbTime(performance.now() - started);
+  }
+}
+
 const oneWhere = new WeakMap<DataSource, Map<string, string>>();
 
 /**
@@ -118,7 +153,7 @@ export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSour
     text = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE ${condition} LIMIT 1`);
     texts.set(key, text);
   }
-  const [raw] = await dataSource.query(text, params);
+  const [raw] = await readRows(dataSource, text, params);
   return raw ? hydrate(dataSource, entity, raw, 'e') : null;
 }
 
@@ -126,7 +161,11 @@ export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSour
 export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
   if (!ids.length) return [];
   const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
-  const sql = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE e.id IN (${ids.map(() => '?').join(', ')})`);
-  const raws: Array<Record<string, unknown>> = await dataSource.query(sql, [...ids]);
-  return raws.map((raw) => hydrate(dataSource, entity, raw, 'e'));
+  const columns = selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e');
+  // PostgreSQL takes the ids as one array, so that there is one prepared statement whatever their number.
+  const raws =
+    dialectOf(dataSource) === 'postgres'
+      ? await readRows(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id = ANY($1)`, [[...ids]])
+      : await dataSource.query(`SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
+  return raws.map((raw: Record<string, unknown>) => hydrate(dataSource, entity, raw, 'e'));
 }

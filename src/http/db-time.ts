@@ -15,6 +15,12 @@ export async function measureDbTime<T>(work: () => Promise<T>): Promise<{ result
   return { result, dbMs: Math.round(store.dbMs * 100) / 100 };
 }
 
+/** Adds the time of a query run outside TypeORM's query runners to the current request's. */
+export function addDbTime(ms: number): void {
+  const store = current.getStore();
+  if (store) store.dbMs += ms;
+}
+
 const timed = new WeakSet<QueryRunner>();
 
 /** Times every query of the data source's runners (installed once per data source). */

@@ -3,7 +3,7 @@ import { utcDate } from '../clock';
 import type { MemberSourceType } from '../modules/member/member.entity';
 import { NO_ACCESS } from './access-level';
 import { isActiveMembership, isAtOrBelow, membershipOf } from './sql-conditions';
-import { forDriver, positional } from '../db/rows';
+import { forDriver, positional, readRows } from '../db/rows';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
 export interface MembershipRow {
@@ -84,20 +84,20 @@ export class MembershipIndex {
 export async function loadMembershipIndex(dataSource: DataSource, userId: number, today: string): Promise<MembershipIndex> {
   const mine = positional(membershipOf('m', { userId, today }));
   // Raw SQL rather than the query builder: this runs on most requests that carry a token.
-  const rows: Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }> =
-    await dataSource.query(
-      forDriver(
-        dataSource,
-        `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
+  const rows = (await readRows(
+    dataSource,
+    forDriver(
+      dataSource,
+      `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
            COALESCE(ns.traversal_ids, pns.traversal_ids) AS traversal_ids
          FROM members m
          LEFT JOIN namespaces ns ON m.source_type = 'Namespace' AND ns.id = m.source_id
          LEFT JOIN projects p ON m.source_type = 'Project' AND p.id = m.source_id
          LEFT JOIN namespaces pns ON pns.id = p.namespace_id
          WHERE ${mine.text}`,
-      ),
-      mine.values,
-    );
+    ),
+    mine.values,
+  )) as Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }>;
   const memberships: MembershipRow[] = rows
     .filter((r) => r.traversal_ids !== null)
     .map((r) => ({
