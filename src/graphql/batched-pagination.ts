@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { dialectOf } from '../db/dialect';
 import { findByIds } from '../db/rows';
-import { countLimit, encodeCursor, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './pagination';
+import { countLimit, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './pagination';
 
 /**
  * Nested connections without a query per parent. When a list of groups asks each group for its
@@ -189,8 +189,7 @@ async function connections<T extends ObjectLiteral & { id: number }>(
   }
   return perParent.map((list, i) => {
     list.sort((a, b) => a.row - b.row);
-    const withCursors = list.map(({ node, raw }) => ({ node, cursor: encodeCursor(spec.keys, node, raw) }));
-    return plan.connection(withCursors, async (limit) => (await counts(limit))[i]);
+    return plan.connection(list, async (limit) => (await counts(limit))[i]);
   });
 }
 

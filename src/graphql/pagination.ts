@@ -72,7 +72,8 @@ export type RowCounter = (limit: number | null) => Promise<number>;
 export class Connection<T> {
   constructor(
     readonly nodes: T[],
-    private readonly cursors: string[],
+    /** Each node's cursor, or how to make the cursor of node `i` (only when a client asks for it). */
+    private readonly cursors: readonly string[] | ((i: number) => string),
     readonly pageInfo: PageInfo,
     countRows: RowCounter,
   ) {
@@ -81,7 +82,8 @@ export class Connection<T> {
   }
 
   get edges(): Array<{ cursor: string; node: T }> {
-    return this.nodes.map((node, i) => ({ cursor: this.cursors[i], node }));
+    const { cursors } = this;
+    return this.nodes.map((node, i) => ({ cursor: typeof cursors === 'function' ? cursors(i) : cursors[i], node }));
   }
 
   /** The list's size, or at most `limit + 1` of it; each answer is worked out once. */
@@ -315,7 +317,8 @@ export interface PagePlan<T extends ObjectLiteral> {
   /** The cursor conditions (and the sort keys' parameters), without order or limit. */
   filter(page: SelectQueryBuilder<T>): void;
   apply(page: SelectQueryBuilder<T>): void;
-  connection(rows: Array<{ node: T; cursor: string }>, count: RowCounter): Connection<T>;
+  /** The connection of rows fetched in query order; `raw` holds the row's `rawAlias` sort keys. */
+  connection(rows: Array<{ node: T; raw?: Record<string, unknown> }>, count: RowCounter): Connection<T>;
 }
 
 export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], args: PageArgs): PagePlan<T> {
@@ -355,15 +358,21 @@ export function pagePlan<T extends ObjectLiteral>(keys: readonly SortKey<T>[], a
       const extra = rows.length > limit;
       const pageRows = rows.slice(0, limit);
       if (backward) pageRows.reverse();
+      // Cursors are made when a client reads them: most pages are asked for their nodes alone.
+      const cursor = (i: number) => encodeCursor(keys, pageRows[i].node, pageRows[i].raw);
       const pageInfo: PageInfo = {
         hasNextPage: before ? true : !backward && extra,
         hasPreviousPage: after ? true : backward && extra,
-        startCursor: pageRows.length ? pageRows[0].cursor : null,
-        endCursor: pageRows.length ? pageRows[pageRows.length - 1].cursor : null,
+        get startCursor() {
+          return pageRows.length ? cursor(0) : null;
+        },
+        get endCursor() {
+          return pageRows.length ? cursor(pageRows.length - 1) : null;
+        },
       };
       return new Connection(
         pageRows.map((r) => r.node),
-        pageRows.map((r) => r.cursor),
+        cursor,
         pageInfo,
         count,
       );
@@ -390,15 +399,15 @@ export async function paginate<T extends ObjectLiteral>(
   const countQuery = count ? null : qb.clone();
   const page = qb.clone();
   plan.apply(page);
-  let rows: Array<{ node: T; cursor: string }> = [];
+  let rows: Array<{ node: T; raw?: Record<string, unknown> }> = [];
   if (plan.limit > 0) {
     const rawKeys = keys.filter((key) => key.rawAlias);
     if (rawKeys.length) {
       rawKeys.forEach((key) => page.addSelect(key.expr, key.rawAlias));
       const { entities, raw } = await page.getRawAndEntities();
-      rows = entities.map((node, i) => ({ node, cursor: encodeCursor(keys, node, raw[i]) }));
+      rows = entities.map((node, i) => ({ node, raw: raw[i] }));
     } else {
-      rows = (await page.getMany()).map((node) => ({ node, cursor: encodeCursor(keys, node) }));
+      rows = (await page.getMany()).map((node) => ({ node }));
     }
   }
   return plan.connection(rows, count ?? ((limit) => countRowsOf(countQuery!, limit)));
