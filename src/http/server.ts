@@ -50,7 +50,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   timeQueries(core.dataSource);
 
   const server = Fastify({
-    logger: {
+    // With the log silenced there is no logger at all: Fastify would still make one per request.
+    logger: config.logLevel !== 'silent' && {
       level: config.logLevel,
       stream: options.logStream,
       // Every line passes through the scrubber: nothing that looks like a token reaches the log.

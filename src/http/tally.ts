@@ -4,8 +4,8 @@ import type { Registry } from 'prom-client';
  * Counters and histograms for what every request records, kept in plain maps and rendered by
  * prom-client's registry when `/-/metrics` is read. prom-client's own metrics check and hash a labels
  * object on every call, which cost more than the rest of a small request's accounting; here a
- * series is found by its label values joined into one string, and the labels object is made once,
- * when the series first appears. The text at `/-/metrics` is the same.
+ * series is found by its label values, one map per label, and the labels object is made once, when
+ * the series first appears. The text at `/-/metrics` is the same.
  */
 
 interface MetricValue {
@@ -26,12 +26,12 @@ interface Collectable {
 
 type Labels<L extends string> = Record<L, string>;
 
-const seriesKey = (values: readonly string[]) => values.join('\u0000');
-
 abstract class Tally<L extends string, S> implements Collectable {
   abstract readonly type: 'counter' | 'histogram';
   readonly aggregator = 'sum' as const;
-  protected series = new Map<string, S & { labels: Labels<L> }>();
+  protected readonly series: Array<S & { labels: Labels<L> }> = [];
+  /** The series by their label values, one level of maps per label. */
+  private readonly index = new Map<string, unknown>();
 
   constructor(
     readonly name: string,
@@ -44,12 +44,19 @@ abstract class Tally<L extends string, S> implements Collectable {
 
   /** The series of these label values (in `labelNames` order), made on first use. */
   protected at(values: readonly string[], fresh: () => S): S {
-    const key = seriesKey(values);
-    let found = this.series.get(key);
+    let level = this.index;
+    for (let i = 0; i < values.length - 1; i += 1) {
+      let next = level.get(values[i]) as Map<string, unknown> | undefined;
+      if (!next) level.set(values[i], (next = new Map()));
+      level = next;
+    }
+    const last = values[values.length - 1];
+    let found = level.get(last) as (S & { labels: Labels<L> }) | undefined;
     if (!found) {
       const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])) as Labels<L>;
       found = { ...fresh(), labels };
-      this.series.set(key, found);
+      level.set(last, found);
+      this.series.push(found);
     }
     return found;
   }
@@ -61,7 +68,8 @@ abstract class Tally<L extends string, S> implements Collectable {
   }
 
   reset(): void {
-    this.series.clear();
+    this.series.length = 0;
+    this.index.clear();
   }
 }
 
@@ -73,7 +81,7 @@ export class TallyCounter<L extends string> extends Tally<L, { value: number }> 
   }
 
   protected values(): MetricValue[] {
-    return [...this.series.values()].map(({ labels, value }) => ({ labels, value }));
+    return this.series.map(({ labels, value }) => ({ labels, value }));
   }
 }
 
@@ -94,7 +102,7 @@ export class TallyHistogram<L extends string> extends Tally<L, { buckets: number
 
   protected values(): MetricValue[] {
     const out: MetricValue[] = [];
-    for (const { labels, buckets, sum, count } of this.series.values()) {
+    for (const { labels, buckets, sum, count } of this.series) {
       let cumulative = 0;
       buckets.forEach((n, i) => {
         cumulative += n;
