@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
-import { forDriver, hydrate, readRows, selectColumns } from '../db/rows';
+import { columnCount, forDriver, hydrateArray, readRowArrays, selectColumns } from '../db/rows';
 import type { AppCore } from '../graphql/context';
 import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
@@ -60,13 +60,13 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   if (!looksLikeToken(secret)) return { status: 'invalid' };
   // The token and its user in one statement: this runs on every request that carries a token.
   const ds = app.dataSource;
-  const [raw] = await readRows(ds, tokenLookupSql(ds), [digestToken(secret)]);
-  if (!raw) return { status: 'invalid' };
-  const token = hydrate(ds, PersonalAccessToken, raw, 't');
+  const [row] = await readRowArrays(ds, tokenLookupSql(ds), [digestToken(secret)]);
+  if (!row) return { status: 'invalid' };
+  const token = hydrateArray(ds, PersonalAccessToken, row);
   if (token.revoked) return { status: 'invalid', revokedToken: token };
   const now = app.clock.now();
   if (isTokenExpired(token, utcDate(now))) return { status: 'invalid' };
-  const user = hydrate(ds, User, raw, 'u');
+  const user = hydrateArray(ds, User, row, columnCount(ds, PersonalAccessToken));
   if (user.state !== 'active') return { status: 'forbidden' };
   if (!token.granular) return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
   // A fine-grained token passes scope checks as a classic `api` token would (GitLab skips the legacy

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** GitLab's default personal access token prefix; project and group tokens use it too. */
 export const TOKEN_PREFIX = 'glpat-';
@@ -18,7 +18,8 @@ export function generateTokenSecret(): string {
 
 /** What the database keeps instead of the secret. */
 export function digestToken(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('base64');
+  // One call, without a Hash object: this runs on every request that carries a token.
+  return hash('sha256', secret, 'base64');
 }
 
 /** Cheap shape check before any database lookup. */

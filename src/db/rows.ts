@@ -61,6 +61,11 @@ export function selectColumns(dataSource: DataSource, entity: EntityTarget<Objec
   return readerOf(dataSource, entity).selectList(alias);
 }
 
+/** How many columns `selectColumns` selects for `entity`. */
+export function columnCount(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): number {
+  return readerOf(dataSource, entity).metadata.columns.length;
+}
+
 /** The entity in `raw` (a row selected with `selectColumns` under `alias`). */
 export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, raw: Record<string, unknown>, alias: string): T {
   const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
@@ -72,6 +77,24 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity:
     else column.setEntityValue(row, value);
   }
   return row as T;
+}
+
+/**
+ * The entity in `row` (an array of values, as `readRowArrays` gives), whose columns `selectColumns`
+ * selected from position `offset` on.
+ */
+export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, row: readonly unknown[], offset = 0): T {
+  const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+  const driver = dataSource.driver;
+  const hydrated = reader.metadata.create() as Record<string, unknown>;
+  const columns = reader.keyedColumns('');
+  for (let i = 0; i < columns.length; i += 1) {
+    const { column, plain } = columns[i];
+    const value = driver.prepareHydratedValue(row[offset + i], column);
+    if (plain) hydrated[column.propertyName] = value;
+    else column.setEntityValue(hydrated, value);
+  }
+  return hydrated as T;
 }
 
 /**
@@ -106,8 +129,16 @@ export function positional(condition: { sql: string; params: Record<string, unkn
 
 /** The part of node-postgres' pool used here. */
 interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
+  query(config: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[] }>;
 }
+
+/** The part of better-sqlite3's statements used here. */
+interface SqliteStatement {
+  raw(on: boolean): SqliteStatement;
+  all(...values: unknown[]): unknown[];
+}
+
+const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
 
 const statementNames = new Map<string, string>();
 
@@ -120,6 +151,33 @@ const statementNames = new Map<string, string>();
  */
 export async function readRows(dataSource: DataSource, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
   if (dialectOf(dataSource) !== 'postgres') return dataSource.query(text, values);
+  return (await preparedRead(dataSource, text, values, false)) as Array<Record<string, unknown>>;
+}
+
+/**
+ * `readRows` with each row as an array of its values, in the order the statement selects them: no
+ * object per row for the driver to build and for `hydrateArray` to look up by name. On SQLite the
+ * statement is prepared once per connection and kept (better-sqlite3's raw mode).
+ */
+export async function readRowArrays(dataSource: DataSource, text: string, values: unknown[]): Promise<unknown[][]> {
+  if (dialectOf(dataSource) === 'postgres') return (await preparedRead(dataSource, text, values, true)) as unknown[][];
+  const connection = (dataSource.driver as unknown as { databaseConnection: { prepare(text: string): SqliteStatement } }).databaseConnection;
+  let statements = sqliteStatements.get(connection);
+  if (!statements) sqliteStatements.set(connection, (statements = new Map()));
+  dataSource.logger.logQuery(text, values);
+  const started = performance.now();
+  try {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = connection.prepare(text).raw(true)));
+    return statement.all(...values) as unknown[][];
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  } finally {
+    addDbTime(performance.now() - started);
+  }
+}
+
+async function preparedRead(dataSource: DataSource, text: string, values: unknown[], arrays: boolean): Promise<unknown[]> {
   let name = statementNames.get(text);
   if (!name) {
     name = `labgate_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
@@ -129,7 +187,7 @@ export async function readRows(dataSource: DataSource, text: string, values: unk
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
   const started = performance.now();
   try {
-    return (await pool.query({ name, text, values })).rows;
+    return (await pool.query({ name, text, values, ...(arrays ? { rowMode: 'array' as const } : {}) })).rows;
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
   } finally {
@@ -153,8 +211,8 @@ export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSour
     text = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE ${condition} LIMIT 1`);
     texts.set(key, text);
   }
-  const [raw] = await readRows(dataSource, text, params);
-  return raw ? hydrate(dataSource, entity, raw, 'e') : null;
+  const [row] = await readRowArrays(dataSource, text, params);
+  return row ? hydrateArray(dataSource, entity, row) : null;
 }
 
 /** The rows of `entity` with these ids (in no particular order), in one statement. */
@@ -162,10 +220,11 @@ export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSo
   if (!ids.length) return [];
   const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const columns = selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e');
-  // PostgreSQL takes the ids as one array, so that there is one prepared statement whatever their number.
-  const raws =
+  // The ids are one parameter (an array; a JSON array on SQLite), so that there is one prepared
+  // statement whatever their number.
+  const rows =
     dialectOf(dataSource) === 'postgres'
-      ? await readRows(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id = ANY($1)`, [[...ids]])
-      : await dataSource.query(`SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
-  return raws.map((raw: Record<string, unknown>) => hydrate(dataSource, entity, raw, 'e'));
+      ? await readRowArrays(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id = ANY($1)`, [[...ids]])
+      : await readRowArrays(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+  return rows.map((row) => hydrateArray(dataSource, entity, row));
 }
