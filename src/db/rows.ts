@@ -195,6 +195,19 @@ async function preparedRead(dataSource: DataSource, text: string, values: unknow
   }
 }
 
+/**
+ * `column` is one of a list of ids given as a single `?` parameter (`idList`): an array on PostgreSQL,
+ * a JSON array on SQLite. One statement text then serves any number of ids, and stays prepared.
+ */
+export function oneOfIds(dataSource: DataSource, column: string): string {
+  return dialectOf(dataSource) === 'postgres' ? `${column} = ANY(?)` : `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+/** The parameter of `oneOfIds`. */
+export function idList(dataSource: DataSource, ids: readonly number[]): unknown {
+  return dialectOf(dataSource) === 'postgres' ? [...ids] : JSON.stringify(ids);
+}
+
 const oneWhere = new WeakMap<DataSource, Map<string, string>>();
 
 /**
@@ -220,11 +233,7 @@ export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSo
   if (!ids.length) return [];
   const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const columns = selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e');
-  // The ids are one parameter (an array; a JSON array on SQLite), so that there is one prepared
-  // statement whatever their number.
-  const rows =
-    dialectOf(dataSource) === 'postgres'
-      ? await readRowArrays(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id = ANY($1)`, [[...ids]])
-      : await readRowArrays(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE e.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+  const text = forDriver(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE ${oneOfIds(dataSource, 'e.id')}`);
+  const rows = await readRowArrays(dataSource, text, [idList(dataSource, ids)]);
   return rows.map((row) => hydrateArray(dataSource, entity, row));
 }

@@ -3,27 +3,23 @@ import { In } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
-import { activeMembership, allOf, bound, membershipIn, sql } from '../../policy/sql-conditions';
+import { activeMembership, allOf, bound, sql } from '../../policy/sql-conditions';
+import { forDriver, idList, oneOfIds, positional, readRows } from '../../db/rows';
 import { groupMembersVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
 
 export function createMemberLoaders(ctx: RequestContext) {
   const ds = ctx.app.dataSource;
+  // Asked for on requests about a group its viewer owns: one statement text, prepared once.
   const activeCountBySource = (minLevel: number) =>
-    countLoader((groupIds) => {
-      const counted = allOf(
-        membershipIn('m', 'Namespace', groupIds),
-        sql`m.access_level >= ${bound(minLevel, 'level')}`,
-        activeMembership('m', ctx.today()),
+    countLoader(async (groupIds) => {
+      const active = positional(allOf(sql`m.access_level >= ${bound(minLevel, 'level')}`, activeMembership('m', ctx.today())));
+      const text = forDriver(
+        ds,
+        `SELECT m.source_id AS "key", COUNT(*) AS "count" FROM members m
+         WHERE m.source_type = 'Namespace' AND ${oneOfIds(ds, 'm.source_id')} AND ${active.text} GROUP BY m.source_id`,
       );
-      return ds
-        .getRepository(Member)
-        .createQueryBuilder('m')
-        .select('m.source_id', 'key')
-        .addSelect('COUNT(*)', 'count')
-        .where(counted.sql, counted.params)
-        .groupBy('m.source_id')
-        .getRawMany();
+      return (await readRows(ds, text, [idList(ds, groupIds), ...active.values])) as Array<{ key: number; count: number }>;
     });
   /**
    * Per user: active direct memberships of groups whose member list the viewer may read (or of
