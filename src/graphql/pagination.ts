@@ -1,6 +1,7 @@
 import { Arg, Field, Int, ObjectType } from 'type-graphql';
 import { Authorize } from './authorization';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { hydrate } from '../db/rows';
 import type { ListQuery } from '../db/list-query';
 import { ArgumentError } from './errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
@@ -401,13 +402,17 @@ export async function paginate<T extends ObjectLiteral>(
   plan.apply(page);
   let rows: Array<{ node: T; raw?: Record<string, unknown> }> = [];
   if (plan.limit > 0) {
-    const rawKeys = keys.filter((key) => key.rawAlias);
-    if (rawKeys.length) {
-      rawKeys.forEach((key) => page.addSelect(key.expr, key.rawAlias));
+    for (const key of keys) if (key.rawAlias) page.addSelect(key.expr, key.rawAlias);
+    const target = page.expressionMap.mainAlias?.hasMetadata ? page.expressionMap.mainAlias.target : null;
+    if (target && page.expressionMap.joinAttributes.length === 0) {
+      // One table, no joins: each row is one entity, hydrated as the hot reads are (src/db/rows.ts)
+      // rather than through TypeORM's general transformer.
+      const [text, params] = page.getQueryAndParameters();
+      const raws: Array<Record<string, unknown>> = await page.connection.query(text, params);
+      rows = raws.map((raw) => ({ node: hydrate(page.connection, target as EntityTarget<T>, raw, page.alias), raw }));
+    } else {
       const { entities, raw } = await page.getRawAndEntities();
       rows = entities.map((node, i) => ({ node, raw: raw[i] }));
-    } else {
-      rows = (await page.getMany()).map((node) => ({ node }));
     }
   }
   return plan.connection(rows, count ?? ((limit) => countRowsOf(countQuery!, limit)));
