@@ -20,6 +20,7 @@ import {
 } from '../modules/access-token/access-token.resolver';
 import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
+import { directResolvers } from './fast-resolvers';
 import { enforceGranular, granularScopeDirective } from './granular-directive';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
@@ -57,7 +58,8 @@ export const RESOLVERS = [
 ] as const;
 
 /**
- * The executable schema: type-graphql's build, with the scope directive enforced on every root field,
+ * The executable schema: type-graphql's build with each field's call decided once (`directResolvers`),
+ * the scope directive enforced on every root field,
  * the declared abilities on every type and field that declares one, and the request deadline on every
  * field that may query the database.
  */
@@ -69,7 +71,8 @@ export async function buildLabgateSchema(): Promise<GraphQLSchema> {
     directives: [...specifiedDirectives, scopeDirective, publicDirective, authorizeDirective, glIntroducedDirective, granularScopeDirective],
     validate: false,
   });
-  return typeNamesAtOnce(enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(schema)))));
+  const direct = directResolvers(schema, RESOLVERS as unknown as Function[]);
+  return typeNamesAtOnce(enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(direct)))));
 }
 
 /**
