@@ -2,16 +2,47 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { findByIds } from './rows';
 
+/**
+ * A by-id DataLoader that also answers, without a promise, for ids it has already loaded (`peek`): a
+ * resolver over many nodes (each member's user) can then return its value at once when a batch
+ * loaded them beforehand.
+ */
+export class ByIdLoader<T extends { id: number }> extends DataLoader<number, T | null> {
+  private readonly known: Map<number, T | null>;
+
+  constructor(load: (ids: readonly number[]) => Promise<T[]>) {
+    const known = new Map<number, T | null>();
+    super(async (ids) => {
+      const rows = await load(ids);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = byId.get(id) ?? null;
+        known.set(id, row);
+        return row;
+      });
+    });
+    this.known = known;
+  }
+
+  /** The row (or null for none) when a batch has loaded it; undefined otherwise (primed rows included). */
+  peek(id: number): T | null | undefined {
+    return this.known.get(id);
+  }
+
+  override clear(id: number): this {
+    this.known.delete(id);
+    return super.clear(id);
+  }
+
+  override clearAll(): this {
+    this.known.clear();
+    return super.clearAll();
+  }
+}
+
 /** Batches "find by id" for one entity into a single `IN (...)` query per tick. */
-export function byIdLoader<T extends ObjectLiteral & { id: number }>(
-  dataSource: DataSource,
-  entity: EntityTarget<T>,
-): DataLoader<number, T | null> {
-  return new DataLoader<number, T | null>(async (ids) => {
-    const rows = await findByIds(dataSource, entity, ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+export function byIdLoader<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>): ByIdLoader<T> {
+  return new ByIdLoader<T>((ids) => findByIds(dataSource, entity, ids));
 }
 
 /** Batches per-key counts: `run` gets the keys and returns `[key, count]` rows for the non-zero ones. */

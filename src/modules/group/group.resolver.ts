@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { withTheirUsers } from '../member/member.resolver';
 import { AutocompletedUser, AutocompleteUsersArgs } from '../user/user.types';
 import { GROUP_UPDATE_SETTINGS } from './group.types';
 import { Authorize } from '../../graphql/authorization';
@@ -224,8 +226,8 @@ export class GroupResolver {
 
   @FieldResolver(() => GroupMemberConnection, { nullable: true, description: 'Members of the group.' })
   @Authorize('read_group_member')
-  groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs) {
-    return ctx.services.members.groupMembers(ctx, group, { ...args, ids: memberRecordIds(args.ids, MODELS.groupMember) });
+  groupMembers(@Root() group: Namespace, @Ctx() ctx: RequestContext, @Args(() => GroupMembersArgs) args: GroupMembersArgs, @Info() info: GraphQLResolveInfo) {
+    return withTheirUsers(ctx, ctx.services.members.groupMembers(ctx, group, { ...args, ids: memberRecordIds(args.ids, MODELS.groupMember) }), info);
   }
 
   @FieldResolver(() => ResourceAccessTokenConnection, {

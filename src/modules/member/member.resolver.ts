@@ -1,7 +1,10 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { Ctx, FieldResolver, ID, Resolver, Root, type ClassType } from 'type-graphql';
 import { AccessLevel } from '../../graphql/common.types';
 import type { RequestContext } from '../../graphql/context';
 import { MODELS, toGlobalId } from '../../graphql/global-id';
+import { selectsBelow } from '../../graphql/lookahead';
+import type { Connection } from '../../graphql/pagination';
 import { ProjectPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
 import { UserCore } from '../user/user.types';
@@ -10,6 +13,16 @@ import type { Project } from '../project/project.entity';
 import type { User } from '../user/user.entity';
 import type { Member } from './member.entity';
 import { GroupMemberPermissions, GroupMemberType, ProjectMemberType } from './member.types';
+
+/**
+ * A page of members, with their users loaded along with it (one statement for every page of the
+ * request) when the client selected `user`: each member's `user` then answers without a promise.
+ */
+export async function withTheirUsers(ctx: RequestContext, page: Promise<Connection<Member>>, info: GraphQLResolveInfo): Promise<Connection<Member>> {
+  const members = await page;
+  if (members.nodes.length && selectsBelow(info, 'user')) await ctx.loaders.users.loadMany([...new Set(members.nodes.map((m) => m.userId))]);
+  return members;
+}
 
 /** Field resolvers shared by both member types. */
 function memberFieldResolvers(objectType: ClassType) {
@@ -31,8 +44,10 @@ function memberFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => UserCore, { nullable: true })
-    user(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<User | null> {
-      return ctx.loaders.users.load(member.userId);
+    user(@Root() member: Member, @Ctx() ctx: RequestContext): User | null | Promise<User | null> {
+      // Loaded with the page when the client asked for users (`withTheirUsers`): no promise per member.
+      const known = ctx.loaders.users.peek(member.userId);
+      return known !== undefined ? known : ctx.loaders.users.load(member.userId);
     }
 
     @FieldResolver(() => UserCore, { nullable: true })

@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { withTheirUsers } from '../member/member.resolver';
 import { Authorize } from '../../graphql/authorization';
 import { GranularScope } from '../../graphql/granular-directive';
 import { ReadScopes } from '../../auth/scope-directive';
@@ -253,8 +255,8 @@ export class ProjectResolver {
 
   @FieldResolver(() => MemberInterfaceConnection, { nullable: true, description: 'Members of the project, direct and inherited.' })
   @Authorize('read_project_member')
-  projectMembers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ProjectMembersArgs) args: ProjectMembersArgs) {
-    return ctx.services.members.projectMembers(ctx, project, { ...args, ids: memberRecordIds(args.ids, MODELS.projectMember) });
+  projectMembers(@Root() project: Project, @Ctx() ctx: RequestContext, @Args(() => ProjectMembersArgs) args: ProjectMembersArgs, @Info() info: GraphQLResolveInfo) {
+    return withTheirUsers(ctx, ctx.services.members.projectMembers(ctx, project, { ...args, ids: memberRecordIds(args.ids, MODELS.projectMember) }), info);
   }
 
   @FieldResolver(() => ResourceAccessTokenConnection, {
