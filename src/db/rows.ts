@@ -229,11 +229,16 @@ export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSour
 }
 
 /** The rows of `entity` with these ids (in no particular order), in one statement. */
-export async function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
+export function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: DataSource, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
+  return findWhereIdIn(dataSource, entity, 'id', ids);
+}
+
+/** The rows of `entity` whose integer column `column` (a database name) holds one of `ids`, in one statement. */
+export async function findWhereIdIn<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, column: string, ids: readonly number[]): Promise<T[]> {
   if (!ids.length) return [];
   const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const columns = selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e');
-  const text = forDriver(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE ${oneOfIds(dataSource, 'e.id')}`);
+  const text = forDriver(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE ${oneOfIds(dataSource, `e."${column}"`)}`);
   const rows = await readRowArrays(dataSource, text, [idList(dataSource, ids)]);
   return rows.map((row) => hydrateArray(dataSource, entity, row));
 }

@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
 import { activeMembership, allOf, bound, sql } from '../../policy/sql-conditions';
-import { forDriver, idList, oneOfIds, positional, readRows } from '../../db/rows';
+import { findWhereIdIn, forDriver, idList, oneOfIds, positional, readRows } from '../../db/rows';
 import { groupMembersVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
 
@@ -47,7 +46,7 @@ export function createMemberLoaders(ctx: RequestContext) {
     visibleProjectMembershipCount: visibleMembershipCount('Project'),
     /** The one membership of a project bot: the project or group its token belongs to. */
     botMembership: new DataLoader<number, Member | null>(async (userIds) => {
-      const rows = await ds.getRepository(Member).findBy({ userId: In([...userIds]) });
+      const rows = await findWhereIdIn(ds, Member, 'user_id', userIds);
       const byUser = new Map(rows.map((m) => [m.userId, m]));
       return userIds.map((id) => byUser.get(id) ?? null);
     }),
