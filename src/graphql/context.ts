@@ -64,6 +64,7 @@ export class RequestContext {
   private batchSet: BatchedConnections | null = null;
   private readonly memos = new Map<string, Promise<unknown>>();
   private readonly fixedNow: Date;
+  private fixedToday: string | undefined;
 
   constructor(
     readonly app: AppCore,
@@ -100,7 +101,7 @@ export class RequestContext {
   }
 
   today(): string {
-    return utcDate(this.fixedNow);
+    return (this.fixedToday ??= utcDate(this.fixedNow));
   }
 
   /**

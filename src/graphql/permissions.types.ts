@@ -15,11 +15,14 @@ function permissionType(name: string, description: string, list: AbilityList) {
   for (const [field, ability] of Object.entries(fields)) {
     Field(() => Boolean, { description: `Whether the current user may \`${ability}\` on this resource.` })(Permissions.prototype, field);
   }
+  const pairs = Object.entries(fields);
   return {
     type: Permissions,
     /** The field values for a set of granted abilities. */
     from(granted: ReadonlySet<string>): Record<string, boolean> {
-      return Object.fromEntries(Object.entries(fields).map(([field, ability]) => [field, granted.has(ability)]));
+      const values: Record<string, boolean> = {};
+      for (const [field, ability] of pairs) values[field] = granted.has(ability);
+      return values;
     },
   };
 }

@@ -80,23 +80,44 @@ export class MembershipIndex {
   }
 }
 
-/** A user's active memberships, with where each sits in the hierarchy: what the policy reads roles from. */
-export async function loadMembershipIndex(dataSource: DataSource, userId: number, today: string): Promise<MembershipIndex> {
-  const mine = positional(membershipOf('m', { userId, today }));
-  // Raw SQL rather than the query builder: this runs on most requests that carry a token.
-  const rows = (await readRows(
-    dataSource,
-    forDriver(
-      dataSource,
-      `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
+const USER = Symbol('user');
+const DAY = Symbol('day');
+const statements = new WeakMap<DataSource, { text: string; values: unknown[] }>();
+
+/**
+ * The statement of `loadMembershipIndex`, made once per data source with stand-ins for the user and
+ * the day (the condition's parameters are positional, so the text is the same for every user).
+ */
+function membershipStatement(dataSource: DataSource): { text: string; values: unknown[] } {
+  let statement = statements.get(dataSource);
+  if (!statement) {
+    const mine = positional(membershipOf('m', { userId: USER as unknown as number, today: DAY as unknown as string }));
+    statement = {
+      text: forDriver(
+        dataSource,
+        `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
            COALESCE(ns.traversal_ids, pns.traversal_ids) AS traversal_ids
          FROM members m
          LEFT JOIN namespaces ns ON m.source_type = 'Namespace' AND ns.id = m.source_id
          LEFT JOIN projects p ON m.source_type = 'Project' AND p.id = m.source_id
          LEFT JOIN namespaces pns ON pns.id = p.namespace_id
          WHERE ${mine.text}`,
-    ),
-    mine.values,
+      ),
+      values: mine.values,
+    };
+    statements.set(dataSource, statement);
+  }
+  return statement;
+}
+
+/** A user's active memberships, with where each sits in the hierarchy: what the policy reads roles from. */
+export async function loadMembershipIndex(dataSource: DataSource, userId: number, today: string): Promise<MembershipIndex> {
+  // Raw SQL rather than the query builder: this runs on most requests that carry a token.
+  const { text, values } = membershipStatement(dataSource);
+  const rows = (await readRows(
+    dataSource,
+    text,
+    values.map((v) => (v === USER ? userId : v === DAY ? today : v)),
   )) as Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }>;
   const memberships: MembershipRow[] = rows
     .filter((r) => r.traversal_ids !== null)
