@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { usingPostgres } from '../helpers/database';
+import { alive, waitFor } from '../helpers/processes';
 
 const root = path.join(__dirname, '..', '..');
 const hasPs = process.platform === 'linux' && spawnSync('ps', ['-o', 'pid=', '-p', String(process.pid)]).status === 0;
@@ -18,24 +19,6 @@ function descendants(pid: number): number[] {
   const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
   const children = out.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
   return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
 }
 
 // The server runs on a SQLite file of its own, so PostgreSQL runs need not repeat this.

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { usingPostgres } from '../helpers/database';
+import { alive, waitFor } from '../helpers/processes';
 
 const root = path.join(__dirname, '..', '..');
 const onLinux = process.platform === 'linux' && fs.existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
@@ -21,24 +22,6 @@ const childrenOf = (pid: number): number[] => {
   }
 };
 const commandLine = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
 
 // The servers run on SQLite files of their own, so PostgreSQL runs need not repeat this.
 (onLinux && !usingPostgres() ? describe : describe.skip)('labgate serve and the heap it runs with', () => {
