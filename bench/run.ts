@@ -23,6 +23,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { SeedSummary } from '../src/cli/seed';
 import type { LoadResult } from './load';
+import { explainLists, LARGE_TABLE_ROWS, listsReadingLargeTables, planLines, type ListPlan } from './plans';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -337,6 +338,8 @@ interface DatabaseRun {
   summary: SeedSummary;
   results: Measured[];
   peakRss?: number;
+  /** The query plans of the lists. */
+  plans?: ListPlan[];
   /** The same scenarios on `--workers 2`, when measured. */
   workers?: Array<{ scenario: string; one: number; two: number }>;
 }
@@ -396,11 +399,12 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
   const results: Measured[] = [];
   let peakRss: number | undefined;
   let list: Scenario[] = [];
+  let newestId = summary.projects;
   const server = await startLabgate(db, 1);
   try {
     const { url, child } = server;
     const newest = await post(url, { query: '{ projects(first: 1) { nodes { id } } }' }, summary.tokens.member);
-    const newestId = Number(String(newest.json?.data?.projects?.nodes?.[0]?.id ?? '').split('/').pop()) || summary.projects;
+    newestId = Number(String(newest.json?.data?.projects?.nodes?.[0]?.id ?? '').split('/').pop()) || summary.projects;
     list = scenarios(summary, newestId);
     for (const scenario of list) {
       // One answer first: a scenario that errors or finds nothing would measure the wrong thing.
@@ -429,6 +433,7 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
 
   const statements = await countStatements(db.url, list);
   for (const r of results) r.statements = statements.get(r.scenario);
+  const plans = await explainLists(db.url, summary, deepCursor(newestId));
 
   // Every core: the same requests on two workers sharing the port.
   const workers: DatabaseRun['workers'] = [];
@@ -445,7 +450,7 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
   } finally {
     await stopChild(two.child);
   }
-  return { label: db.label, bare, seedSeconds, summary, results, peakRss, workers };
+  return { label: db.label, bare, seedSeconds, summary, results, peakRss, workers, plans };
 }
 
 // ---------------------------------------------------------------- report
@@ -497,6 +502,9 @@ function report(runs: DatabaseRun[]): string {
       );
     }
     lines.push('', `Peak RSS of the Labgate process (VmHWM): ${run.peakRss === undefined ? 'not available' : `${fmt(run.peakRss, 0)} MiB`}.`, '');
+    if (run.plans?.length) {
+      lines.push(`Query plans of the lists at ${fmt(s.projects)} projects, as the database explains the statements each runs:`, '', ...planLines(run.plans), '');
+    }
     if (run.workers?.length) {
       lines.push(
         `Two workers (\`--workers 2\`) against one, the load generator sharing the ${cores()} cores with them:`,
@@ -531,6 +539,14 @@ function report(runs: DatabaseRun[]): string {
     });
     lines.push(`| ${scenario} ≤ ${slowdown!.atMost} × the time of ${slowdown!.of} | ${cells.join(' | ')} |`);
   }
+  const planCells = runs.map((run) => {
+    if (!run.plans?.length) return 'not measured';
+    const scanned = listsReadingLargeTables(run.plans);
+    return scanned.length ? `not met: ${scanned.join('; ')}` : 'met';
+  });
+  lines.push(
+    `| no list reads a table of ${fmt(LARGE_TABLE_ROWS)} rows or more whole at ${fmt(runs[0]?.summary.projects ?? 0)} projects (\`EXPLAIN\`) | ${planCells.join(' | ')} |`,
+  );
   const workerCells = runs.map((run) => {
     if (!run.workers?.length) return 'not measured';
     const ratio = Math.min(...run.workers.map((w) => w.two / w.one));

@@ -14,9 +14,10 @@ import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-s
 import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000000-traversal-order-and-name-index';
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
 import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
+import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */
