@@ -12,7 +12,7 @@ export interface ListQuery<T extends ObjectLiteral> {
   /**
    * Queries over the same table without joins, no row in two of them, all of them together the rows
    * of `qb`: counted in its place when set, because each is cheap to count where `qb` is not (see
-   * `projectVisibleSqlParts`). Made only when a count is asked for.
+   * `projectVisibleSqlParts`). Made only when a count is asked for; null: count `qb` after all.
    */
-  countParts?: () => Promise<readonly SelectQueryBuilder<T>[]>;
+  countParts?: () => Promise<readonly SelectQueryBuilder<T>[] | null>;
 }

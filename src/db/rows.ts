@@ -87,7 +87,7 @@ export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, en
   const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const driver = dataSource.driver;
   const hydrated = reader.metadata.create() as Record<string, unknown>;
-  const columns = reader.keyedColumns('');
+  const columns = reader.keyedColumns(''); // in select order; the keys are not used here
   for (let i = 0; i < columns.length; i += 1) {
     const { column, plain } = columns[i];
     const value = driver.prepareHydratedValue(row[offset + i], column);
@@ -147,7 +147,8 @@ const statementNames = new Map<string, string>();
  * PostgreSQL it is a named prepared statement: each pooled connection parses and plans it once, then
  * only executes it, where an unnamed statement is planned on every request. Elsewhere (SQLite keeps
  * its own statement cache) it is an ordinary query. Logging, errors and database time are as for
- * any TypeORM query.
+ * any TypeORM query. The text must be one of a fixed few, values always as parameters: each text
+ * becomes a statement kept on every connection.
  */
 export async function readRows(dataSource: DataSource, text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
   if (dialectOf(dataSource) !== 'postgres') return dataSource.query(text, values);

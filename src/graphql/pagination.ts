@@ -126,9 +126,10 @@ export async function countRowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilde
 
 /** The rows of the list (at most `limit + 1` when a limit is given), in one statement. */
 export async function countListRows<T extends ObjectLiteral>(list: ListQuery<T>, limit: number | null): Promise<number> {
-  if (!list.countParts) return countRowsOf(list.qb, limit);
+  const parts = list.countParts ? await list.countParts() : null;
+  if (!parts) return countRowsOf(list.qb, limit);
   const params: ObjectLiteral = {};
-  const counts = (await list.countParts()).map((part, i) => {
+  const counts = parts.map((part, i) => {
     const rows = part.clone().select('1', 'one').orderBy();
     Object.assign(params, rows.getParameters());
     return `(SELECT COUNT(*) FROM (${rows.getQuery()}${limit === null ? '' : ` LIMIT ${countLimit(limit)}`}) part_${i})`;

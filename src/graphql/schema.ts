@@ -20,7 +20,7 @@ import {
 } from '../modules/access-token/access-token.resolver';
 import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
-import { directResolvers } from './fast-resolvers';
+import { directResolvers } from './direct-resolvers';
 import { enforceGranular, granularScopeDirective } from './granular-directive';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';

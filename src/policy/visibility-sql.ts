@@ -56,13 +56,17 @@ export function projectVisibleSql(actor: ActorFacts, alias: string, today: strin
   return sql`(${byLevel} OR ${memberOfProjectSql(actor.userId, alias, today)})`;
 }
 
+/** The most memberships `projectVisibleSqlParts` writes into a statement. */
+const MAX_WRITTEN_MEMBERSHIPS = 500;
+
 /**
  * `projectVisibleSql` cut into conditions no two of which hold for the same row, for counting: the
  * projects visible by their level; those hidden by it but reached through a membership of the
  * project; those reached only through a group. The viewer's memberships (`index`, already loaded for
  * the request) are written in as values: each part is then a test the database answers from an index
  * (the level's alone, or the few projects and groups named), where the single condition with OR and
- * subqueries makes it read every project. Null when the viewer sees every project.
+ * subqueries makes it read every project. Null when the viewer sees every project, or has so many
+ * memberships that the single condition is counted instead.
  */
 export function projectVisibleSqlParts(actor: ActorFacts, alias: string, index: MembershipIndex): SqlCondition[] | null {
   if (actor.admin) return null;
@@ -70,6 +74,8 @@ export function projectVisibleSqlParts(actor: ActorFacts, alias: string, index: 
   if (actor.userId === null) return [byLevel];
   const hidden = hiddenByLevelSql(actor, alias);
   const { projectIds, groupTraversalIds } = index.reaching(GUEST);
+  // Thousands of memberships are better left to the database than written out as parameters.
+  if (projectIds.length + groupTraversalIds.length > MAX_WRITTEN_MEMBERSHIPS) return null;
   const parts = [byLevel];
   if (projectIds.length) parts.push(sql`${hidden} AND ${oneOf(`${alias}.id`, projectIds)}`);
   if (groupTraversalIds.length) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { graphql, type GraphQLSchema } from 'graphql';
 import { Arg, buildSchema, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { directResolvers } from '../../src/graphql/fast-resolvers';
+import { directResolvers } from '../../src/graphql/direct-resolvers';
 
 /**
  * `directResolvers` replaces type-graphql's per-call machinery with direct calls; a schema with and

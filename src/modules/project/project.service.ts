@@ -259,7 +259,7 @@ export class ProjectService {
     this.applyVisibility(ctx, qb);
     const countParts = ctx.actor.admin
       ? undefined
-      : async () => projectVisibleSqlParts(ctx.actor, 'p', await ctx.memberships())!.map((part) => filtered.clone().andWhere(part.sql, part.params));
+      : async () => projectVisibleSqlParts(ctx.actor, 'p', await ctx.memberships())?.map((part) => filtered.clone().andWhere(part.sql, part.params)) ?? null;
     return { qb, keys: projectSortKeys(args.sort || 'id_desc', args.search), countParts };
   }
 

@@ -41,8 +41,8 @@ interface BuiltMetadata {
  * type-graphql calls every field through a wrapper made for its general case: for each call it makes
  * a `resolverData` object, looks the resolver instance up in its container, runs the (empty) list of
  * middlewares, sorts and maps the parameter list and checks each for a promise; a plain property is
- * read through the same machinery. On a page of 2,000 nodes that is most of Labgate's own time per
- * field. Labgate uses none of what the general case is for (no middlewares, no auth checker, no custom
+ * read through the same machinery. On a page of 2,900 nodes that was a fifth of the request's CPU.
+ * Labgate uses none of what the general case is for (no middlewares, no auth checker, no custom
  * parameter decorators), so each field's call is decided here once:
  *
  * - a plain `@Field` property is read directly;
