@@ -1,5 +1,5 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
@@ -121,4 +121,25 @@ function directCall(meta: FieldResolverMetadata, instance: Record<string, unknow
     return (root, args, context, info) =>
       rootReady(root) ? method.apply(instance, params.map((p) => value(p, root, context, info))) : original(root, args, context, info);
   };
+}
+
+/**
+ * type-graphql runs each interface's and union's `resolveType` in an async function, which costs a
+ * promise for every node of a list of interfaces (each member of `projectMembers`). Labgate's own
+ * return the type's name at once: the schema gets them back as written. Changes the schema in place.
+ */
+export function typeNamesAtOnce(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const declared = new Map<string, (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown>();
+  for (const type of [...storage.interfaceTypes, ...storage.unions]) if (type.resolveType) declared.set(type.name, type.resolveType as never);
+  for (const type of Object.values(schema.getTypeMap())) {
+    const resolve = declared.get(type.name);
+    if (!resolve || !(isInterfaceType(type) || isUnionType(type))) continue;
+    type.resolveType = (value, context, info, abstractType) => {
+      const name = resolve(value, context, info, abstractType);
+      if (typeof name !== 'string') throw new Error(`${type.name}: resolveType must return a type name, not ${String(name)}`);
+      return name;
+    };
+  }
+  return schema;
 }

@@ -1,15 +1,6 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import {
-  introspectionFromSchema,
-  isInterfaceType,
-  isUnionType,
-  lexicographicSortSchema,
-  specifiedDirectives,
-  type GraphQLSchema,
-  type GraphQLTypeResolver,
-  type IntrospectionQuery,
-} from 'graphql';
-import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { introspectionFromSchema, lexicographicSortSchema, specifiedDirectives, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { buildSchema } from 'type-graphql';
 import { enforceScopes, publicDirective, scopeDirective } from '../auth/scope-directive';
 import {
   GroupAccessTokenMutations,
@@ -20,7 +11,7 @@ import {
 } from '../modules/access-token/access-token.resolver';
 import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
-import { directResolvers } from './direct-resolvers';
+import { directResolvers, typeNamesAtOnce } from './direct-resolvers';
 import { enforceGranular, granularScopeDirective } from './granular-directive';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
@@ -73,27 +64,6 @@ export async function buildLabgateSchema(): Promise<GraphQLSchema> {
   });
   const direct = directResolvers(schema, RESOLVERS as unknown as Function[]);
   return typeNamesAtOnce(enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(direct)))));
-}
-
-/**
- * type-graphql runs each interface's and union's `resolveType` in an async function, which costs a
- * promise for every node of a list of interfaces (each member of `projectMembers`). Labgate's return
- * the type's name at once: the schema gets them back as written. Changes the schema in place.
- */
-function typeNamesAtOnce(schema: GraphQLSchema): GraphQLSchema {
-  const storage = getMetadataStorage();
-  const declared = new Map<string, (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown>();
-  for (const type of [...storage.interfaceTypes, ...storage.unions]) if (type.resolveType) declared.set(type.name, type.resolveType as never);
-  for (const type of Object.values(schema.getTypeMap())) {
-    const resolve = declared.get(type.name);
-    if (!resolve || !(isInterfaceType(type) || isUnionType(type))) continue;
-    type.resolveType = (value, context, info, abstractType) => {
-      const name = resolve(value, context, info, abstractType);
-      if (typeof name !== 'string') throw new Error(`${type.name}: resolveType must return a type name, not ${String(name)}`);
-      return name;
-    };
-  }
-  return schema;
 }
 
 /** The SDL committed under `schema/`, directives included, in a stable order. */

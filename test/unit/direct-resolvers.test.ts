@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { graphql, type GraphQLSchema } from 'graphql';
-import { Arg, buildSchema, Ctx, Field, FieldResolver, Info, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { directResolvers } from '../../src/graphql/direct-resolvers';
+import { Arg, buildSchema, Ctx, Field, FieldResolver, Info, Int, InterfaceType, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { directResolvers, typeNamesAtOnce } from '../../src/graphql/direct-resolvers';
 
 /**
  * `directResolvers` replaces type-graphql's per-call machinery with direct calls; a schema with and
@@ -21,8 +21,22 @@ class Box {
   }
 }
 
+@InterfaceType({ resolveType: () => 'Crate' })
+abstract class Container {
+  @Field()
+  name!: string;
+}
+
+@ObjectType({ implements: Container })
+class Crate extends Container {}
+
 @Resolver(() => Box)
 class BoxResolver {
+  @Query(() => Container)
+  container(): Container {
+    return Object.assign(new Crate(), { name: 'crate' });
+  }
+
   @Query(() => [Box])
   boxes(): Box[] {
     const made = Object.assign(new Box(), { name: 'made', volume: 2 });
@@ -65,6 +79,13 @@ describe('direct resolvers', () => {
       { name: 'made', size: 2, label: 'box made ! label', echo: 'made:hi', doubled: 4 },
       { name: 'plain', size: 3, label: 'box plain ! label', echo: 'plain:hi', doubled: 6 },
     ]);
+  });
+
+  it("names the type of an interface's value without a promise", async () => {
+    const schema = typeNamesAtOnce(directResolvers(await buildSchema({ resolvers: [BoxResolver], validate: false }), [BoxResolver]));
+    const container = schema.getType('Container') as unknown as { resolveType: (...args: unknown[]) => unknown };
+    expect(container.resolveType({ name: 'x' }, {}, {}, container)).toBe('Crate');
+    expect(await graphql({ schema, source: '{ container { name __typename } }' })).toEqual({ data: { container: { name: 'crate', __typename: 'Crate' } } });
   });
 
   it('calls root-and-context resolvers and reads properties directly, and leaves resolvers with arguments to type-graphql', () => {
