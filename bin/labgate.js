@@ -84,7 +84,9 @@ function semiSpaceMiB() {
 function serveWithTunedHeap(args) {
   const mb = semiSpaceMiB();
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) => /--max[-_]semi[-_]space[-_]size/.test(flag));
-  if (mb === 0 || given) return false;
+  // Under a debugger the server stays in the process being debugged.
+  const inspected = process.execArgv.some((flag) => flag.startsWith('--inspect'));
+  if (mb === 0 || given || inspected) return false;
   const child = spawn(process.execPath, [...process.execArgv, `--max-semi-space-size=${mb}`, __filename, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, LABGATE_SUPERVISED: '1' },
