@@ -68,15 +68,7 @@ export function columnCount(dataSource: DataSource, entity: EntityTarget<ObjectL
 
 /** The entity in `raw` (a row selected with `selectColumns` under `alias`). */
 export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, raw: Record<string, unknown>, alias: string): T {
-  const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
-  const driver = dataSource.driver;
-  const row = reader.metadata.create() as Record<string, unknown>;
-  for (const { key, column, plain } of reader.keyedColumns(alias)) {
-    const value = driver.prepareHydratedValue(raw[key], column);
-    if (plain) row[column.propertyName] = value;
-    else column.setEntityValue(row, value);
-  }
-  return row as T;
+  return entityOf(dataSource, entity, alias, (key) => raw[key]);
 }
 
 /**
@@ -84,13 +76,19 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity:
  * selected from position `offset` on.
  */
 export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, row: readonly unknown[], offset = 0): T {
+  // In select order; the alias of the keys does not matter here.
+  return entityOf(dataSource, entity, '', (_key, i) => row[offset + i]);
+}
+
+/** An entity from the stored value of each column (by its key under `alias`, or its place in the select list). */
+function entityOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string, valueAt: (key: string, i: number) => unknown): T {
   const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const driver = dataSource.driver;
   const hydrated = reader.metadata.create() as Record<string, unknown>;
-  const columns = reader.keyedColumns(''); // in select order; the keys are not used here
+  const columns = reader.keyedColumns(alias);
   for (let i = 0; i < columns.length; i += 1) {
-    const { column, plain } = columns[i];
-    const value = driver.prepareHydratedValue(row[offset + i], column);
+    const { key, column, plain } = columns[i];
+    const value = driver.prepareHydratedValue(valueAt(key, i), column);
     if (plain) hydrated[column.propertyName] = value;
     else column.setEntityValue(hydrated, value);
   }
@@ -165,12 +163,20 @@ export async function readRowArrays(dataSource: DataSource, text: string, values
   const connection = (dataSource.driver as unknown as { databaseConnection: { prepare(text: string): SqliteStatement } }).databaseConnection;
   let statements = sqliteStatements.get(connection);
   if (!statements) sqliteStatements.set(connection, (statements = new Map()));
+  const kept = statements;
+  return asQuery(dataSource, text, values, async () => {
+    let statement = kept.get(text);
+    if (!statement) kept.set(text, (statement = connection.prepare(text).raw(true)));
+    return statement.all(...values) as unknown[][];
+  });
+}
+
+/** `run` as TypeORM runs a query: logged, its time counted as database time, its error a QueryFailedError. */
+async function asQuery<T>(dataSource: DataSource, text: string, values: unknown[], run: () => Promise<T>): Promise<T> {
   dataSource.logger.logQuery(text, values);
   const started = performance.now();
   try {
-    let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = connection.prepare(text).raw(true)));
-    return statement.all(...values) as unknown[][];
+    return await run();
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
   } finally {
@@ -184,16 +190,9 @@ async function preparedRead(dataSource: DataSource, text: string, values: unknow
     name = `labgate_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
-  dataSource.logger.logQuery(text, values);
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-  const started = performance.now();
-  try {
-    return (await pool.query({ name, text, values, ...(arrays ? { rowMode: 'array' as const } : {}) })).rows;
-  } catch (error) {
-    throw new QueryFailedError(text, values, error as Error);
-  } finally {
-    addDbTime(performance.now() - started);
-  }
+  const statement = { name, text, values, ...(arrays ? { rowMode: 'array' as const } : {}) };
+  return asQuery(dataSource, text, values, async () => (await pool.query(statement)).rows);
 }
 
 /**
@@ -209,23 +208,31 @@ export function idList(dataSource: DataSource, ids: readonly number[]): unknown 
   return dialectOf(dataSource) === 'postgres' ? [...ids] : JSON.stringify(ids);
 }
 
-const oneWhere = new WeakMap<DataSource, Map<string, string>>();
+const whereTexts = new WeakMap<DataSource, Map<string, string>>();
 
 /**
- * The first row of `entity` matching `condition` (SQL over the alias `e`, with `?` placeholders for
- * `params`), or null. The statement text is made once per data source, entity and condition.
+ * `SELECT` every column of `entity` (aliased `e`) `WHERE condition` (with `?` placeholders): the text
+ * made once per data source, entity and condition, so that it is the same string every time.
  */
-export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, condition: string, params: unknown[]): Promise<T | null> {
-  let texts = oneWhere.get(dataSource);
-  if (!texts) oneWhere.set(dataSource, (texts = new Map()));
-  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
+function selectWhere(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, condition: string): string {
+  let texts = whereTexts.get(dataSource);
+  if (!texts) whereTexts.set(dataSource, (texts = new Map()));
+  const { metadata } = readerOf(dataSource, entity);
   const key = `${metadata.tableName}\u0000${condition}`;
   let text = texts.get(key);
   if (!text) {
-    text = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e')} FROM "${metadata.tableName}" e WHERE ${condition} LIMIT 1`);
+    text = forDriver(dataSource, `SELECT ${selectColumns(dataSource, entity, 'e')} FROM "${metadata.tableName}" e WHERE ${condition}`);
     texts.set(key, text);
   }
-  const [row] = await readRowArrays(dataSource, text, params);
+  return text;
+}
+
+/**
+ * The first row of `entity` matching `condition` (SQL over the alias `e`, with `?` placeholders for
+ * `params`), or null.
+ */
+export async function findOneWhere<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, condition: string, params: unknown[]): Promise<T | null> {
+  const [row] = await readRowArrays(dataSource, selectWhere(dataSource, entity as EntityTarget<ObjectLiteral>, `${condition} LIMIT 1`), params);
   return row ? hydrateArray(dataSource, entity, row) : null;
 }
 
@@ -237,9 +244,7 @@ export function findByIds<T extends ObjectLiteral & { id: number }>(dataSource: 
 /** The rows of `entity` whose integer column `column` (a database name) holds one of `ids`, in one statement. */
 export async function findWhereIdIn<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, column: string, ids: readonly number[]): Promise<T[]> {
   if (!ids.length) return [];
-  const { metadata } = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
-  const columns = selectColumns(dataSource, entity as EntityTarget<ObjectLiteral>, 'e');
-  const text = forDriver(dataSource, `SELECT ${columns} FROM "${metadata.tableName}" e WHERE ${oneOfIds(dataSource, `e."${column}"`)}`);
+  const text = selectWhere(dataSource, entity as EntityTarget<ObjectLiteral>, oneOfIds(dataSource, `e."${column}"`));
   const rows = await readRowArrays(dataSource, text, [idList(dataSource, ids)]);
   return rows.map((row) => hydrateArray(dataSource, entity, row));
 }
