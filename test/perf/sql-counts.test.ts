@@ -98,6 +98,17 @@ describe('SQL statements per list query', () => {
     expectNoGrowth(small.count, large.count);
   });
 
+  it('member pages read their users only when the client selects user', async () => {
+    const query = (fields: string) => `query($n: Int) { project(fullPath: "big/sub0/p00") { projectMembers(first: $n, relations: [DIRECT]) { nodes { ${fields} } } } }`;
+    // The first look at the project today records a visit (frecency): made before counting.
+    await countFor(query('id'), { n: 10 }, tokens.admin);
+    const withUsers = await countFor(query('id user { username }'), { n: 10 }, tokens.admin);
+    const without = await countFor(query('id accessLevel { integerValue }'), { n: 10 }, tokens.admin);
+    expect(withUsers.data.project.projectMembers.nodes.every((m: any) => m.user.username)).toBe(true);
+    // The users are one statement for the whole page, made only for the page that shows them.
+    expect(withUsers.count).toBe(without.count + 1);
+  });
+
   it('users with namespaces and membership counts', async () => {
     const query = `query($n: Int) { users(first: $n) { count nodes { username name namespace { fullPath } groupCount projectCount bot } } }`;
     const small = await countFor(query, { n: 1 }, tokens.admin);
