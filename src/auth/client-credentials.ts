@@ -1,0 +1,123 @@
+import type { AppCore } from '../graphql/context';
+import type { RequestTrace } from '../http/trace';
+import { authenticate, recordUse, type AuthOutcome } from './authenticate';
+import type { Principal } from './principal';
+
+/*
+ * Authentication for clients that are not API clients: Git over HTTP and the registry's token service.
+ * They send HTTP Basic, and GitLab tries the password as each kind of credential in turn
+ * (`Gitlab::Auth.find_for_git_client`, lib/gitlab/auth.rb): a personal, project or group access token
+ * (the login is ignored), then a deploy token (the login must be the token's own user name). Passwords
+ * are never accepted: Labgate has no password sign-in.
+ *
+ * The steps that every transport shares (the failed-authentication ban, last-use recording) are the
+ * API's own (`authenticateRequest`, `recordUse`), so that one address is counted once whichever door
+ * it knocks on.
+ */
+
+/** What a Git or registry client sends: a login and a password (here: a token). */
+export interface BasicCredentials {
+  login: string;
+  password: string;
+}
+
+/**
+ * The credentials of an `Authorization: Basic` header, or undefined when there is none or it is not
+ * Basic. A header that is Basic but malformed gives an empty login and password, so that it is refused
+ * as a wrong credential rather than treated as anonymous.
+ */
+export function basicCredentials(header: string | undefined): BasicCredentials | undefined {
+  const match = /^Basic\s+(\S*)\s*$/i.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { login: '', password: '' };
+  return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * A deploy token acting on a project or group's repositories and registry. It is an actor of its own
+ * (GitLab's `DeployToken`), not a user: it holds no role, only its scopes, and reaches exactly the
+ * project it belongs to, or the projects of its group and the group's subgroups.
+ */
+export interface DeployTokenActor {
+  id: number;
+  username: string;
+  scopes: readonly string[];
+  /** Set for a project deploy token. */
+  projectId: number | null;
+  /** Set for a group deploy token. */
+  groupId: number | null;
+}
+
+/** Who a Git or registry client is once authenticated. */
+export type ClientActor = { kind: 'user'; principal: Principal } | { kind: 'deploy-token'; deployToken: DeployTokenActor };
+
+export type ClientAuthOutcome =
+  | { status: 'anonymous' }
+  | { status: 'authenticated'; actor: ClientActor }
+  /** Wrong, revoked or expired credentials: 401 with the client's challenge. */
+  | { status: 'invalid' }
+  /** A valid token of a blocked or deactivated account. */
+  | { status: 'forbidden' }
+  /** The client's address is banned after too many failures: 403 `Too many failed authentication attempts from this IP`. */
+  | { status: 'banned' };
+
+/**
+ * A second kind of credential tried after the access tokens (deploy tokens). It answers null when the
+ * secret is not one of its own, so that the next one, or the refusal, follows.
+ */
+export type ClientCredentialStrategy = (app: AppCore, credentials: BasicCredentials) => Promise<ClientAuthOutcome | null>;
+
+const strategies: ClientCredentialStrategy[] = [];
+
+/** Adds a kind of credential to the chain (called once, where the strategy is defined). */
+export function registerClientStrategy(strategy: ClientCredentialStrategy): void {
+  if (!strategies.includes(strategy)) strategies.push(strategy);
+}
+
+function fromTokenOutcome(outcome: AuthOutcome): ClientAuthOutcome {
+  if (outcome.status === 'authenticated') return { status: 'authenticated', actor: { kind: 'user', principal: outcome.principal } };
+  if (outcome.status === 'invalid') return { status: 'invalid' };
+  return outcome;
+}
+
+/**
+ * Authenticates a Git or registry client: no credentials are anonymous; otherwise the password is
+ * tried as an access token (any login), then by each registered strategy, behind the same
+ * failed-authentication ban as the API. A success records the credential's last use.
+ */
+export async function authenticateClient(
+  app: AppCore,
+  credentials: BasicCredentials | undefined,
+  address: string | undefined,
+  trace?: RequestTrace,
+): Promise<ClientAuthOutcome> {
+  if (credentials === undefined) return { status: 'anonymous' };
+  const throttle = app.authThrottle ?? null;
+  const checked = throttle ? await throttle.check(address) : undefined;
+  if (checked?.banned) {
+    if (trace) trace.authOutcome = 'banned';
+    return { status: 'banned' };
+  }
+  let outcome = fromTokenOutcome(await authenticate(app, credentials.password));
+  if (outcome.status === 'invalid') {
+    for (const strategy of strategies) {
+      const answer = await strategy(app, credentials);
+      if (answer) {
+        outcome = answer;
+        break;
+      }
+    }
+  }
+  if (trace) {
+    trace.authOutcome = outcome.status;
+    if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') {
+      trace.userId = outcome.actor.principal.user.id;
+      trace.tokenId = outcome.actor.principal.token?.id;
+    }
+  }
+  await throttle?.recordOutcome(address, outcome.status, checked);
+  if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') await recordUse(app, outcome.actor.principal);
+  return outcome;
+}
