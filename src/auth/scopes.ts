@@ -33,3 +33,44 @@ export const MUTATION_SCOPES = ['api'] as const;
 export function scopesForUser(user: { admin: boolean }): readonly string[] {
   return user.admin ? ALL_SCOPES : NON_ADMIN_SCOPES;
 }
+
+/**
+ * What each classic scope lets a token do, as named capabilities: GitLab's `abilities_for_scopes` for
+ * Git and the registry, and the API's own checks (`api` passes every REST endpoint, `read_api` every read,
+ * `GET /user` also takes `read_user`). Used for one question only: does a set of scopes let a token do
+ * everything another set does (no token creates a token that can do more than itself)? `api` covers
+ * `k8s_proxy` and `self_rotate`, since GitLab lets any `api` token create those for its own user. A
+ * scope not listed here covers only itself, so a doubt is a refusal.
+ */
+const SCOPE_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
+  api: [
+    'api_read', 'api_write', 'user_read', 'download_code', 'push_code', 'read_container_image', 'create_container_image',
+    'admin_container_image', 'read_dependency_proxy', 'write_dependency_proxy', 'create_runner', 'manage_runner', 'k8s_proxy',
+    'self_rotate', 'ai_features', 'read_observability', 'write_observability',
+  ],
+  read_api: ['api_read', 'user_read', 'download_code', 'read_container_image'],
+  read_user: ['user_read'],
+  read_repository: ['download_code'],
+  write_repository: ['download_code', 'push_code'],
+  read_registry: ['read_container_image'],
+  write_registry: ['create_container_image'],
+  read_virtual_registry: ['read_dependency_proxy'],
+  write_virtual_registry: ['write_dependency_proxy'],
+};
+
+function capabilitiesOf(scopes: readonly string[]): Set<string> {
+  return new Set(scopes.flatMap((scope) => SCOPE_CAPABILITIES[scope] ?? [scope]));
+}
+
+/** True when a token holding `held` can do everything a token holding `wanted` could. */
+export function scopesCover(held: readonly string[], wanted: readonly string[]): boolean {
+  const have = capabilitiesOf(held);
+  return [...capabilitiesOf(wanted)].every((capability) => have.has(capability));
+}
+
+/**
+ * The classic scopes a user may give a token for themselves when a token asks (GitLab's
+ * `POST /user/personal_access_tokens` accepts only these). Administrators may give any scope their
+ * own token covers.
+ */
+export const SELF_SERVICE_SCOPES: readonly string[] = ['k8s_proxy', 'self_rotate'];

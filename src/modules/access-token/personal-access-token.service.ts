@@ -17,6 +17,7 @@ import { ASSIGNABLE_BY_NAME } from '../../auth/granular-permissions';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { Project } from '../project/project.entity';
 import type { GranularAccessKind } from './granular-scope.entity';
+import * as bounds from './creator-bounds';
 
 export type { IssuedToken, NewTokenInput } from './token-lifecycle';
 
@@ -153,6 +154,9 @@ export class PersonalAccessTokenService {
     if (user.state !== 'active') throw new ServiceError('Not permitted to create');
     const invalid = this.deps.lifecycle.validateNewToken(ctx, input, scopesForUser(user));
     if (invalid) throw new ServiceError(invalid);
+    // Within the presenting token (see creator-bounds.ts for the rule and GitLab's model).
+    const beyond = bounds.classicScopesError(ctx, input.scopes, { ownUser: user.id === ctx.actor.userId }) ?? bounds.expiryError(ctx, input.expiresAt);
+    if (beyond) throw new ServiceError(beyond);
     return inTransaction(ctx.app.dataSource, (em) => this.deps.lifecycle.issue(ctx, em, user, input));
   }
 
@@ -167,13 +171,16 @@ export class PersonalAccessTokenService {
     this.assertOwnerOrAdmin(ctx, user.id);
     if (user.userType === 'project_bot' || (ctx.actor.projectBot && !ctx.actor.admin)) throw new ServiceError('Not permitted to create');
     if (user.state !== 'active') throw new ServiceError('Not permitted to create');
-    const specs = await this.granularSpecs(ctx, user, input.granularScopes);
+    const wanted: Array<{ boundary: bounds.WantedBoundary; permissions: readonly string[] }> = [];
+    const specs = await this.granularSpecs(ctx, user, input.granularScopes, wanted);
     if (!specs.length) throw new ServiceError('At least one granular scope must be provided');
     const tokenInput: NewTokenInput = { ...input, scopes: [GRANULAR_SCOPE], granular: true };
     const invalid = this.deps.lifecycle.validateNewToken(ctx, tokenInput, [GRANULAR_SCOPE]);
     if (invalid) throw new ServiceError(invalid);
     const scopeError = granularScopesError(specs);
     if (scopeError) throw new ServiceError(scopeError);
+    const beyond = bounds.granularScopesError(ctx, wanted) ?? bounds.expiryError(ctx, input.expiresAt);
+    if (beyond) throw new ServiceError(beyond);
     return inTransaction(ctx.app.dataSource, async (em) => {
       const issued = await this.deps.lifecycle.issue(ctx, em, user, tokenInput);
       await this.deps.lifecycle.addGranularScopes(ctx, em, issued.token.id, specs);
@@ -186,7 +193,13 @@ export class PersonalAccessTokenService {
    * user's personal namespace; `SELECTED_MEMBERSHIPS` one scope per group or project given (the user
    * must be a member of each, else "not available"); the other kinds on nothing.
    */
-  private async granularSpecs(ctx: RequestContext, user: User, requests: readonly GranularScopeRequest[]): Promise<GranularScopeSpec[]> {
+  private async granularSpecs(
+    ctx: RequestContext,
+    user: User,
+    requests: readonly GranularScopeRequest[],
+    /** Filled with where each scope applies, for the creating token's bound. */
+    boundaries: Array<{ boundary: bounds.WantedBoundary; permissions: readonly string[] }>,
+  ): Promise<GranularScopeSpec[]> {
     const specs: GranularScopeSpec[] = [];
     for (const request of requests) {
       const base = { access: request.access, permissions: request.permissions };
@@ -194,6 +207,7 @@ export class PersonalAccessTokenService {
         const personal = await ctx.loaders.personalNamespaceByOwner.load(user.id);
         if (!personal) throw new ResourceNotAvailableError();
         specs.push({ ...base, namespaceId: personal.id, projectId: null });
+        boundaries.push({ boundary: { kind: 'namespace', namespace: personal }, permissions: request.permissions });
       } else if (request.access === 'selected_memberships') {
         // Groups first, then projects, as GitLab builds them.
         const ordered = [...(request.resources ?? [])].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'group' ? -1 : 1));
@@ -201,6 +215,7 @@ export class PersonalAccessTokenService {
           const boundary: GranularResource | null =
             resource.kind === 'group' ? { kind: 'namespace', namespace: resource.group } : await projectResource(ctx, resource.project);
           if (!boundary || !(await isMemberOf(ctx, boundary, user))) throw new ResourceNotAvailableError();
+          boundaries.push({ boundary, permissions: request.permissions });
           specs.push(
             resource.kind === 'group'
               ? { ...base, namespaceId: resource.group.id, projectId: null }
@@ -209,6 +224,9 @@ export class PersonalAccessTokenService {
         }
       } else {
         specs.push({ ...base, namespaceId: null, projectId: null });
+        const boundary: bounds.WantedBoundary =
+          request.access === 'all_memberships' ? 'all_memberships' : { kind: request.access === 'instance' ? 'instance' : 'user' };
+        boundaries.push({ boundary, permissions: request.permissions });
       }
     }
     return specs;
@@ -245,7 +263,9 @@ export class PersonalAccessTokenService {
     if (!user) throw new ResourceNotAvailableError();
     const past = this.deps.lifecycle.pastExpiryError(ctx, expiresAt ?? null);
     if (past) throw new ServiceError(past);
-    return this.deps.lifecycle.rotate(ctx, token, user, expiresAt ?? (options.keepExpiry ? token.expiresAt : null));
+    // Another token's old date is kept only as far as the presenting token's own expiry.
+    const kept = options.keepExpiry && token.expiresAt !== null ? (bounds.isSelfRotation(ctx, token) ? token.expiresAt : bounds.boundedDefault(ctx, token.expiresAt)) : null;
+    return this.deps.lifecycle.rotate(ctx, token, user, expiresAt ?? kept);
   }
 
 

@@ -17,6 +17,7 @@ import { PersonalAccessToken } from './personal-access-token.entity';
 import { applyTokenListFilters, assertMayRotate, tokenSortKeys, type AccessTokenSort, type TokenListArgs } from './personal-access-token.service';
 import type { ListQuery } from '../../db/list-query';
 import type { IssuedToken, NewTokenInput, TokenLifecycle } from './token-lifecycle';
+import * as bounds from './creator-bounds';
 import type { GroupService } from '../group/group.service';
 import type { MemberService } from '../member/member.service';
 import type { ProjectService } from '../project/project.service';
@@ -94,6 +95,10 @@ export class ResourceAccessTokenService {
     const { lifecycle } = this.deps;
     const invalid = lifecycle.validateNewToken(ctx, input, RESOURCE_BOT_SCOPES);
     if (invalid) throw new ServiceError(invalid);
+    // Within the presenting token: its scopes and expiry (the role is checked above). A fine-grained
+    // token cannot make one: resource tokens are classic.
+    const beyond = bounds.classicScopesError(ctx, input.scopes) ?? bounds.expiryError(ctx, input.expiresAt);
+    if (beyond) throw new ServiceError(beyond);
 
     const { sourceType, sourceId } = sourceOf(resource);
     const resourceName = resource.kind === 'project' ? resource.project.name : resource.group.name;

@@ -9,6 +9,7 @@ import { textErrors } from '../namespace/path-rules';
 import type { User } from '../user/user.entity';
 import { accessKindOf, GRANULAR_ACCESS_KINDS, GranularScope, type GranularAccessKind } from './granular-scope.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
+import * as bounds from './creator-bounds';
 
 /** One granular scope to write: where it applies is already resolved to a namespace or project. */
 export interface GranularScopeSpec {
@@ -114,7 +115,7 @@ export class TokenLifecycle {
         name: input.name.trim(),
         description: input.description ?? null,
         scopes: [...input.scopes],
-        expiresAt: input.expiresAt ?? this.defaultExpiry(ctx),
+        expiresAt: input.expiresAt ?? bounds.boundedDefault(ctx, this.defaultExpiry(ctx)),
         revoked: false,
         granular: input.granular ?? false,
         tokenDigest: digestToken(secret),
@@ -171,9 +172,14 @@ export class TokenLifecycle {
    */
   async rotate(ctx: RequestContext, old: PersonalAccessToken, user: User, expiresAt: string | null | undefined, after?: (em: EntityManager) => Promise<void>): Promise<IssuedToken> {
     if (old.revoked) throw new ServiceError('Token already revoked');
-    const newExpiry = expiresAt ?? this.rotationExpiry(ctx);
+    // Rotating another token hands out its scopes and a new date: both within the presenting token
+    // (creator-bounds.ts). A token rotating itself keeps its scopes and is bounded by the instance only.
+    const self = bounds.isSelfRotation(ctx, old);
+    const newExpiry = expiresAt ?? (self ? this.rotationExpiry(ctx) : bounds.boundedDefault(ctx, this.rotationExpiry(ctx)));
     const expiryError = this.expiryError(ctx, newExpiry);
     if (expiryError) throw new ServiceError(expiryError);
+    const beyond = (await bounds.rotationScopesError(ctx, old)) ?? (expiresAt && !self ? bounds.expiryError(ctx, expiresAt) : null);
+    if (beyond) throw new ServiceError(beyond);
     return inTransaction(ctx.app.dataSource, async (em) => {
       if (!(await this.revoke(ctx, em, old.id))) throw new ServiceError('Token already revoked');
       const issued = await this.issue(

@@ -302,9 +302,12 @@ describe('fine-grained personal access tokens', () => {
       const writer = await granular(w.aliceApi, [
         { access: 'SELECTED_MEMBERSHIPS', permissions: ['create_resource_access_token'], resourceIds: [gid('Project', w.api.id)] },
       ]);
+      // The permission lets the request through; the token it would make is classic, which a
+      // fine-grained token never makes (creator-bounds.ts).
       const ok = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: 'acme/platform/api', name: 'bot', scopes: ['read_api'] } }, { token: writer });
       expect(ok.errors).toBeUndefined();
-      expect(ok.data.projectAccessTokenCreate.errors).toEqual([]);
+      expect(ok.data.projectAccessTokenCreate.errors).toEqual(['A fine-grained token can only create fine-grained tokens']);
+      expect(await tokenRows()).toBe(before + 1);
       // Held for one project, not for another one of the same owner.
       const elsewhere = await h.gql(CREATE_PROJECT_TOKEN, { input: { projectPath: 'acme/web', name: 'bot', scopes: ['read_api'] } }, { token: writer });
       expect(messages(elsewhere)).toEqual([denied(['create_resource_access_token'], 'acme/web')]);

@@ -71,7 +71,8 @@ describe('token use and bot lifecycle (default instance settings)', () => {
     const { secret: api } = await h.createPat(w.maint, ['api']);
     expect((await h.gql(`{ project(fullPath: "${w.project.fullPath}") { id } }`, {}, { token: readApi })).data.project.id).toMatch(/Project/);
     expectNotAvailable(await h.gql(CREATE_PAT, { input: { name: 'x', scopes: ['api'] } }, { token: readApi }), 'personalAccessTokenCreate');
-    const ok = await h.gql(CREATE_PAT, { input: { name: 'x', scopes: ['api'] } }, { token: api });
+    // (A token gives its own user only GitLab's self-service scopes: creator-bounds.test.ts.)
+    const ok = await h.gql(CREATE_PAT, { input: { name: 'x', scopes: ['self_rotate'] } }, { token: api });
     expect(ok.data.personalAccessTokenCreate.errors).toEqual([]);
   });
 
@@ -261,14 +262,16 @@ describe('maximum lifetime of 400 days with bufferedTokenExpirationLimit', () =>
   const { h, w } = useWorld({ config: { bufferedTokenExpirationLimit: true }, worldPer: 'block' });
 
   it('#16 (buffered) up to today + 400 is accepted; the default stays 365 days', async () => {
-    const ok = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(400) });
+    // The creating token must itself last that long (no token creates one that outlives it).
+    const { secret: maint } = await h.createPat(w.maint, ['api'], { expiresAt: day(400) });
+    const ok = await createProjectToken(h, maint, { projectPath: w.project.fullPath, expiresAt: day(400) });
     expect(ok.data.projectAccessTokenCreate.accessToken.expiresAt).toBe(day(400));
     const before = await snapshot(h);
-    expectPayloadErrors(await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(401) }), 'projectAccessTokenCreate', [
+    expectPayloadErrors(await createProjectToken(h, maint, { projectPath: w.project.fullPath, expiresAt: day(401) }), 'projectAccessTokenCreate', [
       `Expires at must be before ${day(400)}`,
     ]);
     expect(await snapshot(h)).toEqual(before);
-    const dflt = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath });
+    const dflt = await createProjectToken(h, maint, { projectPath: w.project.fullPath });
     expect(dflt.data.projectAccessTokenCreate.accessToken.expiresAt).toBe(day(365));
   });
 });
@@ -292,7 +295,7 @@ describe('optional expiry (requireTokenExpiry: false)', () => {
   it('#4 (inferred) no maximum applies when expiry is not required; personal tokens too', async () => {
     const res = await createProjectToken(h, w.pat.maint, { projectPath: w.project.fullPath, expiresAt: day(1000) });
     expect(res.data.projectAccessTokenCreate.accessToken.expiresAt).toBe(day(1000));
-    const pat = await h.gql(CREATE_PAT, { input: { name: 'forever', scopes: ['api'] } }, { token: w.pat.dev });
+    const pat = await h.gql(CREATE_PAT, { input: { name: 'forever', scopes: ['self_rotate'] } }, { token: w.pat.dev });
     expect(pat.data.personalAccessTokenCreate.errors).toEqual([]);
     const row = await h.app.dataSource.getRepository(PersonalAccessToken).findOneBy({ name: 'forever' });
     expect(row!.expiresAt).toBeNull();
