@@ -289,8 +289,9 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (outcome.status === 'banned') return bannedResponse();
     if (outcome.status === 'invalid') {
       if (outcome.revokedToken && ops.some((op) => isRotation(documents, op))) {
-        // A revoked token presented for a rotation may be a stolen copy: revoke its whole family.
-        await app.services.tokenLifecycle.revokeFamily(new RequestContext(app, null, { system: true }), outcome.revokedToken.id);
+        // A revoked token presented for a rotation may be a stolen copy: its whole family is revoked,
+        // unless it is a retry of the rotation that just revoked it (see the lifecycle).
+        await app.services.tokenLifecycle.onRevokedTokenPresented(new RequestContext(app, null, { system: true }), outcome.revokedToken);
       }
       return errorResponse(401, 'Invalid token');
     }

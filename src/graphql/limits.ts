@@ -99,3 +99,10 @@ export const AUTH_BANNED_MESSAGE = 'Too many failed authentication attempts from
 
 /** A Redis command of the shared failure counter that takes longer than this counts as a Redis failure. */
 export const AUTH_THROTTLE_REDIS_TIMEOUT_MS = 500;
+
+/**
+ * A revoked token presented for a rotation within this time after the rotation that revoked it is a
+ * retry of that rotation (a client that sent it twice), not the reuse of a stolen copy: it is refused
+ * like any revoked token, but its family is left alone. Later, the whole family is revoked.
+ */
+export const ROTATION_RETRY_WINDOW_MS = 10_000;

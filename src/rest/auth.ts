@@ -70,7 +70,7 @@ export async function authenticateRest(core: AppCore, req: FastifyRequest, confi
   if (outcome.status === 'invalid') {
     if (outcome.revokedToken) {
       if (ROTATION_PATH.test(url.pathname)) {
-        await core.services.tokenLifecycle.revokeFamily(new RequestContext(core, null, { system: true }), outcome.revokedToken.id);
+        await core.services.tokenLifecycle.onRevokedTokenPresented(new RequestContext(core, null, { system: true }), outcome.revokedToken);
       }
       throw bearerError(401, 'invalid_token', REVOKED_DESCRIPTION);
     }

@@ -168,7 +168,7 @@ describe('labgate token commands', () => {
       expect(owner.json.access_level).toBe(50);
       expect((await userRow(h, owner.json.user_id))!.createdById).toBe(w.owner.id);
       const id = String(owner.json.id);
-      await expectFailure(['project-tokens', 'revoke', '--project', w.project.fullPath, '--id', id, '--as', w.dev.username], `${w.dev.name} cannot delete ci`, 1);
+      await expectFailure(['project-tokens', 'revoke', '--project', w.project.fullPath, '--id', id, '--as', w.dev.username], RESOURCE_NOT_AVAILABLE, 1);
       await expectFailure(['project-tokens', 'rotate', '--project', w.project.fullPath, '--id', id, '--as', w.maint.username], 'Not eligible to rotate tokens with permissions not held by the user', 1);
       await expectFailure(['project-tokens', 'rotate', '--project', w.project.fullPath, '--id', id, '--as', w.dev.username], RESOURCE_NOT_AVAILABLE, 1);
       await expectFailure(['project-tokens', 'list', '--project', w.project.fullPath, '--as', w.dev.username], RESOURCE_NOT_AVAILABLE, 1);
@@ -209,7 +209,7 @@ describe('labgate token commands', () => {
       await h.addMember({ group: w.group }, gm, 'maintainer');
       await expectFailure([...gArgs(), '--as', gm.username], 'User does not have permission to create group access token', 1);
       const t = (await h.cli([...gArgs(), '--json'])).json;
-      await expectFailure(['group-tokens', 'revoke', '--group', w.group.fullPath, '--id', String(t.id), '--as', gm.username], 'Gus Maintainer cannot delete g', 1);
+      await expectFailure(['group-tokens', 'revoke', '--group', w.group.fullPath, '--id', String(t.id), '--as', gm.username], RESOURCE_NOT_AVAILABLE, 1);
       // #57
       await expectFailure(['group-tokens', 'rotate', '--group', w.group.fullPath, '--id', String(t.id), '--as', gm.username], RESOURCE_NOT_AVAILABLE, 1);
     });

@@ -50,7 +50,8 @@ const revoke = (subject: Subject): RestOperation => ({
   subject,
   method: 'DELETE',
   auth: 'required',
-  translate: (cell, hidden, name) => success('204')(cell) ?? errText(cell, name) ?? (cell === 'denied' && hidden ? '404' : `untranslated ${cell}`),
+  // A token one may not list is answered as missing, whether or not the resource is visible.
+  translate: (cell, _hidden, name) => success('204')(cell) ?? errText(cell, name) ?? (cell === 'denied' ? '404' : `untranslated ${cell}`),
 });
 const update = (subject: Subject): RestOperation => ({
   subject,

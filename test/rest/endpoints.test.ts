@@ -93,11 +93,13 @@ describe('REST endpoints: tokens and members', () => {
       expect(response.status).toBe(404);
     });
 
-    it('46, 47: revoke by a Maintainer is 204; by a Developer a 400 that names both', async () => {
+    it('46, 47: revoke by a Maintainer is 204; a Developer, who cannot list the tokens, gets the 404 of a missing token (GitLab: a 400 naming the bot)', async () => {
       const victim = await h.createResourceToken({ project }, { name: 'victim bot' });
       const refused = await call('DELETE', `/projects/${project.id}/access_tokens/${victim.token.id}`, 'developer');
-      expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ message: '400 Bad request - Dev cannot delete victim bot' });
+      const missing = await call('DELETE', `/projects/${project.id}/access_tokens/424242`, 'developer');
+      expect(refused.status).toBe(404);
+      expect(refused.body).toEqual({ message: '404 project Access Token Not Found' });
+      expect(missing.body).toEqual(refused.body);
       expect((await call('DELETE', `/projects/${project.id}/access_tokens/${victim.token.id}`, 'maintainer')).status).toBe(204);
       const shown = await call('GET', `/projects/${project.id}/access_tokens/${victim.token.id}`, 'maintainer');
       expect(shown.body).toMatchObject({ revoked: true, active: false });
@@ -182,12 +184,16 @@ describe('REST endpoints: tokens and members', () => {
       expect(new Set(all.body.map((t: { user_id: number }) => t.user_id)).size).toBeGreaterThan(1);
     });
 
-    it('creates a token for a user only as an administrator, with admin scopes allowed', async () => {
+    it('creates a token for a user only as an administrator, with admin scopes its own token holds', async () => {
       const refused = await call('POST', `/users/${developer.id}/personal_access_tokens`, 'owner', { name: 'x', scopes: ['api'] });
       expect(refused.status).toBe(403);
       expect((await call('POST', '/users/999999/personal_access_tokens', 'owner', { name: 'x', scopes: ['api'] })).status).toBe(403);
       expect((await call('POST', '/users/999999/personal_access_tokens', 'root', { name: 'x', scopes: ['api'] })).body).toEqual({ message: '404 User Not Found' });
-      const created = await call('POST', `/users/${root.id}/personal_access_tokens`, 'root', { name: 'sudo', scopes: ['api', 'sudo'] });
+      const beyond = await call('POST', `/users/${root.id}/personal_access_tokens`, 'root', { name: 'sudo', scopes: ['api', 'sudo'] });
+      expect(beyond.status).toBe(422);
+      expect(beyond.body).toEqual({ message: 'Scopes of the token contain permissions not held by the creating token' });
+      const { secret: sudoToken } = await h.createPat(root, ['api', 'sudo']);
+      const created = await call('POST', `/users/${root.id}/personal_access_tokens`, sudoToken, { name: 'sudo', scopes: ['api', 'sudo'] });
       expect(created.status).toBe(201);
       expect(created.body.scopes).toEqual(['api', 'sudo']);
       const notAllowed = await call('POST', `/users/${developer.id}/personal_access_tokens`, 'root', { name: 'x', scopes: ['sudo'] });

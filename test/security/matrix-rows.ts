@@ -122,7 +122,8 @@ const NO_PROJECT_TOKEN = 'err:User does not have permission to create project ac
 const NO_GROUP_TOKEN = 'err:User does not have permission to create group access token';
 const LEVEL_NOT_HELD = 'err:Access level of the token contains permissions not held by the creating user';
 const ROTATE_NOT_HELD = 'err:Not eligible to rotate tokens with permissions not held by the user';
-const CANNOT_DELETE = 'err:{viewer} cannot delete victim';
+/** Revoking a resource token one cannot list: the answer for a token that does not exist (issue 18). */
+const CANNOT_DELETE = 'denied';
 const UNABLE_TO_UPDATE = 'err:Unable to update members, please check user permissions.';
 /** Inferred: GitLab's older validation text for the setting on a subgroup. */
 const NOT_TOP_LEVEL = 'err:Resource access token creation allowed is not allowed since the group is not top-level group.';
@@ -353,7 +354,8 @@ export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelo
     bot: X3('denied'),
   },
   // `projectAccessTokenRevoke`: destroy_resource_access_tokens (Maintainer+, a Maintainer bot too);
-  // without it GitLab's "<user> cannot delete <bot>" (case 47).
+  // whoever cannot list the tokens is answered as for a missing token (GitLab's case 47 names the bot
+  // in a 400 "<user> cannot delete <bot>"; Labgate deliberately does not, issue 18).
   revokeProjectToken: {
     anonymous: X3('denied'),
     'non-member': ['denied', CANNOT_DELETE, CANNOT_DELETE],
@@ -370,7 +372,7 @@ export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelo
     deactivated: X3('403'),
     bot: X3('ok'),
   },
-  // `groupAccessTokenRevoke`: Owners (case 52: a group Maintainer cannot).
+  // `groupAccessTokenRevoke`: Owners (case 52: a group Maintainer cannot, and learns nothing).
   revokeGroupToken: {
     anonymous: X3('denied'),
     'non-member': ['denied', CANNOT_DELETE, CANNOT_DELETE],

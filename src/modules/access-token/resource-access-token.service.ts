@@ -171,8 +171,13 @@ export class ResourceAccessTokenService {
    * (until `labgate cleanup`), so the revoked token keeps being listed.
    */
   async revoke(ctx: RequestContext, resource: TokenResource, tokenId: number): Promise<PersonalAccessToken> {
+    const abilities = await this.abilities(ctx, resource);
+    // Whoever may not list the resource's tokens learns nothing about one: the answer for a token that
+    // does not exist. (GitLab answers its 400 "<user> cannot delete <bot>", naming the bot to Guests
+    // and Developers; Labgate deliberately does not.)
+    if (!abilities.has('read_resource_access_tokens')) throw new ResourceNotAvailableError();
     const token = await this.findToken(ctx, resource, tokenId);
-    if (!(await this.abilities(ctx, resource)).has('destroy_resource_access_tokens')) {
+    if (!abilities.has('destroy_resource_access_tokens')) {
       const bot = await ctx.loaders.users.load(token.userId);
       throw new ServiceError(`${ctx.user?.name ?? 'Administrator'} cannot delete ${bot?.name ?? 'the bot user'}`);
     }

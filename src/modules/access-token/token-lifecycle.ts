@@ -4,6 +4,7 @@ import { addDays, isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ServiceError } from '../../graphql/errors';
+import { ROTATION_RETRY_WINDOW_MS } from '../../graphql/limits';
 import { toSentence } from '../../text';
 import { textErrors } from '../namespace/path-rules';
 import type { User } from '../user/user.entity';
@@ -197,8 +198,24 @@ export class TokenLifecycle {
   }
 
   /**
-   * A revoked token was presented for a rotation: someone may hold a stolen copy. Revokes every active
-   * token issued from it by rotation, down the whole family.
+   * A revoked token was presented for a rotation. When a rotation revoked it less than
+   * `ROTATION_RETRY_WINDOW_MS` ago, this is the same client retrying (two requests sent at once, the
+   * loser authenticating after the winner's commit): the caller refuses it, and the family stays, so
+   * the user keeps the new token. Otherwise someone may hold a stolen copy and the family is revoked.
+   * The time of the rotation is its successor's `created_at`, so every process sharing the database
+   * agrees on it, on SQLite and PostgreSQL alike. Returns how many tokens were revoked.
+   */
+  async onRevokedTokenPresented(ctx: RequestContext, token: PersonalAccessToken): Promise<number> {
+    const successor = await ctx.app.dataSource
+      .getRepository(PersonalAccessToken)
+      .findOne({ where: { previousPersonalAccessTokenId: token.id }, order: { createdAt: 'DESC' } });
+    if (successor && ctx.now().getTime() - successor.createdAt.getTime() < ROTATION_RETRY_WINDOW_MS) return 0;
+    return this.revokeFamily(ctx, token.id);
+  }
+
+  /**
+   * Someone may hold a stolen copy of a revoked token: revokes every active token issued from it by
+   * rotation, down the whole family.
    */
   async revokeFamily(ctx: RequestContext, tokenId: number): Promise<number> {
     return inTransaction(ctx.app.dataSource, async (em) => {

@@ -12,6 +12,8 @@
  * token) are the not-available error too, since such a token is not one of the resource's tokens.
  */
 import { inTransaction } from '../../../src/db/data-source';
+import { ROTATION_RETRY_WINDOW_MS } from '../../../src/graphql/limits';
+import { TODAY } from '../../helpers/harness';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import {
   day,
@@ -31,7 +33,8 @@ import {
 } from './fixtures';
 
 describe('self-rotation and token families', () => {
-  const { h, w } = useWorld();
+  // Some tests move the clock past the retry window; each starts at noon again.
+  const { h, w } = useWorld({ clockAt: `${TODAY}T12:00:00.000Z` });
 
   const rotateProject = (secret: string, id: number, extra: Record<string, unknown> = {}, projectPath = w.project.fullPath) =>
     h.gql(ROTATE_PROJECT_TOKEN, { input: { projectPath, id: patGid(id), ...extra } }, { token: secret });
@@ -150,7 +153,8 @@ describe('self-rotation and token families', () => {
     const dId = idOf(d.data.projectAccessTokenRotate.accessToken.id);
     const dSecret = d.data.projectAccessTokenRotate.token;
     await expectTokenWorks(h, dSecret);
-    // Someone replays the stolen T on the rotation endpoint.
+    // Someone replays the stolen T on the rotation endpoint, later than a retry would come.
+    h.clock.advance(ROTATION_RETRY_WINDOW_MS);
     expectInvalidToken(await rotatePat(t.secret, t.token.id));
     expect((await tokenRow(h, dId))!.revoked).toBe(true);
     expectInvalidToken(await h.gql(WHO_AM_I, {}, { token: dSecret }));
@@ -160,6 +164,7 @@ describe('self-rotation and token families', () => {
     const t = await h.createResourceToken({ project: w.project }, { scopes: ['api'] });
     const c = await rotateProject(t.secret, t.token.id);
     const cId = idOf(c.data.projectAccessTokenRotate.accessToken.id);
+    h.clock.advance(ROTATION_RETRY_WINDOW_MS);
     expectInvalidToken(await rotateProject(t.secret, t.token.id));
     expect((await tokenRow(h, cId))!.revoked).toBe(true);
 
@@ -167,6 +172,7 @@ describe('self-rotation and token families', () => {
     const child = await rotatePat(p.secret, p.token.id);
     const childSecret = child.data.personalAccessTokenRotate.token;
     await expectTokenWorks(h, childSecret, w.dev.username);
+    h.clock.advance(ROTATION_RETRY_WINDOW_MS);
     expectInvalidToken(await rotatePat(p.secret, p.token.id));
     expectInvalidToken(await h.gql(WHO_AM_I, {}, { token: childSecret }));
   });
