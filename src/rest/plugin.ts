@@ -7,7 +7,7 @@ import { ArgumentError, isTimeoutError, logUnexpectedError, ResourceNotAvailable
 import { REQUEST_TIMED_OUT } from '../graphql/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
-import { badRequest, forbidden, notFound, RestError, unauthorized } from './errors';
+import { badRequest, forbidden, invalidParams, notFound, RestError, unauthorized } from './errors';
 import { enforceGranularPermission } from './granular';
 import { findGroup, findProject } from './lookup';
 import { offsetPage, pageRequest, PAGINATION_HEADERS } from './pagination';
@@ -64,13 +64,28 @@ function arrayKeys(values: Record<string, unknown>): void {
   }
 }
 
-/** Array parameters also accept a comma-separated string, as GitLab's do. */
-function normalizeArrays(values: Record<string, unknown>, schema: Record<string, unknown> | undefined): void {
+/** Array parameters also accept a comma-separated string, as GitLab's do (except `arraysOnly`). */
+function normalizeArrays(values: Record<string, unknown>, schema: Record<string, unknown> | undefined, arraysOnly: readonly string[] = []): void {
   const properties = (schema?.properties ?? {}) as Record<string, { type?: string }>;
   for (const [name, spec] of Object.entries(properties)) {
-    if (spec.type !== 'array') continue;
+    if (spec.type !== 'array' || arraysOnly.includes(name)) continue;
     const value = values[name];
     if (typeof value === 'string') values[name] = value === '' ? [] : value.split(',').map((v) => v.trim());
+  }
+}
+
+/**
+ * Grape's type check, before the schema validator (whose coercion would turn `["x"]` into `"x"` and
+ * `"x"` into `["x"]`): a string parameter sent as an array or object, or an array parameter sent as
+ * anything but an array, is `<name> is invalid` (GitLab: `name` as an array, `scopes` as a string).
+ */
+function checkTypes(values: Record<string, unknown>, schema: Record<string, unknown> | undefined): void {
+  const properties = (schema?.properties ?? {}) as Record<string, { type?: string }>;
+  for (const [name, spec] of Object.entries(properties)) {
+    const value = values[name];
+    if (value === undefined || value === null) continue;
+    const wrong = spec.type === 'string' ? typeof value === 'object' : spec.type === 'array' ? !Array.isArray(value) : false;
+    if (wrong) throw invalidParams(`${name} is invalid`);
   }
 }
 
@@ -236,7 +251,8 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
         const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
         arrayKeys(body);
         for (const [key, value] of Object.entries(query)) if (!(key in body) && key !== 'private_token' && key !== 'access_token') body[key] = value;
-        normalizeArrays(body, route.body);
+        normalizeArrays(body, route.body, route.arraysOnly);
+        checkTypes(body, route.body);
         req.body = body;
       }
     },

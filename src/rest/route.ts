@@ -62,6 +62,11 @@ export interface RestRoute extends RestRouteConfig {
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;
+  /**
+   * Array parameters that must be sent as arrays: Grape's `Array[String]` without GitLab's
+   * comma-separated coercion refuses a plain string (`scopes is invalid`). Others also take "a,b".
+   */
+  arraysOnly?: readonly string[];
   /** The success status and what it returns (documentation only: answers are not filtered by it). */
   success: { status: number; description: string; schema?: JsonSchema };
   /** Other statuses the route answers, for the OpenAPI document. */

@@ -1,3 +1,4 @@
+import { granularDenial } from '../auth/granular';
 import type { RequestContext } from '../graphql/context';
 import { isTokenActive, type PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import type { Member } from '../modules/member/member.entity';
@@ -200,8 +201,18 @@ export async function projectBasic(ctx: RequestContext, project: Project): Promi
     star_count: 0,
     last_activity_at: iso(project.lastActivityAt),
     visibility: visibilityName(project.visibilityLevel),
-    namespace: namespaceJson(ctx, ns),
+    namespace: (await namespaceReadable(ctx, ns)) ? namespaceJson(ctx, ns) : null,
   };
+}
+
+/**
+ * The project's `namespace` object is the namespace itself, read as GraphQL's `Project.namespace` is:
+ * a fine-grained token needs `read_group` there (on a personal namespace too), else it is null. The
+ * project's own `name_with_namespace` and `path_with_namespace` stay, as `nameWithNamespace` and
+ * `fullPath` do over GraphQL. Any other token passes at once.
+ */
+async function namespaceReadable(ctx: RequestContext, ns: Namespace): Promise<boolean> {
+  return (await granularDenial(ctx, ['read_group'], [{ kind: 'namespace', namespace: ns }])) === null;
 }
 
 /** `ProjectWithAccess` for a signed-in viewer (adds `permissions`), `ProjectDetails` otherwise. */

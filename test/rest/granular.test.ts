@@ -195,6 +195,18 @@ describe('REST API with fine-grained personal access tokens', () => {
       expect((await get(token, project(api))).status).toBe(200);
     });
 
+    it("shows the project's namespace object only with read_group there, as GraphQL's Project.namespace (issue 18)", async () => {
+      const rest = await get(token, `/projects/${api.id}`);
+      expect(rest.body).toMatchObject({ path_with_namespace: 'acme/platform/api', name_with_namespace: 'acme / platform / api', namespace: null });
+      const gql = await h.gql(`{ project(fullPath: "acme/platform/api") { fullPath namespace { fullPath } } }`, {}, { token });
+      expect(gql.data.project).toEqual({ fullPath: 'acme/platform/api', namespace: null });
+      expect(gql.errors?.map((e: { message: string }) => e.message)).toEqual([denied(['read_group'], 'acme/platform')]);
+      // With read_group on the namespace, both show it.
+      const both = await granular(alice, onGroup(platform, 'read_project', 'read_group'));
+      expect((await get(both, `/projects/${api.id}`)).body.namespace).toMatchObject({ id: platform.id, full_path: 'acme/platform', kind: 'group' });
+      expect((await h.gql(`{ project(fullPath: "acme/platform/api") { namespace { fullPath } } }`, {}, { token: both })).data.project.namespace).toEqual({ fullPath: 'acme/platform' });
+    });
+
     it("is refused every other project of the user, with GitLab's error naming the project", async () => {
       for (const p of [web, engine, tool, notes]) {
         expect(await answer(get(token, project(p)))).toEqual(refusal(denied(['read_project'], p.fullPath)));

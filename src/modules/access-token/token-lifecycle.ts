@@ -115,7 +115,8 @@ export class TokenLifecycle {
         userId: user.id,
         name: input.name.trim(),
         description: input.description ?? null,
-        scopes: [...input.scopes],
+        // Each scope once, in the order given, whatever path the request came by.
+        scopes: [...new Set(input.scopes)],
         expiresAt: input.expiresAt ?? bounds.boundedDefault(ctx, this.defaultExpiry(ctx)),
         revoked: false,
         granular: input.granular ?? false,

@@ -79,6 +79,8 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
         },
         ['name', 'scopes'],
       ),
+      // Grape's `Array[String]`: GitLab takes no comma-separated scopes here (unlike the PAT endpoints).
+      arraysOnly: ['scopes'],
       success: { status: 201, description: 'The token, with its secret (shown only now).', schema: RESOURCE_ACCESS_TOKEN },
       errors: { 400: 'Invalid parameters or not allowed', 401: 'Not authenticated', 404: `${label} not found` },
       handler: async (call) => {
