@@ -134,6 +134,7 @@ describe('REST API with fine-grained personal access tokens', () => {
       'DELETE /personal_access_tokens/self': 'none',
       'POST /personal_access_tokens/self/rotate': 'none',
       'POST /users/:user_id/personal_access_tokens': 'none',
+      'POST /user/personal_access_tokens': 'create_user_personal_access_token on user, granted by create_user_personal_access_token',
       'GET /user': 'read_user on user, granted by read_user',
       'GET /users/:id': 'read_user on user, granted by read_user',
       'GET /projects': 'read_project on user, granted by read_project',

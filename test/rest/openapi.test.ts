@@ -47,6 +47,7 @@ describe('REST OpenAPI document', () => {
     'DELETE /personal_access_tokens/self': null,
     'POST /personal_access_tokens/self/rotate': null,
     'POST /users/:user_id/personal_access_tokens': null,
+    'POST /user/personal_access_tokens': 'create_user_personal_access_token',
     'GET /user': 'read_user',
     'GET /users/:id': 'read_user',
     'GET /projects': 'read_project',

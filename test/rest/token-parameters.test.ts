@@ -65,6 +65,20 @@ describe('REST token parameters (issue 18)', () => {
     expect(await h.rowCounts()).toEqual(before);
   });
 
+  it("POST /user/personal_access_tokens: GitLab's self-service scopes only; the new token rotates itself", async () => {
+    const made = await post('/user/personal_access_tokens', owner, { name: 'self', scopes: 'self_rotate,k8s_proxy', description: 'mine' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'self', description: 'mine', scopes: ['self_rotate', 'k8s_proxy'], user_id: alice.id, active: true, revoked: false });
+    expect(made.body.token).toMatch(/^glpat-/);
+    const rotated = await post('/personal_access_tokens/self/rotate', made.body.token, {});
+    expect(rotated.status).toBe(200);
+    const before = await h.rowCounts();
+    const refused = await post('/user/personal_access_tokens', owner, { name: 'broad', scopes: ['api'] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'scopes does not have a valid value' });
+    expect(await h.rowCounts()).toEqual(before);
+  });
+
   it('GraphQL and the labgate command store duplicate scopes once too', async () => {
     const res = await h.gql(
       `mutation { personalAccessTokenCreate(input: { name: "dup", scopes: ["self_rotate", "k8s_proxy", "self_rotate"] }) { errors token } }`,

@@ -44,6 +44,8 @@ interface Row {
   creator: Creator;
   wanted: Wanted;
   expected: string;
+  /** The REST cell where it differs (Grape refuses a scope outside the endpoint's list first). */
+  rest?: string;
 }
 
 const FINE_GRAINED_ONLY = 'err:A fine-grained token can only create fine-grained tokens';
@@ -52,6 +54,7 @@ const GRANULAR_NOT_HELD = 'err:Granular scopes of the token contain permissions 
 const NOT_AVAILABLE_SCOPES = 'err:Scopes can only contain available scopes';
 const LATE = `err:Expires at cannot be later than the expiry date of the creating token (${CREATOR_EXPIRY})`;
 const LEVEL_NOT_HELD = 'err:Access level of the token contains permissions not held by the creating user';
+const NOT_VALID_VALUE = 'err:scopes does not have a valid value';
 
 const personal = (scopes: string[], late?: boolean): Wanted => ({ kind: 'personal', scopes, late });
 const granular = (scopes: Array<{ access: string; permissions: string[]; on?: 'app' | 'other' | 'tc' }>, late?: boolean): Wanted => ({ kind: 'granular', scopes, late });
@@ -62,15 +65,15 @@ const ROWS: Row[] = [
   // Classic scopes for one's own user: GitLab's self-service scopes, or an administrator's.
   { creator: 'classic api', wanted: personal(['self_rotate']), expected: 'ok' },
   { creator: 'classic api', wanted: personal(['k8s_proxy', 'self_rotate']), expected: 'ok' },
-  { creator: 'classic api', wanted: personal(['read_api']), expected: NOT_AVAILABLE_SCOPES },
-  { creator: 'classic api', wanted: personal(['api']), expected: NOT_AVAILABLE_SCOPES },
+  { creator: 'classic api', wanted: personal(['read_api']), expected: NOT_AVAILABLE_SCOPES, rest: NOT_VALID_VALUE },
+  { creator: 'classic api', wanted: personal(['api']), expected: NOT_AVAILABLE_SCOPES, rest: NOT_VALID_VALUE },
   { creator: 'classic api, admin', wanted: personal(['api']), expected: 'ok' },
   { creator: 'classic api, admin', wanted: personal(['read_api', 'read_repository', 'write_registry']), expected: 'ok' },
   { creator: 'classic api, admin', wanted: personal(['api', 'sudo']), expected: SCOPES_NOT_HELD },
   { creator: 'classic api, admin', wanted: personal(['admin_mode']), expected: SCOPES_NOT_HELD },
   { creator: 'classic api sudo admin_mode, admin', wanted: personal(['api', 'sudo', 'admin_mode']), expected: 'ok' },
   { creator: 'fine-grained user', wanted: personal(['self_rotate']), expected: FINE_GRAINED_ONLY },
-  { creator: 'fine-grained user', wanted: personal(['api']), expected: FINE_GRAINED_ONLY },
+  { creator: 'fine-grained user', wanted: personal(['api']), expected: FINE_GRAINED_ONLY, rest: NOT_VALID_VALUE },
   // An ALL_MEMBERSHIPS token holds no USER scope (one of them per token), so it cannot ask at all.
   { creator: 'fine-grained all memberships', wanted: personal(['self_rotate']), expected: 'granular' },
   { creator: 'project bot api', wanted: personal(['self_rotate']), expected: 'err:Not permitted to create' },
@@ -251,9 +254,12 @@ describe('authorization matrix: token creation never exceeds the creating token'
     let response;
     switch (row.wanted.kind) {
       case 'personal':
-        // The administrators' endpoint (a user's own classic tokens: `labgate`, or GraphQL).
-        if (!creator.user.admin) return null;
-        response = await send('POST', `/users/${creator.user.id}/personal_access_tokens`, { name: 'made', scopes: row.wanted.scopes, ...late });
+        // The administrators' endpoint for administrators, GitLab's self-service one for anyone else.
+        response = await send('POST', creator.user.admin ? `/users/${creator.user.id}/personal_access_tokens` : '/user/personal_access_tokens', {
+          name: 'made',
+          scopes: row.wanted.scopes,
+          ...late,
+        });
         break;
       case 'project':
         response = await send('POST', `/projects/${app.id}/access_tokens`, { name: 'made', scopes: row.wanted.scopes, ...(row.wanted.level ? { access_level: row.wanted.level } : {}), ...late });
@@ -268,7 +274,7 @@ describe('authorization matrix: token creation never exceeds the creating token'
     }
     if (response.status === 201 || response.status === 200) return checkMade(creator.token, row.wanted, response.body.token);
     if (response.status === 403 && response.body?.error === 'insufficient_granular_scope') return 'granular';
-    const message: string = response.body?.message ?? JSON.stringify(response.body);
+    const message: string = response.body?.message ?? response.body?.error ?? JSON.stringify(response.body);
     return `err:${message.replace(/^400 Bad request - /, '')}`;
   }
 
@@ -285,6 +291,6 @@ describe('authorization matrix: token creation never exceeds the creating token'
 
   it.each(ROWS.map((row) => [`${row.creator} -> ${JSON.stringify(row.wanted)}`, row] as const))('REST: %s', async (_name, row) => {
     const got = await runRest(row);
-    if (got !== null) expect(got).toBe(row.expected);
+    if (got !== null) expect(got).toBe(row.rest ?? row.expected);
   });
 });

@@ -1,4 +1,4 @@
-import { ALL_SCOPES } from '../../auth/scopes';
+import { ALL_SCOPES, SELF_SERVICE_SCOPES } from '../../auth/scopes';
 import type { RequestContext } from '../../graphql/context';
 import { attempt, badRequest, notAllowed, notFound, recordNotFound, RestError, unauthorized, forbidden } from '../errors';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
@@ -182,6 +182,39 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
         { notAvailable: () => forbidden(), service: (messages) => new RestError(422, { message: messages.join(', ') }) },
       );
       if (!issued) throw notFound('User');
+      return withSecret(personalAccessToken(ctx, issued.token), issued.secret);
+    },
+  },
+  {
+    ...common,
+    method: 'POST',
+    url: '/user/personal_access_tokens',
+    operationId: 'createOwnPersonalAccessToken',
+    summary: 'Create a personal access token for yourself, with the scopes `k8s_proxy` and `self_rotate` only.',
+    tags,
+    permission: 'create_user_personal_access_token',
+    body: object(
+      {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        // GitLab's self-service list: a token never gives its own user broader classic scopes
+        // (src/modules/access-token/creator-bounds.ts).
+        scopes: { type: 'array', items: { type: 'string', enum: [...SELF_SERVICE_SCOPES] } },
+        expires_at: { ...DATE, description: 'Expiry date (default: the maximum lifetime, or the presenting token’s expiry when earlier).' },
+      },
+      ['name', 'scopes'],
+    ),
+    success: { status: 201, description: 'The token, with its secret (shown only now).', schema: PERSONAL_ACCESS_TOKEN },
+    errors: { 400: 'Invalid parameters', 401: 'Not authenticated', 422: 'Not created' },
+    handler: async (call) => {
+      const { ctx } = call;
+      const { name, description, scopes, expires_at } = call.body;
+      const user = ctx.user;
+      if (!user) throw unauthorized();
+      const issued = await attempt(
+        () => ctx.services.tokens.createPersonal(ctx, user, { name, description: description ?? null, scopes, expiresAt: expires_at ?? null }),
+        { notAvailable: () => forbidden(), service: (messages) => new RestError(422, { message: messages.join(', ') }) },
+      );
       return withSecret(personalAccessToken(ctx, issued.token), issued.secret);
     },
   },
