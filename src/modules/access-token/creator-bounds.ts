@@ -95,7 +95,7 @@ export function granularScopesError(
 }
 
 /** The boundaries of an existing fine-grained token's scopes, for the rotation check. */
-async function boundariesOf(ctx: RequestContext, tokenId: number): Promise<Array<{ boundary: WantedBoundary; permissions: readonly string[] }>> {
+async function boundariesOf(ctx: RequestContext, tokenId: number): Promise<Array<{ boundary: WantedBoundary; permissions: readonly string[] }> | null> {
   const scopes = await ctx.loaders.granularScopes.load(tokenId);
   const wanted: Array<{ boundary: WantedBoundary; permissions: readonly string[] }> = [];
   for (const scope of scopes) {
@@ -110,8 +110,9 @@ async function boundariesOf(ctx: RequestContext, tokenId: number): Promise<Array
       const namespace: Namespace | null = await ctx.loaders.namespaces.load(scope.namespaceId);
       boundary = namespace ? { kind: 'namespace', namespace } : null;
     }
-    // A scope on something that is gone grants nothing; the creator need not hold it.
-    if (boundary) wanted.push({ boundary, permissions: scope.permissions });
+    // A scope on something the request cannot load could grant again later: a doubt is a refusal.
+    if (!boundary) return null;
+    wanted.push({ boundary, permissions: scope.permissions });
   }
   return wanted;
 }
@@ -125,7 +126,8 @@ export async function rotationScopesError(ctx: RequestContext, target: PersonalA
   if (!creator || creator.id === target.id) return null;
   if (!target.granular) return classicScopesError(ctx, target.scopes);
   if (!creator.granular) return null;
-  return granularScopesError(ctx, await boundariesOf(ctx, target.id));
+  const wanted = await boundariesOf(ctx, target.id);
+  return wanted ? granularScopesError(ctx, wanted) : GRANULAR_NOT_HELD;
 }
 
 /** A rotation's expiry: the creator's bound applies unless the token rotates itself. */
