@@ -224,13 +224,18 @@ describe('REST API v4 conventions', () => {
       expect((await get('/api/v4/personal_access_tokens/abc', aliceToken)).body).toEqual({ error: 'id is invalid' });
     });
 
-    it('takes form bodies, GitLab\'s array forms and comma-separated lists', async () => {
+    it('takes form bodies, GitLab\'s array forms and comma-separated lists where GitLab coerces them', async () => {
       const form = await send('POST', `/api/v4/projects/${project.id}/access_tokens`, aliceToken, 'name=form&scopes[]=api&scopes[]=read_repository&access_level=30', 'application/x-www-form-urlencoded');
       expect(form.status).toBe(201);
       expect(form.body).toMatchObject({ name: 'form', scopes: ['api', 'read_repository'], access_level: 30 });
-      const comma = await send('POST', `/api/v4/projects/${project.id}/access_tokens?name=comma&scopes=api,read_api`, aliceToken, {});
+      // GitLab's personal token endpoints coerce "a,b" (`CommaSeparatedToArray`); its resource token
+      // endpoint declares a plain `Array[String]`, which refuses a string (issue 18).
+      const comma = await send('POST', `/api/v4/user/personal_access_tokens?name=comma&scopes=self_rotate,k8s_proxy`, aliceToken, {});
       expect(comma.status).toBe(201);
-      expect(comma.body.scopes).toEqual(['api', 'read_api']);
+      expect(comma.body.scopes).toEqual(['self_rotate', 'k8s_proxy']);
+      const resource = await send('POST', `/api/v4/projects/${project.id}/access_tokens?name=comma&scopes=api,read_api`, aliceToken, {});
+      expect(resource.status).toBe(400);
+      expect(resource.body).toEqual({ error: 'scopes is invalid' });
     });
 
     it('answers a broken service rule with 400 "400 Bad request - <message>"', async () => {
