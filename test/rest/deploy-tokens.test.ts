@@ -87,6 +87,10 @@ describe('REST deploy tokens', () => {
       expect(created.body).toMatchObject({ username: 'deployer', scopes: ['read_registry', 'write_registry'], expires_at: '2027-03-15T08:00:00.000Z', expired: false });
       const dateOnly = await call('POST', `/projects/${project.id}/deploy_tokens`, 'maint', { name: 'd', scopes: ['read_repository'], expires_at: '2027-01-02' });
       expect(dateOnly.body.expires_at).toBe('2027-01-02T00:00:00.000Z');
+      // null is absent, as Grape reads an optional parameter sent as null.
+      const nulls = await call('POST', `/projects/${project.id}/deploy_tokens`, 'maint', { name: 'n', scopes: ['read_repository'], expires_at: null, username: null });
+      expect(nulls.status).toBe(201);
+      expect(nulls.body).toMatchObject({ expires_at: null, username: `gitlab+deploy-token-${nulls.body.id}` });
     });
 
     it('a token whose expiry has passed is shown expired, and left out by active=true (20)', async () => {

@@ -88,8 +88,8 @@ function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
             items: { type: 'string', enum: [...DEPLOY_TOKEN_SCOPES] },
             description: 'Scopes of the token: an array, or a comma-separated string.',
           },
-          expires_at: { ...DATE_TIME, description: 'Expiry, ISO 8601 (`2026-03-15` or `2026-03-15T08:00:00Z`). Absent: never expires.' },
-          username: { type: 'string', description: 'User name of the token (default `gitlab+deploy-token-<id>`).' },
+          expires_at: { ...DATE_TIME, nullable: true, description: 'Expiry, ISO 8601 (`2026-03-15` or `2026-03-15T08:00:00Z`). Absent or null: never expires.' },
+          username: { type: 'string', nullable: true, description: 'User name of the token (default `gitlab+deploy-token-<id>`).' },
         },
         ['name', 'scopes'],
       ),
@@ -98,7 +98,7 @@ function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
       handler: async (call) => {
         const { name, scopes, expires_at, username } = call.body;
         let expiresAt: Date | null = null;
-        if (expires_at !== undefined) {
+        if (expires_at !== undefined && expires_at !== null) {
           const parsed = parseDeployTokenExpiry(expires_at);
           if (!parsed) throw invalidParams(INVALID_EXPIRES_AT);
           expiresAt = parsed;
