@@ -109,6 +109,13 @@ describe('GraphQL deploy tokens', () => {
     expect(owner.data.groupDeployTokenCreate).toMatchObject({ errors: [], deployToken: { username: 'pusher', scopes: ['write_registry'] } });
     const listed = await h.gql(`{ group(fullPath: "acme") { deployTokens { nodes { username expiresAt } } } }`, {}, { token: tokens.gmaint });
     expect(listed.data.group.deployTokens.nodes).toEqual([{ username: 'pusher', expiresAt: '2027-01-01T00:00:00Z' }]);
+    const groupRevoke = `mutation($input: GroupDeployTokenRevokeInput!) { groupDeployTokenRevoke(input: $input) { errors deployToken { revoked } } }`;
+    const revokeInput = { input: { groupPath: 'acme', id: owner.data.groupDeployTokenCreate.deployToken.id } };
+    const byMaintainer = await h.gql(groupRevoke, revokeInput, { token: tokens.gmaint });
+    expect(byMaintainer.errors?.[0].message).toBe(RESOURCE_NOT_AVAILABLE);
+    expect((await h.rowCounts()).revokedDeployTokens).toBe(before.revokedDeployTokens);
+    const byOwner = await h.gql(groupRevoke, revokeInput, { token: tokens.owner });
+    expect(byOwner.data.groupDeployTokenRevoke).toEqual({ errors: [], deployToken: { revoked: true } });
     const dev = await h.gql(`{ group(fullPath: "acme") { deployTokens { nodes { id } } } }`, {}, { token: tokens.dev });
     expect(dev.errors).toBeUndefined();
     expect(dev.data.group.deployTokens).toBeNull();

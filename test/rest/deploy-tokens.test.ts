@@ -231,6 +231,34 @@ describe('REST deploy tokens', () => {
     });
   });
 
+  describe('fine-grained tokens', () => {
+    it('need read_deploy_token / create_deploy_token / delete_deploy_token on the project, and never more than their user', async () => {
+      const fine = async (...permissions: string[]) =>
+        (await h.app.services.tokens.createGranular(h.as(users.maint), users.maint, {
+          name: 'fine',
+          granularScopes: [{ access: 'selected_memberships', permissions, resources: [{ kind: 'project', project }] }],
+        })).secret;
+      const reader = await fine('read_deploy_token');
+      const writer = await fine('read_deploy_token', 'create_deploy_token', 'delete_deploy_token');
+      const other = await fine('read_project');
+      tokens.reader = reader;
+      tokens.writer = writer;
+      tokens.other = other;
+      expect((await call('GET', `/projects/${project.id}/deploy_tokens`, 'reader')).status).toBe(200);
+      const before = await h.rowCounts();
+      const refused = await call('POST', `/projects/${project.id}/deploy_tokens`, 'reader', { name: 'f', scopes: ['read_repository'] });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('insufficient_granular_scope');
+      expect((await call('GET', `/projects/${project.id}/deploy_tokens`, 'other')).body.error).toBe('insufficient_granular_scope');
+      expect(await h.rowCounts()).toEqual(before);
+      const created = await call('POST', `/projects/${project.id}/deploy_tokens`, 'writer', { name: 'f', scopes: ['read_repository'] });
+      expect(created.status).toBe(201);
+      expect((await call('DELETE', `/projects/${project.id}/deploy_tokens/${created.body.id}`, 'writer')).status).toBe(204);
+      // The project is the token's only boundary: not the other project its user maintains.
+      expect((await call('GET', `/projects/${publicProject.id}/deploy_tokens`, 'writer')).status).toBe(403);
+    });
+  });
+
   describe('instance', () => {
     it('24: administrators list every token (200); others 403; anonymous 401', async () => {
       const all = await call('GET', '/deploy_tokens', 'root');
