@@ -99,3 +99,19 @@ export const AUTH_BANNED_MESSAGE = 'Too many failed authentication attempts from
 
 /** A Redis command of the shared failure counter that takes longer than this counts as a Redis failure. */
 export const AUTH_THROTTLE_REDIS_TIMEOUT_MS = 500;
+
+/**
+ * Lifetime of a container registry token in minutes (GitLab's `container_registry_token_expire_delay`,
+ * whose instance default is 5), and how far back its `nbf` reaches, to allow for clocks a little apart.
+ */
+export const REGISTRY_TOKEN_EXPIRE_MINUTES = 5;
+export const REGISTRY_TOKEN_NOT_BEFORE_SECONDS = 5;
+/** Lifetime of the nested `user` token of a registry token (GitLab's class default, 60 s). */
+export const REGISTRY_USER_TOKEN_SECONDS = 60;
+/**
+ * A registry repository path has more than one and fewer than this many `/`-separated parts
+ * (GitLab's `Namespace::NUMBER_OF_ANCESTORS_ALLOWED`).
+ */
+export const REGISTRY_PATH_MAX_COMPONENTS = 20;
+/** Levels an image name may add below its project's path (`acme/api/app/worker`: two). */
+export const REGISTRY_IMAGE_EXTRA_LEVELS = 2;
