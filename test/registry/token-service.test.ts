@@ -1,0 +1,234 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
+import type { Namespace } from '../../src/modules/namespace/namespace.entity';
+import { decodeJwt, libtrustKeyId } from '../../src/modules/registry/registry-jwt';
+import type { User } from '../../src/modules/user/user.entity';
+import { startHarness, type Harness } from '../helpers/harness';
+import { registryWorkDir } from '../helpers/registry';
+
+/*
+ * GitLab's registry token service (`/jwt/auth`) over HTTP, without a registry: statuses, bodies and the
+ * issued token's claims, and a matrix of role × visibility × token scope checking that `access` holds
+ * exactly the actions the caller may take (never one more).
+ */
+
+function basic(login: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` };
+}
+
+const ACCESS_DENIED_START = 'HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect';
+
+describe('the registry token service /jwt/auth', () => {
+  let h: Harness;
+  let workDir: string;
+  let keyPath: string;
+  const users: Record<string, User> = {};
+  let acme: Namespace;
+
+  const auth = (query: string, headers: Record<string, string> = {}, remoteAddress?: string) =>
+    h.request({ url: `/jwt/auth?${query}`, headers, remoteAddress });
+  /** The actions granted per repository, from the token's `access` claim. */
+  const granted = (body: { token: string }) =>
+    Object.fromEntries((decodeJwt(body.token).payload.access as Array<{ name: string; actions: string[] }>).map((a) => [a.name, a.actions]));
+
+  beforeAll(async () => {
+    ({ dir: workDir, keyPath } = registryWorkDir());
+    h = await startHarness({ config: { registryUrl: 'http://registry.example.com:5000', registryKeyPath: keyPath, authFailuresMax: 3 } });
+    for (const name of ['owner', 'guest', 'reporter', 'developer', 'maintainer', 'stranger']) users[name] = await h.createUser(name);
+    users.external = await h.createUser('external', { external: true });
+    users.admin = await h.createUser('root', { admin: true });
+    acme = await h.createGroup('acme', { visibility: 'public', owner: users.owner });
+    await h.createProject('pub', 'acme', { visibility: 'public' });
+    await h.createProject('int', 'acme', { visibility: 'internal' });
+    await h.createProject('priv', 'acme', { visibility: 'private' });
+    for (const role of ['guest', 'reporter', 'developer', 'maintainer']) await h.addMember({ group: acme }, users[role], role);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const token = async (user: string, scopes: string[]) => basic(users[user].username, (await h.createPat(users[user], scopes)).secret);
+
+  it('answers an unknown service 404 with an empty body', async () => {
+    const response = await auth('service=foo&scope=repository:acme/pub:pull');
+    expect([response.status, response.text]).toEqual([404, '']);
+  });
+
+  it('refuses wrong credentials with 401 in the registry error shape, without a challenge', async () => {
+    const response = await auth('service=container_registry&scope=repository:acme/pub:pull', basic('oauth2', 'glpat-00000000000000000000'));
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(response.body.errors).toHaveLength(1);
+    expect(response.body.errors[0].code).toBe('UNAUTHORIZED');
+    expect(response.body.errors[0].message).toContain(ACCESS_DENIED_START);
+    expect(response.body.errors[0].message).toContain('http://example.com/help/user/profile/account/two_factor_authentication_troubleshooting.md');
+  });
+
+  it('refuses an anonymous caller asking nothing, or only what it may not have, with 403 access forbidden', async () => {
+    for (const query of ['service=container_registry', 'service=container_registry&scope=repository:acme/priv:pull']) {
+      const response = await auth(query);
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual({ errors: [{ code: 'DENIED', message: 'access forbidden' }], http_status: 403 });
+    }
+  });
+
+  it('gives an anonymous caller pull on a public project, with the fields Distribution reads', async () => {
+    const response = await auth('service=container_registry&scope=repository:acme/pub:pull,push');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual(['access_token', 'expires_in', 'issued_at', 'token']);
+    expect(response.body.access_token).toBe(response.body.token);
+    expect(response.body.expires_in).toBe(300);
+    expect(granted(response.body)).toEqual({ 'acme/pub': ['pull'] });
+    const { payload } = decodeJwt(response.body.token);
+    expect(payload.sub).toBeUndefined();
+    expect(payload.auth_type).toBe('none');
+  });
+
+  it('answers docker login (no scope) with a valid token: 200 and empty access', async () => {
+    const response = await auth('service=container_registry', await token('stranger', ['read_registry']));
+    expect(response.status).toBe(200);
+    expect(decodeJwt(response.body.token).payload.access).toEqual([]);
+  });
+
+  it('refuses a token without any registry scope with 403 access forbidden (read_repository, read_user)', async () => {
+    for (const scopes of [['read_repository'], ['read_user']]) {
+      const response = await auth('service=container_registry&scope=repository:acme/pub:pull', await token('developer', scopes));
+      expect([response.status, response.body?.errors?.[0]?.message]).toEqual([403, 'access forbidden']);
+    }
+  });
+
+  it('signs an RS256 token with the claims Distribution checks, the key id of the configured key', async () => {
+    const response = await auth('service=container_registry&scope=repository:acme/priv/app:pull', await token('reporter', ['read_registry']));
+    const [headerPart, payloadPart, signature] = response.body.token.split('.');
+    const { header, payload } = decodeJwt(response.body.token);
+    const publicKey = createPublicKey(readFileSync(keyPath));
+    expect(header).toEqual({ kid: libtrustKeyId(publicKey), typ: 'JWT', alg: 'RS256' });
+    expect(verify('RSA-SHA256', Buffer.from(`${headerPart}.${payloadPart}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    expect(payload).toMatchObject({ iss: 'gitlab-issuer', aud: 'container_registry', sub: 'reporter', iat: now, nbf: now - 5, exp: now + 300, auth_type: 'personal_access_token' });
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+    const project = await h.app.services.projects.findByFullPath(h.system(), 'acme/priv');
+    expect(payload.access).toEqual([
+      { type: 'repository', name: 'acme/priv/app', actions: ['pull'], meta: { project_path: 'acme/priv', project_id: project!.id, root_namespace_id: acme.id } },
+    ]);
+    const user = decodeJwt(payload.user as string).payload;
+    expect(user).toMatchObject({ user_info: { token_type: 'personal_access_token', username: 'reporter', user_id: users.reporter.id }, iat: now, exp: now + 60 });
+    // A second token has a jti of its own.
+    const again = await auth('service=container_registry&scope=repository:acme/priv/app:pull', await token('reporter', ['read_registry']));
+    expect(decodeJwt(again.body.token).payload.jti).not.toBe(payload.jti);
+  });
+
+  it('lower-cases paths, reads scopes given twice or separated by a space, and drops paths that name no project', async () => {
+    const dev = await token('developer', ['api']);
+    const twice = await auth('service=container_registry&scope=repository:ACME/Priv:pull&scope=repository:acme/pub/a/b:push', dev);
+    expect(granted(twice.body)).toEqual({ 'acme/priv': ['pull'], 'acme/pub/a/b': ['push'] });
+    const spaced = await auth('service=container_registry&scope=repository:acme/priv:pull%20repository:acme/int:push', dev);
+    expect(granted(spaced.body)).toEqual({ 'acme/priv': ['pull'], 'acme/int': ['push'] });
+    // Three levels below the project, an invalid name, a single component, an unknown type, no actions.
+    const dropped = await auth(
+      'service=container_registry&scope=repository:acme/priv/a/b/c:pull&scope=repository:acme/pr%21v:pull&scope=repository:acme:pull&scope=blob:acme/priv:pull&scope=repository:acme/priv',
+      dev,
+    );
+    expect([dropped.status, granted(dropped.body)]).toEqual([200, {}]);
+  });
+
+  it('grants registry:catalog:* to administrators only', async () => {
+    const admin = await auth('service=container_registry&scope=registry:catalog:*', await token('admin', ['api']));
+    expect(decodeJwt(admin.body.token).payload.access).toEqual([{ type: 'registry', name: 'catalog', actions: ['*'] }]);
+    const owner = await auth('service=container_registry&scope=registry:catalog:*', await token('owner', ['api']));
+    expect(decodeJwt(owner.body.token).payload.access).toEqual([]);
+  });
+
+  it('refuses expired tokens and tokens of blocked users with 401', async () => {
+    const expiring = await h.createPat(users.stranger, ['read_registry'], { expiresAt: '2026-01-16' });
+    const blockedUser = await h.createUser('blocked');
+    const blocked = await h.createPat(blockedUser, ['read_registry']);
+    expect((await h.cli(['users', 'update', '--username', 'blocked', '--state', 'blocked'])).code).toBe(0);
+    expect((await auth('service=container_registry&scope=repository:acme/pub:pull', basic('blocked', blocked.secret))).status).toBe(401);
+    expect((await auth('service=container_registry&scope=repository:acme/pub:pull', basic('x', expiring.secret))).status).toBe(200);
+    h.clock.advanceDays(1);
+    try {
+      expect((await auth('service=container_registry&scope=repository:acme/pub:pull', basic('x', expiring.secret))).status).toBe(401);
+    } finally {
+      h.clock.advanceDays(-1);
+    }
+  });
+
+  it("records the token's last use, and counts wrong tokens towards the failed-authentication ban", async () => {
+    const { token: stored, secret } = await h.createPat(users.stranger, ['read_registry']);
+    expect((await auth('service=container_registry', basic('x', secret), '198.51.100.7')).status).toBe(200);
+    expect((await h.app.dataSource.getRepository(PersonalAccessToken).findOneByOrFail({ id: stored.id })).lastUsedAt).not.toBeNull();
+    for (let i = 0; i < 3; i++) expect((await auth('service=container_registry', basic('x', 'glpat-11111111111111111111'), '198.51.100.7')).status).toBe(401);
+    const banned = await auth('service=container_registry', basic('x', secret), '198.51.100.7');
+    expect([banned.status, banned.text]).toEqual([403, 'Too many failed authentication attempts from this IP']);
+  });
+
+  it('gives a fine-grained token nothing at the registry: 403 (inferred: GitLab reads only classic scopes there)', async () => {
+    const created = await h.cli(['tokens', 'create', '--user', 'developer', '--name', 'fg', '--granular', 'project:acme/priv=read_project', '--token-only']);
+    expect(created.code).toBe(0);
+    const response = await auth('service=container_registry&scope=repository:acme/priv:pull', basic('developer', created.out.trim()));
+    expect(response.status).toBe(403);
+  });
+
+  describe('role × visibility × scope: access holds exactly the actions allowed', () => {
+    // What each role may do per visibility (GitLab's table, registry open to everyone with access).
+    const ROLE: Record<string, (visibility: string) => string[]> = {
+      anonymous: (v) => (v === 'pub' ? ['pull'] : []),
+      stranger: (v) => (v === 'priv' ? [] : ['pull']),
+      external: (v) => (v === 'pub' ? ['pull'] : []),
+      guest: (v) => (v === 'priv' ? [] : ['pull']),
+      reporter: () => ['pull'],
+      developer: () => ['pull', 'push'],
+      maintainer: () => ['pull', 'push', 'delete', '*'],
+      owner: () => ['pull', 'push', 'delete', '*'],
+      admin: () => ['pull', 'push', 'delete', '*'],
+    };
+    // What each token scope lets through (lib/gitlab/auth.rb); null: refused outright (403).
+    const SCOPE: Record<string, string[] | null> = {
+      api: ['pull', 'push', 'delete', '*'],
+      read_api: ['pull'],
+      read_registry: ['pull'],
+      write_registry: ['push'],
+      'read_registry,write_registry': ['pull', 'push'],
+      read_repository: null,
+    };
+    const rows: Array<[string, string, string]> = [];
+    for (const role of Object.keys(ROLE)) {
+      for (const scope of role === 'anonymous' ? ['(none)'] : Object.keys(SCOPE)) for (const visibility of ['pub', 'int', 'priv']) rows.push([role, scope, visibility]);
+    }
+
+    it.each(rows)('%s with %s on %s', async (role, scope, visibility) => {
+      const headers = role === 'anonymous' ? {} : await token(role, scope.split(','));
+      const response = await auth(`service=container_registry&scope=repository:acme/${visibility}/img:pull,push,delete,*`, headers);
+      const allowedByScope = role === 'anonymous' ? ['pull'] : SCOPE[scope];
+      const expected = allowedByScope === null ? null : ROLE[role](visibility).filter((a) => allowedByScope.includes(a));
+      if (expected === null) {
+        expect(response.status).toBe(403);
+        return;
+      }
+      if (role === 'anonymous' && expected.length === 0) {
+        expect(response.status).toBe(403);
+        return;
+      }
+      expect(response.status).toBe(200);
+      expect(granted(response.body)).toEqual(expected.length ? { [`acme/${visibility}/img`]: expected } : {});
+    });
+  });
+});
+
+describe('the registry token service when no registry is configured', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('answers 404 registry not enabled', async () => {
+    const response = await h.request({ url: '/jwt/auth?service=container_registry&scope=repository:acme/pub:pull' });
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ errors: [{ code: 'UNAVAILABLE', message: 'registry not enabled' }], http_status: 404 });
+  });
+});
