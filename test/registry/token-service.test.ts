@@ -173,6 +173,16 @@ describe('the registry token service /jwt/auth', () => {
     expect(response.status).toBe(403);
   });
 
+  it('shows where each project pushes its images in REST project bodies, and its registry access level', async () => {
+    const pat = await h.createPat(users.reporter, ['read_api']);
+    const project = await h.request({ url: '/api/v4/projects/acme%2Fpriv', headers: { 'private-token': pat.secret } });
+    expect(project.body).toMatchObject({
+      container_registry_image_prefix: 'registry.example.com:5000/acme/priv',
+      container_registry_access_level: 'enabled',
+      container_registry_enabled: true,
+    });
+  });
+
   describe('role × visibility × scope: access holds exactly the actions allowed', () => {
     // What each role may do per visibility (GitLab's table, registry open to everyone with access).
     const ROLE: Record<string, (visibility: string) => string[]> = {
@@ -226,7 +236,11 @@ describe('the registry token service when no registry is configured', () => {
   });
   afterAll(() => h.close());
 
-  it('answers 404 registry not enabled', async () => {
+  it('answers 404 registry not enabled, and REST project bodies carry no image prefix', async () => {
+    await h.createProject('pub', (await h.createUser('someone')).username, { visibility: 'public' });
+    const project = await h.request({ url: '/api/v4/projects/someone%2Fpub' });
+    expect(project.status).toBe(200);
+    expect(project.body.container_registry_image_prefix).toBeUndefined();
     const response = await h.request({ url: '/jwt/auth?service=container_registry&scope=repository:acme/pub:pull' });
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ errors: [{ code: 'UNAVAILABLE', message: 'registry not enabled' }], http_status: 404 });
