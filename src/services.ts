@@ -9,6 +9,7 @@ import { UserService } from './modules/user/user.service';
 import { ProjectFeaturesService } from './modules/project/project-features.service';
 import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
+import { DeployTokenService } from './modules/deploy-token/deploy-token.service';
 import type { Policy } from './policy/policy';
 
 /**
@@ -28,6 +29,7 @@ export interface Services {
   tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
+  deployTokens: DeployTokenService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -42,5 +44,6 @@ export function createServices(policy: Policy): Services {
   const tokenLifecycle = new TokenLifecycle();
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens };
+  const deployTokens = new DeployTokenService({ policy, projects, groups });
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, deployTokens };
 }

@@ -93,6 +93,9 @@ export const PROJECT_ABILITIES = {
   destroy_container_image: false,
   destroy_container_image_tag: false,
   admin_container_image: false,
+  read_deploy_token: false,
+  create_deploy_token: false,
+  destroy_deploy_token: false,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -188,6 +191,10 @@ const PROJECT_MAINTAINER: ProjectAbility[] = [
   'rename_project',
   'read_resource_access_tokens',
   'destroy_resource_access_tokens',
+  // Deploy tokens: Maintainers manage them, and archiving the project does not stop that.
+  'read_deploy_token',
+  'create_deploy_token',
+  'destroy_deploy_token',
 ];
 const PROJECT_OWNER: ProjectAbility[] = [
   // Give or take away the Owner role of project members.
