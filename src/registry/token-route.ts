@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient, basicCredentials, type ClientAuthOutcome } from '../auth/client-credentials';
 import { RequestContext, type AppCore } from '../graphql/context';
 import { AUTH_BANNED_MESSAGE } from '../graphql/limits';
@@ -7,6 +7,19 @@ import { RegistryTokenService, type RegistryRefusal } from '../modules/registry/
 
 /** GitLab's route of the registry's token service. */
 export const REGISTRY_TOKEN_PATH = '/jwt/auth';
+
+/** How `app.handle` passes a client address to an injected request (`INJECTED_ADDRESS_HEADER` of the HTTP server). */
+const INJECTED_ADDRESS_HEADER = 'x-labgate-test-remote-address';
+
+/**
+ * The client's address for the failed-authentication ban, read as the other transports read it:
+ * injected requests (tests, no socket) carry none unless they give one.
+ */
+function clientAddress(req: FastifyRequest): string | undefined {
+  if (!('_lightMyRequest' in req.raw)) return req.ip;
+  const given = req.headers[INJECTED_ADDRESS_HEADER];
+  return typeof given === 'string' ? given : undefined;
+}
 
 /** GitLab's help page named by a refused registry login. */
 const HELP_PATH = '/help/user/profile/account/two_factor_authentication_troubleshooting.md#error-http-basic-access-denied-if-a-password-was-provided-for-git-authentication-';
@@ -52,7 +65,7 @@ export async function registryTokenRoutes(server: FastifyInstance, options: { co
 
   server.get(REGISTRY_TOKEN_PATH, async (req, reply) => {
     reply.header('cache-control', 'no-store');
-    const outcome: ClientAuthOutcome = await authenticateClient(core, basicCredentials(req.headers.authorization), req.ip, req.labgateTrace);
+    const outcome: ClientAuthOutcome = await authenticateClient(core, basicCredentials(req.headers.authorization), clientAddress(req), req.labgateTrace);
     switch (outcome.status) {
       case 'banned':
         return reply.code(403).type('text/plain; charset=utf-8').send(AUTH_BANNED_MESSAGE);
@@ -64,14 +77,12 @@ export async function registryTokenRoutes(server: FastifyInstance, options: { co
       case 'authenticated':
         break;
     }
-    const principal = outcome.status === 'authenticated' && outcome.actor.kind === 'user' ? outcome.actor.principal : null;
-    if (outcome.status === 'authenticated' && outcome.actor.kind !== 'user') {
-      // Deploy tokens are not served yet: refused as credentials this service does not take.
-      return registryError(reply, 401, 'UNAUTHORIZED', accessDenied(config.externalUrl), false);
-    }
+    const actor = outcome.status === 'authenticated' ? outcome.actor : null;
+    const principal = actor?.kind === 'user' ? actor.principal : null;
+    const deployToken = actor?.kind === 'deploy-token' ? actor.deployToken : null;
     const query = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1 || req.url.length));
     const ctx = new RequestContext(core, principal, { trace: req.labgateTrace });
-    const result = await service.issue(ctx, { service: query.get('service'), scopes: query.getAll('scope') });
+    const result = await service.issue(ctx, { service: query.get('service'), scopes: query.getAll('scope') }, deployToken);
     if (result.status === 'refused') return refuse(reply, result.reason);
     return reply
       .code(200)

@@ -183,6 +183,77 @@ describe('the registry token service /jwt/auth', () => {
     });
   });
 
+  describe('deploy tokens', () => {
+    let sub: Namespace;
+    const deployToken = async (holder: { project?: string; group?: Namespace }, scopes: string[], options: { username?: string; expiresAt?: Date } = {}) => {
+      const ctx = h.system();
+      const target = holder.project
+        ? { kind: 'project' as const, project: (await h.app.services.projects.findByFullPath(ctx, holder.project))! }
+        : { kind: 'group' as const, group: holder.group! };
+      const issued = await h.app.services.deployTokens.create(ctx, target, { name: 'deploy', scopes, ...options });
+      return { ...issued, target, headers: basic(issued.token.username ?? `gitlab+deploy-token-${issued.token.id}`, issued.secret) };
+    };
+    beforeAll(async () => {
+      sub = await h.createGroup('sub', { parent: 'acme', visibility: 'private' });
+      await h.createProject('deep', 'acme/sub', { visibility: 'private' });
+      await h.createGroup('elsewhere', { visibility: 'private' });
+      await h.createProject('hidden', 'elsewhere', { visibility: 'private' });
+    });
+
+    it('a read_registry project token pulls its own private project, not another private one; public images stay open to it (inferred)', async () => {
+      const { headers, token } = await deployToken({ project: 'acme/priv' }, ['read_registry']);
+      const response = await auth('service=container_registry&scope=repository:acme/priv:pull,push&scope=repository:elsewhere/hidden:pull&scope=repository:acme/pub:pull', headers);
+      expect(response.status).toBe(200);
+      expect(granted(response.body)).toEqual({ 'acme/priv': ['pull'], 'acme/pub': ['pull'] });
+      const { payload } = decodeJwt(response.body.token);
+      expect(payload.sub).toBeUndefined();
+      expect(payload.auth_type).toBe('deploy_token');
+      expect(decodeJwt(payload.user as string).payload.user_info).toEqual({ token_type: 'deploy_token', username: `gitlab+deploy-token-${token.id}`, deploy_token_id: token.id });
+    });
+
+    it('a write_registry group token pushes to a project of a subgroup, without pull; never outside its group; never delete', async () => {
+      const { headers } = await deployToken({ group: acme }, ['write_registry']);
+      const response = await auth('service=container_registry&scope=repository:acme/sub/deep:pull,push,delete,*&scope=repository:elsewhere/hidden:push', headers);
+      expect(granted(response.body)).toEqual({ 'acme/sub/deep': ['push'] });
+      void sub;
+    });
+
+    it('needs its own user name as login; refuses revoked, expired and package-only tokens with 401; read_repository alone gets 403', async () => {
+      const named = await deployToken({ project: 'acme/priv' }, ['read_registry'], { username: 'deployer' });
+      const scope = 'service=container_registry&scope=repository:acme/priv:pull';
+      expect((await auth(scope, basic('deployer', named.secret))).status).toBe(200);
+      expect((await auth(scope, basic('someone', named.secret))).status).toBe(401);
+
+      const revoked = await deployToken({ project: 'acme/priv' }, ['read_registry']);
+      await h.app.services.deployTokens.revoke(h.system(), revoked.target, revoked.token.id);
+      const expired = await deployToken({ project: 'acme/priv' }, ['read_registry'], { expiresAt: new Date('2026-01-01T00:00:00Z') });
+      const packages = await deployToken({ project: 'acme/priv' }, ['read_package_registry']);
+      for (const refused of [revoked, expired, packages]) expect((await auth(scope, refused.headers)).status).toBe(401);
+
+      const repositoryOnly = await deployToken({ project: 'acme/priv' }, ['read_repository']);
+      const response = await auth(scope, repositoryOnly.headers);
+      expect([response.status, response.body?.errors?.[0]?.message]).toEqual([403, 'access forbidden']);
+    });
+
+    it("follows the project's registry setting: private or disabled shuts deploy tokens out (inferred), archived keeps pull only", async () => {
+      const { headers } = await deployToken({ project: 'acme/int' }, ['read_registry', 'write_registry']);
+      const scope = 'service=container_registry&scope=repository:acme/int:pull,push';
+      expect(granted((await auth(scope, headers)).body)).toEqual({ 'acme/int': ['pull', 'push'] });
+      const set = (level: string) => h.cli(['projects', 'update', '--project', 'acme/int', '--container-registry-access-level', level]);
+      for (const level of ['private', 'disabled']) {
+        expect((await set(level)).code).toBe(0);
+        expect(granted((await auth(scope, headers)).body)).toEqual({});
+      }
+      expect((await set('enabled')).code).toBe(0);
+      expect((await h.cli(['projects', 'update', '--project', 'acme/int', '--archived', 'true'])).code).toBe(0);
+      try {
+        expect(granted((await auth(scope, headers)).body)).toEqual({ 'acme/int': ['pull'] });
+      } finally {
+        expect((await h.cli(['projects', 'update', '--project', 'acme/int', '--archived', 'false'])).code).toBe(0);
+      }
+    });
+  });
+
   describe('role × visibility × scope: access holds exactly the actions allowed', () => {
     // What each role may do per visibility (GitLab's table, registry open to everyone with access).
     const ROLE: Record<string, (visibility: string) => string[]> = {

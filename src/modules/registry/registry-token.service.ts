@@ -1,7 +1,9 @@
-import { ANONYMOUS_REGISTRY_ABILITIES, REGISTRY_ACTION_ABILITY, registryAbilitiesOf, type RegistryAbility } from '../../auth/registry-abilities';
+import type { DeployTokenActor } from '../../auth/client-credentials';
+import { ANONYMOUS_REGISTRY_ABILITIES, REGISTRY_ACTION_ABILITY, registryAbilitiesForScopes, registryAbilitiesOf, type RegistryAbility } from '../../auth/registry-abilities';
 import type { RequestContext } from '../../graphql/context';
 import { REGISTRY_TOKEN_EXPIRE_MINUTES, REGISTRY_TOKEN_NOT_BEFORE_SECONDS, REGISTRY_USER_TOKEN_SECONDS } from '../../graphql/limits';
 import type { Policy } from '../../policy/policy';
+import { deployTokenRegistryAbilities } from '../../policy/registry-policy';
 import { traversalIdList } from '../namespace/namespace.entity';
 import { loadProjectNamespace } from '../namespace/namespace.loaders';
 import { Project } from '../project/project.entity';
@@ -55,15 +57,22 @@ interface RepositoryScope {
 export class RegistryTokenService {
   constructor(private readonly deps: RegistryTokenServiceDeps) {}
 
-  /** Issues a token for the request's caller (`ctx.principal`, or anonymous when null). */
-  async issue(ctx: RequestContext, request: RegistryTokenRequest): Promise<RegistryTokenOutcome> {
+  /**
+   * Issues a token for the request's caller: `ctx.principal`, or a deploy token (then `ctx` has no
+   * principal), or anonymous when neither.
+   */
+  async issue(ctx: RequestContext, request: RegistryTokenRequest, deployToken: DeployTokenActor | null = null): Promise<RegistryTokenOutcome> {
     if (request.service !== REGISTRY_SERVICE) return { status: 'refused', reason: 'unknown_service' };
     const key = this.deps.signingKey;
     if (!key) return { status: 'refused', reason: 'registry_disabled' };
 
     const principal = ctx.principal;
     // An inactive user never gets here (authentication refuses them); this is the token's own reach.
-    const abilities: ReadonlySet<RegistryAbility> = principal ? registryAbilitiesOf(principal) : new Set(ANONYMOUS_REGISTRY_ABILITIES);
+    const abilities: ReadonlySet<RegistryAbility> = principal
+      ? registryAbilitiesOf(principal)
+      : deployToken
+        ? registryAbilitiesForScopes(deployToken.scopes)
+        : new Set(ANONYMOUS_REGISTRY_ABILITIES);
     if (abilities.size === 0) return { status: 'refused', reason: 'access_forbidden' };
 
     const { repositories, registry } = parseScopes(request.scopes);
@@ -77,7 +86,7 @@ export class RegistryTokenService {
         .map((path) => projects.get(path))
         .find((p) => p !== undefined);
       if (!project) continue;
-      const granted = await this.grantedActions(ctx, abilities, project, scope.actions);
+      const granted = await this.grantedActions(ctx, abilities, project, scope.actions, deployToken);
       if (!granted.length) continue;
       const ns = await loadProjectNamespace(ctx, project);
       access.push({
@@ -87,12 +96,16 @@ export class RegistryTokenService {
         meta: { project_path: project.fullPath.toLowerCase(), project_id: project.id, root_namespace_id: traversalIdList(ns)[0] ?? ns.id },
       });
     }
-    if (!access.length && !principal) return { status: 'refused', reason: 'access_forbidden' };
+    if (!access.length && !principal && !deployToken) return { status: 'refused', reason: 'access_forbidden' };
 
     const issuedAt = ctx.now();
     const expiresIn = REGISTRY_TOKEN_EXPIRE_MINUTES * 60;
-    const user: RegistryUserInfo = principal ? { token_type: 'personal_access_token', username: principal.user.username, user_id: principal.user.id } : null;
-    const authType: RegistryAuthType = principal ? 'personal_access_token' : 'none';
+    const user: RegistryUserInfo = principal
+      ? { token_type: 'personal_access_token', username: principal.user.username, user_id: principal.user.id }
+      : deployToken
+        ? { token_type: 'deploy_token', username: deployToken.username, deploy_token_id: deployToken.id }
+        : null;
+    const authType: RegistryAuthType = principal ? 'personal_access_token' : deployToken ? 'deploy_token' : 'none';
     const token = signRegistryToken(key, {
       issuer: this.deps.issuer,
       audience: REGISTRY_SERVICE,
@@ -109,8 +122,16 @@ export class RegistryTokenService {
   }
 
   /** The asked actions both the credential and the caller's role on the project allow, in the order asked. */
-  private async grantedActions(ctx: RequestContext, abilities: ReadonlySet<RegistryAbility>, project: Project, asked: readonly string[]): Promise<string[]> {
-    const can = await this.deps.policy.projects.abilities(ctx, project);
+  private async grantedActions(
+    ctx: RequestContext,
+    abilities: ReadonlySet<RegistryAbility>,
+    project: Project,
+    asked: readonly string[],
+    deployToken: DeployTokenActor | null,
+  ): Promise<string[]> {
+    const can: ReadonlySet<string> = deployToken
+      ? await deployTokenRegistryAbilities(ctx, this.deps.policy.projects, deployToken, project)
+      : await this.deps.policy.projects.abilities(ctx, project);
     const granted: string[] = [];
     for (const action of asked) {
       const ability = Object.hasOwn(REGISTRY_ACTION_ABILITY, action) ? REGISTRY_ACTION_ABILITY[action] : undefined;
