@@ -161,6 +161,45 @@ describeWithTools('docker-registry and skopeo with Labgate as the token service'
     }
   });
 
+  it('deploy tokens: a project token pushes and pulls its project only; a group token reaches its subgroups; revoked ones are refused', async () => {
+    const ctx = h.system();
+    const sub = await h.createGroup('team', { parent: 'acme', visibility: 'private' });
+    const deep = await h.createProject('svc', 'acme/team', { visibility: 'private' });
+    const issue = async (target: { kind: 'project'; project: Project } | { kind: 'group'; group: Namespace }, scopes: string[], username?: string) => {
+      const { token, secret } = await h.app.services.deployTokens.create(ctx, target, { name: 'deploy', scopes, username });
+      return { token, creds: `${token.username ?? `gitlab+deploy-token-${token.id}`}:${secret}` };
+    };
+    const projectToken = await issue({ kind: 'project', project: projects.priv }, ['read_registry', 'write_registry']);
+    const readOnly = await issue({ kind: 'project', project: projects.priv }, ['read_registry'], 'ci-reader');
+    const groupToken = await issue({ kind: 'group', group: acme }, ['read_registry', 'write_registry']);
+    expect({
+      ownPush: await push('acme/priv/deployed', projectToken.creds),
+      ownPull: await pull('acme/priv/deployed', projectToken.creds),
+      otherPrivate: await pull('other/secret', projectToken.creds),
+      readOnlyPull: await pull('acme/priv/deployed', readOnly.creds),
+      readOnlyPush: await push('acme/priv/deployed', readOnly.creds, 'ro'),
+      wrongLogin: await pull('acme/priv/deployed', `someone:${readOnly.creds.split(':')[1]}`),
+      groupPushBelow: await push('acme/team/svc', groupToken.creds),
+      groupPullBelow: await pull('acme/team/svc', groupToken.creds),
+      groupOutside: await pull('other/secret', groupToken.creds),
+    }).toEqual({
+      ownPush: true,
+      ownPull: true,
+      otherPrivate: false,
+      readOnlyPull: true,
+      readOnlyPush: false,
+      wrongLogin: false,
+      groupPushBelow: true,
+      groupPullBelow: true,
+      groupOutside: false,
+    });
+    void sub;
+    void deep;
+    await h.app.services.deployTokens.revoke(ctx, { kind: 'project', project: projects.priv }, projectToken.token.id);
+    await h.app.services.deployTokens.revoke(ctx, { kind: 'group', group: acme }, groupToken.token.id);
+    expect([await pull('acme/priv/deployed', projectToken.creds), await pull('acme/team/svc', groupToken.creds)]).toEqual([false, false]);
+  });
+
   it('deleting a tag takes a Maintainer with an api token', async () => {
     expect(await push('acme/priv/doomed', api.maintainer)).toBe(true);
     sync();
