@@ -45,9 +45,22 @@ export function registryWorkDir(): { dir: string; keyPath: string } {
 
 /**
  * Starts the registry from its binary with the configuration `labgate registry config` prints, storage
- * in `dir`, and waits until it answers (`/v2/` refuses with 401 until a token is shown).
+ * in `dir`, on a free port, and waits until it answers (`/v2/` refuses with 401 until a token is
+ * shown). Should another process take the port first, it starts again on another one.
  */
-export async function startRegistry(config: Config, dir: string, port: number): Promise<RunningRegistry> {
+export async function startRegistry(config: Config, dir: string): Promise<RunningRegistry> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startRegistryOn(config, dir, await freePort());
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function startRegistryOn(config: Config, dir: string, port: number): Promise<RunningRegistry> {
   const certPath = path.join(dir, 'registry.crt');
   const configPath = path.join(dir, 'registry.yml');
   writeFileSync(configPath, registryConfigYaml(config, certPath, { listen: `127.0.0.1:${port}`, storage: path.join(dir, 'storage') }));
@@ -67,6 +80,7 @@ export async function startRegistry(config: Config, dir: string, port: number): 
   }
   if (!ready) {
     child.kill('SIGKILL');
+    await exited;
     throw new Error(`docker-registry did not start:\n${output}`);
   }
   return {

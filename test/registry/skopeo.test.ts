@@ -4,7 +4,7 @@ import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
-import { buildOciImage, freePort, registryToolsInstalled, registryWorkDir, SkopeoClient, startRegistry, type Creds, type RunningRegistry } from '../helpers/registry';
+import { buildOciImage, registryToolsInstalled, registryWorkDir, SkopeoClient, startRegistry, type Creds, type RunningRegistry } from '../helpers/registry';
 
 /*
  * The registry token service proven with the real components: Debian's docker-registry (Distribution
@@ -41,10 +41,10 @@ describeWithTools('docker-registry and skopeo with Labgate as the token service'
   beforeAll(async () => {
     const work = registryWorkDir();
     workDir = work.dir;
-    const registryPort = await freePort();
-    h = await startHarness({ now: new Date().toISOString(), config: { registryUrl: `http://127.0.0.1:${registryPort}`, registryKeyPath: work.keyPath } });
+    // The registry's address only shows in REST bodies here: clients are given it directly.
+    h = await startHarness({ now: new Date().toISOString(), config: { registryUrl: 'http://127.0.0.1:5000', registryKeyPath: work.keyPath } });
     const address: AddressInfo = await h.app.listen(0, '127.0.0.1');
-    registry = await startRegistry({ ...h.config, externalUrl: `http://127.0.0.1:${address.port}` }, workDir, registryPort);
+    registry = await startRegistry({ ...h.config, externalUrl: `http://127.0.0.1:${address.port}` }, workDir);
     client = new SkopeoClient(registry, buildOciImage(workDir));
 
     for (const name of ['owner', 'guest', 'reporter', 'developer', 'maintainer', 'stranger']) users[name] = await h.createUser(name);
