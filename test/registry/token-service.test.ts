@@ -2,6 +2,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
+import { ContainerRepository } from '../../src/modules/registry/container-repository.entity';
 import { decodeJwt, libtrustKeyId } from '../../src/modules/registry/registry-jwt';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -133,6 +134,22 @@ describe('the registry token service /jwt/auth', () => {
       dev,
     );
     expect([dropped.status, granted(dropped.body)]).toEqual([200, {}]);
+  });
+
+  it('records an image repository when a push to it is first granted, once, and never for a pull or a refused push', async () => {
+    const repositories = () =>
+      h.app.dataSource
+        .getRepository(ContainerRepository)
+        .find({ order: { id: 'ASC' } })
+        .then((rows) => rows.map((r) => [r.projectId, r.name]));
+    const before = await repositories();
+    const priv = (await h.app.services.projects.findByFullPath(h.system(), 'acme/priv'))!;
+    const developer = await token('developer', ['api']);
+    await auth('service=container_registry&scope=repository:acme/priv/recorded/worker:push', developer);
+    await auth('service=container_registry&scope=repository:acme/priv/recorded/worker:pull,push', developer);
+    await auth('service=container_registry&scope=repository:acme/priv/pulled:pull', developer);
+    await auth('service=container_registry&scope=repository:acme/priv/refused:push', await token('reporter', ['api']));
+    expect(await repositories()).toEqual([...before, [priv.id, 'recorded/worker']]);
   });
 
   it('grants registry:catalog:* to administrators only', async () => {

@@ -7,6 +7,7 @@ import { deployTokenRegistryAbilities } from '../../policy/registry-policy';
 import { traversalIdList } from '../namespace/namespace.entity';
 import { loadProjectNamespace } from '../namespace/namespace.loaders';
 import { Project } from '../project/project.entity';
+import { ContainerRepository } from './container-repository.entity';
 import { signRegistryToken, type RegistryAccess, type RegistryAuthType, type RegistrySigningKey, type RegistryUserInfo } from './registry-jwt';
 import { candidateProjectPaths, registryPath } from './registry-path';
 
@@ -88,6 +89,7 @@ export class RegistryTokenService {
       if (!project) continue;
       const granted = await this.grantedActions(ctx, abilities, project, scope.actions, deployToken);
       if (!granted.length) continue;
+      if (granted.includes('push')) await recordRepository(ctx, project, scope.path);
       const ns = await loadProjectNamespace(ctx, project);
       access.push({
         type: 'repository',
@@ -178,4 +180,20 @@ async function projectsAtPaths(ctx: RequestContext, paths: readonly string[]): P
     found.set(project.fullPath.toLowerCase(), project);
   }
   return found;
+}
+
+/**
+ * Records the image repository a push was granted to (GitLab creates its `ContainerRepository` then),
+ * once: a repository already recorded, even by a concurrent request, is left as it is.
+ */
+async function recordRepository(ctx: RequestContext, project: Project, path: string): Promise<void> {
+  const projectPath = project.fullPath.toLowerCase();
+  const name = path === projectPath ? '' : path.slice(projectPath.length + 1);
+  await ctx.app.dataSource
+    .createQueryBuilder()
+    .insert()
+    .into(ContainerRepository)
+    .values({ projectId: project.id, name, createdAt: ctx.now() })
+    .orIgnore()
+    .execute();
 }
