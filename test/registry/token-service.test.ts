@@ -26,6 +26,8 @@ describe('the registry token service /jwt/auth', () => {
   let keyPath: string;
   const users: Record<string, User> = {};
   let acme: Namespace;
+  /** SQL statements run so far. */
+  let statements = 0;
 
   const auth = (query: string, headers: Record<string, string> = {}, remoteAddress?: string) =>
     h.request({ url: `/jwt/auth?${query}`, headers, remoteAddress });
@@ -35,7 +37,10 @@ describe('the registry token service /jwt/auth', () => {
 
   beforeAll(async () => {
     ({ dir: workDir, keyPath } = registryWorkDir());
-    h = await startHarness({ config: { registryUrl: 'http://registry.example.com:5000', registryKeyPath: keyPath, authFailuresMax: 3 } });
+    h = await startHarness({
+      config: { registryUrl: 'http://registry.example.com:5000', registryKeyPath: keyPath, authFailuresMax: 3 },
+      onQuery: () => statements++,
+    });
     for (const name of ['owner', 'guest', 'reporter', 'developer', 'maintainer', 'stranger']) users[name] = await h.createUser(name);
     users.external = await h.createUser('external', { external: true });
     users.admin = await h.createUser('root', { admin: true });
@@ -150,6 +155,26 @@ describe('the registry token service /jwt/auth', () => {
     await auth('service=container_registry&scope=repository:acme/priv/pulled:pull', developer);
     await auth('service=container_registry&scope=repository:acme/priv/refused:push', await token('reporter', ['api']));
     expect(await repositories()).toEqual([...before, [priv.id, 'recorded/worker']]);
+  });
+
+  it('answers many repositories of many projects in as many statements as one', async () => {
+    // Each project in a group of its own, so that each has its own namespace and root to load.
+    for (let i = 1; i <= 6; i++) {
+      const group = await h.createGroup(`many${i}`, { visibility: 'private', owner: users.owner });
+      await h.createProject('p', `many${i}`, { visibility: 'private' });
+      await h.addMember({ group }, users.reporter, 'reporter');
+    }
+    const headers = await token('reporter', ['read_registry']);
+    const count = async (paths: string[]) => {
+      const start = statements;
+      const response = await auth(`service=container_registry&${paths.map((p) => `scope=repository:${p}:pull`).join('&')}`, headers);
+      expect(Object.keys(granted(response.body))).toEqual(paths);
+      return statements - start;
+    };
+    await count(['many1/p']); // the token's last use is written on its first use only
+    const one = await count(['many1/p']);
+    const six = await count(['many1/p', 'many2/p/a', 'many3/p/a/b', 'many4/p', 'many5/p', 'many6/p']);
+    expect(six).toBe(one);
   });
 
   it('grants registry:catalog:* to administrators only', async () => {

@@ -82,22 +82,10 @@ export class RegistryTokenService {
       for (const name of registry) access.push({ type: 'registry', name, actions: ['*'] });
     }
     const projects = await projectsAtPaths(ctx, repositories.flatMap((r) => candidateProjectPaths(r.path)));
-    for (const scope of repositories) {
-      const project = candidateProjectPaths(scope.path)
-        .map((path) => projects.get(path))
-        .find((p) => p !== undefined);
-      if (!project) continue;
-      const granted = await this.grantedActions(ctx, abilities, project, scope.actions, deployToken);
-      if (!granted.length) continue;
-      if (granted.includes('push')) await recordRepository(ctx, project, scope.path);
-      const ns = await loadProjectNamespace(ctx, project);
-      access.push({
-        type: 'repository',
-        name: scope.path,
-        actions: granted,
-        meta: { project_path: project.fullPath.toLowerCase(), project_id: project.id, root_namespace_id: traversalIdList(ns)[0] ?? ns.id },
-      });
-    }
+    // Every scope at once, so that the request's loaders gather the projects' namespaces and roots in
+    // one statement each, however many repositories are asked for.
+    const entries = await Promise.all(repositories.map((scope) => this.repositoryAccess(ctx, abilities, projects, scope, deployToken)));
+    for (const entry of entries) if (entry) access.push(entry);
     if (!access.length && !principal && !deployToken) return { status: 'refused', reason: 'access_forbidden' };
 
     const issuedAt = ctx.now();
@@ -121,6 +109,30 @@ export class RegistryTokenService {
       userTokenSeconds: REGISTRY_USER_TOKEN_SECONDS,
     });
     return { status: 'issued', token, expiresIn, issuedAt, access };
+  }
+
+  /** The `access` entry of one repository scope: null when it names no project or nothing is granted. */
+  private async repositoryAccess(
+    ctx: RequestContext,
+    abilities: ReadonlySet<RegistryAbility>,
+    projects: ReadonlyMap<string, Project>,
+    scope: RepositoryScope,
+    deployToken: DeployTokenActor | null,
+  ): Promise<RegistryAccess | null> {
+    const project = candidateProjectPaths(scope.path)
+      .map((path) => projects.get(path))
+      .find((p) => p !== undefined);
+    if (!project) return null;
+    const granted = await this.grantedActions(ctx, abilities, project, scope.actions, deployToken);
+    if (!granted.length) return null;
+    if (granted.includes('push')) await recordRepository(ctx, project, scope.path);
+    const ns = await loadProjectNamespace(ctx, project);
+    return {
+      type: 'repository',
+      name: scope.path,
+      actions: granted,
+      meta: { project_path: project.fullPath.toLowerCase(), project_id: project.id, root_namespace_id: traversalIdList(ns)[0] ?? ns.id },
+    };
   }
 
   /** The asked actions both the credential and the caller's role on the project allow, in the order asked. */
