@@ -119,6 +119,27 @@ describe('deploy tokens: storage and authentication of Git and registry clients'
     expect(columns).not.toContain('last_used_at');
   });
 
+  it('active means the same in SQL (lists) and in memory (sign-in), to the millisecond of expiry', async () => {
+    const own = await h.createProject('edges', 'elsewhere');
+    const holder = projectHolder(own);
+    const now = h.clock.now().getTime();
+    const svc = h.app.services.deployTokens;
+    const made = [];
+    for (const [name, expiresAt] of [['past', new Date(now - 1)], ['now', new Date(now)], ['soon', new Date(now + 1)], ['never', null]] as const) {
+      made.push({ name, ...(await svc.create(h.system(), holder, { name, scopes: ['read_repository'], username: name, expiresAt })) });
+    }
+    const revoked = await svc.create(h.system(), holder, { name: 'revoked', scopes: ['read_repository'], username: 'revoked' });
+    await svc.revoke(h.system(), holder, revoked.token.id);
+    made.push({ name: 'revoked', ...revoked });
+
+    const list = await svc.listQuery(h.system(), holder, { active: true });
+    const listed = (await list.qb.orderBy('dt.id').getMany()).map((t) => t.username);
+    const signedIn: string[] = [];
+    for (const m of made) if ((await auth(m.name, m.secret)).status === 'authenticated') signedIn.push(m.name);
+    expect(listed).toEqual(['now', 'soon', 'never']);
+    expect(signedIn).toEqual(listed);
+  });
+
   it('a group token reaches the projects of its group and subgroups only (case 13)', async () => {
     const issued = await h.app.services.deployTokens.create(h.system(), groupHolder(acme), { name: 'g', scopes: ['read_repository', 'write_registry'], username: 'g' });
     const outcome = await auth('g', issued.secret);

@@ -1,5 +1,6 @@
 import type { RestRoute } from '../route';
 import { ACCESS_TOKEN_ROUTES } from './access-tokens';
+import { DEPLOY_TOKEN_ROUTES } from './deploy-tokens';
 import { MEMBER_ROUTES } from './members';
 import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
@@ -14,4 +15,5 @@ export const REST_ROUTES: RestRoute[] = [
   ...PROJECT_GROUP_ROUTES,
   ...MEMBER_ROUTES,
   ...METADATA_ROUTES,
+  ...DEPLOY_TOKEN_ROUTES,
 ];
