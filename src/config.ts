@@ -50,9 +50,20 @@ export interface Config {
   trustedProxies: string[];
   /** Fine-grained (granular) personal access tokens (`LABGATE_FINE_GRAINED_TOKENS`, default on; GitLab's default is off). */
   fineGrainedTokens: boolean;
+  /**
+   * Where clients reach the container registry (`LABGATE_REGISTRY_URL`, e.g. `http://localhost:5000`);
+   * setting it turns on the registry's token service at `/jwt/auth`. Undefined: no registry.
+   */
+  registryUrl?: string;
+  /** PEM private key that signs registry tokens (`LABGATE_REGISTRY_KEY`); the registry trusts its certificate. */
+  registryKeyPath: string;
+  /** Issuer of registry tokens (`LABGATE_REGISTRY_ISSUER`); must equal the registry's `auth.token.issuer`. */
+  registryIssuer: string;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
+/** Where `labgate registry config` writes the registry's signing key (its certificate beside it). */
+export const DEFAULT_REGISTRY_KEY_PATH = path.join('data', 'registry', 'registry.key');
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
@@ -127,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workers: parsePositiveInt('LABGATE_WORKERS', env.LABGATE_WORKERS, 1),
     trustedProxies: list(env.LABGATE_TRUSTED_PROXIES, []),
     fineGrainedTokens: parseBoolean('LABGATE_FINE_GRAINED_TOKENS', env.LABGATE_FINE_GRAINED_TOKENS, true),
+    registryUrl: env.LABGATE_REGISTRY_URL ? normalizeUrl('LABGATE_REGISTRY_URL', env.LABGATE_REGISTRY_URL) : undefined,
+    registryKeyPath: env.LABGATE_REGISTRY_KEY || DEFAULT_REGISTRY_KEY_PATH,
+    registryIssuer: env.LABGATE_REGISTRY_ISSUER || 'gitlab-issuer',
   };
   return { ...config, ...overrides };
 }

@@ -204,10 +204,12 @@ const projects = {
   async update(ctx, flags) {
     const archived = flags.boolean('archived');
     const topics = flags.string('topics');
+    const registryLevel = flags.string('container-registry-access-level');
     const path = flags.required('project');
     flags.done();
-    if (archived === undefined && topics === undefined) throw new UsageError('nothing to update: give --archived true|false or --topics a,b');
+    if (archived === undefined && topics === undefined && registryLevel === undefined) throw new UsageError('nothing to update: give --archived true|false or --topics a,b');
     let project = await ctx.services.projects.findForMutation(ctx, path);
+    if (registryLevel !== undefined) project = await ctx.services.projectFeatures.updateSettings(ctx, path, { plain: { containerRegistryAccessLevel: registryLevel } });
     if (archived !== undefined) project = await ctx.services.projects.setArchived(ctx, path, archived);
     if (topics !== undefined) await ctx.services.topics.setProjectTopics(ctx, path, topics.split(','));
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
@@ -216,6 +218,7 @@ const projects = {
       json: { ...projectRecord(project, ns), topics: names },
       text: [
         archived !== undefined ? `Project ${project.fullPath} ${archived ? 'archived' : 'unarchived'}` : null,
+        registryLevel !== undefined ? `Project ${project.fullPath} container registry: ${registryLevel}` : null,
         topics !== undefined ? `Project ${project.fullPath} topics: ${names.length ? names.join(', ') : '(none)'}` : null,
       ]
         .filter(Boolean)

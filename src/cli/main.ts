@@ -34,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
     if (command === 'serve') return await runServe(config, flags);
     if (command === 'migrate') return await runMigrate(config, flags, io);
     if (command === 'backup') return await (await import('./backup')).runBackup(config, flags, io);
+    if (command === 'registry' && action === 'config') return await (await import('./registry-config')).runRegistryConfig(config, flags, io);
     if (command === 'seed') return await (await import('./seed')).runSeed(config, flags, io, core);
     if (command === 'schema') {
       const introspection = flags.switch('introspection');

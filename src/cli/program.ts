@@ -68,6 +68,22 @@ export const TOOL_COMMANDS = {
   },
 } satisfies Record<string, ActionSpec>;
 
+/** Groups of commands that manage the instance rather than its data (`labgate registry config`). */
+export const TOOL_GROUPS = {
+  registry: {
+    summary: "the container registry beside Labgate (Debian's docker-registry)",
+    actions: {
+      config: {
+        summary: "write the token signing key and its certificate where missing, and print a docker-registry configuration that trusts Labgate",
+        options: [
+          ['--listen <addr>', 'where the registry listens, HOST:PORT or :PORT (default: the port of LABGATE_REGISTRY_URL)'],
+          ['--storage <dir>', "where the registry keeps images (default: beside the key, in data/registry/storage)"],
+        ],
+      },
+    },
+  },
+} satisfies Record<string, GroupSpec>;
+
 function resourceTokenActions(kind: 'project' | 'group'): Record<string, ActionSpec> {
   const target: OptionSpec = [`--${kind} <full-path>`, `the ${kind} (required)`];
   const id: OptionSpec = ['--id <n>', 'token id (required)'];
@@ -170,6 +186,7 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
           ['--project <full-path>', 'the project (required)'],
           ['--archived [true|false]', 'archived or not'],
           ['--topics <t1,t2>', 'comma-separated topics, replacing the current ones ("" removes them all)'],
+          ['--container-registry-access-level <enabled|private|disabled>', 'who may use the container registry: everyone with access, members (Reporter+), nobody'],
         ],
       },
       fork: {
@@ -333,6 +350,10 @@ function buildProgram(io: HelpIo, select: (words: string[], flags: FlagValues) =
   };
 
   for (const [name, spec] of Object.entries(TOOL_COMMANDS)) leaf(program, name, spec, [], [name]);
+  for (const [name, spec] of Object.entries(TOOL_GROUPS)) {
+    const group = program.command(name).description(spec.summary).usage('<action> [options]');
+    for (const [action, actionSpec] of Object.entries(spec.actions)) leaf(group, action, actionSpec, [], [name, action]);
+  }
   for (const [name, spec] of Object.entries(DATA_COMMANDS)) {
     if (!('actions' in spec)) {
       leaf(program, name, spec, DATA_OPTIONS, [name]);

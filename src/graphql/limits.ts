@@ -106,3 +106,19 @@ export const AUTH_THROTTLE_REDIS_TIMEOUT_MS = 500;
  * like any revoked token, but its family is left alone. Later, the whole family is revoked.
  */
 export const ROTATION_RETRY_WINDOW_MS = 10_000;
+
+/**
+ * Lifetime of a container registry token in minutes (GitLab's `container_registry_token_expire_delay`,
+ * whose instance default is 5), and how far back its `nbf` reaches, to allow for clocks a little apart.
+ */
+export const REGISTRY_TOKEN_EXPIRE_MINUTES = 5;
+export const REGISTRY_TOKEN_NOT_BEFORE_SECONDS = 5;
+/** Lifetime of the nested `user` token of a registry token (GitLab's class default, 60 s). */
+export const REGISTRY_USER_TOKEN_SECONDS = 60;
+/**
+ * A registry repository path has more than one and fewer than this many `/`-separated parts
+ * (GitLab's `Namespace::NUMBER_OF_ANCESTORS_ALLOWED`).
+ */
+export const REGISTRY_PATH_MAX_COMPONENTS = 20;
+/** Levels an image name may add below its project's path (`acme/api/app/worker`: two). */
+export const REGISTRY_IMAGE_EXTRA_LEVELS = 2;

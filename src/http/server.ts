@@ -14,6 +14,7 @@ import { scrubSecrets, safePath } from './log-safety';
 import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
 import { REST_PREFIX, restApi } from '../rest/plugin';
+import { registryTokenRoutes } from '../registry/token-route';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -165,6 +166,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // GitLab's REST API v4 (tokens, members, projects, groups, users), in a context of its own.
   await server.register(restApi, { prefix: REST_PREFIX, core });
+
+  // The container registry's token service (`/jwt/auth`).
+  await server.register(registryTokenRoutes, { core });
 
   try {
     registerExplorer(server);

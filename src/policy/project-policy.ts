@@ -4,6 +4,8 @@ import { loadProjectNamespace, loadRoot } from '../modules/namespace/namespace.l
 import type { Project } from '../modules/project/project.entity';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
+import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings';
+import { INTERNAL } from './visibility';
 import { abilityNames, applyTokenCreationRule, ARCHIVED_READ_ONLY, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
 
 /**
@@ -18,6 +20,8 @@ export interface ProjectFacts extends TokenCreationFacts {
   requestAccessEnabled: boolean;
   /** The viewer's effective role: direct, or inherited from any ancestor group; highest wins. */
   accessLevel: number;
+  /** The project's container registry feature (`FEATURE_LEVELS`: disabled 0, private 10, enabled 20); enabled when absent. */
+  containerRegistryAccessLevel?: number;
 }
 
 /**
@@ -82,6 +86,13 @@ export const PROJECT_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   manage_owners: false,
+  // The container registry (checked by the registry's token service, `/jwt/auth`).
+  read_container_image: false,
+  create_container_image: false,
+  update_container_image: false,
+  destroy_container_image: false,
+  destroy_container_image_tag: false,
+  admin_container_image: false,
   read_deploy_token: false,
   create_deploy_token: false,
   destroy_deploy_token: false,
@@ -223,10 +234,50 @@ export function projectAbilities(actor: ActorFacts, project: ProjectFacts): Read
     }
   }
 
+  applyContainerRegistryRules(can, actor, level(actor, project), project);
   applyTokenCreationRule(can, actor, can.has('admin_project'), project);
   if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
   NEVER.forEach((a) => can.delete(a));
   return can;
+}
+
+/** The viewer's role as the rules see it: none when signed out. */
+function level(actor: ActorFacts, project: ProjectFacts): number {
+  return actor.signedIn ? project.accessLevel : 0;
+}
+
+/** The registry abilities by role tier (GitLab's ProjectPolicy): each tier holds those of the tiers before it. */
+const CONTAINER_IMAGE_READ: ProjectAbility[] = ['read_container_image'];
+const CONTAINER_IMAGE_WRITE: ProjectAbility[] = ['create_container_image', 'update_container_image', 'destroy_container_image', 'destroy_container_image_tag'];
+const CONTAINER_IMAGE_ADMIN: ProjectAbility[] = ['admin_container_image'];
+const CONTAINER_IMAGE_ALL: ProjectAbility[] = [...CONTAINER_IMAGE_READ, ...CONTAINER_IMAGE_WRITE, ...CONTAINER_IMAGE_ADMIN];
+/** What an archived project keeps refusing: writes to its images (deleting stays with Maintainers, see below). */
+const CONTAINER_IMAGE_ARCHIVED: ProjectAbility[] = ['create_container_image', 'update_container_image', 'admin_container_image'];
+
+/**
+ * The container registry's abilities. Pulling: Reporters and above, or anyone who reads the project
+ * without a role while the feature is open to "everyone with access" (so Guests of public and
+ * internal projects too, and external Guest members of a non-private one); pushing and deleting:
+ * Developers; administering: Maintainers. The feature set to private keeps all of it to Reporters
+ * and above; disabled removes it for everyone, administrators included. An archived project refuses
+ * pushes (GitLab keeps deleting open only for a project pending deletion: Labgate does not
+ * distinguish, so deleting is refused as well, inferred).
+ */
+function applyContainerRegistryRules(can: Set<ProjectAbility>, actor: ActorFacts, role: number, project: ProjectFacts): void {
+  CONTAINER_IMAGE_ALL.forEach((a) => can.delete(a));
+  const feature = project.containerRegistryAccessLevel ?? FEATURE_LEVELS.ENABLED;
+  if (feature <= FEATURE_LEVELS.DISABLED) return;
+  const grant = (list: readonly ProjectAbility[]) => list.forEach((a) => can.add(a));
+  const openToReaders = feature >= FEATURE_LEVELS.ENABLED;
+  const readsWithoutRole = visibleByLevel(actor, project.visibilityLevel);
+  const guestOfOpenProject = actor.signedIn && role >= GUEST && project.visibilityLevel >= INTERNAL;
+  if (actor.admin || role >= REPORTER || (openToReaders && (readsWithoutRole || guestOfOpenProject))) grant(CONTAINER_IMAGE_READ);
+  if (actor.admin || role >= DEVELOPER) grant(CONTAINER_IMAGE_WRITE);
+  if (actor.admin || role >= MAINTAINER) grant(CONTAINER_IMAGE_ADMIN);
+  if (project.archived) {
+    CONTAINER_IMAGE_ARCHIVED.forEach((a) => can.delete(a));
+    ['destroy_container_image', 'destroy_container_image_tag'].forEach((a) => can.delete(a as ProjectAbility));
+  }
 }
 
 /**
@@ -250,6 +301,7 @@ export class ProjectPolicy {
         // A project in a personal namespace is never affected by a group's token setting.
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),
+        containerRegistryAccessLevel: containerRegistryAccessLevel(project.settings),
       });
     });
   }

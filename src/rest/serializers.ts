@@ -9,6 +9,7 @@ import type { Project } from '../modules/project/project.entity';
 import { isBot, type User } from '../modules/user/user.entity';
 import { PROJECT_CREATION, SUBGROUP_CREATION } from '../policy/group-policy';
 import { visibilityName } from '../policy/visibility';
+import { PROJECT_PLAIN_SETTINGS, readSetting } from '../modules/settings/plain-settings';
 
 /**
  * GitLab's REST entities (`lib/api/entities/*.rb`) in snake_case, built from Labgate's records. Fields
@@ -229,6 +230,7 @@ export async function projectDetails(ctx: RequestContext, project: Project): Pro
     marked_for_deletion_on: null,
     empty_repo: true,
     request_access_enabled: project.requestAccessEnabled,
+    ...containerRegistryFields(ctx, project),
     shared_with_groups: [],
     open_issues_count: 0,
     _links: {
@@ -248,6 +250,18 @@ export async function projectDetails(ctx: RequestContext, project: Project): Pro
   }
   if (ctx.actor.signedIn) json.permissions = await projectPermissions(ctx, project, ns);
   return json;
+}
+
+/**
+ * The project's registry: its access level and legacy flag, and where its images go, which GitLab
+ * shows only when the instance has a registry (`<registry host>/<full path>`, lower case).
+ */
+function containerRegistryFields(ctx: RequestContext, project: Project): Json {
+  const level = readSetting(PROJECT_PLAIN_SETTINGS, project.settings, 'containerRegistryAccessLevel');
+  const fields: Json = { container_registry_enabled: level !== 'disabled', container_registry_access_level: level };
+  const registry = ctx.app.config.registryUrl;
+  if (registry) fields.container_registry_image_prefix = `${new URL(registry).host}/${project.fullPath.toLowerCase()}`;
+  return fields;
 }
 
 /** The viewer's own roles: on the project itself, and on the group it sits in (GitLab's `permissions`). */

@@ -1,3 +1,5 @@
+import { PROJECT_PLAIN_SETTINGS, readSetting } from '../settings/plain-settings';
+
 /**
  * Settings stored with a project (the `settings` JSON column): feature access levels and plain flags
  * of areas Labgate does not implement, kept so that a client can read back what it set.
@@ -35,4 +37,10 @@ export function projectSettings(stored: string | null): ProjectSettings {
 export function featureAccess(level: number): { integerValue: number; stringValue: 'DISABLED' | 'PRIVATE' | 'ENABLED' } {
   const name = level >= FEATURE_LEVELS.ENABLED ? 'ENABLED' : level >= FEATURE_LEVELS.PRIVATE ? 'PRIVATE' : 'DISABLED';
   return { integerValue: FEATURE_LEVELS[name], stringValue: name };
+}
+
+/** The project's container registry feature level (`FEATURE_LEVELS`), from its stored settings. */
+export function containerRegistryAccessLevel(stored: string | null): number {
+  const name = readSetting(PROJECT_PLAIN_SETTINGS, stored, 'containerRegistryAccessLevel');
+  return name === 'disabled' ? FEATURE_LEVELS.DISABLED : name === 'private' ? FEATURE_LEVELS.PRIVATE : FEATURE_LEVELS.ENABLED;
 }

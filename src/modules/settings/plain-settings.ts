@@ -30,6 +30,9 @@ export const SHARED_RUNNERS_SETTINGS = ['DISABLED_AND_OVERRIDABLE', 'DISABLED_AN
 const bool = (value: boolean, description: string, nullable = true): SettingSpec => ({ type: 'Boolean', nullable, default: value, description });
 const text = (description: string): SettingSpec => ({ type: 'String', nullable: true, default: null, description });
 
+/** GitLab's project feature levels of the container registry, as its REST API spells them. */
+export const CONTAINER_REGISTRY_ACCESS_LEVELS = ['disabled', 'private', 'enabled'] as const;
+
 /** Stored with a project. */
 export const PROJECT_PLAIN_SETTINGS: Readonly<Record<string, SettingSpec>> = {
   allowMergeOnSkippedPipeline: bool(false, 'Whether a merge request may be merged when its pipeline was skipped.'),
@@ -44,7 +47,20 @@ export const PROJECT_PLAIN_SETTINGS: Readonly<Record<string, SettingSpec>> = {
     description: 'Path of the CI configuration file: the one set, or `.gitlab-ci.yml`.',
     derived: (read) => read('ciConfigPath') ?? '.gitlab-ci.yml',
   },
-  containerRegistryEnabled: bool(true, 'Whether the container registry is enabled.'),
+  containerRegistryAccessLevel: {
+    type: { enumName: 'ContainerRegistryAccessLevel', values: CONTAINER_REGISTRY_ACCESS_LEVELS },
+    nullable: false,
+    default: 'enabled',
+    description: "Who may use the project's container registry (GitLab's REST `container_registry_access_level`).",
+  },
+  containerRegistryEnabled: {
+    type: 'Boolean',
+    nullable: true,
+    default: true,
+    description: 'Whether the container registry is enabled.',
+    // GitLab's legacy flag: the registry is on unless its access level is `disabled`.
+    derived: (read) => read('containerRegistryAccessLevel') !== 'disabled',
+  },
   containerScanningForRegistryEnabled: bool(false, 'Whether images pushed to the registry are scanned.'),
   hasJiraVulnerabilityIssueCreationEnabled: bool(false, 'Whether Jira issues may be created from vulnerabilities.', false),
   jobsEnabled: bool(true, 'Whether CI/CD jobs are enabled.'),
@@ -82,7 +98,7 @@ export const PROJECT_PLAIN_SETTINGS: Readonly<Record<string, SettingSpec>> = {
 };
 
 /** Project settings answered without a field of their own (read through another one). */
-export const PROJECT_SETTINGS_WITHOUT_FIELD: ReadonlySet<string> = new Set(['ciConfigPath']);
+export const PROJECT_SETTINGS_WITHOUT_FIELD: ReadonlySet<string> = new Set(['ciConfigPath', 'containerRegistryAccessLevel']);
 
 /** Stored with a group's namespace; the `namespace` ones also with a personal namespace. */
 export const NAMESPACE_PLAIN_SETTINGS: Readonly<Record<string, SettingSpec & { on: 'group' | 'namespace' }>> = {

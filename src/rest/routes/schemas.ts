@@ -94,6 +94,9 @@ export const PROJECT: JsonSchema = {
     last_activity_at: time,
     archived: bool,
     namespace: NAMESPACE,
+    container_registry_image_prefix: { type: 'string', description: '`<registry host>/<full path>`, where images of the project are pushed (only when the instance has a registry).' },
+    container_registry_access_level: { type: 'string', enum: ['disabled', 'private', 'enabled'] },
+    container_registry_enabled: bool,
     permissions: {
       type: 'object',
       description: "The viewer's own roles (signed-in viewers only).",
