@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
+import { answerWorkerMetrics } from './http/metrics';
 import { stopWhenLauncherGoes } from './process-chain';
 
 /**
@@ -60,6 +61,7 @@ async function supervise(config: Config): Promise<void> {
 
   let stopping = false;
   let failed = false;
+  answerWorkerMetrics();
   for (let i = 0; i < config.workers; i += 1) cluster.fork();
   cluster.on('exit', (worker, code) => {
     if (!stopping) {

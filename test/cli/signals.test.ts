@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { usingPostgres } from '../helpers/database';
@@ -31,6 +32,19 @@ function descendants(pid: number): number[] {
     return [];
   }
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** A GET on a connection of its own (the cluster hands each connection to one worker in turn). */
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
 }
 
 type Form = 'npm start' | 'npx labgate serve' | 'node bin/labgate.js serve';
@@ -92,6 +106,20 @@ const cases: [Form, number, NodeJS.Signals][] = [
     expect(new Set(ports()).size).toBe(1); // the workers share one port
     const res = await fetch(`http://127.0.0.1:${ports()[0]}/-/liveness`);
     expect(res.status).toBe(200);
+
+    if (workers > 1) {
+      // One scrape shows every worker: liveness requests on fresh connections (spread over the
+      // workers) are all counted, whichever worker answers the scrape.
+      const origin = `http://127.0.0.1:${ports()[0]}`;
+      for (let i = 0; i < 20; i += 1) await get(`${origin}/-/liveness`);
+      const counts: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const text = await get(`${origin}/-/metrics`);
+        const m = /^labgate_http_requests_total\{method="GET",path="\/-\/liveness",status="200"\} (\d+)$/m.exec(text);
+        counts.push(Number(m?.[1]));
+      }
+      expect(counts).toEqual([21, 21, 21, 21]);
+    }
 
     const below = descendants(child.pid!);
     leftovers.push(...below);

@@ -93,6 +93,19 @@ describe('HTTP server: CORS, headers, health, metrics', () => {
       expect(res.text).toMatch(/^labgate_process_cpu_user_seconds_total \d/m);
     });
 
+    it('labels REST requests by their route template, and requests that match no route as other', async () => {
+      await h.request({ url: '/api/v4/projects/1', headers: { authorization: `Bearer ${token}` } });
+      await h.request({ url: '/api/v4/projects/2', headers: { authorization: `Bearer ${token}` } });
+      await h.request({ url: '/no/such/route' });
+      const res = await h.request({ url: '/-/metrics' });
+      const count = (path: string) =>
+        [...res.text.matchAll(new RegExp(`^labgate_http_requests_total\\{method="GET",path="${path.replace(/[/]/g, '\\/')}",status="\\d+"\\} (\\d+)$`, 'gm'))]
+          .reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(count('/api/v4/projects/:id')).toBe(2);
+      expect(count('other')).toBeGreaterThanOrEqual(1);
+      expect(res.text).not.toContain('path="/api/v4/projects/1"');
+    });
+
     it('keeps label values bounded: operation names past the first hundred count as other', async () => {
       for (let i = 0; i < 130; i += 1) await post({ query: `query Op${i} { __typename }` });
       const text = (await h.request({ url: '/-/metrics' })).text;
