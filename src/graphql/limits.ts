@@ -50,6 +50,9 @@ export const LIST_FIELD_ESTIMATES: Readonly<Record<string, number>> = {
   'PersonalAccessToken.scopes': 10,
 };
 
+/** Automatic persisted queries (Apollo's, by hash) kept per process; the least recently used go first. */
+export const PERSISTED_QUERY_CACHE_ENTRIES = 1_000;
+
 /** Parsed documents whose cost analysis is kept for reuse. */
 export const ANALYSIS_CACHE_SIZE = 5_000;
 
