@@ -102,7 +102,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     async function listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await server.listen({ port, host });
-      return server.server.address() as AddressInfo;
+      const address = server.server.address() as AddressInfo;
+      // LABGATE_URL left to its default on a port chosen by the system: now the port is known.
+      if (config.externalUrl.endsWith(':0')) config.externalUrl = `${config.externalUrl.slice(0, -2)}:${address.port}`;
+      return address;
     }
 
     let closing: Promise<void> | null = null;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from './graphql/limits';
 
@@ -104,11 +105,13 @@ function list(raw: string | undefined, fallback: string[]): string[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = parsePort(env.PORT, 3000);
+  const host = env.HOST || '127.0.0.1';
   const config: Config = {
     databaseUrl: env.DATABASE_URL || `sqlite:${DEFAULT_SQLITE_PATH}`,
-    port: parsePort(env.PORT, 3000),
-    host: env.HOST || '127.0.0.1',
-    externalUrl: normalizeUrl('LABGATE_URL', env.LABGATE_URL || 'http://localhost:3000'),
+    port,
+    host,
+    externalUrl: normalizeUrl('LABGATE_URL', env.LABGATE_URL || defaultExternalUrl(host, port)),
     saas: parseBoolean('LABGATE_SAAS', env.LABGATE_SAAS, false),
     requireTokenExpiry: parseBoolean('LABGATE_REQUIRE_TOKEN_EXPIRY', env.LABGATE_REQUIRE_TOKEN_EXPIRY, true),
     bufferedTokenExpirationLimit: parseBoolean(
@@ -143,6 +146,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     registryIssuer: env.LABGATE_REGISTRY_ISSUER || 'gitlab-issuer',
   };
   return { ...config, ...overrides };
+}
+
+/**
+ * `LABGATE_URL` when unset: the address the server listens on, as a browser on this machine would
+ * write it (`localhost` for a loopback address, the machine's name for all addresses). With `PORT=0`
+ * the port is `:0` until the server has one; `app.listen` then writes the port it got.
+ */
+export function defaultExternalUrl(host: string, port: number): string {
+  let name = host;
+  if (/^(127\.|::1$|localhost$)/.test(host) || host === '::ffff:127.0.0.1') name = 'localhost';
+  else if (host === '0.0.0.0' || host === '::') name = os.hostname();
+  else if (host.includes(':')) name = `[${host}]`;
+  return new URL(`http://${name}:${port}`).toString().replace(/\/+$/, '');
 }
 
 /** Host part of the external URL, used for bot e-mail addresses (`noreply.<host>`). */

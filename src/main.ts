@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
+import { answerWorkerMetrics } from './http/metrics';
+import { stopWhenLauncherGoes } from './process-chain';
 
 /**
  * Serves the API until SIGINT or SIGTERM. Then it stops accepting connections, lets the requests in
@@ -14,12 +16,12 @@ export async function serve(config: Config): Promise<void> {
   const address = await app.listen(config.port, config.host);
   const database = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL';
   const who = cluster.isWorker ? `worker ${cluster.worker?.id} ` : '';
-  console.log(`Labgate ${who}listening on http://${address.address}:${address.port}/api/graphql (database: ${database})`);
+  console.error(`Labgate ${who}listening on http://${address.address}:${address.port}/api/graphql (database: ${database})`);
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${reason}: finishing requests in flight, then closing`);
+    console.error(`${reason}: finishing requests in flight, then closing`);
     const deadline = setTimeout(() => {
       console.error(`labgate: requests still running after ${config.shutdownTimeoutMs} ms; exiting anyway`);
       process.exit(1);
@@ -36,6 +38,7 @@ export async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT received'));
   process.on('SIGTERM', () => void stop('SIGTERM received'));
   watchParent(() => void stop('the labgate command exited'));
+  if (!cluster.isWorker) stopWhenLauncherGoes((why) => void stop(`Stopping: ${why}`));
 }
 
 /**
@@ -58,6 +61,7 @@ async function supervise(config: Config): Promise<void> {
 
   let stopping = false;
   let failed = false;
+  answerWorkerMetrics();
   for (let i = 0; i < config.workers; i += 1) cluster.fork();
   cluster.on('exit', (worker, code) => {
     if (!stopping) {
@@ -76,6 +80,10 @@ async function supervise(config: Config): Promise<void> {
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
   watchParent(stopAll);
+  stopWhenLauncherGoes((why) => {
+    console.error(`Stopping: ${why}`);
+    stopAll();
+  });
 }
 
 if (require.main === module) {

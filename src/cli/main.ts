@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
-import { loadConfig, type Config } from '../config';
+import { defaultExternalUrl, loadConfig, type Config } from '../config';
 import type { AppCore, RequestContext } from '../graphql/context';
 import { Flags, UsageError } from './args';
 import type { Command } from './commands';
@@ -89,6 +89,10 @@ async function runServe(config: Config, flags: Flags): Promise<number> {
   const workers = flags.integer('workers');
   flags.done();
   const { serve } = await import('../main');
+  // --port and --host move the default LABGATE_URL with them, as PORT and HOST do.
+  if (!process.env.LABGATE_URL && (port !== undefined || host !== undefined)) {
+    config = { ...config, externalUrl: defaultExternalUrl(host ?? config.host, port ?? config.port) };
+  }
   await serve({ ...config, ...(port !== undefined ? { port } : {}), ...(host !== undefined ? { host } : {}), ...(workers !== undefined ? { workers } : {}) });
   return -1; // keeps running
 }

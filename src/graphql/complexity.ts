@@ -34,6 +34,7 @@ import {
   MAX_NODES,
   MAX_PAGE_SIZE,
   UNPAGED_LIST_ESTIMATE,
+  LIST_FIELD_ESTIMATES,
   type LimitTier,
 } from './limits';
 
@@ -206,7 +207,8 @@ class Analysis {
       // The items of a connection are counted by the connection; an edge is a wrapper, its node is not.
       const perItem = (isEdgeType(named.name) ? 0 : 1) + child.nodes;
       const inConnectionPage = isConnectionType(parent.name) && (node.name.value === 'nodes' || node.name.value === 'edges');
-      nodes = inConnectionPage || !isListType(getNullableType(field.type)) ? perItem : UNPAGED_LIST_ESTIMATE * perItem;
+      const listSize = LIST_FIELD_ESTIMATES[`${parent.name}.${field.name}`] ?? UNPAGED_LIST_ESTIMATE;
+      nodes = inConnectionPage || !isListType(getNullableType(field.type)) ? perItem : listSize * perItem;
     }
     return { depth: 1 + child.depth, complexity: Math.floor(complexity), nodes };
   }

@@ -11,6 +11,7 @@ import { PreparedDocuments } from './documents';
 import { RequestContext, type AppCore } from './context';
 import { gitlabWording, isTimeoutError, logUnexpectedError } from './errors';
 import { MAX_BATCH_SIZE, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
+import { persistedQueryHash, PersistedQueryStore } from './persisted-queries';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
 export interface HttpRequest {
@@ -132,8 +133,10 @@ export interface GraphqlEndpoint {
  * each operation with a fresh request context.
  */
 export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema, graphqlScopes: ReadonlySet<string>): Promise<GraphqlEndpoint> {
+  const persistedQueries = new PersistedQueryStore();
   const server = new ApolloServer<RequestContext>({
     schema,
+    persistedQueries: { cache: persistedQueries },
     introspection: true,
     csrfPrevention: false,
     // Labgate's own signal handling closes the app; Apollo's would stop it first and hang close().
@@ -162,6 +165,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     // has done its part of that already); its request pipeline, plugins and document cache run as usual.
     const problem = requestProblem(op);
     let body: string | null;
+    let status = 200;
     if (problem) {
       body = JSON.stringify({ errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
     } else if ((body = limitsProblem(schema, documents, op, contextValue)) === null) {
@@ -175,6 +179,9 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         { contextValue },
       );
       const result = response.body.kind === 'single' ? response.body.singleResult : null;
+      // Apollo's statuses for persisted queries (a hash it does not know: 200; a hash that does not
+      // match the text: 400), as its own HTTP layer sends them; GitLab's 200 for everything else.
+      if (op.extensions && persistedQueryHash(op.extensions) !== undefined && response.http.status) status = response.http.status;
       for (const error of result?.errors ?? []) {
         const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         contextValue.trace?.errorCodes.push(code);
@@ -190,7 +197,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       return { status: 200, body: JSON.stringify({ errors: [{ message: `Response too large: more than ${cap} bytes`, extensions: { code: 'RESPONSE_TOO_LARGE' } }] }) };
     }
     // GitLab answers invalid documents and variables with 200 and an `errors` list.
-    return { status: 200, body };
+    return { status, body };
   }
 
   /**
@@ -265,8 +272,24 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
           query: params.get('query') ?? undefined,
           operationName: params.get('operationName') ?? undefined,
           variables: params.get('variables') ?? undefined,
+          extensions: params.get('extensions') ?? undefined,
         },
       ];
+      // Apollo Client's persisted-query link sends `extensions` as JSON in the query string.
+      const op = ops[0];
+      if (typeof op.extensions === 'string') {
+        try {
+          op.extensions = JSON.parse(op.extensions);
+        } catch {
+          return errorResponse(400, 'The extensions search parameter contains invalid JSON.');
+        }
+      }
+    }
+    // A stored query named by its hash alone is read here, so that it goes through every check below.
+    for (const op of ops) {
+      const hash = op.query === undefined || op.query === null ? persistedQueryHash(op.extensions) : undefined;
+      const stored = hash === undefined ? undefined : persistedQueries.queryFor(hash);
+      if (stored !== undefined) op.query = stored;
     }
     for (const op of ops) {
       if (typeof op.variables === 'string' && op.variables !== '') {

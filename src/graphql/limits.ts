@@ -38,6 +38,21 @@ export const MAX_NODES = 50_000;
 /** A list field that is not a paged connection is counted as this many items by the node limit. */
 export const UNPAGED_LIST_ESTIMATE = DEFAULT_PAGE_SIZE;
 
+/**
+ * Lists whose length is bounded by what they hold rather than by stored data, counted at that size
+ * instead of UNPAGED_LIST_ESTIMATE: a granular scope holds distinct names from the permission
+ * catalogue (45 today; a test keeps the catalogue within this), and a token a handful of scopes (a
+ * fine-grained one, one per group or project it reaches). So a page of 100 tokens with their scopes
+ * and permissions is about 47,000 nodes, not a million.
+ */
+export const LIST_FIELD_ESTIMATES: Readonly<Record<string, number>> = {
+  'AccessTokenGranularScope.permissions': 45,
+  'PersonalAccessToken.scopes': 10,
+};
+
+/** Automatic persisted queries (Apollo's, by hash) kept per process; the least recently used go first. */
+export const PERSISTED_QUERY_CACHE_ENTRIES = 1_000;
+
 /** Parsed documents whose cost analysis is kept for reuse. */
 export const ANALYSIS_CACHE_SIZE = 5_000;
 

@@ -4,13 +4,23 @@
  * replaces anything shaped like a GitLab token.
  */
 
-/** Query parameters that carry a token (GitLab's `private_token` and OAuth's `access_token`). */
-const TOKEN_PARAMETERS = /([?&](?:private_token|access_token|token)=)[^&#]*/gi;
+/**
+ * Query parameters that can carry a secret: GitLab's `private_token`, OAuth's `access_token`, and any
+ * other whose name holds `token`, `password` or `secret` (`job_token`, `client_secret`...), as GitLab's
+ * `filter_parameters` match by part of the name; an underscore may be percent-encoded (`private%5Ftoken`).
+ */
+const TOKEN_PARAMETERS = /([?&][^=&#]*(?:token|password|secret)[^=&#]*=)[^&#]*/gi;
 
 /** GitLab token prefixes: personal, project/group (bots), OAuth, feed, deploy, runner... */
 const TOKEN_SHAPED = /\b(?:glpat|gloas|glrt|glft|gldt|glcbt|glptt|glsoat|glimt|glagent|glffct)-[A-Za-z0-9_.-]{8,}/g;
 
 const FILTERED = '[FILTERED]';
+
+/** Whether a value holds something that the log would filter (a token-shaped request id, say). */
+export function looksSecret(value: string): boolean {
+  TOKEN_SHAPED.lastIndex = 0;
+  return TOKEN_SHAPED.test(value);
+}
 
 export function scrubString(value: string): string {
   return value.replace(TOKEN_PARAMETERS, `$1${FILTERED}`).replace(TOKEN_SHAPED, FILTERED);

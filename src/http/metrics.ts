@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { TallyCounter, TallyHistogram } from './tally';
 import type { AppCore } from '../graphql/context';
 import type { RequestTrace } from './trace';
@@ -7,8 +9,44 @@ import type { RequestTrace } from './trace';
 /** Distinct GraphQL operation names kept as labels; later names are counted as `other`. */
 const MAX_OPERATION_LABELS = 100;
 
-/** Paths kept as labels: the routes Labgate serves; anything else is `other`. */
-const KNOWN_PATHS = new Set(['/api/graphql', '/-/liveness', '/-/readiness', '/-/health', '/-/metrics', '/-/graphql-explorer']);
+/** How long a worker waits for the supervisor's sum of every worker's metrics before answering its own. */
+const CLUSTER_METRICS_TIMEOUT_MS = 5_000;
+const METRICS_REQUEST = 'labgate:metrics-request';
+const METRICS_ANSWER = 'labgate:metrics-answer';
+
+/**
+ * The supervisor of `labgate serve --workers N`: a worker asked for `/-/metrics` asks it, and it
+ * gathers every worker's registry (prom-client's cluster aggregation: counters and histograms summed
+ * per series) and sends back the text, so that one scrape shows the whole server.
+ */
+export function answerWorkerMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id?: string }) => {
+    if (message?.type !== METRICS_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_ANSWER, id: message.id, text }),
+      (error: Error) => worker.send({ type: METRICS_ANSWER, id: message.id, error: error.message }),
+    );
+  });
+}
+
+/** In a worker: the metrics of every worker, from the supervisor; null if it does not answer. */
+function clusterMetrics(): Promise<string | null> {
+  return new Promise((resolve) => {
+    const id = randomUUID();
+    const done = (text: string | null) => {
+      clearTimeout(timer);
+      process.off('message', listen);
+      resolve(text);
+    };
+    const listen = (message: { type?: string; id?: string; text?: string }) => {
+      if (message?.type === METRICS_ANSWER && message.id === id) done(message.text ?? null);
+    };
+    const timer = setTimeout(() => done(null), CLUSTER_METRICS_TIMEOUT_MS);
+    process.on('message', listen);
+    process.send!({ type: METRICS_REQUEST, id });
+  });
+}
 
 /**
  * The Prometheus metrics of one Labgate process (`/-/metrics`): requests and latency by route and
@@ -57,19 +95,31 @@ export class Metrics {
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'labgate_' });
+    // A worker's registry is what prom-client's cluster aggregation reads from it.
+    // (prom-client starts answering the supervisor's requests when an aggregator is first made.)
+    if (cluster.isWorker) {
+      AggregatorRegistry.setRegistries([this.registry]);
+      new AggregatorRegistry();
+    }
   }
 
   get contentType(): string {
     return this.registry.contentType;
   }
 
-  render(): Promise<string> {
+  /** This process's metrics; in a worker of `--workers N`, those of every worker added up. */
+  async render(): Promise<string> {
+    if (cluster.isWorker && process.send) {
+      const all = await clusterMetrics();
+      if (all !== null) return all;
+    }
     return this.registry.metrics();
   }
 
   observe(req: FastifyRequest, reply: FastifyReply, trace: RequestTrace, seconds: number): void {
-    const path = req.url.split('?')[0];
-    const pathLabel = KNOWN_PATHS.has(path) ? path : 'other';
+    // The route's template (`/api/v4/projects/:id/members`): bounded by the routes declared, and the
+    // same for every project; a request that matched no route is `other`.
+    const pathLabel = req.routeOptions?.url ?? 'other';
     this.requests.inc([req.method, pathLabel, String(reply.statusCode)]);
     this.duration.observe([pathLabel, this.operationLabel(trace)], seconds);
     for (const code of trace.errorCodes) this.graphqlErrors.inc([code.slice(0, 40)]);

@@ -10,7 +10,7 @@ import { AddressList } from './address-list';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
-import { scrubSecrets, safePath } from './log-safety';
+import { looksSecret, scrubSecrets, safePath } from './log-safety';
 import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
 import { REST_PREFIX, restApi } from '../rest/plugin';
@@ -62,7 +62,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      // A client's id is logged as it is: one shaped like a token is replaced, not written down.
+      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSecret(given) ? given : randomUUID();
     },
     bodyLimit: MAX_BODY_BYTES,
     // Behind a trusted reverse proxy the client is the address it reports (throttling, allow-lists).

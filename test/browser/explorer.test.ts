@@ -108,6 +108,36 @@ describe('the GraphQL explorer at /-/graphql-explorer', () => {
     await docs.getByText('currentUser', { exact: true }).first().waitFor({ timeout: 10_000 });
   });
 
+  it.each([1400, 800])('shows the whole welcome text at %i px wide, no line cut off', async (width) => {
+    // A fresh browser profile: GraphiQL shows its default text only when no query is stored.
+    const fresh = await browser.newContext({ viewport: { width, height: 900 } });
+    try {
+      const view = await fresh.newPage();
+      await view.goto(`${labgate}/-/graphql-explorer`);
+      await view.waitForSelector(`${QUERY_EDITOR} .CodeMirror-line`);
+      const cut = await view.evaluate(() => {
+        // Runs in the page (the test's own TypeScript has no DOM types).
+        const document = (globalThis as unknown as { document: { querySelector(s: string): any; querySelectorAll(s: string): any } }).document;
+        const scroller = document.querySelector('.graphiql-query-editor .CodeMirror-scroll')!.getBoundingClientRect();
+        const lines: any[] = [...document.querySelectorAll('.graphiql-query-editor .CodeMirror-line')];
+        const comments = lines.filter((line) => (line.textContent ?? '').startsWith('#'));
+        return {
+          comments: comments.length,
+          cut: comments
+            .filter((line) => {
+              const text = line.querySelector('span')?.getBoundingClientRect();
+              return text !== undefined && text.right > scroller.right;
+            })
+            .map((line) => line.textContent),
+        };
+      });
+      expect(cut.comments).toBeGreaterThan(5);
+      expect(cut.cut).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('loaded nothing from outside Labgate, and raised no error (its content security policy included)', () => {
     expect(requested.length).toBeGreaterThan(3);
     const outside = requested.filter((url) => !url.startsWith(`${labgate}/`) && !url.startsWith('data:'));

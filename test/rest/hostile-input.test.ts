@@ -35,14 +35,28 @@ describe('REST API: hostile input', () => {
     admin = (await h.createPat(root, ['api'])).secret;
   });
 
-  it('never answers 500, whatever the parameters', async () => {
+  /** The number of rows of every table: a refused write must leave each one as it was. */
+  async function rowCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of new Set(h.app.dataSource.entityMetadatas.map((m) => m.tableName))) {
+      const [row] = await h.app.dataSource.query(`SELECT COUNT(*) AS n FROM "${table}"`);
+      counts[table] = Number(row.n);
+    }
+    return counts;
+  }
+
+  it('never answers 500, whatever the parameters, and a refused write changes no row count', async () => {
     const failures: string[] = [];
+    const changed: string[] = [];
+    let refusedWrites = 0;
     for (const route of REST_ROUTES) {
       for (const id of [...ODD_IDS, '1', 'grp%2Fprj', 'grp']) {
         const path = route.url.replace(/:\w+/g, id);
         const bodies = route.method === 'GET' || route.method === 'DELETE' ? [undefined] : ODD_BODIES;
         for (const query of route.method === 'GET' ? ODD_QUERIES : ['']) {
           for (const body of bodies) {
+            const write = route.method !== 'GET';
+            const before = write ? await rowCounts() : null;
             const response = await h.request({
               method: route.method,
               url: `/api/v4${path}${query ? `?${query}` : ''}`,
@@ -51,10 +65,17 @@ describe('REST API: hostile input', () => {
             });
             const shaped = response.body && (typeof response.body.message !== 'undefined' || typeof response.body.error === 'string' || response.status < 300);
             if (response.status >= 500 || (response.status >= 400 && !shaped)) failures.push(`${route.method} ${path}?${query} ${body?.slice(0, 40) ?? ''} → ${response.status} ${response.text.slice(0, 120)}`);
+            if (before && response.status >= 400) {
+              refusedWrites += 1;
+              const after = await rowCounts();
+              if (JSON.stringify(after) !== JSON.stringify(before)) changed.push(`${route.method} ${path} ${body?.slice(0, 40) ?? ''} → ${response.status}`);
+            }
           }
         }
       }
     }
     expect(failures).toEqual([]);
+    expect(refusedWrites).toBeGreaterThan(100);
+    expect(changed).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 import { parse, getOperationAST } from 'graphql';
+import * as graphqlValues from 'graphql/execution/values';
 import { analyzeOperation } from '../../src/graphql/complexity';
 import { isTimeoutError } from '../../src/graphql/errors';
 import { usingPostgres } from '../helpers/database';
-import { REQUEST_TIMED_OUT } from '../../src/graphql/limits';
+import { LIST_FIELD_ESTIMATES, REQUEST_TIMED_OUT } from '../../src/graphql/limits';
+import { ASSIGNABLE_PERMISSIONS } from '../../src/auth/granular-permissions';
 import { seedCrowd } from '../helpers/crowd';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -22,16 +24,29 @@ describe('requests are bounded before they run', () => {
   });
   afterAll(() => h.close());
 
-  /** Runs a request and returns its answer with the SQL statements it ran and its duration. */
-  async function measure<T>(send: () => Promise<T>): Promise<{ result: T; sql: number; ms: number }> {
+  /** Runs a request and returns its answer with the SQL statements it ran. */
+  async function measure<T>(send: () => Promise<T>): Promise<{ result: T; sql: number }> {
     statements.length = 0;
     counting = true;
-    const started = performance.now();
     try {
       const result = await send();
-      return { result, sql: statements.length, ms: performance.now() - started };
+      return { result, sql: statements.length };
     } finally {
       counting = false;
+    }
+  }
+
+  /**
+   * How many field nodes an analysis visits (each visit reads the field's arguments once): work is
+   * counted, not timed, so that a busy machine cannot fail the test.
+   */
+  function fieldsVisited<T>(analyse: () => T): { result: T; fields: number } {
+    const spy = jest.spyOn(graphqlValues, 'getArgumentValues');
+    try {
+      const result = analyse();
+      return { result, fields: spy.mock.calls.length };
+    } finally {
+      spy.mockRestore();
     }
   }
 
@@ -39,12 +54,11 @@ describe('requests are bounded before they run', () => {
   const nodeError = expect.stringMatching(/^Query may return \d+ nodes, which exceeds max nodes of 50000$/);
 
   it('refuses the four nested connections without `first` that exhausted memory, before any SQL', async () => {
-    const { result, sql, ms } = await measure(() => h.gql(NESTED));
+    const { result, sql } = await measure(() => h.gql(NESTED));
     expect(result.status).toBe(200);
     expect(result.data).toBeUndefined();
     expect(result.errors).toEqual([{ message: 'Query may return 102020100 nodes, which exceeds max nodes of 50000', extensions: { code: 'QUERY_LIMIT_EXCEEDED' } }]);
     expect(sql).toBe(0);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('answers a document that is both invalid and over the limits with its validation error, as graphql-ruby does', async () => {
@@ -126,15 +140,15 @@ describe('requests are bounded before they run', () => {
     expect(text.length).toBeLessThan(1_100);
 
     const document = parse(text);
-    const started = performance.now();
-    const cost = analyzeOperation(h.app.schema, document, getOperationAST(document)!);
-    expect(performance.now() - started).toBeLessThan(50);
+    const { result: cost, fields } = fieldsVisited(() => analyzeOperation(h.app.schema, document, getOperationAST(document)!));
+    // One visit of the one field: each fragment is analysed once, not once per spread (2^24 times).
+    expect(fields).toBe(1);
     // The score still grows as the answer would: 2^24 `__typename` fields.
     expect(cost.complexity).toBe(2 ** levels);
 
-    const { result, ms } = await measure(() => h.gql(text));
+    const { result, sql } = await measure(() => h.gql(text));
     expect(result.errors?.map((e) => e.message)).toEqual([`Query has complexity of ${2 ** levels}, which exceeds max complexity of 200`]);
-    expect(ms).toBeLessThan(1000);
+    expect(sql).toBe(0);
   });
 
   it('analyses any document of up to 10,000 characters quickly, however its fragments nest', async () => {
@@ -147,9 +161,20 @@ describe('requests are bounded before they run', () => {
     const text = `query { ...G39 } ${fragments.join(' ')}`;
     expect(text.length).toBeLessThan(10_000);
     const document = parse(text);
-    const started = performance.now();
-    analyzeOperation(h.app.schema, document, getOperationAST(document)!);
-    expect(performance.now() - started).toBeLessThan(50);
+    const { fields } = fieldsVisited(() => analyzeOperation(h.app.schema, document, getOperationAST(document)!));
+    expect(fields).toBe(40); // each field of the document once, however often its fragment is spread
+  });
+
+  it("lets a token list with its granular scopes and their permissions through (the README's query)", async () => {
+    // A scope's permissions are distinct names from the catalogue, and a token holds a few scopes:
+    // counted at those sizes, a page of 100 tokens is under the limit (it was 1,020,101 nodes at 100 each).
+    expect(ASSIGNABLE_PERMISSIONS.length).toBeLessThanOrEqual(LIST_FIELD_ESTIMATES['AccessTokenGranularScope.permissions']);
+    const text =
+      '{ currentUser { personalAccessTokens { nodes { granular scopes { ... on AccessTokenGranularScope { access namespace { fullPath } permissions { name } } } } } } }';
+    const document = parse(text);
+    expect(analyzeOperation(h.app.schema, document, getOperationAST(document)!).nodes).toBe(1 + 100 * (1 + 10 * (1 + 1 + 45)));
+    const { result } = await measure(() => h.gql(text));
+    expect(result.errors).toBeUndefined();
   });
 
   it('keeps the limits of GitLab: depth and complexity messages are unchanged', async () => {
@@ -166,15 +191,19 @@ describe('requests are bounded before they run', () => {
   });
 });
 
+const CALM_BUDGET_MS = 60_000;
+const STRAINED_BUDGET_MS = 500;
+
 describe('the request deadline', () => {
   let h: Harness;
   let slow = false;
   let statements = 0;
 
   beforeAll(async () => {
-    // Every statement takes 50 ms of real time while `slow` is set: a database under strain.
+    // Every statement takes 50 ms of real time while `slow` is set: a database under strain. The
+    // budget is then 500 ms; unhurried requests get a minute, so a busy machine cannot time them out.
     h = await startHarness({
-      config: { requestTimeoutMs: 500 },
+      config: { requestTimeoutMs: CALM_BUDGET_MS },
       onQuery: () => {
         statements += 1;
         if (!slow) return;
@@ -197,19 +226,22 @@ describe('the request deadline', () => {
     const whole = statements;
 
     slow = true;
+    h.app.config.requestTimeoutMs = STRAINED_BUDGET_MS;
     try {
       statements = 0;
-      const started = Date.now();
       const res = await send();
+      const answeredAfter = statements;
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ errors: [{ message: REQUEST_TIMED_OUT }] });
-      expect(Date.now() - started).toBeLessThan(1_500);
+      // Answered when the budget ran out, not when the work was done (statements, not a stopwatch).
+      expect(answeredAfter).toBeLessThan(whole);
 
       // The work left behind stops at its next field or operation instead of running to the end.
       await new Promise((resolve) => setTimeout(resolve, 800));
       expect(statements).toBeLessThan(whole / 2);
     } finally {
       slow = false;
+      h.app.config.requestTimeoutMs = CALM_BUDGET_MS;
     }
   });
 
@@ -228,6 +260,7 @@ describe('the request deadline', () => {
     const whole = statements;
 
     slow = true;
+    h.app.config.requestTimeoutMs = STRAINED_BUDGET_MS;
     try {
       statements = 0;
       const res = await h.request({ method: 'POST', url: '/api/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -237,6 +270,7 @@ describe('the request deadline', () => {
       expect(statements).toBeLessThan(whole);
     } finally {
       slow = false;
+      h.app.config.requestTimeoutMs = CALM_BUDGET_MS;
     }
   });
 

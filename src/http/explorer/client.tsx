@@ -17,15 +17,24 @@ type Fetcher = GraphiQLProps['fetcher'];
 const ENDPOINT = '/api/graphql';
 const TOKEN_KEY = 'labgate:explorer:token';
 
-const DEFAULT_QUERY = `# Welcome to the Labgate GraphQL explorer.
+// Lines of at most 28 characters: the query editor shows about 30 when the window is 800 px wide
+// (test/browser/explorer.test.ts checks 1400 and 800).
+const DEFAULT_QUERY = `# Welcome to the Labgate
+# GraphQL explorer.
 #
-# Paste a personal, project or group access token above (it is sent as
-# "Authorization: Bearer <token>"; a token with the read_api or api scope
-# can read, only api can run mutations). Without a token you see what an
-# anonymous visitor sees.
+# Paste an access token
+# above: it is sent as
+# "Authorization: Bearer".
+# read_api or api can read;
+# only api runs mutations.
+# With no token you see
+# what an anonymous
+# visitor sees.
 #
-# Run a query with Ctrl-Enter or the run button. The Docs panel on the left
-# and autocompletion (Ctrl-Space) come from the schema.
+# Run: Ctrl-Enter, or the
+# run button. Docs: the
+# panel on the left.
+# Completion: Ctrl-Space.
 
 query whoAmI {
   currentUser {

@@ -187,6 +187,16 @@ describe('fine-grained personal access tokens', () => {
       );
       expect(nothing.data.personalAccessTokenCreate.errors).toEqual(['At least one granular scope must be provided']);
       expect(await tokenRows()).toBe(tokens + 1);
+      // Beside a scope that applies, an id naming nothing is left out and the token is made without it,
+      // as GitLab's mutation skips resources that do not load (its spec: "when resource_ids do not match
+      // a group or project" creates nothing only because no scope is left).
+      const partly = await h.gql(
+        CREATE,
+        { input: { name: 'x', granularScopes: [{ access: 'SELECTED_MEMBERSHIPS', permissions: ['read_project'], resourceIds: [gid('Group', 999999)] }, { access: 'USER', permissions: ['read_user'] }] } },
+        { token: w.bobApi },
+      );
+      expect(partly.data.personalAccessTokenCreate.errors).toEqual([]);
+      expect(await tokenRows()).toBe(tokens + 2);
     });
 
     it('lists the permission catalogue by category with GitLab names', async () => {
