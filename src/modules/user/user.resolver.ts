@@ -82,13 +82,15 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => Int, { nullable: true })
+    @Authorize('read_user_membership_counts')
     groupCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
-      return ctx.loaders.visibleGroupMembershipCount.load(user.id);
+      return ctx.loaders.userGroupCount.load(user.id);
     }
 
     @FieldResolver(() => Int, { nullable: true })
+    @Authorize('read_user_membership_counts')
     projectCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
-      return ctx.loaders.visibleProjectMembershipCount.load(user.id);
+      return ctx.loaders.userProjectCount.load(user.id);
     }
 
     @FieldResolver(() => GroupMemberConnection, { nullable: true })
@@ -102,6 +104,7 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => GroupConnection, { nullable: true })
+    @Authorize('read_user_groups')
     groups(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => UserGroupsArgs) args: UserGroupsArgs) {
       return ctx.services.groups.forUser(ctx, user, args);
     }

@@ -1,0 +1,123 @@
+import { useHarness } from '../helpers/harness';
+import type { User } from '../../src/modules/user/user.entity';
+
+/**
+ * Issue 24, the answers that were wrong or too open, as GitLab's own frontend asks for them:
+ * the groups offered for a new project (`permissionScope`), forks by role (`visibleForks`), a user's
+ * group and project counts and group list (only for that user and administrators).
+ *
+ * The instance:
+ *   acme                     public,   Owner olivia, Developer dave      project acme/web (public)
+ *     acme/ops               project creation: Maintainers
+ *     acme/platform          Maintainer maria                            project acme/platform/api (private)
+ *       acme/platform/infra
+ *       acme/platform/closed project creation: no one
+ *   forks                    public, Owner frank                         project forks/web, a fork of acme/web
+ *   root: an administrator with no membership
+ */
+describe('frontend second pass: what GitLab answers', () => {
+  const h = useHarness();
+  const users: Record<string, User> = {};
+  const tokens: Record<string, string> = {};
+  const q = (query: string, who?: string, variables?: Record<string, unknown>) => h.gql(query, variables, who ? { token: tokens[who] } : {});
+
+  beforeAll(async () => {
+    for (const name of ['olivia', 'dave', 'maria', 'frank', 'mallory']) users[name] = await h.createUser(name);
+    users.root = await h.createUser('root', { admin: true });
+    for (const name of Object.keys(users)) tokens[name] = (await h.createPat(users[name], ['api'])).secret;
+    await h.createGroup('acme', { visibility: 'public', owner: users.olivia });
+    await h.app.services.groups.create(h.system(), { path: 'ops', parentFullPath: 'acme', visibility: 'internal', projectCreationLevel: 'maintainer' });
+    const platform = await h.createGroup('platform', { parent: 'acme', visibility: 'internal' });
+    await h.createGroup('infra', { parent: 'acme/platform', visibility: 'internal' });
+    await h.app.services.groups.create(h.system(), { path: 'closed', parentFullPath: 'acme/platform', visibility: 'internal', projectCreationLevel: 'noone' });
+    await h.createGroup('forks', { visibility: 'public', owner: users.frank });
+    await h.addMember({ group: (await h.app.services.groups.findByFullPath(h.system(), 'acme'))! }, users.dave, 'developer');
+    await h.addMember({ group: platform }, users.maria, 'maintainer');
+    await h.createProject('web', 'acme', { visibility: 'public' });
+    await h.createProject('api', 'acme/platform', { visibility: 'private' });
+    await h.app.services.projectFeatures.fork(h.as(users.frank), 'acme/web', 'forks');
+  });
+
+  describe('currentUser.groups(permissionScope:) offers the subgroups, as Groups::UserGroupsFinder does', () => {
+    const OFFERED = `query($scope: GroupPermission) { currentUser { groups(permissionScope: $scope, first: 50) { count nodes { fullPath } } } }`;
+    const offered = async (who: string, scope: string | null) => {
+      const res = await q(OFFERED, who, { scope });
+      expect(res.errors).toBeUndefined();
+      return res.data.currentUser.groups.nodes.map((g: { fullPath: string }) => g.fullPath).sort();
+    };
+
+    it('a Maintainer of acme/platform is offered acme/platform and its subgroups, not the one closed to everyone', async () => {
+      expect(await offered('maria', 'CREATE_PROJECTS')).toEqual(['acme/platform', 'acme/platform/infra']);
+    });
+
+    it('a Developer of acme (creation open to Developers) is offered acme and what is below it, except where only Maintainers create', async () => {
+      expect(await offered('dave', 'CREATE_PROJECTS')).toEqual(['acme', 'acme/platform', 'acme/platform/infra']);
+      // Importing and transferring need a Maintainer or Owner membership.
+      expect(await offered('dave', 'IMPORT_PROJECTS')).toEqual([]);
+      expect(await offered('dave', 'TRANSFER_PROJECTS')).toEqual([]);
+    });
+
+    it('an Owner of acme is offered every group below it where someone may create projects; imports ignore the creation level', async () => {
+      expect(await offered('olivia', 'CREATE_PROJECTS')).toEqual(['acme', 'acme/ops', 'acme/platform', 'acme/platform/infra']);
+      expect(await offered('olivia', 'TRANSFER_PROJECTS')).toEqual(['acme', 'acme/ops', 'acme/platform', 'acme/platform/infra']);
+      expect(await offered('olivia', 'IMPORT_PROJECTS')).toEqual(['acme', 'acme/ops', 'acme/platform', 'acme/platform/closed', 'acme/platform/infra']);
+    });
+
+    it('without a permission scope, the groups the user is a direct member of', async () => {
+      expect(await offered('dave', null)).toEqual(['acme']);
+      expect(await offered('maria', null)).toEqual(['acme/platform']);
+    });
+
+    it('a search narrows what is offered, and the count follows', async () => {
+      const res = await q(`{ currentUser { groups(permissionScope: CREATE_PROJECTS, search: "infra") { count nodes { fullPath } } } }`, 'dave');
+      expect(res.body).toEqual({ data: { currentUser: { groups: { count: 1, nodes: [{ fullPath: 'acme/platform/infra' }] } } } });
+    });
+  });
+
+  describe('Project.visibleForks(minimumAccessLevel:)', () => {
+    const FORKS = `query($level: AccessLevelEnum) { project(fullPath: "acme/web") { visibleForks(minimumAccessLevel: $level) { nodes { fullPath } } } }`;
+
+    it('without the argument, every fork the viewer may see (a public fork: anyone)', async () => {
+      expect((await q(FORKS, undefined, { level: null })).body).toEqual({ data: { project: { visibleForks: { nodes: [{ fullPath: 'forks/web' }] } } } });
+    });
+
+    it('with OWNER, an anonymous caller gets no fork, nor does a signed-in user without a role on it', async () => {
+      const none = { data: { project: { visibleForks: { nodes: [] } } } };
+      expect((await q(FORKS, undefined, { level: 'OWNER' })).body).toEqual(none);
+      expect((await q(FORKS, 'dave', { level: 'OWNER' })).body).toEqual(none);
+      // GitLab counts project authorizations only: an administrator without a role gets none either.
+      expect((await q(FORKS, 'root', { level: 'GUEST' })).body).toEqual(none);
+    });
+
+    it('the fork’s Owner gets it with OWNER', async () => {
+      expect((await q(FORKS, 'frank', { level: 'OWNER' })).body).toEqual({ data: { project: { visibleForks: { nodes: [{ fullPath: 'forks/web' }] } } } });
+    });
+  });
+
+  describe('User.groupCount, User.projectCount and User.groups: the user and administrators only', () => {
+    const COUNTS = `query($u: [String!]) { users(usernames: $u) { nodes { username groupCount projectCount groups { nodes { fullPath } } } } }`;
+
+    it('count inherited access as GitLab does: projects reached through a group, and the groups those projects sit in', async () => {
+      const res = await q(COUNTS, 'root', { u: ['dave', 'maria', 'olivia', 'frank'] });
+      const byName = Object.fromEntries(res.data.users.nodes.map((u: { username: string }) => [u.username, u]));
+      // dave: Developer of acme reaches acme/web and acme/platform/api; the groups are acme (his
+      // membership) and acme/platform (where api sits); acme/platform/infra holds nothing of his.
+      expect(byName.dave).toEqual({ username: 'dave', groupCount: 2, projectCount: 2, groups: { nodes: [{ fullPath: 'acme' }] } });
+      expect(byName.maria).toEqual({ username: 'maria', groupCount: 1, projectCount: 1, groups: { nodes: [{ fullPath: 'acme/platform' }] } });
+      expect(byName.olivia).toEqual({ username: 'olivia', groupCount: 2, projectCount: 2, groups: { nodes: [{ fullPath: 'acme' }] } });
+      expect(byName.frank).toEqual({ username: 'frank', groupCount: 1, projectCount: 1, groups: { nodes: [{ fullPath: 'forks' }] } });
+    });
+
+    it('the user themself reads their own', async () => {
+      const res = await q(`{ currentUser { groupCount projectCount groups { nodes { fullPath } } } }`, 'dave');
+      expect(res.body).toEqual({ data: { currentUser: { groupCount: 2, projectCount: 2, groups: { nodes: [{ fullPath: 'acme' }] } } } });
+    });
+
+    it('anyone else gets null, without an error: an anonymous caller, another member of the same group', async () => {
+      const hidden = { data: { users: { nodes: [{ username: 'dave', groupCount: null, projectCount: null, groups: null }] } } };
+      expect((await q(COUNTS, undefined, { u: ['dave'] })).body).toEqual(hidden);
+      expect((await q(COUNTS, 'olivia', { u: ['dave'] })).body).toEqual(hidden);
+      expect((await q(COUNTS, 'mallory', { u: ['dave'] })).body).toEqual(hidden);
+    });
+  });
+});
