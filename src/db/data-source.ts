@@ -15,9 +15,10 @@ import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
 import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
 import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
+import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/1764920000000-visit-times-and-token-addresses';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000, VisitTimesAndTokenAddresses1764920000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

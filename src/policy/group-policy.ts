@@ -16,8 +16,11 @@ export interface GroupFacts extends TokenCreationFacts {
   memberBelow: boolean;
   /** The viewer's own membership of exactly this group (0 when none). */
   directAccessLevel: number;
-  /** Owners of exactly this group (to know whether the last one may leave). */
-  directOwnerCount: number;
+  /**
+   * The people who own the group, through it or a group above it (`countsAsOwner`), each once: the
+   * last of them may not leave it, as the member service may not remove them.
+   */
+  ownerCount: number;
   projectCreationLevel: number;
   subgroupCreationLevel: number;
   isTopLevel: boolean;
@@ -35,12 +38,12 @@ export const GROUP_ABILITIES = {
   create_subgroup: false,
   create_custom_emoji: true,
   create_work_item: false,
-  admin_issue: false,
+  admin_issue: true,
   admin_label: false,
   import_issues: false,
   import_work_items: false,
-  read_crm_contact: false,
-  read_crm_organization: false,
+  read_crm_contact: true,
+  read_crm_organization: true,
   set_new_work_item_metadata: false,
   admin_project: false,
   admin_group_member: false,
@@ -56,6 +59,7 @@ export const GROUP_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   admin_setting_to_allow_resource_access_token_creation: false,
+  admin_all_resources: true,
 } as const satisfies AbilityList;
 export type GroupAbility = keyof typeof GROUP_ABILITIES;
 
@@ -115,11 +119,15 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   if (mayCreateProjects(actor, group)) can.add('create_projects');
   else can.delete('create_projects');
 
-  // Leaving needs a membership of this very group, and a group keeps at least one Owner.
+  // Leaving needs a membership of this very group, and a group keeps at least one Owner (one of the
+  // group above it will do): the member service's last-Owner rule, counted the same way.
   const leaves =
-    actor.signedIn && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.directOwnerCount > 1);
+    actor.signedIn && !actor.projectBot && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.ownerCount > 1);
   if (leaves) can.add('leave_group');
   else can.delete('leave_group');
+
+  // `adminAllResources`: the viewer is an instance administrator.
+  if (!actor.admin) can.delete('admin_all_resources');
 
   applyTokenCreationRule(can, actor, can.has('read_resource_access_tokens'), group);
   can.delete('generate_description');
@@ -139,13 +147,13 @@ export class GroupPolicy {
       const index = await ctx.memberships();
       const root = await loadRoot(ctx, group);
       const directAccessLevel = index.directGroupLevel(group.id);
-      const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
+      const ownerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
       return groupAbilities(ctx.actor, {
         visibilityLevel: group.visibilityLevel,
         accessLevel: index.namespaceLevel(group.traversalIds),
         memberBelow: index.hasMembershipBelow(group.traversalIds),
         directAccessLevel,
-        directOwnerCount,
+        ownerCount,
         projectCreationLevel: group.projectCreationLevel,
         subgroupCreationLevel: group.subgroupCreationLevel,
         isTopLevel: group.parentId === null,

@@ -18,6 +18,10 @@ export interface ProjectFacts extends TokenCreationFacts {
   requestAccessEnabled: boolean;
   /** The viewer's effective role: direct, or inherited from any ancestor group; highest wins. */
   accessLevel: number;
+  /** The viewer's own membership of exactly this project (0 when none). */
+  directAccessLevel: number;
+  /** The project is in the viewer's personal namespace. */
+  inOwnPersonalNamespace: boolean;
 }
 
 /**
@@ -82,6 +86,8 @@ export const PROJECT_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   manage_owners: false,
+  leave_project: 'canLeave',
+  admin_all_resources: true,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -192,6 +198,16 @@ const PROJECT_OWNER: ProjectAbility[] = [
 /** Labgate has no AI features, so these are never granted. */
 const NEVER: ProjectAbility[] = ['generate_description'];
 
+/**
+ * Leaving a project (GitLab's `can_leave_project?`, removing one's own membership): a direct member may,
+ * whatever their role (a project keeps no last Owner: its group's Owners own it), except the holder of
+ * the personal namespace the project is in and a bot, whose membership goes with its token. The
+ * member service lets a member remove themselves exactly when this holds.
+ */
+function mayLeave(actor: ActorFacts, project: ProjectFacts): boolean {
+  return actor.signedIn && !actor.projectBot && project.directAccessLevel >= GUEST && !project.inOwnPersonalNamespace;
+}
+
 export function projectAbilities(actor: ActorFacts, project: ProjectFacts): ReadonlySet<ProjectAbility> {
   const can = new Set<ProjectAbility>();
   const grant = (list: readonly ProjectAbility[]) => list.forEach((a) => can.add(a));
@@ -215,6 +231,10 @@ export function projectAbilities(actor: ActorFacts, project: ProjectFacts): Read
       can.add('request_access');
     }
   }
+
+  if (mayLeave(actor, project)) can.add('leave_project');
+  else can.delete('leave_project');
+  if (!actor.admin) can.delete('admin_all_resources');
 
   applyTokenCreationRule(can, actor, can.has('admin_project'), project);
   if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
@@ -240,6 +260,8 @@ export class ProjectPolicy {
         archived: project.archived,
         requestAccessEnabled: project.requestAccessEnabled,
         accessLevel: index.projectLevel(project.id, ns.traversalIds),
+        directAccessLevel: index.directProjectLevel(project.id),
+        inOwnPersonalNamespace: !inGroup && ctx.actor.userId !== null && ns.ownerId === ctx.actor.userId,
         // A project in a personal namespace is never affected by a group's token setting.
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),

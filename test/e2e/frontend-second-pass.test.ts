@@ -12,6 +12,7 @@ import type { User } from '../../src/modules/user/user.entity';
  *     acme/platform          Maintainer maria                            project acme/platform/api (private)
  *       acme/platform/infra
  *       acme/platform/closed project creation: no one
+ *       (acme/platform/infra: Owner gwen, added for the leaving tests)
  *   forks                    public, Owner frank                         project forks/web, a fork of acme/web
  *   root: an administrator with no membership
  */
@@ -22,7 +23,7 @@ describe('frontend second pass: what GitLab answers', () => {
   const q = (query: string, who?: string, variables?: Record<string, unknown>) => h.gql(query, variables, who ? { token: tokens[who] } : {});
 
   beforeAll(async () => {
-    for (const name of ['olivia', 'dave', 'maria', 'frank', 'mallory']) users[name] = await h.createUser(name);
+    for (const name of ['olivia', 'dave', 'maria', 'frank', 'mallory', 'gwen']) users[name] = await h.createUser(name);
     users.root = await h.createUser('root', { admin: true });
     for (const name of Object.keys(users)) tokens[name] = (await h.createPat(users[name], ['api'])).secret;
     await h.createGroup('acme', { visibility: 'public', owner: users.olivia });
@@ -36,6 +37,7 @@ describe('frontend second pass: what GitLab answers', () => {
     await h.createProject('web', 'acme', { visibility: 'public' });
     await h.createProject('api', 'acme/platform', { visibility: 'private' });
     await h.app.services.projectFeatures.fork(h.as(users.frank), 'acme/web', 'forks');
+    await h.addMember({ group: (await h.app.services.groups.findByFullPath(h.system(), 'acme/platform/infra'))! }, users.gwen, 'owner');
   });
 
   describe('currentUser.groups(permissionScope:) offers the subgroups, as Groups::UserGroupsFinder does', () => {
@@ -118,6 +120,59 @@ describe('frontend second pass: what GitLab answers', () => {
       expect((await q(COUNTS, undefined, { u: ['dave'] })).body).toEqual(hidden);
       expect((await q(COUNTS, 'olivia', { u: ['dave'] })).body).toEqual(hidden);
       expect((await q(COUNTS, 'mallory', { u: ['dave'] })).body).toEqual(hidden);
+    });
+  });
+
+  describe('userPermissions.canLeave and adminAllResources', () => {
+    const PERMISSIONS = `query($p: ID!, $g: ID!) {
+      project(fullPath: $p) { userPermissions { canLeave adminAllResources } }
+      group(fullPath: $g) { userPermissions { canLeave adminAllResources } } }`;
+    const permissions = async (who: string | undefined, p: string, g: string) => (await q(PERMISSIONS, who, { p, g })).body;
+
+    it('a member of the group, not of the project, cannot leave the project; the only Owner of acme cannot leave acme', async () => {
+      expect(await permissions('olivia', 'acme/web', 'acme')).toEqual({
+        data: { project: { userPermissions: { canLeave: false, adminAllResources: false } }, group: { userPermissions: { canLeave: false, adminAllResources: false } } },
+      });
+      expect(await permissions(undefined, 'acme/web', 'acme')).toEqual({
+        data: { project: { userPermissions: { canLeave: false, adminAllResources: false } }, group: { userPermissions: { canLeave: false, adminAllResources: false } } },
+      });
+    });
+
+    it('administrators: adminAllResources, and no leaving without a membership', async () => {
+      expect(await permissions('root', 'acme/web', 'acme')).toEqual({
+        data: { project: { userPermissions: { canLeave: false, adminAllResources: true } }, group: { userPermissions: { canLeave: false, adminAllResources: true } } },
+      });
+    });
+
+    it('the only direct Owner of a subgroup may leave it when someone owns the group above it, and leaving works', async () => {
+      const infra = { g: 'acme/platform/infra' };
+      const before = await q(`query($g: ID!) { group(fullPath: $g) { userPermissions { canLeave } } }`, 'gwen', infra);
+      expect(before.body).toEqual({ data: { group: { userPermissions: { canLeave: true } } } });
+      const group = (await h.app.services.groups.findByFullPath(h.system(), 'acme/platform/infra'))!;
+      const left = await h.request({ method: 'DELETE', url: `/api/v4/groups/${group.id}/members/${users.gwen.id}`, headers: { 'private-token': tokens.gwen } });
+      expect(left.status).toBe(204);
+      const after = await q(`query($g: ID!) { group(fullPath: $g) { userPermissions { canLeave } } }`, 'gwen', infra);
+      expect(after.body).toEqual({ data: { group: { userPermissions: { canLeave: false } } } });
+    });
+
+    it('a direct Developer of a project may leave it (the member service agrees); the holder of a personal project may not', async () => {
+      const web = await h.app.services.projects.findByFullPath(h.system(), 'acme/web');
+      await h.addMember({ project: web! }, users.mallory, 'developer');
+      const canLeave = `query($p: ID!) { project(fullPath: $p) { userPermissions { canLeave } } }`;
+      expect((await q(canLeave, 'mallory', { p: 'acme/web' })).body).toEqual({ data: { project: { userPermissions: { canLeave: true } } } });
+      // Someone else's membership still needs the right to manage members.
+      const other = await h.request({ method: 'DELETE', url: `/api/v4/projects/${web!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.dave } });
+      expect(other.status).toBe(403);
+      const left = await h.request({ method: 'DELETE', url: `/api/v4/projects/${web!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.mallory } });
+      expect(left.status).toBe(204);
+      expect((await q(canLeave, 'mallory', { p: 'acme/web' })).body).toEqual({ data: { project: { userPermissions: { canLeave: false } } } });
+
+      await h.createProject('notes', 'mallory', { visibility: 'private' });
+      expect((await q(canLeave, 'mallory', { p: 'mallory/notes' })).body).toEqual({ data: { project: { userPermissions: { canLeave: false } } } });
+      const personal = await h.app.services.projects.findByFullPath(h.system(), 'mallory/notes');
+      const refused = await h.request({ method: 'DELETE', url: `/api/v4/projects/${personal!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.mallory } });
+      // The member service's own refusal, unchanged: leaving is refused exactly where removing is.
+      expect([refused.status, refused.body]).toEqual([400, { message: '400 Bad request - The owner of a personal namespace cannot be removed from its projects' }]);
     });
   });
 });

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
-import { activeMembership, allOf, bound, sql } from '../../policy/sql-conditions';
+import { activeMembership, allOf, atOrBelow, bound, countsAsOwner, oneOf, sql } from '../../policy/sql-conditions';
 import { findWhereIdIn, forDriver, idList, oneOfIds, positional, readRows } from '../../db/rows';
 import { authorizedProjectsOf, countedGroupsOf, type SqlCondition } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
@@ -38,7 +38,19 @@ export function createMemberLoaders(ctx: RequestContext) {
       const byUser = new Map(rows.map((m) => [m.userId, m]));
       return userIds.map((id) => byUser.get(id) ?? null);
     }),
-    groupOwnerCount: activeCountBySource(OWNER),
+    /**
+     * The people who own each group (`countsAsOwner`, on the group or a group above it), counted once
+     * each: whether one of them may leave it.
+     */
+    groupOwnerCount: countLoader(async (groupIds) => {
+      const statement = sql`SELECT g.id AS "key", COUNT(DISTINCT om.user_id) AS "count" FROM namespaces g
+        JOIN namespaces oa ON ${atOrBelow('g.traversal_ids', 'oa.traversal_ids')}
+        JOIN members om ON om.source_id = oa.id
+        JOIN users ou ON ou.id = om.user_id
+        WHERE ${oneOf('g.id', groupIds)} AND ${countsAsOwner('om', 'ou', ctx.today(), OWNER)} GROUP BY g.id`;
+      const [text, values] = ds.driver.escapeQueryWithParameters(statement.sql, statement.params, {});
+      return (await ds.query(text, values)) as Array<{ key: number; count: number }>;
+    }),
     /** Active direct members of each group; `GroupService.membersCount` decides who may see the number. */
     groupMemberCount: activeCountBySource(0),
   };
