@@ -173,8 +173,6 @@ const EXCLUDED: Record<string, string> = {
   'GroupPermissions.adminAiCatalogItemConsumer': OTHER_ABILITIES,
   'GroupPermissions.adminWorkItemLifecycle': OTHER_ABILITIES,
   'GroupPermissions.readRunnerCloudProvisioningInfo': OTHER_ABILITIES,
-  'PersonalAccessToken.lastUsedIps': TOKENS_ENGINEER,
-  '*.personalAccessTokens(*:)': TOKENS_ENGINEER,
   'PersonalAccessTokenCreateInput.granularScopes': 'GitLab requires granular scopes; Labgate keeps them optional beside classic `scopes`',
   'AccessTokenPermission.*': TOKENS_ENGINEER,
   'AccessTokenGranularScope.*': TOKENS_ENGINEER,

@@ -175,4 +175,75 @@ describe('frontend second pass: what GitLab answers', () => {
       expect([refused.status, refused.body]).toEqual([400, { message: '400 Bad request - The owner of a personal namespace cannot be removed from its projects' }]);
     });
   });
+
+  describe('personal access tokens: lastUsedIps and the date and name filters', () => {
+    const MINUTE = 60_000;
+    let tess: User;
+    let secret: string;
+    /** One GraphQL request with the token, from `address`. */
+    const use = (address: string) =>
+      h.request({
+        method: 'POST',
+        url: '/api/graphql',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ currentUser { username } }' }),
+        remoteAddress: address,
+      });
+    const addresses = async () => {
+      const res = await q(`{ currentUser { personalAccessTokens(search: "laptop") { nodes { name lastUsedIps } } } }`, 'tess');
+      return res.data.currentUser.personalAccessTokens.nodes[0].lastUsedIps;
+    };
+
+    beforeAll(async () => {
+      tess = await h.createUser('tess');
+      tokens.tess = (await h.createPat(tess, ['api'], { name: 'admin console' })).secret;
+      secret = (await h.createPat(tess, ['api'], { name: 'laptop' })).secret;
+    });
+    afterAll(() => h.clock.set('2026-01-15T12:00:00.000Z'));
+
+    it('records the addresses with lastUsedAt (once per ten minutes), each once, the last five kept', async () => {
+      h.clock.set('2026-01-15T13:00:00.000Z');
+      expect((await use('203.0.113.5')).status).toBe(200);
+      // Within ten minutes of the last write nothing is written, a new address included.
+      h.clock.advance(5 * MINUTE);
+      const before = await h.rowCounts();
+      await use('198.51.100.7');
+      expect(await h.rowCounts()).toEqual(before);
+      expect(await addresses()).toEqual(['203.0.113.5']);
+      h.clock.advance(6 * MINUTE);
+      await use('198.51.100.7');
+      h.clock.advance(11 * MINUTE);
+      await use('203.0.113.5'); // already known: not twice
+      expect(await addresses()).toEqual(['203.0.113.5', '198.51.100.7']);
+      for (const last of [1, 2, 3, 4]) {
+        h.clock.advance(11 * MINUTE);
+        await use(`192.0.2.${last}`);
+      }
+      expect(await addresses()).toEqual(['198.51.100.7', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']);
+    });
+
+    it('REST answers the same last_used_ips', async () => {
+      const self = await h.request({ url: '/api/v4/personal_access_tokens/self', headers: { 'private-token': secret } });
+      expect(self.body.last_used_ips).toEqual(['198.51.100.7', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']);
+      const list = await h.request({ url: '/api/v4/personal_access_tokens?search=laptop', headers: { 'private-token': tokens.tess } });
+      expect(list.body.map((t: { name: string; last_used_ips: string[] }) => [t.name, t.last_used_ips])).toEqual([
+        ['laptop', ['198.51.100.7', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']],
+      ]);
+    });
+
+    it('filters by name and by dates: expiresBefore, createdBefore, lastUsedBefore', async () => {
+      h.clock.set('2026-01-20T12:00:00.000Z');
+      await h.createPat(tess, ['read_api'], { name: 'Nightly CI', expiresAt: '2026-02-01' });
+      const names = async (args: string) => {
+        const res = await q(`{ currentUser { personalAccessTokens(${args}, sort: NAME_ASC) { count nodes { name } } } }`, 'tess');
+        expect(res.errors).toBeUndefined();
+        return res.data.currentUser.personalAccessTokens;
+      };
+      expect(await names('search: "ci"')).toEqual({ count: 1, nodes: [{ name: 'Nightly CI' }] });
+      expect(await names('expiresBefore: "2026-03-01"')).toEqual({ count: 1, nodes: [{ name: 'Nightly CI' }] });
+      expect(await names('createdBefore: "2026-01-16T00:00:00Z"')).toEqual({ count: 2, nodes: [{ name: 'admin console' }, { name: 'laptop' }] });
+      // Only the laptop token was used (the admin console token is what asks, and was just used now).
+      expect(await names('lastUsedBefore: "2026-01-16T00:00:00Z"')).toEqual({ count: 1, nodes: [{ name: 'laptop' }] });
+    });
+  });
 });
