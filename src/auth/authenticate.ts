@@ -141,18 +141,22 @@ export async function recordUse(app: AppCore, principal: Principal, address?: st
 /**
  * Keeps `address` among the token's last used addresses (`PersonalAccessToken.lastUsedIps`, REST
  * `last_used_ips`): added when not already there, then the oldest beyond `LAST_USED_IPS_KEPT` removed,
- * as GitLab's `PersonalAccessTokens::LastUsedService` does.
+ * as GitLab's `PersonalAccessTokens::LastUsedService` does. Runs at most once per token and ten minutes.
  */
 async function recordAddress(app: AppCore, tokenId: number, address: string, now: Date): Promise<void> {
   const ds = app.dataSource;
-  const run = async (text: string, params: Record<string, unknown>) => {
+  const run = async (text: string, params: Record<string, unknown>): Promise<unknown[]> => {
     const [query, values] = ds.driver.escapeQueryWithParameters(text, params, {});
-    await ds.query(query, values);
+    return ds.query(query, values);
   };
+  // Only the request that won the conditional `lastUsedAt` write gets here, so no other one races it.
+  const known = await run(
+    `SELECT 1 AS known FROM personal_access_token_last_used_ips WHERE personal_access_token_id = :tokenId AND ip_address = :address`,
+    { tokenId, address },
+  );
+  if (known.length) return;
   await run(
-    `INSERT INTO personal_access_token_last_used_ips (personal_access_token_id, ip_address, created_at)
-     SELECT :tokenId, :address, :now WHERE NOT EXISTS (
-       SELECT 1 FROM personal_access_token_last_used_ips WHERE personal_access_token_id = :tokenId AND ip_address = :address)`,
+    `INSERT INTO personal_access_token_last_used_ips (personal_access_token_id, ip_address, created_at) VALUES (:tokenId, :address, :now)`,
     { tokenId, address, now },
   );
   await run(

@@ -200,3 +200,23 @@ export function groupsAcceptingProjectsSql(
   const allowed = [levels.developer, levels.maintainer, levels.owner, ...(user.admin ? [levels.administrator] : [])];
   return sql`(${manageable} AND ${alias}.project_creation_level IN (${allowed.join(', ')}))`;
 }
+
+/**
+ * Condition on a `projects` row aliased `alias`: the project's issues (or merge requests) are there for
+ * the viewer, GitLab's `with_feature_available_for_user` behind `projects(withIssuesEnabled:,
+ * withMergeRequestsEnabled:)`. `level` is the SQL expression of the feature's stored access level (null:
+ * never set, enabled). Enabled for everyone; private to members holding at least `minLevel` (Guest for
+ * issues, Reporter for merge requests); administrators: anything not disabled.
+ */
+export function featureAvailableSql(
+  actor: ActorFacts,
+  alias: string,
+  today: string,
+  level: string,
+  feature: { enabled: number; private: number; minLevel: number },
+): SqlCondition {
+  const stored = `COALESCE(${level}, ${feature.enabled})`;
+  if (actor.admin) return sql`${stored} >= ${feature.private}`;
+  if (actor.userId === null) return sql`${stored} >= ${feature.enabled}`;
+  return sql`(${stored} >= ${feature.enabled} OR (${stored} = ${feature.private} AND ${memberOfProjectSql(actor.userId, alias, today, feature.minLevel)}))`;
+}

@@ -1,5 +1,6 @@
 import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
+import { Project } from '../../src/modules/project/project.entity';
 
 /**
  * Issue 24, the answers that were wrong or too open, as GitLab's own frontend asks for them:
@@ -244,6 +245,57 @@ describe('frontend second pass: what GitLab answers', () => {
       expect(await names('createdBefore: "2026-01-16T00:00:00Z"')).toEqual({ count: 2, nodes: [{ name: 'admin console' }, { name: 'laptop' }] });
       // Only the laptop token was used (the admin console token is what asks, and was just used now).
       expect(await names('lastUsedBefore: "2026-01-16T00:00:00Z"')).toEqual({ count: 1, nodes: [{ name: 'laptop' }] });
+    });
+  });
+
+  describe('projects(withIssuesEnabled:, withMergeRequestsEnabled:, trending:) and compositeIdentityEnforced', () => {
+    /**
+     * feat (public, Owner olivia): open (defaults), no-issues (issues disabled), private-features
+     * (issues and merge requests for members only; dave is its Guest). Feature levels have no writer
+     * in Labgate's API yet, so they are stored directly.
+     */
+    beforeAll(async () => {
+      await h.createGroup('feat', { visibility: 'public', owner: users.olivia });
+      await h.createProject('open', 'feat', { visibility: 'public' });
+      const noIssues = await h.createProject('no-issues', 'feat', { visibility: 'public' });
+      const privateFeatures = await h.createProject('private-features', 'feat', { visibility: 'public' });
+      const repo = h.app.dataSource.getRepository(Project);
+      await repo.update({ id: noIssues.id }, { settings: JSON.stringify({ issuesAccessLevel: 0 }) });
+      await repo.update({ id: privateFeatures.id }, { settings: JSON.stringify({ issuesAccessLevel: 10, mergeRequestsAccessLevel: 10 }) });
+      await h.addMember({ project: privateFeatures }, users.dave, 'guest');
+    });
+
+    const listed = async (who: string | undefined, args: string) => {
+      const res = await q(`{ projects(namespacePath: "feat", ${args}, sort: "path_asc") { count nodes { path } } group(fullPath: "feat") { projects(${args}, sort: PATH_ASC) { nodes { path } } } }`, who);
+      expect(res.errors).toBeUndefined();
+      const paths = res.data.projects.nodes.map((p: { path: string }) => p.path);
+      // Group.projects filters alike.
+      expect(res.data.group.projects.nodes.map((p: { path: string }) => p.path)).toEqual(paths);
+      expect(res.data.projects.count).toBe(paths.length);
+      return paths;
+    };
+
+    it('issues: enabled ones for everyone, private ones for members (Guest and up) and administrators', async () => {
+      expect(await listed(undefined, 'withIssuesEnabled: true')).toEqual(['open']);
+      expect(await listed('mallory', 'withIssuesEnabled: true')).toEqual(['open']);
+      expect(await listed('dave', 'withIssuesEnabled: true')).toEqual(['open', 'private-features']);
+      expect(await listed('root', 'withIssuesEnabled: true')).toEqual(['open', 'private-features']);
+      expect(await listed(undefined, 'withIssuesEnabled: false')).toEqual(['no-issues', 'open', 'private-features']);
+    });
+
+    it('merge requests: private ones need a Reporter, so a Guest does not get them', async () => {
+      expect(await listed('dave', 'withMergeRequestsEnabled: true')).toEqual(['no-issues', 'open']);
+      expect(await listed('olivia', 'withMergeRequestsEnabled: true, withIssuesEnabled: true')).toEqual(['open', 'private-features']);
+    });
+
+    it('trending (deprecated, still sent): ranked by comments, which Labgate does not store, so none', async () => {
+      const res = await q(`{ projects(trending: true) { count nodes { fullPath } } }`);
+      expect(res.body).toEqual({ data: { projects: { count: 0, nodes: [] } } });
+    });
+
+    it('compositeIdentityEnforced: false for every user', async () => {
+      const res = await q(`{ currentUser { compositeIdentityEnforced } project(fullPath: "acme/web") { autocompleteUsers(search: "olivia") { username compositeIdentityEnforced } } }`, 'dave');
+      expect(res.body).toEqual({ data: { currentUser: { compositeIdentityEnforced: false }, project: { autocompleteUsers: [{ username: 'olivia', compositeIdentityEnforced: false }] } } });
     });
   });
 });

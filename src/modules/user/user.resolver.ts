@@ -36,6 +36,12 @@ function userFieldResolvers(objectType: ClassType) {
       return user.state === 'active';
     }
 
+    @FieldResolver(() => Boolean, { nullable: true })
+    compositeIdentityEnforced(): boolean {
+      // Composite identity binds an AI service account to the person it acts for; Labgate has no such accounts.
+      return false;
+    }
+
     @FieldResolver(() => Boolean)
     bot(@Root() user: User): boolean {
       return isBot(user);

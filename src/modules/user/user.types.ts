@@ -247,6 +247,9 @@ export abstract class UserInterface {
   @Field(() => Boolean, { description: 'Whether the account is a bot.' })
   bot!: boolean;
 
+  @Field(() => Boolean, { nullable: true, description: "Whether the account acts only on behalf of a person (GitLab's composite identity of AI service accounts); never, in Labgate." })
+  compositeIdentityEnforced!: boolean | null;
+
   @Field(() => TimeScalar, { nullable: true, description: 'When the account was created.' })
   createdAt!: Date | null;
 
@@ -373,7 +376,11 @@ export class CurrentUser extends UserInterface {}
 
 @ObjectType('AutocompletedUser', { implements: UserInterface, description: 'A user offered for completion in a project or group: one of its members.' })
 @Authorize('read_user')
-export class AutocompletedUser extends UserInterface {}
+export class AutocompletedUser extends UserInterface {
+  // Non-null here, as in GitLab's schema (the interface's field is nullable).
+  @Field(() => Boolean, { description: "Whether the account acts only on behalf of a person (GitLab's composite identity of AI service accounts); never, in Labgate." })
+  declare compositeIdentityEnforced: boolean;
+}
 
 @ArgsType()
 export class AutocompleteUsersArgs {
