@@ -504,6 +504,14 @@ describe('GitLab frontend documents and the features behind them', () => {
       const refused = await post(JSON.stringify({ type: 'projects', id: projects.web.id }), { 'private-token': readOnly });
       expect(refused.status).toBe(403);
       expect(refused.body.error).toBe('insufficient_scope');
+      // GitLab's web route declares no token permission: a fine-grained token is refused, as on REST routes without one.
+      const created = await h.gql(
+        `mutation($input: PersonalAccessTokenCreateInput!) { personalAccessTokenCreate(input: $input) { errors token } }`,
+        { input: { name: 'fine', granularScopes: [{ access: 'USER', permissions: ['read_user'] }] } },
+        { token: tokens.dave },
+      );
+      const fine = await post(JSON.stringify({ type: 'projects', id: projects.web.id }), { 'private-token': created.data.personalAccessTokenCreate.token });
+      expect([fine.status, fine.body]).toEqual([403, { error: 'insufficient_granular_scope', error_description: 'Unable to determine boundaries and permissions for authorization' }]);
       expect(await h.app.dataSource.query('SELECT COUNT(*) AS n FROM visits')).toEqual(before);
     });
   });
