@@ -81,7 +81,7 @@ const NO_SHARING = 'Labgate has no group sharing, so nothing is shared with a gr
 const NO_INVITES = 'Labgate has no invitations or access requests, so no member is ever pending';
 const NO_APPROVALS = 'member promotion approvals belong to billing (seat management), which Labgate does not have';
 const NO_EMAILS = 'Labgate keeps one e-mail address per user: no secondary, commit or notification e-mails';
-const NO_2FA = 'Labgate has no two-factor or composite identity enforcement';
+const NO_2FA = 'Labgate has no two-factor authentication';
 const NO_CUSTOM_ATTRIBUTES = 'custom attributes (administrator key/value pairs) are not built yet';
 const NO_INSTANCE_FEATURES = 'Labgate runs no KAS agent server and has no feature flags';
 const OTHER_ABILITIES = 'abilities of areas Labgate does not implement (AI catalog, issues and work items, epics, CRM, runners); the policy module has no rule for them';
@@ -103,17 +103,12 @@ const EXCLUDED: Record<string, string> = {
   'NamespaceProjectSort.*_SIZE_*': NO_REPOSITORIES,
   'Group.projects(hasCodeCoverage:)': NO_REPOSITORIES,
   'Namespace.projects(hasCodeCoverage:)': NO_REPOSITORIES,
-  'Query.*rojects(withIssuesEnabled:)': OTHER_AREA,
-  'Query.*rojects(withMergeRequestsEnabled:)': OTHER_AREA,
   'Query.*rojects(withDuoEligible:)': OTHER_AREA,
-  'Query.*rojects(trending:)': 'trending ranks projects by recent activity events, which Labgate does not record',
   'Query.*rojects(includeHidden:)': 'hidden projects are a GitLab import state Labgate does not have',
   '*.projects(complianceFrameworkFilters:)': OTHER_AREA,
   '*.projects(hasVulnerabilities:)': OTHER_AREA,
   '*.projects(sbomComponentId:)': OTHER_AREA,
   '*ComplianceFramework*.*': OTHER_AREA,
-  '*.projects(withIssuesEnabled:)': OTHER_AREA,
-  '*.projects(withMergeRequestsEnabled:)': OTHER_AREA,
   '*.projects(withNamespaceDomainPages:)': OTHER_AREA,
   'Group.groupMembers(enterprise:)': 'enterprise users are a GitLab.com (SaaS) feature',
   'Project.organizationEditPath': NO_ORGANIZATIONS,
@@ -147,7 +142,6 @@ const EXCLUDED: Record<string, string> = {
   'EmailEdge.*': NO_EMAILS,
   'Group.requireTwoFactorAuthentication': NO_2FA,
   'Group.twoFactorGracePeriod': NO_2FA,
-  '*.compositeIdentityEnforced': NO_2FA,
   '*.customAttributes': NO_CUSTOM_ATTRIBUTES,
   'CustomAttribute.*': NO_CUSTOM_ATTRIBUTES,
   'Mutation.*CustomAttribute*': NO_CUSTOM_ATTRIBUTES,
@@ -157,11 +151,22 @@ const EXCLUDED: Record<string, string> = {
   'Metadata.featureFlags': NO_INSTANCE_FEATURES,
   'Kas.*': NO_INSTANCE_FEATURES,
   'GitlabInstanceFeatureFlag.*': NO_INSTANCE_FEATURES,
-  'ProjectPermissions.*': OTHER_ABILITIES,
-  'GroupPermissions.*': OTHER_ABILITIES,
   'NamespacePermissions.*': OTHER_ABILITIES,
-  'PersonalAccessToken.lastUsedIps': TOKENS_ENGINEER,
-  '*.personalAccessTokens(*:)': TOKENS_ENGINEER,
+  'ProjectPermissions.adminAiCatalogItem': OTHER_ABILITIES,
+  'ProjectPermissions.adminAiCatalogItemConsumer': OTHER_ABILITIES,
+  'ProjectPermissions.adminIssue': OTHER_ABILITIES,
+  'ProjectPermissions.adminWorkItemLifecycle': OTHER_ABILITIES,
+  'ProjectPermissions.createWorkItem': OTHER_ABILITIES,
+  'ProjectPermissions.importIssues': OTHER_ABILITIES,
+  'ProjectPermissions.manageAiFlowTriggers': OTHER_ABILITIES,
+  'ProjectPermissions.readAiCatalogItem': OTHER_ABILITIES,
+  'ProjectPermissions.readAiCatalogItemConsumer': OTHER_ABILITIES,
+  'ProjectPermissions.readCrmContact': OTHER_ABILITIES,
+  'ProjectPermissions.readCrmOrganization': OTHER_ABILITIES,
+  'ProjectPermissions.readRunnerCloudProvisioningInfo': OTHER_ABILITIES,
+  'GroupPermissions.adminAiCatalogItemConsumer': OTHER_ABILITIES,
+  'GroupPermissions.adminWorkItemLifecycle': OTHER_ABILITIES,
+  'GroupPermissions.readRunnerCloudProvisioningInfo': OTHER_ABILITIES,
   'PersonalAccessTokenCreateInput.granularScopes': 'GitLab requires granular scopes; Labgate keeps them optional beside classic `scopes`',
   'AccessTokenPermission.*': TOKENS_ENGINEER,
   'AccessTokenGranularScope.*': TOKENS_ENGINEER,

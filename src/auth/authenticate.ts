@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
 import { columnCount, forDriver, hydrateArray, readRowArrays, selectColumns } from '../db/rows';
 import type { AppCore } from '../graphql/context';
-import { LAST_USED_AT_INTERVAL_MS } from '../graphql/limits';
+import { LAST_USED_AT_INTERVAL_MS, LAST_USED_IPS_KEPT } from '../graphql/limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { User } from '../modules/user/user.entity';
 import { GRANULAR_EQUIVALENT_SCOPES, loadGranularScopes } from './granular';
@@ -109,20 +109,22 @@ export async function authenticateRequest(
  * day. Called only once the request is accepted, so a request refused with 401 writes nothing.
  * Conditional updates, so that several processes sharing the database write each at most once.
  */
-export async function recordUse(app: AppCore, principal: Principal): Promise<void> {
+export async function recordUse(app: AppCore, principal: Principal, address?: string): Promise<void> {
   const { token, user } = principal;
   if (!token) return;
   const ds = app.dataSource;
   const now = app.clock.now();
   const threshold = new Date(now.getTime() - LAST_USED_AT_INTERVAL_MS);
   if (!token.lastUsedAt || token.lastUsedAt <= threshold) {
-    await ds
+    const written = await ds
       .createQueryBuilder()
       .update(PersonalAccessToken)
       .set({ lastUsedAt: now })
       .where('id = :id AND (last_used_at IS NULL OR last_used_at <= :threshold)', { id: token.id, threshold })
       .execute();
     token.lastUsedAt = now;
+    // The address goes with the same throttled write: only the request that wrote `lastUsedAt` records it.
+    if (address && written.affected) await recordAddress(app, token.id, address, now);
   }
   const today = utcDate(now);
   if (user.lastActivityOn !== today) {
@@ -134,4 +136,32 @@ export async function recordUse(app: AppCore, principal: Principal): Promise<voi
       .execute();
     user.lastActivityOn = today;
   }
+}
+
+/**
+ * Keeps `address` among the token's last used addresses (`PersonalAccessToken.lastUsedIps`, REST
+ * `last_used_ips`): added when not already there, then the oldest beyond `LAST_USED_IPS_KEPT` removed,
+ * as GitLab's `PersonalAccessTokens::LastUsedService` does. Runs at most once per token and ten minutes.
+ */
+async function recordAddress(app: AppCore, tokenId: number, address: string, now: Date): Promise<void> {
+  const ds = app.dataSource;
+  const run = async (text: string, params: Record<string, unknown>): Promise<unknown[]> => {
+    const [query, values] = ds.driver.escapeQueryWithParameters(text, params, {});
+    return ds.query(query, values);
+  };
+  // Only the request that won the conditional `lastUsedAt` write gets here, so no other one races it.
+  const known = await run(
+    `SELECT 1 AS known FROM personal_access_token_last_used_ips WHERE personal_access_token_id = :tokenId AND ip_address = :address`,
+    { tokenId, address },
+  );
+  if (known.length) return;
+  await run(
+    `INSERT INTO personal_access_token_last_used_ips (personal_access_token_id, ip_address, created_at) VALUES (:tokenId, :address, :now)`,
+    { tokenId, address, now },
+  );
+  await run(
+    `DELETE FROM personal_access_token_last_used_ips WHERE personal_access_token_id = :tokenId AND id NOT IN (
+       SELECT id FROM personal_access_token_last_used_ips WHERE personal_access_token_id = :tokenId ORDER BY id DESC LIMIT ${LAST_USED_IPS_KEPT})`,
+    { tokenId },
+  );
 }

@@ -118,6 +118,6 @@ export async function authenticateClient(
     }
   }
   await throttle?.recordOutcome(address, outcome.status, checked);
-  if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') await recordUse(app, outcome.actor.principal);
+  if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') await recordUse(app, outcome.actor.principal, address);
   return outcome;
 }

@@ -18,10 +18,20 @@ import { StarsTopicsForksDeletion1764600000000 } from './migrations/176460000000
 import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
 import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
 import { DeployTokens1764910000000 } from './migrations/1764910000000-deploy-tokens';
+import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/1764920000000-visit-times-and-token-addresses';
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, DeployToken, ContainerRepository];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000, DeployTokens1764910000000, ContainerRepositories1764960000000];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  TraversalOrderAndNameIndex1764500000000,
+  StarsTopicsForksDeletion1764600000000,
+  GranularScopes1764700000000,
+  SortIndexes1764800000000,
+  DeployTokens1764910000000,
+  VisitTimesAndTokenAddresses1764920000000,
+  ContainerRepositories1764960000000,
+];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

@@ -13,3 +13,12 @@ export function ddlTypes(dialect: Dialect) {
     ? { pk: 'SERIAL PRIMARY KEY', int: 'integer', text: 'varchar', bool: 'boolean', timestamp: 'timestamptz', date: 'varchar(10)' }
     : { pk: 'integer PRIMARY KEY AUTOINCREMENT', int: 'integer', text: 'varchar', bool: 'boolean', timestamp: 'datetime', date: 'varchar(10)' };
 }
+
+/**
+ * An integer stored under `key` in the JSON text column `column` (null when absent), as an SQL
+ * expression. `key` must be written here, never a value a client sent.
+ */
+export function jsonIntegerField(dialect: Dialect, column: string, key: string): string {
+  if (!/^[A-Za-z]+$/.test(key)) throw new Error(`not a settings key: ${key}`);
+  return dialect === 'postgres' ? `CAST(CAST(${column} AS json) ->> '${key}' AS integer)` : `CAST(json_extract(${column}, '$.${key}') AS INTEGER)`;
+}

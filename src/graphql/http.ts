@@ -321,7 +321,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (outcome.status === 'forbidden') return errorResponse(403, 'API not accessible for user');
     const principal = outcome.status === 'authenticated' ? outcome.principal : null;
     if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
-    if (principal) await recordUse(app, principal);
+    if (principal) await recordUse(app, principal, request.remoteAddress);
 
     const results = await executeAll(ops, principal, request.trace);
     if (results instanceof TimedOut) return timedOutResponse();

@@ -96,6 +96,17 @@ export const MAX_FULL_PATHS = 50;
 /** `lastUsedAt` is written at most once per this interval per token. */
 export const LAST_USED_AT_INTERVAL_MS = 10 * 60 * 1000;
 
+/**
+ * A token's new address is recorded only when the token was last used longer ago than this, and at
+ * most this many addresses are kept per token, the oldest going first (GitLab's
+ * `PersonalAccessTokens::LastUsedService`: one minute, five addresses).
+ */
+export const LAST_USED_IP_INTERVAL_MS = 60 * 1000;
+export const LAST_USED_IPS_KEPT = 5;
+
+/** A visit reported again within this time of the last one counted is not counted (GitLab: 15 minutes). */
+export const VISIT_INTERVAL_MS = 15 * 60 * 1000;
+
 export type LimitTier = keyof typeof MAX_COMPLEXITY;
 
 /**

@@ -10,6 +10,7 @@ import { AddressList } from './address-list';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
+import { registerNamespaceVisits } from './namespace-visits';
 import { looksSecret, scrubSecrets, safePath } from './log-safety';
 import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
@@ -167,6 +168,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // GitLab's REST API v4 (tokens, members, projects, groups, users), in a context of its own.
   await server.register(restApi, { prefix: REST_PREFIX, core });
+  registerNamespaceVisits(server, core);
 
   // The container registry's token service (`/jwt/auth`).
   await server.register(registryTokenRoutes, { core });

@@ -16,8 +16,11 @@ export interface GroupFacts extends TokenCreationFacts {
   memberBelow: boolean;
   /** The viewer's own membership of exactly this group (0 when none). */
   directAccessLevel: number;
-  /** Owners of exactly this group (to know whether the last one may leave). */
-  directOwnerCount: number;
+  /**
+   * The people who own the group, through it or a group above it (`countsAsOwner`), each once: the
+   * last of them may not leave it, as the member service may not remove them.
+   */
+  ownerCount: number;
   projectCreationLevel: number;
   subgroupCreationLevel: number;
   isTopLevel: boolean;
@@ -37,12 +40,12 @@ export const GROUP_ABILITIES = {
   create_subgroup: false,
   create_custom_emoji: true,
   create_work_item: false,
-  admin_issue: false,
+  admin_issue: true,
   admin_label: false,
   import_issues: false,
   import_work_items: false,
-  read_crm_contact: false,
-  read_crm_organization: false,
+  read_crm_contact: true,
+  read_crm_organization: true,
   set_new_work_item_metadata: false,
   admin_project: false,
   admin_group_member: false,
@@ -61,6 +64,7 @@ export const GROUP_ABILITIES = {
   read_deploy_token: false,
   create_deploy_token: false,
   destroy_deploy_token: false,
+  admin_all_resources: true,
 } as const satisfies AbilityList;
 export type GroupAbility = keyof typeof GROUP_ABILITIES;
 
@@ -122,11 +126,15 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   if (mayCreateProjects(actor, group)) can.add('create_projects');
   else can.delete('create_projects');
 
-  // Leaving needs a membership of this very group, and a group keeps at least one Owner.
+  // Leaving needs a membership of this very group, and a group keeps at least one Owner (one of the
+  // group above it will do): the member service's last-Owner rule, counted the same way.
   const leaves =
-    actor.signedIn && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.directOwnerCount > 1);
+    actor.signedIn && !actor.projectBot && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.ownerCount > 1);
   if (leaves) can.add('leave_group');
   else can.delete('leave_group');
+
+  // `adminAllResources`: the viewer is an instance administrator.
+  if (!actor.admin) can.delete('admin_all_resources');
 
   applyTokenCreationRule(can, actor, can.has('read_resource_access_tokens'), group);
   // An archived group (or one below an archived group) keeps its deploy tokens but cannot change them.
@@ -157,13 +165,13 @@ export class GroupPolicy {
       const root = await loadRoot(ctx, group);
       const directAccessLevel = index.directGroupLevel(group.id);
       const accessLevel = index.namespaceLevel(group.traversalIds);
-      const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
+      const ownerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
       return groupAbilities(ctx.actor, {
         visibilityLevel: group.visibilityLevel,
         accessLevel,
         memberBelow: index.hasMembershipBelow(group.traversalIds),
         directAccessLevel,
-        directOwnerCount,
+        ownerCount,
         projectCreationLevel: group.projectCreationLevel,
         subgroupCreationLevel: group.subgroupCreationLevel,
         isTopLevel: group.parentId === null,

@@ -58,6 +58,10 @@ export class MembershipIndex {
     return Math.max(this.projectLevels.get(projectId) ?? NO_ACCESS, this.namespaceLevel(namespaceTraversalIds));
   }
 
+  directProjectLevel(projectId: number): number {
+    return this.projectLevels.get(projectId) ?? NO_ACCESS;
+  }
+
   directGroupLevel(groupId: number): number {
     return this.groupLevels.get(groupId) ?? NO_ACCESS;
   }

@@ -22,6 +22,10 @@ export interface ProjectFacts extends TokenCreationFacts {
   accessLevel: number;
   /** The project's container registry feature (`FEATURE_LEVELS`: disabled 0, private 10, enabled 20); enabled when absent. */
   containerRegistryAccessLevel?: number;
+  /** The viewer's own membership of exactly this project (0 when none). */
+  directAccessLevel: number;
+  /** The project is in the viewer's personal namespace. */
+  inOwnPersonalNamespace: boolean;
 }
 
 /**
@@ -96,6 +100,8 @@ export const PROJECT_ABILITIES = {
   read_deploy_token: false,
   create_deploy_token: false,
   destroy_deploy_token: false,
+  leave_project: 'canLeave',
+  admin_all_resources: true,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -210,6 +216,16 @@ const PROJECT_OWNER: ProjectAbility[] = [
 /** Labgate has no AI features, so these are never granted. */
 const NEVER: ProjectAbility[] = ['generate_description'];
 
+/**
+ * Leaving a project (GitLab's `can_leave_project?`, removing one's own membership): a direct member may,
+ * whatever their role (a project keeps no last Owner: its group's Owners own it), except the holder of
+ * the personal namespace the project is in and a bot, whose membership goes with its token. The
+ * member service lets a member remove themselves exactly when this holds.
+ */
+function mayLeave(actor: ActorFacts, project: ProjectFacts): boolean {
+  return actor.signedIn && !actor.projectBot && project.directAccessLevel >= GUEST && !project.inOwnPersonalNamespace;
+}
+
 export function projectAbilities(actor: ActorFacts, project: ProjectFacts): ReadonlySet<ProjectAbility> {
   const can = new Set<ProjectAbility>();
   const grant = (list: readonly ProjectAbility[]) => list.forEach((a) => can.add(a));
@@ -235,6 +251,10 @@ export function projectAbilities(actor: ActorFacts, project: ProjectFacts): Read
   }
 
   applyContainerRegistryRules(can, actor, level(actor, project), project);
+  if (mayLeave(actor, project)) can.add('leave_project');
+  else can.delete('leave_project');
+  if (!actor.admin) can.delete('admin_all_resources');
+
   applyTokenCreationRule(can, actor, can.has('admin_project'), project);
   if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
   NEVER.forEach((a) => can.delete(a));
@@ -298,6 +318,8 @@ export class ProjectPolicy {
         archived: project.archived,
         requestAccessEnabled: project.requestAccessEnabled,
         accessLevel: index.projectLevel(project.id, ns.traversalIds),
+        directAccessLevel: index.directProjectLevel(project.id),
+        inOwnPersonalNamespace: !inGroup && ctx.actor.userId !== null && ns.ownerId === ctx.actor.userId,
         // A project in a personal namespace is never affected by a group's token setting.
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),

@@ -193,3 +193,15 @@ export function hiddenByLevelSql(actor: ActorFacts, alias: string): SqlCondition
 export function activeDeployToken(alias: string, now: Date): SqlCondition {
   return sql`(${alias}.revoked = ${bound(false, 'revoked')} AND (${alias}.expires_at IS NULL OR ${alias}.expires_at >= ${bound(now, 'now')}))`;
 }
+
+/**
+ * The `members` row aliased `member` (its user's row aliased `user`) makes its user an Owner of the
+ * group it belongs to, and of every group below it, for the last-Owner rule: an active Owner
+ * membership of a person (a bot's does not count, as in GitLab's `member_owners_excluding_project_bots`).
+ * Removing, demoting and leaving all count Owners with this one condition, on the group and the groups
+ * above it.
+ */
+export function countsAsOwner(member: string, user: string, today: string, ownerLevel: number): SqlCondition {
+  return sql`(${member}.source_type = 'Namespace' AND ${member}.access_level >= ${ownerLevel} AND ${activeMembership(member, today)}
+    AND ${user}.user_type <> 'project_bot')`;
+}

@@ -38,13 +38,17 @@ export const USER_ABILITIES = {
   read_user: false,
   read_user_profile: false,
   read_user_personal_access_tokens: false,
+  read_user_groups: false,
+  read_user_membership_counts: false,
   create_snippet: true,
 } as const satisfies AbilityList;
 export type UserAbility = keyof typeof USER_ABILITIES;
 
 /**
- * Abilities on a user account. Everyone may read public profiles; a user's own tokens are visible to
- * that user and to administrators.
+ * Abilities on a user account. Everyone may read public profiles; a user's own tokens, the groups they
+ * belong to (`read_user_groups`) and how many groups and projects they reach
+ * (`read_user_membership_counts`) are for that user and administrators, never of the ghost user
+ * (GitLab's UserPolicy).
  */
 export function userAbilities(
   actor: ActorFacts,
@@ -53,6 +57,10 @@ export function userAbilities(
   const can = new Set<UserAbility>(['read_user', 'read_user_profile']);
   const self = actor.signedIn && actor.userId === subject.id;
   if (self || actor.admin) can.add('read_user_personal_access_tokens');
+  if ((self || actor.admin) && subject.userType !== 'ghost') {
+    can.add('read_user_groups');
+    can.add('read_user_membership_counts');
+  }
   // Snippets are created by people, not bots; external users cannot create personal snippets.
   if ((self && actor.human && !actor.external) || actor.admin) can.add('create_snippet');
   return can;

@@ -1,6 +1,6 @@
-import { GUEST } from './access-level';
+import { DEVELOPER, GUEST, MAINTAINER } from './access-level';
 import type { ActorFacts } from './abilities';
-import { anyOf, atOrBelow, atOrBelowTraversal, hiddenByLevelSql, membershipOf, oneOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
+import { activeMembership, anyOf, atOrBelow, atOrBelowTraversal, bound, hiddenByLevelSql, membershipOf, oneOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
 import type { MembershipIndex } from './membership-index';
 import { PRIVATE } from './visibility';
 
@@ -139,4 +139,84 @@ export function userNameVisibleSql(actor: ActorFacts, alias: string, today: stri
       WHERE nm.source_type = 'Project'${project ? sql` AND ${project}` : ''})
     OR ${alias}.id IN (SELECT nm.user_id FROM members nm JOIN namespaces ng ON ng.id = nm.source_id
       WHERE nm.source_type = 'Namespace' AND ng.type = 'Group'${group ? sql` AND ${group}` : ''}))`;
+}
+
+/**
+ * Subquery of `(user_id, project_id)` rows: the projects each of `userIds` reaches, through an active
+ * membership of the project or of a group at or above its namespace (GitLab's project authorizations;
+ * the owner of a personal namespace is an Owner member of its projects). `minLevel` keeps only those
+ * reached with at least that role (left out: any role).
+ */
+export function authorizedProjectsOf(userIds: readonly number[], today: string, minLevel?: number): SqlCondition {
+  const reaching = (alias: string) =>
+    sql`${oneOf(`${alias}.user_id`, userIds)} AND ${activeMembership(alias, today)}${minLevel === undefined ? '' : sql` AND ${alias}.access_level >= ${bound(minLevel, 'level')}`}`;
+  return sql`SELECT apm.user_id AS user_id, apm.source_id AS project_id FROM members apm
+      WHERE apm.source_type = 'Project' AND ${reaching('apm')}
+    UNION
+    SELECT agm.user_id AS user_id, ap.id AS project_id FROM members agm
+      JOIN namespaces ag ON ag.id = agm.source_id
+      JOIN namespaces apn ON ${atOrBelow('apn.traversal_ids', 'ag.traversal_ids')}
+      JOIN projects ap ON ap.namespace_id = apn.id
+      WHERE agm.source_type = 'Namespace' AND ${reaching('agm')}`;
+}
+
+/**
+ * Subquery of `(user_id, group_id)` rows: the groups GitLab counts in `User.groupCount` for each of
+ * `userIds`: those they are an active direct member of, and those holding a project they reach
+ * (`authorizedProjectsOf`). A subgroup reached only through a group above it, with no project of the
+ * user's in it, is not counted, as in GitLab's `UserGroupsCounter`.
+ */
+export function countedGroupsOf(userIds: readonly number[], today: string): SqlCondition {
+  return sql`SELECT cgm.user_id AS user_id, cgm.source_id AS group_id FROM members cgm
+      WHERE cgm.source_type = 'Namespace' AND ${oneOf('cgm.user_id', userIds)} AND ${activeMembership('cgm', today)}
+    UNION
+    SELECT cap.user_id AS user_id, cn.id AS group_id FROM (${authorizedProjectsOf(userIds, today)}) cap
+      JOIN projects cp ON cp.id = cap.project_id
+      JOIN namespaces cn ON cn.id = cp.namespace_id AND cn.type = 'Group'`;
+}
+
+/**
+ * Condition on a group row aliased `alias`: the user may put projects there, as GitLab's
+ * `Groups::UserGroupsFinder` answers `permissionScope` (through `User#manageable_groups`): a group at
+ * or below one where the user is a direct Maintainer or Owner, or, where the group lets Developers
+ * create projects, one where they are a direct Developer. `CREATE_PROJECTS` and `TRANSFER_PROJECTS`
+ * then keep the groups whose project creation level lets someone create projects (administrators
+ * only counts for an administrator); `IMPORT_PROJECTS` does not look at the level. `levels` are
+ * GitLab's `project_creation_level` values.
+ */
+export function groupsAcceptingProjectsSql(
+  alias: string,
+  user: { id: number; admin: boolean },
+  today: string,
+  scope: 'CREATE_PROJECTS' | 'IMPORT_PROJECTS' | 'TRANSFER_PROJECTS',
+  levels: { developer: number; maintainer: number; owner: number; administrator: number },
+): SqlCondition {
+  const inside = atOrBelow(`${alias}.traversal_ids`, 'pg.traversal_ids');
+  const developersToo = scope === 'CREATE_PROJECTS' ? sql` OR (pm.access_level = ${DEVELOPER} AND ${alias}.project_creation_level = ${levels.developer})` : '';
+  const manageable = sql`EXISTS (SELECT 1 FROM members pm JOIN namespaces pg ON pg.id = pm.source_id
+      WHERE pm.source_type = 'Namespace' AND ${membershipOf('pm', { userId: user.id, today })} AND ${inside}
+        AND (pm.access_level >= ${MAINTAINER}${developersToo}))`;
+  if (scope === 'IMPORT_PROJECTS') return manageable;
+  const allowed = [levels.developer, levels.maintainer, levels.owner, ...(user.admin ? [levels.administrator] : [])];
+  return sql`(${manageable} AND ${alias}.project_creation_level IN (${allowed.join(', ')}))`;
+}
+
+/**
+ * Condition on a `projects` row aliased `alias`: the project's issues (or merge requests) are there for
+ * the viewer, GitLab's `with_feature_available_for_user` behind `projects(withIssuesEnabled:,
+ * withMergeRequestsEnabled:)`. `level` is the SQL expression of the feature's stored access level (null:
+ * never set, enabled). Enabled for everyone; private to members holding at least `minLevel` (Guest for
+ * issues, Reporter for merge requests); administrators: anything not disabled.
+ */
+export function featureAvailableSql(
+  actor: ActorFacts,
+  alias: string,
+  today: string,
+  level: string,
+  feature: { enabled: number; private: number; minLevel: number },
+): SqlCondition {
+  const stored = `COALESCE(${level}, ${feature.enabled})`;
+  if (actor.admin) return sql`${stored} >= ${feature.private}`;
+  if (actor.userId === null) return sql`${stored} >= ${feature.enabled}`;
+  return sql`(${stored} >= ${feature.enabled} OR (${stored} = ${feature.private} AND ${memberOfProjectSql(actor.userId, alias, today, feature.minLevel)}))`;
 }

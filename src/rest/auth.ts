@@ -91,7 +91,7 @@ export async function authenticateRest(core: AppCore, req: FastifyRequest, confi
       throw bearerError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_DESCRIPTION, { scope: allowed.join(' ') });
     }
   }
-  if (outcome.status === 'authenticated') await recordUse(core, outcome.principal);
+  if (outcome.status === 'authenticated') await recordUse(core, outcome.principal, clientAddress(req));
   return new RequestContext(core, principal, { trace: req.labgateTrace });
 }
 

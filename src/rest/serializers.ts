@@ -27,8 +27,8 @@ function webUrl(ctx: RequestContext, path: string): string {
 
 // ---- tokens
 
-/** `PersonalAccessToken` (with `last_used_ips` for the list and get endpoints). */
-export function personalAccessToken(ctx: RequestContext, token: PersonalAccessToken, options: { lastUsedIps?: boolean } = {}): Json {
+/** `PersonalAccessToken` (with `last_used_ips`, for the list and get endpoints, when given). */
+export function personalAccessToken(ctx: RequestContext, token: PersonalAccessToken, options: { lastUsedIps?: string[] } = {}): Json {
   const json: Json = {
     id: token.id,
     name: token.name,
@@ -41,9 +41,20 @@ export function personalAccessToken(ctx: RequestContext, token: PersonalAccessTo
     active: isTokenActive(token, ctx.today()),
     expires_at: token.expiresAt,
   };
-  // Labgate does not record addresses a token was used from.
-  if (options.lastUsedIps) json.last_used_ips = [];
+  if (options.lastUsedIps) json.last_used_ips = options.lastUsedIps;
   return json;
+}
+
+/** A personal access token with the addresses it was last used from, as the get endpoints answer it. */
+export async function personalAccessTokenWithIps(ctx: RequestContext, token: PersonalAccessToken): Promise<Json> {
+  return personalAccessToken(ctx, token, { lastUsedIps: await ctx.services.tokens.lastUsedIps(ctx, token.id) });
+}
+
+/** A page of serialized tokens given their `last_used_ips` (one statement for the page). */
+export async function withLastUsedIps(ctx: RequestContext, page: unknown[]): Promise<unknown[]> {
+  const tokens = page as Json[];
+  const ips = await Promise.all(tokens.map((t) => ctx.services.tokens.lastUsedIps(ctx, t.id as number)));
+  return tokens.map((t, i) => ({ ...t, last_used_ips: ips[i] }));
 }
 
 /** `ResourceAccessToken`: the token, its bot's role and the project or group it belongs to. */

@@ -438,32 +438,82 @@ describe('GitLab frontend documents and the features behind them', () => {
   });
 
   describe('frecent projects and groups', () => {
-    it('rank what the viewer read by path, on more days and lately first, and leave out what they may not see', async () => {
+    it('rank what the viewer visited (GitLab’s POST /-/track_namespace_visits), on more days and lately first, and leave out what they may not see', async () => {
       const newcomer = await h.createUser('newcomer');
       await h.addMember({ group: groups.acme }, newcomer, 'reporter');
       const token = (await h.createPat(newcomer, ['api'])).secret;
       const read = (query: string) => h.gql(query, {}, { token });
+      const visit = (type: string, id: number) =>
+        h.request({ method: 'POST', url: '/-/track_namespace_visits', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type, id }) });
+      const rows = async () =>
+        h.app.dataSource.query(`SELECT v.source_type AS kind, v.visited_on AS day, v.visit_count AS n FROM visits v JOIN users u ON u.id = v.user_id WHERE u.username = 'newcomer' ORDER BY v.id`);
       expect((await read('{ frecentProjects { fullPath } frecentGroups { fullPath } }')).data).toEqual({ frecentProjects: [], frecentGroups: [] });
+      // Reading is not visiting: a dropdown resolving paths fills no frecent list.
+      await read('{ project(fullPath: "acme/web") { id } group(fullPath: "acme") { id } }');
+      expect(await rows()).toEqual([]);
       try {
         h.clock.set('2026-01-10T12:00:00.000Z');
-        await read('{ project(fullPath: "acme/tool") { id } }');
+        expect((await visit('projects', projects.tool.id)).status).toBe(200);
         for (const day of ['2026-01-13', '2026-01-14', '2026-01-15']) {
           h.clock.set(`${day}T12:00:00.000Z`);
-          // Repeated reads the same day count once.
-          for (let i = 0; i < 3; i += 1) await read('{ project(fullPath: "acme/web") { id } group(fullPath: "acme") { id } }');
+          // Reported again within 15 minutes, a visit counts once.
+          for (let i = 0; i < 3; i += 1) {
+            expect((await visit('projects', projects.web.id)).status).toBe(200);
+            expect((await visit('groups', groups.acme.id)).status).toBe(200);
+          }
         }
-        await read('{ project(fullPath: "secret/vault") { id } }'); // hidden from the reader: no visit
+        // Hidden from the visitor: answered as any other (GitLab records later, in a worker), not recorded.
+        expect((await visit('projects', projects.vault.id)).status).toBe(200);
+        h.clock.set('2026-01-15T12:16:00.000Z');
+        await visit('projects', projects.web.id); // 16 minutes later: a second visit that day
       } finally {
         h.clock.set('2026-01-15T12:00:00.000Z');
       }
-      const visits = await h.app.dataSource.query(`SELECT COUNT(*) AS n FROM visits v JOIN users u ON u.id = v.user_id WHERE u.username = 'newcomer'`);
-      expect(Number(visits[0].n)).toBe(7);
+      expect((await rows()).map((r: { kind: string; day: string; n: number }) => [r.kind, r.day, Number(r.n)])).toEqual([
+        ['Project', '2026-01-10', 1],
+        ['Project', '2026-01-13', 1],
+        ['Namespace', '2026-01-13', 1],
+        ['Project', '2026-01-14', 1],
+        ['Namespace', '2026-01-14', 1],
+        ['Project', '2026-01-15', 2],
+        ['Namespace', '2026-01-15', 1],
+      ]);
       const res = await read('{ frecentProjects { __typename fullPath } frecentGroups { fullPath } }');
       expect(res.errors).toBeUndefined();
       expect(res.data.frecentProjects).toEqual([{ __typename: 'Project', fullPath: 'acme/web' }, { __typename: 'Project', fullPath: 'acme/tool' }]);
       expect(res.data.frecentGroups).toEqual([{ fullPath: 'acme' }]);
       const anonymous = await q('{ frecentProjects { fullPath } }');
       expect(anonymous.data.frecentProjects).toBeNull();
+    });
+
+    it('the visit endpoint answers as GitLab’s: 400 without type or id, sign-in required, a write scope', async () => {
+      const post = (body: string, headers: Record<string, string>) =>
+        h.request({ method: 'POST', url: '/-/track_namespace_visits', headers: { 'content-type': 'application/json', ...headers }, body });
+      const before = await h.app.dataSource.query('SELECT COUNT(*) AS n FROM visits');
+      const missing = await post(JSON.stringify({ type: 'projects' }), { 'private-token': tokens.dave });
+      expect([missing.status, missing.text]).toEqual([400, '']);
+      const form = await h.request({
+        method: 'POST',
+        url: '/-/track_namespace_visits',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'private-token': tokens.dave },
+        body: `id=${projects.web.id}`,
+      });
+      expect([form.status, form.text]).toEqual([400, '']);
+      const anonymous = await post(JSON.stringify({ type: 'projects', id: projects.web.id }), {});
+      expect([anonymous.status, anonymous.body]).toEqual([401, { error: 'You need to sign in or sign up before continuing.' }]);
+      const readOnly = (await h.createPat(users.dave, ['read_api'])).secret;
+      const refused = await post(JSON.stringify({ type: 'projects', id: projects.web.id }), { 'private-token': readOnly });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('insufficient_scope');
+      // GitLab's web route declares no token permission: a fine-grained token is refused, as on REST routes without one.
+      const created = await h.gql(
+        `mutation($input: PersonalAccessTokenCreateInput!) { personalAccessTokenCreate(input: $input) { errors token } }`,
+        { input: { name: 'fine', granularScopes: [{ access: 'USER', permissions: ['read_user'] }] } },
+        { token: tokens.dave },
+      );
+      const fine = await post(JSON.stringify({ type: 'projects', id: projects.web.id }), { 'private-token': created.data.personalAccessTokenCreate.token });
+      expect([fine.status, fine.body]).toEqual([403, { error: 'insufficient_granular_scope', error_description: 'Unable to determine boundaries and permissions for authorization' }]);
+      expect(await h.app.dataSource.query('SELECT COUNT(*) AS n FROM visits')).toEqual(before);
     });
   });
 

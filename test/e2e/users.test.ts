@@ -269,13 +269,14 @@ describe('users', () => {
       const res = await q(query, 'oscar', { u: 'mia' });
       expect(res.errors).toBeUndefined();
       const user = res.data.user;
-      expect(user.groupCount).toBe(1);
-      expect(user.projectCount).toBe(1);
+      // Counts and the group list are the user's and administrators' only (GitLab's read_user_groups).
+      expect(user.groupCount).toBeNull();
+      expect(user.projectCount).toBeNull();
       expect(user.groupMemberships.nodes).toEqual([
         { __typename: 'GroupMember', id: expect.stringMatching(/^gid:\/\/gitlab\/GroupMember\/\d+$/), group: { fullPath: 'acme' }, accessLevel: { stringValue: 'DEVELOPER' } },
       ]);
       expect(user.projectMemberships.nodes).toEqual([{ __typename: 'ProjectMember', project: { fullPath: 'acme/site' }, accessLevel: { stringValue: 'MAINTAINER' } }]);
-      expect(user.groups.nodes).toEqual([{ fullPath: 'acme' }]);
+      expect(user.groups).toBeNull();
     });
 
     it('shows the user and administrators everything', async () => {
@@ -293,10 +294,13 @@ describe('users', () => {
       }
     });
 
-    it('counts only direct memberships: an inherited role is not a membership of the subgroup', async () => {
+    it('lists only direct memberships, but counts the projects reached through a group, as GitLab does', async () => {
       const res = await q(query, 'root', { u: 'olivia' });
       expect(res.data.user.groupMemberships.nodes.map((n: any) => n.group.fullPath)).toEqual(['acme', 'vault']);
-      expect(res.data.user.projectCount).toBe(0);
+      expect(res.data.user.projectMemberships.nodes).toEqual([]);
+      // Owner of acme and vault: acme/site and vault/safe, in those two groups (acme/sub holds no project).
+      expect(res.data.user.projectCount).toBe(2);
+      expect(res.data.user.groupCount).toBe(2);
     });
 
     it('filters UserCore.groups by search', async () => {

@@ -73,6 +73,10 @@ const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
   userGroupMemberships: 'group',
   userProjectMemberships: 'project',
   searchBotName: 'project',
+  userGroups: 'none',
+  userGroupCount: 'none',
+  userProjectCount: 'none',
+  ownGroupsAndCounts: 'none',
 };
 
 const ROWS = matrixRows();
@@ -348,9 +352,7 @@ describe('authorization matrix', () => {
         const kind = onProject ? 'project' : 'group';
         const r = await gql(
           `query($u: String!) { users(usernames: [$u]) { nodes {
-            count: ${kind}Count
-            memberships: ${kind}Memberships(first: 100) { nodes { source: ${kind} { fullPath } } }
-            ${onProject ? '' : 'groups(first: 100) { nodes { fullPath } }'} } } }`,
+            memberships: ${kind}Memberships(first: 100) { nodes { source: ${kind} { fullPath } } } } } }`,
           { u: onProject ? 'target' : 'gtarget' },
         );
         if (r.http) return r.http;
@@ -358,12 +360,31 @@ describe('authorization matrix', () => {
         const user = r.res!.data.users.nodes[0];
         const memberships = user.memberships.nodes as Array<{ source: { fullPath: string } | null }>;
         if (memberships.some((m) => m.source === null)) return 'a membership of something hidden';
-        if (user.count !== memberships.length) return `count ${user.count} for ${memberships.length} memberships`;
         const path = onProject ? projectPath : groupPath;
-        const inMemberships = memberships.some((m) => m.source!.fullPath === path);
-        const inGroups = onProject ? inMemberships : user.groups.nodes.some((g: { fullPath: string }) => g.fullPath === path);
-        if (inMemberships !== inGroups) return `memberships ${inMemberships}, groups ${inGroups}`;
-        return inMemberships ? 'listed' : 'unlisted';
+        return memberships.some((m) => m.source!.fullPath === path) ? 'listed' : 'unlisted';
+      }
+      case 'userGroups':
+      case 'userGroupCount':
+      case 'userProjectCount': {
+        const field = row.op === 'userGroups' ? 'groups(first: 100) { nodes { fullPath } }' : row.op === 'userGroupCount' ? 'groupCount' : 'projectCount';
+        const r = await gql(`query($u: String!) { users(usernames: [$u]) { nodes { answer: ${field} } } }`, { u: row.op === 'userProjectCount' ? 'target' : 'gtarget' });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const answer = r.res!.data.users.nodes[0].answer;
+        if (answer === null) return 'null';
+        if (row.op !== 'userGroups') return answer === 3 ? 'ok' : `count ${answer}`;
+        const paths = (answer.nodes as Array<{ fullPath: string }>).map((g) => g.fullPath).sort();
+        const expected = VISIBILITIES.map((v) => places[v].sub.fullPath).sort();
+        return JSON.stringify(paths) === JSON.stringify(expected) ? 'ok' : `groups ${paths.join(', ')}`;
+      }
+      case 'ownGroupsAndCounts': {
+        const r = await gql(`query { currentUser { groupCount projectCount groups(first: 100) { nodes { fullPath } } } }`, {});
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const me = r.res!.data.currentUser;
+        if (me === null) return 'hidden';
+        const answered = typeof me.groupCount === 'number' && typeof me.projectCount === 'number' && Array.isArray(me.groups?.nodes);
+        return answered ? 'ok' : `answered ${JSON.stringify(me)}`;
       }
       case 'searchBotName': {
         const r = await gql(`query($s: String!, $u: String!) { found: users(search: $s) { count nodes { username } } named: users(usernames: [$u]) { nodes { name } } }`, {

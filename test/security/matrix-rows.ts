@@ -100,6 +100,11 @@ export const OPERATIONS = [
   'userGroupMemberships',
   'userProjectMemberships',
   'searchBotName',
+  // What a user belongs to, listed or counted: the user and administrators only (issue 24)
+  'userGroups',
+  'userGroupCount',
+  'userProjectCount',
+  'ownGroupsAndCounts',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -147,7 +152,16 @@ const SEEN_BY_VISIBILITY = {
  * The main table, scope `api`. One line per viewer key; columns private, internal, public.
  * A GitLab reference for each operation is in its comment.
  */
-type SingleOperation = 'readUser' | 'readOwnNamespace' | 'readOtherNamespace' | 'groupUpdateTopLevel' | 'disableCreationOnSubgroup';
+type SingleOperation =
+  | 'readUser'
+  | 'readOwnNamespace'
+  | 'readOtherNamespace'
+  | 'groupUpdateTopLevel'
+  | 'disableCreationOnSubgroup'
+  | 'userGroups'
+  | 'userGroupCount'
+  | 'userProjectCount'
+  | 'ownGroupsAndCounts';
 type FromBelowOperation =
   | 'readGroupFromBelow'
   | 'listGroupMembersFromBelow'
@@ -455,9 +469,50 @@ export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelo
  *   a role key stands for a direct member of that group only (nothing sits above it to inherit from).
  * - disableCreationOnSubgroup: the setting switched off on a subgroup: refused with a payload error
  *   for those who may change the group.
+ * - userGroups / userGroupCount / userProjectCount: `users(usernames:)` { groups } / { groupCount } /
+ *   { projectCount } of another user (`gtarget`, Developer of the three subgroups; `target` for the
+ *   project count): GitLab's `read_user_groups` and `read_user_membership_counts`, the user and
+ *   administrators only; anyone else reads null, without an error. `ok`: the list holds the three
+ *   subgroups, and the counts are GitLab's (3 groups, 3 projects).
+ * - ownGroupsAndCounts: the same three fields on `currentUser`: always answered.
  * Missing cells (`-`) are rows that do not exist (no token for anonymous, no top-level bot).
  */
+const ADMINS_ONLY: Partial<Record<Key, string>> = {
+  anonymous: 'null',
+  'non-member': 'null',
+  external: 'null',
+  expired: 'null',
+  Guest: 'null',
+  Planner: 'null',
+  Reporter: 'null',
+  Developer: 'null',
+  Maintainer: 'null',
+  Owner: 'null',
+  admin: 'ok',
+  blocked: '403',
+  deactivated: '403',
+  bot: 'null',
+};
+
 export const SINGLE: Record<SingleOperation, Partial<Record<Key, string>>> = {
+  userGroups: ADMINS_ONLY,
+  userGroupCount: ADMINS_ONLY,
+  userProjectCount: ADMINS_ONLY,
+  ownGroupsAndCounts: {
+    'non-member': 'ok',
+    external: 'ok',
+    expired: 'ok',
+    Guest: 'ok',
+    Planner: 'ok',
+    Reporter: 'ok',
+    Developer: 'ok',
+    Maintainer: 'ok',
+    Owner: 'ok',
+    admin: 'ok',
+    blocked: '403',
+    deactivated: '403',
+    bot: 'ok',
+  },
   readUser: {
     anonymous: 'denied',
     'non-member': 'visible',
@@ -651,8 +706,8 @@ function byReaders(yes: string, no: string): Record<MembershipKey, ByVisibility>
  *   got a private subgroup's Developer under a public group). `direct` here is a member of the
  *   subgroup, who reads a private top-level group only from below.
  * - userGroupMemberships / userProjectMemberships: another user's direct membership of the subgroup /
- *   the project, through `users(usernames:)` { groupCount groupMemberships groups } / { projectCount
- *   projectMemberships }.
+ *   the project, through `users(usernames:)` { groupMemberships } / { projectMemberships } (their
+ *   counts and `groups` are the user's and administrators' only: see `SINGLE`).
  * - searchBotName: a bot of the project found by its name with `users(search:)` (issue 7: the name
  *   read `****` but a search matched it, letter by letter).
  */

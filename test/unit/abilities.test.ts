@@ -51,6 +51,8 @@ const project = (facts: Partial<ProjectFacts> = {}): ProjectFacts => ({
   archived: false,
   requestAccessEnabled: true,
   accessLevel: NO_ACCESS,
+  directAccessLevel: NO_ACCESS,
+  inOwnPersonalNamespace: false,
   tokenCreationAllowed: true,
   tokenFeatureAvailable: true,
   ...facts,
@@ -61,7 +63,7 @@ const group = (facts: Partial<GroupFacts> = {}): GroupFacts => ({
   accessLevel: NO_ACCESS,
   memberBelow: false,
   directAccessLevel: NO_ACCESS,
-  directOwnerCount: 0,
+  ownerCount: 0,
   projectCreationLevel: PROJECT_CREATION.developer,
   subgroupCreationLevel: SUBGROUP_CREATION.maintainer,
   isTopLevel: true,
@@ -77,7 +79,8 @@ function* projectInputs(): Generator<[ActorFacts, ProjectFacts]> {
         for (const archived of [false, true])
           for (const tokenCreationAllowed of [true, false])
             for (const requestAccessEnabled of [true, false])
-              yield [actor, project({ visibilityLevel, accessLevel, archived, tokenCreationAllowed, requestAccessEnabled })];
+              for (const direct of [true, false])
+                yield [actor, project({ visibilityLevel, accessLevel, archived, tokenCreationAllowed, requestAccessEnabled, directAccessLevel: direct ? accessLevel : NO_ACCESS })];
 }
 
 function* groupInputs(): Generator<[ActorFacts, GroupFacts]> {
@@ -86,7 +89,7 @@ function* groupInputs(): Generator<[ActorFacts, GroupFacts]> {
       for (const accessLevel of LEVELS)
         for (const direct of [true, false])
           for (const memberBelow of [false, true])
-            for (const directOwnerCount of [1, 2])
+            for (const ownerCount of [1, 2])
               for (const projectCreationLevel of Object.values(PROJECT_CREATION))
                 yield [
                   actor,
@@ -95,7 +98,7 @@ function* groupInputs(): Generator<[ActorFacts, GroupFacts]> {
                     accessLevel,
                     memberBelow,
                     directAccessLevel: direct ? accessLevel : NO_ACCESS,
-                    directOwnerCount,
+                    ownerCount,
                     projectCreationLevel,
                   }),
                 ];
@@ -122,7 +125,7 @@ describe('the *Permissions types are computed from the policy', () => {
   it('ProjectPermissions: every field varies with the inputs; generateDescription is never granted', () => {
     const results = [...projectInputs()].map(([a, p]) => ProjectPermissions.from(projectAbilities(a, p)));
     const taken = valuesTaken(results);
-    expect(taken.size).toBe(50);
+    expect(taken.size).toBe(52);
     expect(constantFields(taken)).toEqual([]);
     // Labgate has no AI features, so it never offers to generate a description.
     expect([...taken.get('generateDescription')!]).toEqual([false]);
@@ -131,7 +134,7 @@ describe('the *Permissions types are computed from the policy', () => {
   it('GroupPermissions: every field varies with the inputs; generateDescription is never granted', () => {
     const results = [...groupInputs()].map(([a, g]) => GroupPermissions.from(groupAbilities(a, g)));
     const taken = valuesTaken(results);
-    expect(taken.size).toBe(9);
+    expect(taken.size).toBe(13);
     expect(constantFields(taken)).toEqual([]);
     expect([...taken.get('generateDescription')!]).toEqual([false]);
   });
@@ -175,6 +178,36 @@ describe('who may hand out which role (reference §4.2, Authz::Role)', () => {
   });
 });
 
+describe('leaving (canLeave), as the member service removes a member who leaves', () => {
+  const leaves = (actor: ActorFacts, facts: Partial<ProjectFacts>) => projectAbilities(actor, project(facts)).has('leave_project');
+
+  it('a direct member of a project may leave it, whatever their role, an Owner included', () => {
+    for (const level of [GUEST, PLANNER, REPORTER, DEVELOPER, MAINTAINER, OWNER]) {
+      expect([level, leaves(ACTORS.user, { accessLevel: level, directAccessLevel: level })]).toEqual([level, true]);
+    }
+  });
+
+  it('not through a group, not the holder of the personal namespace, not a bot, not anonymous', () => {
+    expect(leaves(ACTORS.user, { accessLevel: OWNER, directAccessLevel: NO_ACCESS })).toBe(false);
+    expect(leaves(ACTORS.user, { accessLevel: OWNER, directAccessLevel: OWNER, inOwnPersonalNamespace: true })).toBe(false);
+    expect(leaves(ACTORS.bot, { accessLevel: MAINTAINER, directAccessLevel: MAINTAINER })).toBe(false);
+    expect(leaves(ACTORS.anonymous, { visibilityLevel: PUBLIC, directAccessLevel: DEVELOPER })).toBe(false);
+  });
+
+  it('the last Owner of a group may not leave it, unless someone owns a group above it (one owner count for both)', () => {
+    const groupLeaves = (ownerCount: number) => groupAbilities(ACTORS.user, group({ accessLevel: OWNER, directAccessLevel: OWNER, ownerCount })).has('leave_group');
+    expect(groupLeaves(1)).toBe(false);
+    expect(groupLeaves(2)).toBe(true);
+  });
+
+  it('adminAllResources: administrators only', () => {
+    expect(ProjectPermissions.from(projectAbilities(ACTORS.admin, project())).adminAllResources).toBe(true);
+    expect(ProjectPermissions.from(projectAbilities(ACTORS.user, project({ accessLevel: OWNER }))).adminAllResources).toBe(false);
+    expect(GroupPermissions.from(groupAbilities(ACTORS.admin, group())).adminAllResources).toBe(true);
+    expect(GroupPermissions.from(groupAbilities(ACTORS.user, group({ accessLevel: OWNER }))).adminAllResources).toBe(false);
+  });
+});
+
 describe('project rules', () => {
   const writes = ['push_code', 'create_issue', 'create_merge_request_from', 'create_wiki', 'admin_wiki', 'create_pipeline', 'upload_file', 'create_label'] as const;
 
@@ -196,7 +229,8 @@ describe('project rules', () => {
   it('administrators may do everything (but never generate_description)', () => {
     for (const visibilityLevel of VISIBILITY_LEVELS) {
       const can = projectAbilities(ACTORS.admin, project({ visibilityLevel }));
-      expect(abilityNames(PROJECT_ABILITIES).filter((a) => !can.has(a))).toEqual(['generate_description']);
+      // leave_project needs a membership of the project itself.
+      expect(abilityNames(PROJECT_ABILITIES).filter((a) => !can.has(a))).toEqual(['generate_description', 'leave_project']);
       const onGroup = groupAbilities(ACTORS.admin, group({ visibilityLevel, projectCreationLevel: PROJECT_CREATION.noone }));
       // leave_group needs a membership of the group itself.
       expect(abilityNames(GROUP_ABILITIES).filter((a) => !onGroup.has(a))).toEqual(['leave_group', 'generate_description']);
@@ -260,7 +294,7 @@ describe('group rules', () => {
   });
 
   it('the last direct Owner cannot leave', () => {
-    const leave = (count: number) => groupAbilities(ACTORS.user, group({ accessLevel: OWNER, directAccessLevel: OWNER, directOwnerCount: count })).has('leave_group');
+    const leave = (count: number) => groupAbilities(ACTORS.user, group({ accessLevel: OWNER, directAccessLevel: OWNER, ownerCount: count })).has('leave_group');
     expect([leave(1), leave(2)]).toEqual([false, true]);
   });
 });

@@ -13,6 +13,8 @@ const project = (facts: Partial<ProjectFacts>): ProjectFacts => ({
   archived: false,
   requestAccessEnabled: true,
   accessLevel: NO_ACCESS,
+  directAccessLevel: NO_ACCESS,
+  inOwnPersonalNamespace: false,
   tokenCreationAllowed: true,
   tokenFeatureAvailable: true,
   ...facts,

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../graphql/context';
 import { byIdLoader } from '../../db/loader-utils';
+import { oneOf, sql } from '../../policy/sql-conditions';
 import { GranularScope } from './granular-scope.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
 
@@ -13,6 +14,14 @@ export function createAccessTokenLoaders(ctx: RequestContext) {
     granularScopes: new DataLoader<number, GranularScope[]>(async (tokenIds) => {
       const rows = await ds.getRepository(GranularScope).find({ where: { personalAccessTokenId: In([...tokenIds]) }, order: { id: 'ASC' } });
       return tokenIds.map((id) => rows.filter((row) => row.personalAccessTokenId === id));
+    }),
+    /** The addresses each token was last used from (`lastUsedIps`), in the order they were first seen. */
+    lastUsedIps: new DataLoader<number, string[]>(async (tokenIds) => {
+      const statement = sql`SELECT ip.personal_access_token_id AS token_id, ip.ip_address AS ip_address FROM personal_access_token_last_used_ips ip
+        WHERE ${oneOf('ip.personal_access_token_id', tokenIds)} ORDER BY ip.id`;
+      const [text, values] = ds.driver.escapeQueryWithParameters(statement.sql, statement.params, {});
+      const rows = (await ds.query(text, values)) as Array<{ token_id: number; ip_address: string }>;
+      return tokenIds.map((id) => rows.filter((row) => Number(row.token_id) === id).map((row) => row.ip_address));
     }),
   };
 }

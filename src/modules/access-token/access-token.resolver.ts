@@ -45,6 +45,11 @@ export class PersonalAccessTokenResolver {
     return isTokenActive(token, ctx.today());
   }
 
+  @FieldResolver(() => [String])
+  lastUsedIps(@Root() token: PersonalAccessToken, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return ctx.services.tokens.lastUsedIps(ctx, token.id);
+  }
+
   @FieldResolver()
   granular(@Root() token: PersonalAccessToken): boolean {
     return token.granular === true;

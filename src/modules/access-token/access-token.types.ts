@@ -162,6 +162,9 @@ export class PersonalAccessTokenType {
   @Field(() => TimeScalar, { nullable: true, description: 'Last time the token was used (updated at most every ten minutes).' })
   lastUsedAt!: Date | null;
 
+  @Field(() => [String], { description: 'The last few distinct addresses the token was used from (recorded with `lastUsedAt`), oldest first.' })
+  lastUsedIps!: string[];
+
   @Field({ description: 'Name of the token.' })
   name!: string;
 
@@ -196,6 +199,18 @@ export class PersonalAccessTokensArgs extends TokenFilterArgs {
 
   @Field(() => Boolean, { nullable: true, description: 'Only revoked (or only unrevoked) tokens.' })
   revoked?: boolean | null;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'Only tokens created before this time.' })
+  createdBefore?: Date | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Only tokens expiring before this date.' })
+  expiresBefore?: string | null;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'Only tokens last used before this time.' })
+  lastUsedBefore?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Only tokens whose name contains this text.' })
+  search?: string | null;
 }
 
 @Authorize('read_resource_access_tokens')

@@ -270,6 +270,11 @@ export class PersonalAccessTokenService {
 
 
   /** A user's tokens. Who may read them (`read_user_personal_access_tokens`) is declared by the caller. */
+  /** The addresses a token was last used from (`lastUsedIps`); who may read the token is checked by the caller. */
+  lastUsedIps(ctx: RequestContext, tokenId: number): Promise<string[]> {
+    return ctx.loaders.lastUsedIps.load(tokenId);
+  }
+
   listForUser(ctx: RequestContext, user: User, args: TokenListArgs): Promise<Connection<PersonalAccessToken>> {
     const { qb, keys } = this.userTokensQuery(ctx, user, args, 'EXPIRES_ASC');
     return ctx.batches.load('user.personalAccessTokens', user.id, qb, { entity: PersonalAccessToken, alias: 't', keys }, args);

@@ -1,4 +1,5 @@
-import { forDriver } from '../../db/rows';
+import { isRecordId } from '../../graphql/global-id';
+import { VISIT_INTERVAL_MS } from '../../graphql/limits';
 import type { RequestContext } from '../../graphql/context';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { GroupService } from '../group/group.service';
@@ -12,8 +13,9 @@ export type VisitKind = 'Project' | 'Namespace';
 const WINDOW_DAYS = 90;
 const FRECENT_LIMIT = 20;
 const MAX_ROWS = 2000;
-/** One write per user, item and day and process: later reads the same day cost nothing. */
-const THROTTLE_ENTRIES = 50_000;
+
+/** What GitLab's `POST /-/track_namespace_visits` takes as `type`, and the kind of item each names. */
+export const VISIT_TYPES: Readonly<Record<string, VisitKind>> = { projects: 'Project', groups: 'Namespace' };
 
 export interface VisitServiceDeps {
   projects: ProjectService;
@@ -21,30 +23,38 @@ export interface VisitServiceDeps {
 }
 
 /**
- * Visits behind `frecentProjects` and `frecentGroups`: a project or group read by its full path counts
- * as a visit of its reader, at most once a day (a per-process memory of today's visits keeps the
- * repeated reads of a busy page from writing). Items rank by visit days, recent days weighing more.
+ * Visits behind `frecentProjects` and `frecentGroups`. As on GitLab, a visit is what a client reports
+ * (`POST /-/track_namespace_visits` with `type` and `id`, which GitLab's web pages send when a project
+ * or group page is shown), not any read of a project or group: a dropdown that resolves twenty paths
+ * visits nothing. A visit reported within 15 minutes of the last one counted is not counted again
+ * (GitLab's `visited_around?`; Labgate keeps one row per user, item and day, so the window is looked
+ * for within the day's row). Items rank by visit days, recent days weighing more.
  */
 export class VisitService {
-  private readonly recorded = new Set<string>();
-
   constructor(private readonly deps: VisitServiceDeps) {}
 
-  async record(ctx: RequestContext, kind: VisitKind, id: number): Promise<void> {
+  /**
+   * Records a visit of the signed-in caller to the project or group with this id. As GitLab's
+   * endpoint, it answers the same whatever the item (the work is done later there): an unknown
+   * `type`, or an item the caller cannot read, records nothing.
+   */
+  async track(ctx: RequestContext, type: string, id: number): Promise<void> {
     const userId = ctx.actor.userId;
-    if (userId === null) return;
-    const day = ctx.today();
-    const key = `${userId}:${kind}:${id}:${day}`;
-    if (this.recorded.has(key)) return;
-    if (this.recorded.size >= THROTTLE_ENTRIES) this.recorded.clear();
-    this.recorded.add(key);
+    const kind = Object.hasOwn(VISIT_TYPES, type) ? VISIT_TYPES[type] : undefined;
+    if (userId === null || !kind || !isRecordId(id)) return;
+    const item = kind === 'Project' ? await this.deps.projects.findById(ctx, id) : await this.deps.groups.findById(ctx, id);
+    if (!item) return;
+    const now = ctx.now();
     const ds = ctx.app.dataSource;
-    const sql = forDriver(
-      ds,
-      `INSERT INTO visits (user_id, source_type, source_id, visited_on, visit_count) VALUES (?, ?, ?, ?, 1)
-       ON CONFLICT (user_id, source_type, source_id, visited_on) DO UPDATE SET visit_count = visits.visit_count + 1`,
+    const [text, values] = ds.driver.escapeQueryWithParameters(
+      `INSERT INTO visits (user_id, source_type, source_id, visited_on, visit_count, last_visited_at)
+       VALUES (:userId, :kind, :id, :day, 1, :now)
+       ON CONFLICT (user_id, source_type, source_id, visited_on) DO UPDATE SET visit_count = visits.visit_count + 1, last_visited_at = :now
+       WHERE visits.last_visited_at IS NULL OR visits.last_visited_at <= :since`,
+      { userId, kind, id, day: ctx.today(), now, since: new Date(now.getTime() - VISIT_INTERVAL_MS) },
+      {},
     );
-    await ds.query(sql, [userId, kind, id, day]);
+    await ds.query(text, values);
   }
 
   /** The ids of the viewer's most frecent items of a kind, best first. */

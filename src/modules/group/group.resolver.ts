@@ -29,11 +29,9 @@ const levelName = (names: Record<string, number>, level: number) => Object.entri
 export class GroupResolver {
   @Query(() => GroupType, { nullable: true, description: 'A group by full path; null when it does not exist or you may not see it.' })
   @ReadScopes()
-  async group(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Namespace | null> {
-    const group = await ctx.services.groups.findByFullPath(ctx, fullPath);
-    // Reading a group by its path is a visit (`frecentGroups`); written at most once a day.
-    if (group) await ctx.services.visits.record(ctx, 'Namespace', group.id);
-    return group;
+  group(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Namespace | null> {
+    // Reading is not visiting: visits are reported with POST /-/track_namespace_visits, as on GitLab.
+    return ctx.services.groups.findByFullPath(ctx, fullPath);
   }
 
   @Query(() => GroupConnection, { nullable: true, description: 'Groups you can see.' })

@@ -9,10 +9,10 @@ import { isRecordId, recordIds } from '../../graphql/global-id';
 import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
 import { PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
-import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
+import { OWNER } from '../../policy/access-level';
 import { atOrBelow, atOrBelowTraversal, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
 import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
-import { groupMembersVisibleSql, groupVisibleSql } from '../../policy/visibility-sql';
+import { groupsAcceptingProjectsSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
@@ -258,10 +258,10 @@ export class GroupService {
   }
 
   /**
-   * `UserCore.groups`: groups the user is a direct member of, where the viewer may read the group's
-   * member list (being listed here says as much as being listed there). With
-   * `permissionScope`, only those where the user may create projects (`CREATE_PROJECTS`) or, being a
-   * Maintainer or more, move projects (`TRANSFER_PROJECTS`, inferred).
+   * `User.groups`, GitLab's `Groups::UserGroupsFinder` (who may ask is declared on the field:
+   * `read_user_groups`, the user and administrators). Without `permissionScope`: the groups the user
+   * is a direct member of. With it: the groups where the user may put projects, subgroups of their
+   * groups included (`groupsAcceptingProjectsSql`).
    */
   async forUser(
     ctx: RequestContext,
@@ -269,19 +269,11 @@ export class GroupService {
     args: PageArgs & { permissionScope?: 'CREATE_PROJECTS' | 'IMPORT_PROJECTS' | 'TRANSFER_PROJECTS' | null; search?: string | null; sort?: string | null },
   ): Promise<Connection<Namespace>> {
     const qb = this.query(ctx);
-    const visible = groupMembersVisibleSql(ctx.actor, 'g', ctx.today());
-    if (visible) qb.andWhere(visible.sql, visible.params);
-    const levelNeeded =
-      // Importing a project creates one, so IMPORT_PROJECTS asks what CREATE_PROJECTS asks.
-      args.permissionScope === 'CREATE_PROJECTS' || args.permissionScope === 'IMPORT_PROJECTS'
-        ? `(CASE g.project_creation_level WHEN ${PROJECT_CREATION.maintainer} THEN ${MAINTAINER} WHEN ${PROJECT_CREATION.developer} THEN ${DEVELOPER} WHEN ${PROJECT_CREATION.owner} THEN ${OWNER} ELSE 1000 END)`
-        : args.permissionScope === 'TRANSFER_PROJECTS'
-          ? `${MAINTAINER}`
-          : '0';
-    const theirs = membershipOf('um', { userId: user.id, today: ctx.today() });
-    const member = sql`EXISTS (SELECT 1 FROM members um WHERE um.source_type = 'Namespace' AND um.source_id = g.id
-        AND ${theirs} AND um.access_level >= ${levelNeeded})`;
-    qb.andWhere(member.sql, member.params);
+    const condition = args.permissionScope
+      ? groupsAcceptingProjectsSql('g', user, ctx.today(), args.permissionScope, PROJECT_CREATION)
+      : sql`EXISTS (SELECT 1 FROM members um WHERE um.source_type = 'Namespace' AND um.source_id = g.id
+          AND ${membershipOf('um', { userId: user.id, today: ctx.today() })})`;
+    qb.andWhere(condition.sql, condition.params);
     this.applySearch(qb, args.search);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
     const spec = { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) };

@@ -2,9 +2,9 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../../graphql/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
-import { activeMembership, allOf, bound, sql } from '../../policy/sql-conditions';
+import { activeMembership, allOf, atOrBelow, bound, countsAsOwner, oneOf, sql } from '../../policy/sql-conditions';
 import { findWhereIdIn, forDriver, idList, oneOfIds, positional, readRows } from '../../db/rows';
-import { groupMembersVisibleSql, projectVisibleSql } from '../../policy/visibility-sql';
+import { authorizedProjectsOf, countedGroupsOf, type SqlCondition } from '../../policy/visibility-sql';
 import { Member } from './member.entity';
 
 export function createMemberLoaders(ctx: RequestContext) {
@@ -20,37 +20,37 @@ export function createMemberLoaders(ctx: RequestContext) {
       );
       return (await readRows(ds, text, [idList(ds, groupIds), ...active.values])) as Array<{ key: number; count: number }>;
     });
-  /**
-   * Per user: active direct memberships of groups whose member list the viewer may read (or of
-   * projects the viewer may read: a project's member list goes with the project).
-   */
-  const visibleMembershipCount = (kind: 'Namespace' | 'Project') =>
-    countLoader((userIds) => {
-      const active = activeMembership('m', ctx.today());
-      const qb = ds
-        .getRepository(Member)
-        .createQueryBuilder('m')
-        .select('m.user_id', 'key')
-        .addSelect('COUNT(*)', 'count')
-        .where('m.source_type = :kind AND m.user_id IN (:...userIds)', { kind, userIds })
-        .andWhere(active.sql, active.params)
-        .groupBy('m.user_id');
-      const visible =
-        kind === 'Namespace' ? groupMembersVisibleSql(ctx.actor, 'g', ctx.today()) : projectVisibleSql(ctx.actor, 'p', ctx.today());
-      qb.innerJoin(kind === 'Namespace' ? 'namespaces' : 'projects', kind === 'Namespace' ? 'g' : 'p', `${kind === 'Namespace' ? 'g' : 'p'}.id = m.source_id`);
-      if (visible) qb.andWhere(visible.sql, visible.params);
-      return qb.getRawMany();
+  /** Per user: what `count(distinct column)` of a subquery of `(user_id, column)` rows gives. */
+  const distinctCount = (rows: (userIds: readonly number[]) => SqlCondition, column: string) =>
+    countLoader(async (userIds) => {
+      const statement = sql`SELECT c.user_id AS "key", COUNT(DISTINCT c.${column}) AS "count" FROM (${rows(userIds)}) c GROUP BY c.user_id`;
+      const [text, values] = ds.driver.escapeQueryWithParameters(statement.sql, statement.params, {});
+      return (await ds.query(text, values)) as Array<{ key: number; count: number }>;
     });
   return {
-    visibleGroupMembershipCount: visibleMembershipCount('Namespace'),
-    visibleProjectMembershipCount: visibleMembershipCount('Project'),
+    /** `User.groupCount`: GitLab's count, inherited access included (who may read it is declared on the field). */
+    userGroupCount: distinctCount((userIds) => countedGroupsOf(userIds, ctx.today()), 'group_id'),
+    /** `User.projectCount`: the projects the user reaches, directly or through a group. */
+    userProjectCount: distinctCount((userIds) => authorizedProjectsOf(userIds, ctx.today()), 'project_id'),
     /** The one membership of a project bot: the project or group its token belongs to. */
     botMembership: new DataLoader<number, Member | null>(async (userIds) => {
       const rows = await findWhereIdIn(ds, Member, 'user_id', userIds);
       const byUser = new Map(rows.map((m) => [m.userId, m]));
       return userIds.map((id) => byUser.get(id) ?? null);
     }),
-    groupOwnerCount: activeCountBySource(OWNER),
+    /**
+     * The people who own each group (`countsAsOwner`, on the group or a group above it), counted once
+     * each: whether one of them may leave it.
+     */
+    groupOwnerCount: countLoader(async (groupIds) => {
+      const statement = sql`SELECT g.id AS "key", COUNT(DISTINCT om.user_id) AS "count" FROM namespaces g
+        JOIN namespaces oa ON ${atOrBelow('g.traversal_ids', 'oa.traversal_ids')}
+        JOIN members om ON om.source_id = oa.id
+        JOIN users ou ON ou.id = om.user_id
+        WHERE ${oneOf('g.id', groupIds)} AND ${countsAsOwner('om', 'ou', ctx.today(), OWNER)} GROUP BY g.id`;
+      const [text, values] = ds.driver.escapeQueryWithParameters(statement.sql, statement.params, {});
+      return (await ds.query(text, values)) as Array<{ key: number; count: number }>;
+    }),
     /** Active direct members of each group; `GroupService.membersCount` decides who may see the number. */
     groupMemberCount: activeCountBySource(0),
   };

@@ -9,7 +9,7 @@ import type { ListQuery } from '../../db/list-query';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import type { BatchParent, PartitionedQuery } from '../../graphql/batched-pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
-import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
+import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow , countsAsOwner } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
 import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
 import { likePattern } from '../namespace/path-rules';
@@ -505,13 +505,16 @@ export class MemberService {
 
   /**
    * Removes a direct membership. The caller must manage members of the source (Owners only for a
-   * project Owner); a group keeps at least one Owner; a bot's membership goes with its token.
+   * project Owner), or be leaving it (`leave_project` / `leave_group`, what `userPermissions.canLeave`
+   * shows); a group keeps at least one Owner; a bot's membership goes with its token.
    */
   async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
     if (!member) throw new ServiceError('Member not found');
-    await this.assertCanManage(ctx, source, member.accessLevel);
+    const { can } = await this.manageAbility(ctx, source);
+    const leaving = user.id === ctx.actor.userId && can(source.kind === 'Project' ? 'leave_project' : 'leave_group');
+    if (!leaving) await this.assertCanManage(ctx, source, member.accessLevel);
     if (user.userType === 'project_bot') {
       // GitLab blocks removing a project bot member (its token is revoked instead).
       throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
@@ -532,17 +535,13 @@ export class MemberService {
    * above it (they own it too), leaving out project bots and expired memberships.
    */
   private async isLastOwner(ctx: RequestContext, em: EntityManager, group: Namespace, member: Member): Promise<boolean> {
-    const owners = allOf(
-      membershipIn('m', 'Namespace', traversalIdList(group)),
-      `m.access_level >= ${OWNER}`,
-      activeMembership('m', ctx.today()),
-    );
+    const owners = allOf(membershipIn('m', 'Namespace', traversalIdList(group)), countsAsOwner('m', 'ou', ctx.today(), OWNER));
     const others = await em
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'ou', 'ou.id = m.user_id')
       .where(owners.sql, owners.params)
-      .andWhere(`ou.user_type <> 'project_bot' AND m.user_id <> :userId`, { userId: member.userId })
+      .andWhere('m.user_id <> :userId', { userId: member.userId })
       .getCount();
     return others === 0;
   }

@@ -76,6 +76,10 @@ export class Visit {
 
   @IntColumn('visit_count')
   visitCount!: number;
+
+  /** The day's last counted visit (null for rows written before it was kept). */
+  @TimestampColumn('last_visited_at', { nullable: true })
+  lastVisitedAt!: Date | null;
 }
 
 export const PROJECT_EXTRA_ENTITIES = [ProjectStar, Topic, ProjectTopic, Visit];

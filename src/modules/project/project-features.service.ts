@@ -113,10 +113,19 @@ export class ProjectFeaturesService {
     return project.forkedFromProjectId === null ? null : this.deps.projects.findById(ctx, project.forkedFromProjectId);
   }
 
-  /** `Project.visibleForks`: forks of the project the viewer may see. */
+  /**
+   * `Project.visibleForks`: forks of the project the viewer may see. With `minimumAccessLevel`, as in
+   * GitLab, only forks the viewer reaches with at least that role through a membership (an
+   * administrator's bypass does not count, and an anonymous caller gets none).
+   */
   visibleForks(ctx: RequestContext, project: Project, args: PageArgs & { minimumAccessLevel?: number | null }): Promise<Connection<Project>> {
     const qb = this.visibleProjects(ctx);
     qb.andWhere('p.forked_from_project_id = :forkedFrom', { forkedFrom: project.id });
+    if (args.minimumAccessLevel != null) {
+      if (ctx.actor.userId === null) return Promise.resolve(Connection.empty());
+      const reached = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minimumAccessLevel);
+      qb.andWhere(reached.sql, reached.params);
+    }
     const spec = { entity: Project, alias: 'p', keys: projectSortKeys('id_desc') };
     return primed(ctx.loaders.projects, ctx.batches.load('project.visibleForks', project.id, qb, spec, args));
   }

@@ -25,11 +25,9 @@ import { AutocompletedUser, AutocompleteUsersArgs } from '../user/user.types';
 export class ProjectResolver {
   @Query(() => ProjectType, { nullable: true, description: 'A project by full path; null when it does not exist or you may not see it.' })
   @ReadScopes()
-  async project(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Project | null> {
-    const project = await ctx.services.projects.findByFullPath(ctx, fullPath);
-    // Reading a project by its path is a visit (`frecentProjects`); written at most once a day.
-    if (project) await ctx.services.visits.record(ctx, 'Project', project.id);
-    return project;
+  project(@Ctx() ctx: RequestContext, @Arg('fullPath', () => ID) fullPath: string): Promise<Project | null> {
+    // Reading is not visiting: visits are reported with POST /-/track_namespace_visits, as on GitLab.
+    return ctx.services.projects.findByFullPath(ctx, fullPath);
   }
 
   @Query(() => ProjectConnection, { nullable: true, description: 'Projects you can see.' })

@@ -11,8 +11,10 @@ import { MAX_FULL_PATHS } from '../../graphql/limits';
 import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '../../graphql/pagination';
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
-import { OWNER } from '../../policy/access-level';
-import { memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
+import { GUEST, OWNER, REPORTER } from '../../policy/access-level';
+import { featureAvailableSql, memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
+import { dialectOf, jsonIntegerField } from '../../db/dialect';
+import { FEATURE_LEVELS, type ProjectSettings } from './project-settings';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { isGroup, Namespace } from '../namespace/namespace.entity';
@@ -40,6 +42,9 @@ export interface ProjectListArgs extends PageArgs {
   notAimedForDeletion?: boolean | null;
   markedForDeletionOn?: string | null;
   topics?: string[] | null;
+  withIssuesEnabled?: boolean | null;
+  withMergeRequestsEnabled?: boolean | null;
+  trending?: boolean | null;
 }
 
 export interface NamespaceProjectsArgs extends PageArgs {
@@ -50,6 +55,8 @@ export interface NamespaceProjectsArgs extends PageArgs {
   includeArchived?: boolean | null;
   archivedOnly?: boolean | null;
   notAimedForDeletion?: boolean | null;
+  withIssuesEnabled?: boolean | null;
+  withMergeRequestsEnabled?: boolean | null;
 }
 
 export interface CreateProjectInput {
@@ -205,6 +212,9 @@ export class ProjectService {
 
   /** The filtered projects before paging (GraphQL and REST); null when nothing can match. */
   async listQuery(ctx: RequestContext, args: ProjectListArgs): Promise<ListQuery<Project> | null> {
+    // GitLab's trending list holds the public projects with the most comments of the last month;
+    // Labgate stores no comments, so no project is trending.
+    if (args.trending) return null;
     const qb = this.query(ctx);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
@@ -234,6 +244,7 @@ export class ProjectService {
     }
     this.applyArchived(qb, args.archived ?? 'INCLUDE');
     this.applyLifecycle(qb, args);
+    this.applyFeatures(ctx, qb, args);
     if (args.topics?.length) {
       // Every topic asked for, matched by name whatever its case.
       args.topics.forEach((topic, i) => {
@@ -281,6 +292,21 @@ export class ProjectService {
     if (args.markedForDeletionOn) qb.andWhere('p.marked_for_deletion_at >= :markedFrom AND p.marked_for_deletion_at < :markedTo', dayRange(args.markedForDeletionOn));
   }
 
+  /** `withIssuesEnabled` / `withMergeRequestsEnabled`: the feature is there for the viewer (`featureAvailableSql`). */
+  private applyFeatures(ctx: RequestContext, qb: SelectQueryBuilder<Project>, args: { withIssuesEnabled?: boolean | null; withMergeRequestsEnabled?: boolean | null }): void {
+    const dialect = dialectOf(ctx.app.dataSource);
+    const wanted: Array<[boolean | null | undefined, keyof ProjectSettings, number]> = [
+      [args.withIssuesEnabled, 'issuesAccessLevel', GUEST],
+      [args.withMergeRequestsEnabled, 'mergeRequestsAccessLevel', REPORTER],
+    ];
+    for (const [asked, key, minLevel] of wanted) {
+      if (!asked) continue;
+      const level = jsonIntegerField(dialect, 'p.settings', key);
+      const condition = featureAvailableSql(ctx.actor, 'p', ctx.today(), level, { enabled: FEATURE_LEVELS.ENABLED, private: FEATURE_LEVELS.PRIVATE, minLevel });
+      qb.andWhere(condition.sql, condition.params);
+    }
+  }
+
   private applyArchived(qb: SelectQueryBuilder<Project>, archived: ArchivedFilter): void {
     if (archived === 'ONLY') qb.andWhere('p.archived = :archived', { archived: true });
     if (archived === 'EXCLUDE') qb.andWhere('p.archived = :archived', { archived: false });
@@ -298,6 +324,7 @@ export class ProjectService {
       if (args.archivedOnly) this.applyArchived(qb, 'ONLY');
       else if (args.includeArchived === false) this.applyArchived(qb, 'EXCLUDE');
       this.applyLifecycle(qb, { notAimedForDeletion: args.notAimedForDeletion });
+      this.applyFeatures(ctx, qb, args);
       if (args.search) {
         const pattern = likePattern(args.search);
         qb.andWhere(

@@ -266,6 +266,19 @@ export class ProjectsArgs extends PaginationArgs {
 
   @Field(() => VisibilityLevelsEnum, { nullable: true, description: 'Only projects with this visibility.' })
   visibilityLevel?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects whose issues are there for you.' })
+  withIssuesEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects whose merge requests are there for you.' })
+  withMergeRequestsEnabled?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only trending projects (public projects with the most comments of the last month; Labgate stores no comments, so none).',
+    deprecationReason: 'Scheduled for removal in 19.0 due to low usage. Deprecated in GitLab 18.8.',
+  })
+  trending?: boolean | null;
 }
 
 @ArgsType()
@@ -302,4 +315,10 @@ export class NamespaceProjectsArgs extends PaginationArgs {
 
   @Field(() => NamespaceProjectSort, { nullable: true, description: 'Sort order. Default: newest first.' })
   sort?: NamespaceProjectSort | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects whose issues are there for you.' })
+  withIssuesEnabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only projects whose merge requests are there for you.' })
+  withMergeRequestsEnabled?: boolean | null;
 }

@@ -36,6 +36,12 @@ function userFieldResolvers(objectType: ClassType) {
       return user.state === 'active';
     }
 
+    @FieldResolver(() => Boolean, { nullable: true })
+    compositeIdentityEnforced(): boolean {
+      // Composite identity binds an AI service account to the person it acts for; Labgate has no such accounts.
+      return false;
+    }
+
     @FieldResolver(() => Boolean)
     bot(@Root() user: User): boolean {
       return isBot(user);
@@ -82,13 +88,15 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => Int, { nullable: true })
+    @Authorize('read_user_membership_counts')
     groupCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
-      return ctx.loaders.visibleGroupMembershipCount.load(user.id);
+      return ctx.loaders.userGroupCount.load(user.id);
     }
 
     @FieldResolver(() => Int, { nullable: true })
+    @Authorize('read_user_membership_counts')
     projectCount(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number> {
-      return ctx.loaders.visibleProjectMembershipCount.load(user.id);
+      return ctx.loaders.userProjectCount.load(user.id);
     }
 
     @FieldResolver(() => GroupMemberConnection, { nullable: true })
@@ -102,6 +110,7 @@ function userFieldResolvers(objectType: ClassType) {
     }
 
     @FieldResolver(() => GroupConnection, { nullable: true })
+    @Authorize('read_user_groups')
     groups(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => UserGroupsArgs) args: UserGroupsArgs) {
       return ctx.services.groups.forUser(ctx, user, args);
     }

@@ -247,6 +247,9 @@ export abstract class UserInterface {
   @Field(() => Boolean, { description: 'Whether the account is a bot.' })
   bot!: boolean;
 
+  @Field(() => Boolean, { nullable: true, description: "Whether the account acts only on behalf of a person (GitLab's composite identity of AI service accounts); never, in Labgate." })
+  compositeIdentityEnforced!: boolean | null;
+
   @Field(() => TimeScalar, { nullable: true, description: 'When the account was created.' })
   createdAt!: Date | null;
 
@@ -271,7 +274,7 @@ export abstract class UserInterface {
   @Field(() => String, { nullable: true, description: 'Web path that turns Gitpod on for the user; null while the instance offers no Gitpod (always, in Labgate).' })
   profileEnableGitpodPath!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Number of groups the user is a direct member of, among those the current user can see.' })
+  @Field(() => Int, { nullable: true, description: 'Number of groups the user belongs to or holds a project in (inherited access included); null unless you are that user or an administrator.' })
   groupCount!: number | null;
 
   @Field(() => GroupMemberConnection, { nullable: true, description: "The user's group memberships that the current user can see." })
@@ -279,7 +282,7 @@ export abstract class UserInterface {
     return null;
   }
 
-  @Field(() => GroupConnection, { nullable: true, description: 'Groups the user is a direct member of, among those the current user can see.' })
+  @Field(() => GroupConnection, { nullable: true, description: 'Groups the user is a direct member of (with `permissionScope`: where they may put projects, subgroups included); null unless you are that user or an administrator.' })
   groups(@Args(() => UserGroupsArgs) _args: UserGroupsArgs): unknown {
     return null;
   }
@@ -316,7 +319,7 @@ export abstract class UserInterface {
     return null;
   }
 
-  @Field(() => Int, { nullable: true, description: 'Number of projects the user is a direct member of, among those the current user can see.' })
+  @Field(() => Int, { nullable: true, description: 'Number of projects the user reaches, directly or through a group; null unless you are that user or an administrator.' })
   projectCount!: number | null;
 
   @Field(() => ProjectMemberConnection, { nullable: true, description: "The user's project memberships that the current user can see." })
@@ -373,7 +376,11 @@ export class CurrentUser extends UserInterface {}
 
 @ObjectType('AutocompletedUser', { implements: UserInterface, description: 'A user offered for completion in a project or group: one of its members.' })
 @Authorize('read_user')
-export class AutocompletedUser extends UserInterface {}
+export class AutocompletedUser extends UserInterface {
+  // Non-null here, as in GitLab's schema (the interface's field is nullable).
+  @Field(() => Boolean, { description: "Whether the account acts only on behalf of a person (GitLab's composite identity of AI service accounts); never, in Labgate." })
+  declare compositeIdentityEnforced: boolean;
+}
 
 @ArgsType()
 export class AutocompleteUsersArgs {

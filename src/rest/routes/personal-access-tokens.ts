@@ -2,7 +2,7 @@ import { ALL_SCOPES, SELF_SERVICE_SCOPES } from '../../auth/scopes';
 import type { RequestContext } from '../../graphql/context';
 import { attempt, badRequest, notAllowed, notFound, recordNotFound, RestError, unauthorized, forbidden } from '../errors';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
-import { personalAccessToken, withSecret } from '../serializers';
+import { personalAccessToken, personalAccessTokenWithIps, withLastUsedIps, withSecret } from '../serializers';
 import { object, type RestRoute } from '../route';
 import { PERSONAL_ACCESS_TOKEN } from './schemas';
 
@@ -41,7 +41,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
         user = null; // every token of the instance
       }
       const list = await attempt(async () => ctx.services.tokens.listQuery(ctx, user, tokenListArgs(call.query)), { notAvailable: unauthorized });
-      return call.page(list, (t) => personalAccessToken(ctx, t, { lastUsedIps: true }));
+      return withLastUsedIps(ctx, await call.page(list, (t) => personalAccessToken(ctx, t)));
     },
   },
   {
@@ -58,7 +58,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
     handler: async (call) => {
       const token = call.principal?.token;
       if (!token) throw badRequest(PAT_ONLY);
-      return personalAccessToken(call.ctx, token, { lastUsedIps: true });
+      return personalAccessTokenWithIps(call.ctx, token);
     },
   },
   {
@@ -74,7 +74,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
     errors: { 401: "Another user's token", 404: 'No such token (administrators)' },
     handler: async (call) => {
       const token = await attempt(() => call.ctx.services.tokens.findOwnToken(call.ctx, call.params.id), { notAvailable: hidden(call.ctx) });
-      return personalAccessToken(call.ctx, token, { lastUsedIps: true });
+      return personalAccessTokenWithIps(call.ctx, token);
     },
   },
   {
