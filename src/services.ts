@@ -9,6 +9,7 @@ import { UserService } from './modules/user/user.service';
 import { ProjectFeaturesService } from './modules/project/project-features.service';
 import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
+import { GroupLinkService } from './modules/group-link/group-link.service';
 import type { Policy } from './policy/policy';
 
 /**
@@ -28,6 +29,7 @@ export interface Services {
   tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
+  groupLinks: GroupLinkService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -42,5 +44,6 @@ export function createServices(policy: Policy): Services {
   const tokenLifecycle = new TokenLifecycle();
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens };
+  const groupLinks = new GroupLinkService({ policy });
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, groupLinks };
 }

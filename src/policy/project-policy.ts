@@ -82,6 +82,8 @@ export const PROJECT_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   manage_owners: false,
+  create_group_link: false,
+  delete_group_link: false,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -181,6 +183,9 @@ const PROJECT_MAINTAINER: ProjectAbility[] = [
 const PROJECT_OWNER: ProjectAbility[] = [
   // Give or take away the Owner role of project members.
   'manage_owners',
+  // Share the project with a group, and end such a share (GitLab: Owners only).
+  'create_group_link',
+  'delete_group_link',
   'archive_project',
   'change_namespace',
   'change_visibility_level',

@@ -241,7 +241,7 @@ export async function projectDetails(ctx: RequestContext, project: Project): Pro
 /** The viewer's own roles: on the project itself, and on the group it sits in (GitLab's `permissions`). */
 async function projectPermissions(ctx: RequestContext, project: Project, ns: Namespace): Promise<Json> {
   const memberships = await ctx.memberships();
-  const own = memberships.projectLevel(project.id, '');
+  const own = memberships.directProjectLevel(project.id);
   const fromGroup = isGroup(ns) ? memberships.namespaceLevel(ns.traversalIds) : 0;
   const access = (level: number) => (level > 0 ? { access_level: level, notification_level: 3 } : null);
   return { project_access: access(own), group_access: access(fromGroup) };

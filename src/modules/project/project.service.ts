@@ -12,6 +12,7 @@ import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '..
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { OWNER } from '../../policy/access-level';
+import { reachesThroughLinks } from '../../policy/group-links';
 import { memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -208,7 +209,7 @@ export class ProjectService {
     const qb = this.query(ctx);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
-      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10);
+      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10, reachesThroughLinks(ctx.actor));
       qb.andWhere(condition.sql, condition.params);
     }
     if (args.personal) {
