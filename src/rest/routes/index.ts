@@ -1,5 +1,6 @@
 import type { RestRoute } from '../route';
 import { ACCESS_TOKEN_ROUTES } from './access-tokens';
+import { GROUP_LINK_ROUTES } from './group-links';
 import { MEMBER_ROUTES } from './members';
 import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
@@ -13,5 +14,6 @@ export const REST_ROUTES: RestRoute[] = [
   ...USER_ROUTES,
   ...PROJECT_GROUP_ROUTES,
   ...MEMBER_ROUTES,
+  ...GROUP_LINK_ROUTES,
   ...METADATA_ROUTES,
 ];
