@@ -22,6 +22,7 @@ import { ProjectResolver } from '../modules/project/project.resolver';
 import { ProjectFeaturesResolver } from '../modules/project/project-features.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { FrecencyResolver } from '../modules/frecency/frecency.resolver';
+import { GroupLinkResolver } from '../modules/group-link/group-link.resolver';
 import { glIntroducedDirective } from './gl-introduced';
 import { SETTINGS_RESOLVERS } from '../modules/settings/settings.resolver';
 import { AutocompletedUserResolver, CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
@@ -45,6 +46,7 @@ export const RESOLVERS = [
   ProjectFeaturesResolver,
   TopicResolver,
   FrecencyResolver,
+  GroupLinkResolver,
   ...SETTINGS_RESOLVERS,
 ] as const;
 

@@ -3,7 +3,9 @@ import { isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { Connection, idKey, type PageArgs } from '../../graphql/pagination';
+import { Connection, type PageArgs } from '../../graphql/pagination';
+import { groupSortKeys } from '../group/group.service';
+import { projectSortKeys } from '../project/project.service';
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
 import type { Policy } from '../../policy/policy';
 import { atOrBelowTraversal, unexpired } from '../../policy/sql-conditions';
@@ -218,7 +220,7 @@ export class GroupLinkService {
    * `Group.sharedGroups`: the groups this group was invited into (by unexpired links), that the viewer
    * can see; nothing unless the viewer can read this group.
    */
-  async sharedGroups(ctx: RequestContext, group: Namespace, args: PageArgs & { search?: string | null }): Promise<Connection<Namespace>> {
+  async sharedGroups(ctx: RequestContext, group: Namespace, args: PageArgs & { search?: string | null; sort?: string | null }): Promise<Connection<Namespace>> {
     if (!(await this.deps.policy.groups.can(ctx, group, 'read_group'))) return Connection.empty();
     const qb = ctx.app.dataSource
       .getRepository(Namespace)
@@ -230,7 +232,8 @@ export class GroupLinkService {
     this.searchGroups(qb, args.search);
     const visible = groupVisibleSql(ctx.actor, 'g', ctx.today());
     if (visible) qb.andWhere(visible.sql, visible.params);
-    return ctx.batches.load('group.sharedGroups', group.id, qb, { entity: Namespace, alias: 'g', keys: [idKey<Namespace>('g', 'ASC')] }, args);
+    const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
+    return ctx.batches.load('group.sharedGroups', group.id, qb, { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) }, args);
   }
 
   private searchGroups(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {
@@ -245,7 +248,7 @@ export class GroupLinkService {
   async sharedProjects(
     ctx: RequestContext,
     group: Namespace,
-    args: PageArgs & { search?: string | null; minAccessLevel?: number | null; active?: boolean | null },
+    args: PageArgs & { search?: string | null; minAccessLevel?: number | null; active?: boolean | null; programmingLanguageName?: string | null; sort?: string | null },
   ): Promise<Connection<Project>> {
     const qb = ctx.app.dataSource
       .getRepository(Project)
@@ -264,8 +267,12 @@ export class GroupLinkService {
       const member = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel, reachesThroughLinks(ctx.actor));
       qb.andWhere(member.sql, member.params);
     }
+    // Labgate keeps no repository languages: asking for one finds nothing.
+    if (args.programmingLanguageName) return Connection.empty();
     const visible = projectVisibleSql(ctx.actor, 'p', ctx.today());
     if (visible) qb.andWhere(visible.sql, visible.params);
-    return ctx.batches.load('group.sharedProjects', group.id, qb, { entity: Project, alias: 'p', keys: [idKey<Project>('p', 'DESC')] }, args);
+    // Similarity ranks by the search term (GitLab's default then); Labgate orders by id there.
+    const sort = args.sort && args.sort.toLowerCase() !== 'similarity' ? args.sort : 'id_desc';
+    return ctx.batches.load('group.sharedProjects', group.id, qb, { entity: Project, alias: 'p', keys: projectSortKeys(sort) }, args);
   }
 }
