@@ -161,6 +161,23 @@ describe('group links over GraphQL and the command line', () => {
     expect((await q(`{ project(fullPath: "acme/web") { id } }`, 'dave')).data.project).not.toBeNull();
   });
 
+  it('lists the members a share brings, at the lower of the two roles (case 22), and at level 0 under the lock (case 23)', async () => {
+    const members = (res: { data: any }, at: 'group' | 'project') =>
+      Object.fromEntries(
+        res.data[at][at === 'group' ? 'groupMembers' : 'projectMembers'].nodes.map((n: any) => [n.user.username, n.accessLevel.integerValue]),
+      );
+    const shared = await q(`{ group(fullPath: "hub") { groupMembers(relations: [SHARED_FROM_GROUPS]) { nodes { user { username } accessLevel { integerValue } } } } }`, 'tina');
+    expect(shared.errors).toBeUndefined();
+    expect(members(shared, 'group')).toEqual({ tina: REPORTER, dave: REPORTER, gus: GUEST, olivia: GUEST });
+    const both = await q(`{ group(fullPath: "hub") { groupMembers(relations: [DIRECT, SHARED_FROM_GROUPS]) { nodes { user { username } accessLevel { integerValue } } } } }`, 'tina');
+    expect(members(both, 'group')).toEqual({ tina: REPORTER, dave: REPORTER, gus: GUEST, olivia: OWNER });
+    const query = `{ project(fullPath: "acme/tool") { projectMembers(relations: [INVITED_GROUPS]) { nodes { user { username } accessLevel { integerValue } } } } }`;
+    expect(members(await q(query, 'olivia'), 'project')).toEqual({ tina: REPORTER, dave: REPORTER, gus: GUEST, olivia: GUEST });
+    await h.cli(['groups', 'update', '--group', 'acme', '--share-with-group-lock', 'true']);
+    expect(members(await q(query, 'olivia'), 'project')).toEqual({ tina: 0, dave: 0, gus: 0, olivia: 0 });
+    await h.cli(['groups', 'update', '--group', 'acme', '--share-with-group-lock', 'false']);
+  });
+
   it('unshares with the command line', async () => {
     let res = await h.cli(['projects', 'unshare', '--project', 'acme/web', '--group', 'team']);
     expect([res.code, res.out.trim()]).toEqual([0, 'Project acme/web is no longer shared with group team']);
