@@ -134,6 +134,26 @@ interface ScopeSource {
 /** The cap of a source that has none: above every role. */
 const NO_CAP = 1000;
 
+/**
+ * The page's members at the role a group link leaves them (the SQL ranks them by it too): pages are
+ * read back by id, so the cap of the row's source is applied again here, on a copy of the row.
+ */
+function withCaps(connection: Connection<Member>, scope: readonly ScopeSource[]): Connection<Member> {
+  if (!scope.some((s) => s.cap !== undefined)) return connection;
+  const caps = new Map<string, number>();
+  for (const s of scope) {
+    const key = `${s.sourceType}:${s.sourceId}`;
+    caps.set(key, Math.max(caps.get(key) ?? -1, s.cap ?? NO_CAP));
+  }
+  connection.nodes.forEach((member, i) => {
+    const cap = caps.get(`${member.sourceType}:${member.sourceId}`);
+    if (cap !== undefined && member.accessLevel > cap) {
+      connection.nodes[i] = Object.assign(Object.create(Object.getPrototypeOf(member) as object) as Member, member, { accessLevel: cap });
+    }
+  });
+  return connection;
+}
+
 /** The candidate rows of one parent's list, from its scope (rank 0: the parent's own memberships). */
 function candidatesOf(scope: readonly ScopeSource[]): CandidateSpec {
   const ids = (type: MemberSourceType, rank?: number) => scope.filter((s) => s.sourceType === type && (rank === undefined || s.rank === rank)).map((s) => s.sourceId);
@@ -255,7 +275,7 @@ export class MemberService {
   ): Promise<Connection<Member>> {
     const scope = await this.projectScope(ctx, project, args.relations);
     if (!scope.length) return Connection.empty();
-    return ctx.batches.load('project.projectMembers', project.id, null, this.partitionedSpec(ctx, args), args, scope);
+    return withCaps(await ctx.batches.load('project.projectMembers', project.id, null, this.partitionedSpec(ctx, args), args, scope), scope);
   }
 
   /** The rows of `projectMembers` before paging (REST pages them by offset); null when the relations asked for add nobody. */
@@ -341,7 +361,7 @@ export class MemberService {
         scope.push(...(await this.sharedFromGroups(ctx, group, member)));
       }
       if (!scope.length) return Connection.empty();
-      return ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope);
+      return withCaps(await ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope), scope);
     }
     // Members of subgroups come from a subquery of the subgroups the viewer may see: one query per group.
     const list = this.groupMembersQuery(ctx, group, args);
