@@ -4,7 +4,7 @@ import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { actorFacts, type ActorFacts } from '../policy/abilities';
 import { loadMembershipIndex, MembershipIndex } from '../policy/membership-index';
-import { reachesThroughLinks } from '../policy/group-links';
+import { noLinkReaches, reachesThroughLinks } from '../policy/group-links';
 import type { RequestTrace } from '../http/trace';
 import type { Policy } from '../policy/policy';
 import type { Services } from '../services';
@@ -134,6 +134,9 @@ export class RequestContext {
     if (!this.actor.signedIn || this.actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
     return (this.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today(), {
       links: reachesThroughLinks(this.actor),
+    }).then((index) => {
+      if (!index.linked) noLinkReaches(this.actor);
+      return index;
     }));
   }
 }

@@ -25,7 +25,22 @@ export function projectLinkGrants(link: { locked: boolean }): boolean {
   return !link.locked;
 }
 
-/** Whether a viewer may reach anything through links at all (never a bot). */
+/** Viewers whose loaded memberships showed that no link reaches them (see `noLinkReaches`). */
+const UNREACHED = new WeakSet<object>();
+
+/**
+ * Records that no link reaches this viewer (their membership index, loaded for the request, holds
+ * nothing through a link). The SQL filters then leave the link terms out: they could only select
+ * nothing, and the statement stays as short, and as quick to prepare, as without links.
+ */
+export function noLinkReaches(actor: object): void {
+  UNREACHED.add(actor);
+}
+
+/**
+ * Whether the SQL filters must consider links for this viewer: never for a bot, and not once the
+ * viewer's memberships showed that no link reaches them.
+ */
 export function reachesThroughLinks(actor: { projectBot: boolean }): boolean {
-  return !actor.projectBot;
+  return !actor.projectBot && !UNREACHED.has(actor);
 }

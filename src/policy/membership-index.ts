@@ -94,6 +94,11 @@ export class MembershipIndex {
 
   static readonly EMPTY = new MembershipIndex([]);
 
+  /** Whether any link reaches the viewer (a group or a project through a share). */
+  get linked(): boolean {
+    return this.sharedGroupLevels.size > 0 || this.linkedProjectLevels.size > 0;
+  }
+
   /**
    * Highest role on a namespace through it or any of its ancestors (`traversalIds` like `1/4/`), by a
    * membership or by a group link into it or an ancestor.
@@ -167,8 +172,8 @@ const statements = new WeakMap<DataSource, { text: string; values: unknown[] }>(
  * One statement, three kinds of rows: the viewer's memberships; the groups shared with a group they
  * are a direct member of (`GroupShare`, with their level there capped by the link); the projects
  * shared with a group of their group set (`ProjectShare`; the capped level is worked out in memory,
- * where the group set is known). Without links the last two parts read nothing: the first probes the
- * links of the viewer's groups through an index, the second has no link row to test.
+ * where the group set is known). Both start from the link tables (CROSS JOIN fixes that order on
+ * SQLite), so without links they read nothing.
  */
 function membershipStatement(dataSource: DataSource): { text: string; values: unknown[] } {
   let statement = statements.get(dataSource);
@@ -183,10 +188,9 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
     const inGroupSet = positional(
       sql`${unexpired('pl', who.today)} AND (EXISTS (SELECT 1 FROM members sm JOIN namespaces sg ON sg.id = sm.source_id
             WHERE sm.source_type = 'Namespace' AND ${membershipOf('sm', who)} AND ${atOrBelow('ig.traversal_ids', 'sg.traversal_ids')})
-          OR EXISTS (SELECT 1 FROM members sm JOIN group_group_links sl ON sl.shared_with_group_id = sm.source_id
-            JOIN namespaces sg ON sg.id = sl.shared_group_id
-            WHERE sm.source_type = 'Namespace' AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)}
-              AND ${atOrBelow('ig.traversal_ids', 'sg.traversal_ids')}))`,
+          OR EXISTS (SELECT 1 FROM group_group_links sl CROSS JOIN members sm CROSS JOIN namespaces sg
+            WHERE sm.source_type = 'Namespace' AND sm.source_id = sl.shared_with_group_id AND sg.id = sl.shared_group_id
+              AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)} AND ${atOrBelow('ig.traversal_ids', 'sg.traversal_ids')}))`,
     );
     statement = {
       text: forDriver(
@@ -201,18 +205,18 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
          UNION ALL
          SELECT 'GroupShare', gl.shared_group_id, CASE WHEN gm.access_level < gl.group_access THEN gm.access_level ELSE gl.group_access END,
            gl.expires_at, sgn.traversal_ids, NULL, 0
-         FROM members gm
-         JOIN group_group_links gl ON gl.shared_with_group_id = gm.source_id
-         JOIN namespaces sgn ON sgn.id = gl.shared_group_id
-         WHERE gm.source_type = 'Namespace' AND ${groupShares.text}
+         FROM group_group_links gl
+         CROSS JOIN members gm
+         CROSS JOIN namespaces sgn
+         WHERE gm.source_type = 'Namespace' AND gm.source_id = gl.shared_with_group_id AND sgn.id = gl.shared_group_id AND ${groupShares.text}
          UNION ALL
          SELECT 'ProjectShare', pl.project_id, pl.group_access, pl.expires_at, ig.traversal_ids, lpn.traversal_ids,
            CASE WHEN lpn.share_with_group_lock THEN 1 ELSE 0 END
          FROM project_group_links pl
-         JOIN namespaces ig ON ig.id = pl.group_id
-         JOIN projects lp ON lp.id = pl.project_id
-         JOIN namespaces lpn ON lpn.id = lp.namespace_id
-         WHERE ${inGroupSet.text}`,
+         CROSS JOIN namespaces ig
+         CROSS JOIN projects lp
+         CROSS JOIN namespaces lpn
+         WHERE ig.id = pl.group_id AND lp.id = pl.project_id AND lpn.id = lp.namespace_id AND ${inGroupSet.text}`,
       ),
       values: [...mine.values, ...groupShares.values, ...inGroupSet.values],
     };

@@ -49,11 +49,14 @@ function linkGrantsSql(alias: string, viewer: Viewer): SqlCondition {
  * group where the viewer is a direct member; the lower of their level there and the link's counts.
  */
 function namespacesThroughShares(viewer: Viewer, relation: (group: string, namespace: string) => SqlCondition): SqlCondition {
-  return sql`SELECT vn.id FROM members vm
-      JOIN group_group_links vl ON vl.shared_with_group_id = vm.source_id
-      JOIN namespaces vg ON vg.id = vl.shared_group_id
-      JOIN namespaces vn ON ${relation('vg.traversal_ids', 'vn.traversal_ids')}
-      WHERE vm.source_type = 'Namespace' AND ${membershipOf('vm', viewer)} AND ${linkGrantsSql('vl', viewer)}`;
+  // CROSS JOIN keeps the links first on SQLite (PostgreSQL orders it as any join): without links the
+  // subquery reads nothing, instead of every group membership.
+  return sql`SELECT vn.id FROM group_group_links vl
+      CROSS JOIN members vm
+      CROSS JOIN namespaces vg
+      CROSS JOIN namespaces vn
+      WHERE vm.source_type = 'Namespace' AND vm.source_id = vl.shared_with_group_id AND vg.id = vl.shared_group_id
+        AND ${relation('vg.traversal_ids', 'vn.traversal_ids')} AND ${membershipOf('vm', viewer)} AND ${linkGrantsSql('vl', viewer)}`;
 }
 
 /**
@@ -61,13 +64,15 @@ function namespacesThroughShares(viewer: Viewer, relation: (group: string, names
  * below one they are a member of or one shared with them) at `minLevel` or more, whose namespace does
  * not lock sharing (twin: `MembershipIndex`'s project shares, `projectLinkGrants`).
  */
-function projectsThroughLinks(viewer: Viewer): SqlCondition {
-  return sql`SELECT vpl.project_id FROM project_group_links vpl
-      JOIN projects vlp ON vlp.id = vpl.project_id
-      JOIN namespaces vlpn ON vlpn.id = vlp.namespace_id
-      WHERE ${linkGrantsSql('vpl', viewer)} AND NOT vlpn.share_with_group_lock
-        AND (vpl.group_id IN (${namespacesThroughGroups(viewer, insideGroup)})
-          OR vpl.group_id IN (${namespacesThroughShares(viewer, insideGroup)}))`;
+function projectsThroughLinks(viewer: Viewer, select = 'vpl.project_id', more = ''): SqlCondition {
+  // The links first (CROSS JOIN, as above), and `group_id + 0` so that SQLite does not turn the group
+  // set into the way in (listing every group below the viewer's): without links nothing is read.
+  return sql`SELECT ${select} FROM project_group_links vpl
+      CROSS JOIN projects vlp
+      CROSS JOIN namespaces vlpn${more}
+      WHERE vlp.id = vpl.project_id AND vlpn.id = vlp.namespace_id AND ${linkGrantsSql('vpl', viewer)} AND NOT vlpn.share_with_group_lock
+        AND ((vpl.group_id + 0) IN (${namespacesThroughGroups(viewer, insideGroup)})
+          OR (vpl.group_id + 0) IN (${namespacesThroughShares(viewer, insideGroup)}))`;
 }
 
 /**
@@ -140,10 +145,8 @@ export function groupVisibleSql(actor: ActorFacts, alias: string, today: string)
   const throughLinks = reachesThroughLinks(actor)
     ? sql`
     OR ${alias}.id IN (${namespacesThroughShares(viewer, insideGroup)})
-    OR ${alias}.id IN (SELECT vn.id FROM projects vp
-      JOIN namespaces vpn ON vpn.id = vp.namespace_id
-      JOIN namespaces vn ON ${atOrBelow('vpn.traversal_ids', 'vn.traversal_ids')}
-      WHERE vp.id IN (${projectsThroughLinks(viewer)}))`
+    OR ${alias}.id IN (${projectsThroughLinks(viewer, 'vn.id', `
+      CROSS JOIN namespaces vn`)} AND ${atOrBelow('vlpn.traversal_ids', 'vn.traversal_ids')})`
     : '';
   return sql`(${byLevel}
     OR ${alias}.id IN (${namespacesThroughGroups(viewer, aboveOrBelowGroup)})

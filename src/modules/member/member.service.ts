@@ -403,6 +403,7 @@ export class MemberService {
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
+    await ctx.memberships(); // known links (or none) shorten the visibility filter
     const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
     const qb = ctx.app.dataSource
       .getRepository(Member)

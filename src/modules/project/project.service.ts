@@ -206,6 +206,7 @@ export class ProjectService {
 
   /** The filtered projects before paging (GraphQL and REST); null when nothing can match. */
   async listQuery(ctx: RequestContext, args: ProjectListArgs): Promise<ListQuery<Project> | null> {
+    await ctx.memberships(); // known links (or none) shorten the visibility filter
     const qb = this.query(ctx);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
