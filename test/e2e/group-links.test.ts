@@ -78,6 +78,37 @@ describe('group links over GraphQL and the command line', () => {
     });
   });
 
+  it('lets a Maintainer through a share create project access tokens, up to that role, and not a Developer through it', async () => {
+    const create = (who: string, level: string) =>
+      q(
+        `mutation { projectAccessTokenCreate(input: { projectPath: "acme/web", name: "ci", scopes: ["read_api"], accessLevel: ${level} }) { token errors } }`,
+        who,
+      );
+    const maintainer = await create('tina', 'MAINTAINER');
+    expect(maintainer.data.projectAccessTokenCreate.errors).toEqual([]);
+    expect(maintainer.data.projectAccessTokenCreate.token).toMatch(/^glpat-/);
+    const owner = await create('tina', 'OWNER');
+    expect(owner.data.projectAccessTokenCreate.token).toBeNull();
+    const developer = await create('dave', 'DEVELOPER');
+    expect(developer.errors?.[0].message ?? developer.data.projectAccessTokenCreate.errors[0]).toMatch(/permission|does not exist/);
+    // The new token's bot is a member of the project itself, and reaches nothing through the share.
+    const bot = await h.gql(
+      `{ web: project(fullPath: "acme/web") { maxAccessLevel { integerValue } } tool: project(fullPath: "acme/tool") { id } }`,
+      {},
+      { token: maintainer.data.projectAccessTokenCreate.token },
+    );
+    expect(bot.data).toEqual({ web: { maxAccessLevel: { integerValue: 40 } }, tool: null });
+  });
+
+  it('counts a share as membership for fine-grained tokens (a scope on a project reached through it)', async () => {
+    const granted = await h.cli(['tokens', 'create', '--user', 'dave', '--name', 'fg', '--granular', 'project:acme/web=read_project', '--token-only']);
+    expect(granted.code).toBe(0);
+    const read = await h.gql(`{ project(fullPath: "acme/web") { fullPath } }`, {}, { token: granted.out.trim() });
+    expect(read.data.project).toEqual({ fullPath: 'acme/web' });
+    const refused = await h.cli(['tokens', 'create', '--user', 'mallory', '--name', 'fg', '--granular', 'project:acme/web=read_project']);
+    expect(refused.code).toBe(1);
+  });
+
   it("answers GitLab's shared groups document: the groups this group was invited into (case 22)", async () => {
     const DOCUMENT = `
       fragment PageInfo on PageInfo { hasNextPage hasPreviousPage startCursor endCursor }
