@@ -184,13 +184,17 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
       sql`${membershipOf('gm', who)} AND ${unexpired('gl', who.today)}`,
     );
     // The invited group is in the viewer's group set: at or below a group they are a member of, or
-    // at or below a group shared with one of those.
+    // at or below a group shared with one of those. Both lists are worked out once per statement (and
+    // only when there is a link to test), from the viewer's memberships; `pl.group_id + 0` keeps SQLite
+    // from starting at those lists.
     const inGroupSet = positional(
-      sql`${unexpired('pl', who.today)} AND (EXISTS (SELECT 1 FROM members sm JOIN namespaces sg ON sg.id = sm.source_id
-            WHERE sm.source_type = 'Namespace' AND ${membershipOf('sm', who)} AND ${atOrBelow('ig.traversal_ids', 'sg.traversal_ids')})
-          OR EXISTS (SELECT 1 FROM group_group_links sl CROSS JOIN members sm CROSS JOIN namespaces sg
+      sql`${unexpired('pl', who.today)} AND ((pl.group_id + 0) IN (SELECT gn.id FROM members sm
+            JOIN namespaces sg ON sg.id = sm.source_id
+            JOIN namespaces gn ON ${atOrBelow('gn.traversal_ids', 'sg.traversal_ids')}
+            WHERE sm.source_type = 'Namespace' AND ${membershipOf('sm', who)})
+          OR (pl.group_id + 0) IN (SELECT gn.id FROM group_group_links sl CROSS JOIN members sm CROSS JOIN namespaces sg CROSS JOIN namespaces gn
             WHERE sm.source_type = 'Namespace' AND sm.source_id = sl.shared_with_group_id AND sg.id = sl.shared_group_id
-              AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)} AND ${atOrBelow('ig.traversal_ids', 'sg.traversal_ids')}))`,
+              AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)} AND ${atOrBelow('gn.traversal_ids', 'sg.traversal_ids')}))`,
     );
     statement = {
       text: forDriver(
