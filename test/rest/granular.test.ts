@@ -154,6 +154,12 @@ describe('REST API with fine-grained personal access tokens', () => {
       'POST /groups/:id/members': 'create_member on group, granted by create_member',
       'PUT /groups/:id/members/:user_id': 'update_member on group, granted by update_member',
       'DELETE /groups/:id/members/:user_id': 'delete_member on group, granted by delete_member',
+      'POST /projects/:id/share': 'share_project on project, granted by share_project',
+      'DELETE /projects/:id/share/:group_id': 'unshare_project on project, granted by share_project',
+      'POST /groups/:id/share': 'share_group on group, granted by share_group',
+      'DELETE /groups/:id/share/:group_id': 'unshare_group on group, granted by share_group',
+      'GET /groups/:id/groups/shared': 'read_shared_group on group, granted by read_group',
+      'GET /groups/:id/projects/shared': 'read_shared_project on group, granted by read_group',
       'GET /version': 'read_metadata on instance, granted by read_metadata',
       'GET /metadata': 'read_metadata on instance, granted by read_metadata',
     };

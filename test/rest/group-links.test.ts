@@ -198,4 +198,17 @@ describe('REST: sharing projects and groups with groups', () => {
     const detail = await call('g_maint', 'GET', `/groups/${acme.id}`);
     expect(detail.body.shared_with_groups.map((s: { group_full_path: string }) => s.group_full_path)).toEqual(['g']);
   });
+
+  it('lists what a group was invited into: GET /groups/:id/groups/shared and /groups/:id/projects/shared', async () => {
+    const groupsShared = await call('g_maint', 'GET', `/groups/${g.id}/groups/shared`);
+    expect(groupsShared.status).toBe(200);
+    expect(groupsShared.body.map((x: { full_path: string }) => x.full_path)).toEqual(['acme']);
+    expect(groupsShared.headers['x-total']).toBe('1');
+    const projectsShared = await call('g_dev', 'GET', `/groups/${g.id}/projects/shared`);
+    expect(projectsShared.body.map((x: { path_with_namespace: string }) => x.path_with_namespace)).toEqual(['acme/app']);
+    const developer = await call('g_guest', 'GET', `/groups/${g.id}/projects/shared?min_access_level=30`);
+    expect(developer.body).toEqual([]);
+    const hidden = await call('outsider', 'GET', `/groups/${g.id}/groups/shared`);
+    expect([hidden.status, hidden.body]).toEqual([404, { message: '404 Group Not Found' }]);
+  });
 });

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { Connection, type PageArgs } from '../../graphql/pagination';
+import type { ListQuery } from '../../db/list-query';
 import { groupSortKeys } from '../group/group.service';
 import { projectSortKeys } from '../project/project.service';
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
@@ -221,7 +222,15 @@ export class GroupLinkService {
    * can see; nothing unless the viewer can read this group.
    */
   async sharedGroups(ctx: RequestContext, group: Namespace, args: PageArgs & { search?: string | null; sort?: string | null }): Promise<Connection<Namespace>> {
-    if (!(await this.deps.policy.groups.can(ctx, group, 'read_group'))) return Connection.empty();
+    const list = await this.sharedGroupsQuery(ctx, group, args);
+    if (!list) return Connection.empty();
+    return ctx.batches.load('group.sharedGroups', group.id, list.qb, { entity: Namespace, alias: 'g', keys: list.keys }, args);
+  }
+
+  /** The rows of `sharedGroups` before paging (REST `GET /groups/:id/groups/shared` pages them by offset). */
+  async sharedGroupsQuery(ctx: RequestContext, group: Namespace, args: { search?: string | null; sort?: string | null }): Promise<ListQuery<Namespace> | null> {
+    if (!(await this.deps.policy.groups.can(ctx, group, 'read_group'))) return null;
+    await ctx.memberships();
     const qb = ctx.app.dataSource
       .getRepository(Namespace)
       .createQueryBuilder('g')
@@ -233,7 +242,7 @@ export class GroupLinkService {
     const visible = groupVisibleSql(ctx.actor, 'g', ctx.today());
     if (visible) qb.andWhere(visible.sql, visible.params);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
-    return ctx.batches.load('group.sharedGroups', group.id, qb, { entity: Namespace, alias: 'g', keys: groupSortKeys(sort) }, args);
+    return { qb, keys: groupSortKeys(sort) };
   }
 
   private searchGroups(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {
@@ -250,6 +259,18 @@ export class GroupLinkService {
     group: Namespace,
     args: PageArgs & { search?: string | null; minAccessLevel?: number | null; active?: boolean | null; programmingLanguageName?: string | null; sort?: string | null },
   ): Promise<Connection<Project>> {
+    const list = await this.sharedProjectsQuery(ctx, group, args);
+    if (!list) return Connection.empty();
+    return ctx.batches.load('group.sharedProjects', group.id, list.qb, { entity: Project, alias: 'p', keys: list.keys }, args);
+  }
+
+  /** The rows of `sharedProjects` before paging (REST `GET /groups/:id/projects/shared`); null when none can match. */
+  async sharedProjectsQuery(
+    ctx: RequestContext,
+    group: Namespace,
+    args: { search?: string | null; minAccessLevel?: number | null; active?: boolean | null; programmingLanguageName?: string | null; sort?: string | null },
+  ): Promise<ListQuery<Project> | null> {
+    await ctx.memberships();
     const qb = ctx.app.dataSource
       .getRepository(Project)
       .createQueryBuilder('p')
@@ -263,16 +284,16 @@ export class GroupLinkService {
     if (args.active === true) qb.andWhere('p.archived = :spArchived AND p.marked_for_deletion_at IS NULL', { spArchived: false });
     if (args.active === false) qb.andWhere('(p.archived = :spArchived OR p.marked_for_deletion_at IS NOT NULL)', { spArchived: true });
     if (args.minAccessLevel != null) {
-      if (ctx.actor.userId === null) return Connection.empty();
+      if (ctx.actor.userId === null) return null;
       const member = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel, reachesThroughLinks(ctx.actor));
       qb.andWhere(member.sql, member.params);
     }
     // Labgate keeps no repository languages: asking for one finds nothing.
-    if (args.programmingLanguageName) return Connection.empty();
+    if (args.programmingLanguageName) return null;
     const visible = projectVisibleSql(ctx.actor, 'p', ctx.today());
     if (visible) qb.andWhere(visible.sql, visible.params);
     // Similarity ranks by the search term (GitLab's default then); Labgate orders by id there.
     const sort = args.sort && args.sort.toLowerCase() !== 'similarity' ? args.sort : 'id_desc';
-    return ctx.batches.load('group.sharedProjects', group.id, qb, { entity: Project, alias: 'p', keys: projectSortKeys(sort) }, args);
+    return { qb, keys: projectSortKeys(sort) };
   }
 }

@@ -3,9 +3,10 @@ import { PROJECT_SHARING_DISABLED } from '../../modules/group-link/group-link.se
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
 import { attempt, notFound, RestError } from '../errors';
 import { DATE, INTEGER_ID } from '../params';
-import { groupDetail } from '../serializers';
+import { group, groupDetail, projectDetails } from '../serializers';
+import { PAGE_PARAMS } from '../pagination';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';
-import { GROUP } from './schemas';
+import { GROUP, PROJECT } from './schemas';
 
 /**
  * Sharing projects and groups with groups (`lib/api/projects.rb` and `groups.rb`: `/share`), over
@@ -44,6 +45,56 @@ function linkArgs(call: RestCall) {
 }
 
 export const GROUP_LINK_ROUTES: RestRoute[] = [
+  {
+    method: 'GET',
+    url: '/groups/:id/groups/shared',
+    operationId: 'listGroupSharedGroups',
+    summary: 'The groups this group was invited into (that the caller can see).',
+    tags: ['groups'],
+    auth: 'optional',
+    resource: 'group',
+    permission: 'read_shared_group',
+    boundary: 'group',
+    params: object({ id: ID_PARAM }, ['id']),
+    querystring: object({ search: { type: 'string' }, order_by: { type: 'string', enum: ['name', 'path', 'id'], default: 'name' }, sort: { type: 'string', enum: ['asc', 'desc'], default: 'asc' }, ...PAGE_PARAMS }),
+    success: { status: 200, description: 'The groups (paginated).', schema: { type: 'array', items: GROUP } },
+    errors: { 404: 'Group not found' },
+    handler: async (call) => {
+      const { ctx, query } = call;
+      const list = await ctx.services.groupLinks.sharedGroupsQuery(ctx, call.group, { search: query.search ?? null, sort: `${query.order_by ?? 'name'}_${query.sort ?? 'asc'}` });
+      return call.page(list, (g) => group(ctx, g));
+    },
+  },
+  {
+    method: 'GET',
+    url: '/groups/:id/projects/shared',
+    operationId: 'listGroupSharedProjects',
+    summary: 'The projects shared with this group (that the caller can see).',
+    tags: ['groups'],
+    auth: 'optional',
+    resource: 'group',
+    permission: 'read_shared_project',
+    boundary: 'group',
+    params: object({ id: ID_PARAM }, ['id']),
+    querystring: object({
+      search: { type: 'string' },
+      min_access_level: { type: 'integer', enum: [...MEMBER_ACCESS_LEVELS] },
+      order_by: { type: 'string', enum: ['id', 'name', 'path', 'created_at', 'updated_at', 'last_activity_at'], default: 'created_at' },
+      sort: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+      ...PAGE_PARAMS,
+    }),
+    success: { status: 200, description: 'The projects (paginated).', schema: { type: 'array', items: PROJECT } },
+    errors: { 404: 'Group not found' },
+    handler: async (call) => {
+      const { ctx, query } = call;
+      const list = await ctx.services.groupLinks.sharedProjectsQuery(ctx, call.group, {
+        search: query.search ?? null,
+        minAccessLevel: query.min_access_level ?? null,
+        sort: `${query.order_by ?? 'created_at'}_${query.sort ?? 'desc'}`,
+      });
+      return call.page(list, (p) => projectDetails(ctx, p));
+    },
+  },
   {
     method: 'POST',
     url: '/projects/:id/share',
