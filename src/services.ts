@@ -10,6 +10,7 @@ import { ProjectFeaturesService } from './modules/project/project-features.servi
 import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
 import { DeployTokenService } from './modules/deploy-token/deploy-token.service';
+import { GroupLinkService } from './modules/group-link/group-link.service';
 import type { Policy } from './policy/policy';
 
 /**
@@ -30,6 +31,7 @@ export interface Services {
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
   deployTokens: DeployTokenService;
+  groupLinks: GroupLinkService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -45,5 +47,6 @@ export function createServices(policy: Policy): Services {
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
   const deployTokens = new DeployTokenService({ policy, projects, groups });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, deployTokens };
+  const groupLinks = new GroupLinkService({ policy });
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, deployTokens, groupLinks };
 }

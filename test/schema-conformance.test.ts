@@ -77,7 +77,6 @@ function requiredSurface(): SurfaceItem[] {
 const NO_REPOSITORIES = 'Labgate stores no repositories: no clone URLs, languages, storage sizes or repository checks';
 const OTHER_AREA = 'filters or data of an area Labgate does not implement (issues, merge requests, security, compliance, pages, Duo)';
 const NO_ORGANIZATIONS = 'Labgate has no organizations';
-const NO_SHARING = 'Labgate has no group sharing, so nothing is shared with a group';
 const NO_INVITES = 'Labgate has no invitations or access requests, so no member is ever pending';
 const NO_APPROVALS = 'member promotion approvals belong to billing (seat management), which Labgate does not have';
 const NO_EMAILS = 'Labgate keeps one e-mail address per user: no secondary, commit or notification e-mails';
@@ -114,9 +113,6 @@ const EXCLUDED: Record<string, string> = {
   'Project.organizationEditPath': NO_ORGANIZATIONS,
   'Group.organizationEditPath': NO_ORGANIZATIONS,
   'Query.topics(organizationId:)': NO_ORGANIZATIONS,
-  'Group.sharedGroups': NO_SHARING,
-  'Group.sharedProjects': NO_SHARING,
-  'Group.shareWithGroupLock': NO_SHARING,
   'Group.pendingMembers': NO_INVITES,
   'PendingMemberInterface.*': NO_INVITES,
   'PendingGroupMember.*': NO_INVITES,

@@ -2,13 +2,14 @@ import { deletionState } from '../modules/project/project-features.service';
 import { isValidDate } from '../clock';
 import type { SubjectKind } from '../policy/policy';
 import type { RequestContext } from '../graphql/context';
-import { RESOURCE_NOT_AVAILABLE, ServiceError } from '../graphql/errors';
+import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
 import type { Connection, PageArgs } from '../graphql/pagination';
-import { parseMemberAccessLevel } from '../policy/access-level';
+import { humanAccess, parseMemberAccessLevel } from '../policy/access-level';
 import { granularScopeRequests, parseGranularScopes } from '../modules/access-token/granular-scope-syntax';
 import type { TokenResource } from '../modules/access-token/resource-access-token.service';
 import type { MemberSource } from '../modules/member/member.service';
 import type { User } from '../modules/user/user.entity';
+import type { Namespace } from '../modules/namespace/namespace.entity';
 import { UsageError, type Flags } from './args';
 import { deployTokenRecord, groupRecord, memberRecord, projectRecord, tokenRecord, userRecord } from './records';
 
@@ -132,7 +133,61 @@ const users = {
   },
 } satisfies Record<string, Command>;
 
+/** `--max-access-level` of a share (GitLab's `group_access`): a member role, by name or number. */
+function maxAccessLevel(flags: Flags): number {
+  const value = flags.required('max-access-level');
+  const level = parseMemberAccessLevel(value);
+  if (level === undefined) {
+    throw new UsageError('--max-access-level must be guest, planner, reporter, developer, maintainer or owner (or 10, 15, 20, 30, 40, 50)');
+  }
+  return level;
+}
+
+/** A group to share with: looked up without a visibility check (the sharing service decides who may). */
+async function invitedGroup(ctx: RequestContext, fullPath: string): Promise<Namespace> {
+  const group = await ctx.services.groups.findByFullPathUnchecked(ctx, fullPath);
+  if (!group) throw new ServiceError(`Group ${fullPath} not found`);
+  return group;
+}
+
+/** A sharing refusal in GitLab's words: "not available" is its `Not Found`. */
+async function sharing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ResourceNotAvailableError) throw new ServiceError('Not Found');
+    throw error;
+  }
+}
+
 const groups = {
+  async share(ctx, flags) {
+    const path = flags.required('group');
+    const withPath = flags.required('with');
+    const groupAccess = maxAccessLevel(flags);
+    const expiresAt = date(flags, 'expires-at') ?? null;
+    flags.done();
+    const group = await ctx.services.groups.findForMutation(ctx, path);
+    const invited = await ctx.services.groups.findByFullPath(ctx, withPath);
+    if (!invited) throw new ServiceError(`Group ${withPath} not found`);
+    const link = await sharing(() => ctx.services.groupLinks.shareGroup(ctx, group, invited, { groupAccess, expiresAt }));
+    return {
+      json: { id: link.id, group: group.fullPath, sharedWith: invited.fullPath, groupAccess: link.groupAccess, expiresAt: link.expiresAt },
+      text: `Shared group ${group.fullPath} with group ${invited.fullPath} (${humanAccess(link.groupAccess)})`,
+    };
+  },
+  async unshare(ctx, flags) {
+    const path = flags.required('group');
+    const withPath = flags.required('with');
+    flags.done();
+    const group = await ctx.services.groups.findForMutation(ctx, path);
+    const invited = await invitedGroup(ctx, withPath);
+    const link = await ctx.services.groupLinks.findGroupLink(ctx, group, invited.id);
+    if (!link) throw new ServiceError('Group Link Not Found');
+    // GitLab's API answers alike whether or not the caller may remove it; the command says which.
+    if (!(await ctx.services.groupLinks.unshareGroup(ctx, group, link))) throw new ServiceError(RESOURCE_NOT_AVAILABLE);
+    return { json: { removed: true, group: group.fullPath, sharedWith: invited.fullPath }, text: `Group ${group.fullPath} is no longer shared with group ${invited.fullPath}` };
+  },
   async create(ctx, flags) {
     const ownerName = flags.string('owner');
     const input = {
@@ -154,19 +209,27 @@ const groups = {
   async update(ctx, flags) {
     const allowed = flags.boolean('resource-access-token-creation-allowed');
     const archived = flags.boolean('archived');
+    const lock = flags.boolean('share-with-group-lock');
+    const prevent = flags.boolean('prevent-sharing-groups-outside-hierarchy');
     const path = flags.required('group');
     flags.done();
-    if (allowed === undefined && archived === undefined) {
-      throw new UsageError('nothing to update: give --resource-access-token-creation-allowed true|false or --archived true|false');
+    if (allowed === undefined && archived === undefined && lock === undefined && prevent === undefined) {
+      throw new UsageError(
+        'nothing to update: give --resource-access-token-creation-allowed, --archived, --share-with-group-lock or --prevent-sharing-groups-outside-hierarchy true|false',
+      );
     }
     let group = await ctx.services.groups.findForMutation(ctx, path);
     if (archived !== undefined) group = await ctx.services.groups.setArchived(ctx, path, archived);
     if (allowed !== undefined) group = await ctx.services.groups.update(ctx, path, { resourceAccessTokenCreationAllowed: allowed });
+    if (lock !== undefined) group = await ctx.services.groupLinks.setShareWithGroupLock(ctx, group, lock);
+    if (prevent !== undefined) group = await ctx.services.groupLinks.setPreventSharingOutsideHierarchy(ctx, group, prevent);
     return {
       json: groupRecord(group),
       text: `Group ${group.fullPath}: ${[
         archived !== undefined ? (group.archived ? 'archived' : 'unarchived') : null,
         allowed !== undefined ? `resource access token creation ${group.resourceAccessTokenCreationAllowed ? 'allowed' : 'not allowed'}` : null,
+        lock !== undefined ? `sharing projects with groups ${group.shareWithGroupLock ? 'locked' : 'unlocked'}` : null,
+        prevent !== undefined ? `sharing with groups outside the hierarchy ${group.preventSharingGroupsOutsideHierarchy ? 'prevented' : 'allowed'}` : null,
       ]
         .filter(Boolean)
         .join(', ')}`,
@@ -188,6 +251,31 @@ const groups = {
 } satisfies Record<string, Command>;
 
 const projects = {
+  async share(ctx, flags) {
+    const path = flags.required('project');
+    const groupPath = flags.required('group');
+    const groupAccess = maxAccessLevel(flags);
+    const expiresAt = date(flags, 'expires-at') ?? null;
+    flags.done();
+    const project = await ctx.services.projects.findForMutation(ctx, path);
+    const invited = await invitedGroup(ctx, groupPath);
+    const link = await sharing(() => ctx.services.groupLinks.shareProject(ctx, project, invited, { groupAccess, expiresAt }));
+    return {
+      json: { id: link.id, project: project.fullPath, group: invited.fullPath, groupAccess: link.groupAccess, expiresAt: link.expiresAt },
+      text: `Shared project ${project.fullPath} with group ${invited.fullPath} (${humanAccess(link.groupAccess)})`,
+    };
+  },
+  async unshare(ctx, flags) {
+    const path = flags.required('project');
+    const groupPath = flags.required('group');
+    flags.done();
+    const project = await ctx.services.projects.findForMutation(ctx, path);
+    const invited = await invitedGroup(ctx, groupPath);
+    const link = await ctx.services.groupLinks.findProjectLink(ctx, project, invited.id);
+    if (!link) throw new ServiceError('Group Link Not Found');
+    await sharing(() => ctx.services.groupLinks.unshareProject(ctx, project, link));
+    return { json: { removed: true, project: project.fullPath, group: invited.fullPath }, text: `Project ${project.fullPath} is no longer shared with group ${invited.fullPath}` };
+  },
   async create(ctx, flags) {
     const input = {
       path: flags.required('path'),

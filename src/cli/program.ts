@@ -161,7 +161,22 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
           ['--group <full-path>', 'the group (required)'],
           ['--resource-access-token-creation-allowed [true|false]', 'whether project and group access tokens may be created'],
           ['--archived [true|false]', 'archive or unarchive the group (owners)'],
+          ['--share-with-group-lock [true|false]', 'forbid sharing the projects inside with groups (owners; locks every group below too)'],
+          ['--prevent-sharing-groups-outside-hierarchy [true|false]', 'a top-level group: share only with groups of its own hierarchy (owners)'],
         ],
+      },
+      share: {
+        summary: "share a group with another group: the other group's direct members get at most the given role in it",
+        options: [
+          ['--group <full-path>', 'the group to share (required)'],
+          ['--with <full-path>', 'the group invited (required)'],
+          ['--max-access-level <level>', `${LEVELS} or a number (required)`],
+          ['--expires-at <YYYY-MM-DD>', 'the day the share ends'],
+        ],
+      },
+      unshare: {
+        summary: "end a group's share with another group",
+        options: [['--group <full-path>', 'the shared group (required)'], ['--with <full-path>', 'the invited group (required)']],
       },
       delete: { summary: 'schedule a group for deletion (deleted after 7 days unless restored)', options: [['--group <full-path>', 'the group (required)']] },
       restore: { summary: 'cancel the scheduled deletion of a group', options: [['--group <full-path>', 'the group (required)']] },
@@ -197,6 +212,19 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
           ['--path <path>', 'path of the fork (default: the source path)'],
           ['--name <name>', 'name of the fork (default: the source name)'],
         ],
+      },
+      share: {
+        summary: "share a project with a group: the group's members get at most the given role on it",
+        options: [
+          ['--project <full-path>', 'the project (required)'],
+          ['--group <full-path>', 'the group invited (required)'],
+          ['--max-access-level <level>', `${LEVELS} or a number (required)`],
+          ['--expires-at <YYYY-MM-DD>', 'the day the share ends'],
+        ],
+      },
+      unshare: {
+        summary: "end a project's share with a group",
+        options: [['--project <full-path>', 'the project (required)'], ['--group <full-path>', 'the invited group (required)']],
       },
       delete: { summary: 'schedule a project for deletion (deleted after 7 days unless restored)', options: [['--project <full-path>', 'the project (required)']] },
       restore: { summary: 'cancel the scheduled deletion of a project', options: [['--project <full-path>', 'the project (required)']] },

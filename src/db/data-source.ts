@@ -20,8 +20,10 @@ import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexe
 import { DeployTokens1764910000000 } from './migrations/1764910000000-deploy-tokens';
 import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/1764920000000-visit-times-and-token-addresses';
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
+import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links';
+import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, DeployToken, ContainerRepository];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
   TraversalOrderAndNameIndex1764500000000,
@@ -31,6 +33,7 @@ export const MIGRATIONS = [
   DeployTokens1764910000000,
   VisitTimesAndTokenAddresses1764920000000,
   ContainerRepositories1764960000000,
+  GroupLinks1764970000000,
 ];
 
 export interface DataSourceOptions {

@@ -4,6 +4,7 @@ import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { actorFacts, type ActorFacts } from '../policy/abilities';
 import { loadMembershipIndex, MembershipIndex } from '../policy/membership-index';
+import { noLinkReaches, reachesThroughLinks } from '../policy/group-links';
 import type { RequestTrace } from '../http/trace';
 import type { Policy } from '../policy/policy';
 import type { Services } from '../services';
@@ -128,9 +129,14 @@ export class RequestContext {
     if (this.expired) throw new RequestTimeoutError();
   }
 
-  /** The viewer's active memberships, loaded once per request. */
+  /** The viewer's active memberships (and the group links that reach them), loaded once per request. */
   memberships(): Promise<MembershipIndex> {
     if (!this.actor.signedIn || this.actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
-    return (this.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today()));
+    return (this.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today(), {
+      links: reachesThroughLinks(this.actor),
+    }).then((index) => {
+      if (!index.linked) noLinkReaches(this.actor);
+      return index;
+    }));
   }
 }

@@ -4,6 +4,7 @@ import { createNamespaceLoaders } from '../modules/namespace/namespace.loaders';
 import { createProjectLoaders } from '../modules/project/project.loaders';
 import { createUserLoaders } from '../modules/user/user.loaders';
 import { createAccessTokenLoaders } from '../modules/access-token/access-token.loaders';
+import { createGroupLinkLoaders } from '../modules/group-link/group-link.loaders';
 import type { RequestContext } from './context';
 
 /** Every DataLoader of one request; made fresh per request so nothing is cached across viewers. */
@@ -15,6 +16,7 @@ export function createLoaders(ctx: RequestContext) {
     ...createGroupLoaders(ctx),
     ...createMemberLoaders(ctx),
     ...createAccessTokenLoaders(ctx),
+    ...createGroupLinkLoaders(ctx),
   };
 }
 

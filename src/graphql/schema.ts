@@ -29,6 +29,7 @@ import {
   ProjectDeployTokenMutations,
   ProjectDeployTokensResolver,
 } from '../modules/deploy-token/deploy-token.resolver';
+import { GroupLinkResolver } from '../modules/group-link/group-link.resolver';
 import { glIntroducedDirective } from './gl-introduced';
 import { SETTINGS_RESOLVERS } from '../modules/settings/settings.resolver';
 import { AutocompletedUserResolver, CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
@@ -57,6 +58,7 @@ export const RESOLVERS = [
   GroupDeployTokensResolver,
   ProjectDeployTokenMutations,
   GroupDeployTokenMutations,
+  GroupLinkResolver,
   ...SETTINGS_RESOLVERS,
 ] as const;
 

@@ -65,6 +65,10 @@ export const GROUP_ABILITIES = {
   create_deploy_token: false,
   destroy_deploy_token: false,
   admin_all_resources: true,
+  read_namespace_via_membership: false,
+  create_group_link: false,
+  delete_group_link: false,
+  admin_share_with_group_lock: false,
 } as const satisfies AbilityList;
 export type GroupAbility = keyof typeof GROUP_ABILITIES;
 
@@ -98,7 +102,7 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
     if (readable) ['read_group', 'read_namespace'].forEach((a) => can.add(a as GroupAbility));
     // GitLab's `can_read_group_member?`: not for a private group seen only through a membership below it.
     if (readable && (group.visibilityLevel > PRIVATE || level >= GUEST)) can.add('read_group_member');
-    if (level >= GUEST) ['create_work_item', 'set_new_work_item_metadata'].forEach((a) => can.add(a as GroupAbility));
+    if (level >= GUEST) ['create_work_item', 'set_new_work_item_metadata', 'read_namespace_via_membership'].forEach((a) => can.add(a as GroupAbility));
     if (level >= REPORTER || level === PLANNER) {
       ['admin_issue', 'admin_label', 'read_crm_contact', 'read_crm_organization', 'import_work_items'].forEach((a) => can.add(a as GroupAbility));
     }
@@ -118,6 +122,11 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
         'admin_setting_to_allow_resource_access_token_creation',
         'create_deploy_token',
         'destroy_deploy_token',
+        // Share the group with another group, or end a share of a project with this group.
+        'create_group_link',
+        'delete_group_link',
+        // Change `share_with_group_lock` (the service also asks it of the parent when the parent is locked).
+        'admin_share_with_group_lock',
       ].forEach((a) => can.add(a as GroupAbility));
     }
     const subgroupLevel = group.subgroupCreationLevel === SUBGROUP_CREATION.maintainer ? MAINTAINER : OWNER;

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
 import type { MemberSourceType } from '../modules/member/member.entity';
-import { NO_ACCESS } from './access-level';
-import { isActiveMembership, isAtOrBelow, membershipOf } from './sql-conditions';
+import { GUEST, NO_ACCESS } from './access-level';
+import { cappedLevel, isActiveLink, projectLinkGrants } from './group-links';
+import { atOrBelow, isActiveMembership, isAtOrBelow, membershipOf, sql, unexpired } from './sql-conditions';
 import { forDriver, positional, readRows } from '../db/rows';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
@@ -16,9 +17,36 @@ export interface MembershipRow {
   expiresAt?: string | null;
 }
 
+/** A group shared with a group the viewer is a direct member of (one `group_group_links` row). */
+export interface GroupShareRow {
+  sharedGroupId: number;
+  /** The shared group's traversal ids. */
+  traversalIds: string;
+  /** The viewer's own level in the invited group. */
+  memberLevel: number;
+  groupAccess: number;
+  expiresAt?: string | null;
+}
+
+/** A project shared with a group of the viewer's group set (one `project_group_links` row). */
+export interface ProjectShareRow {
+  projectId: number;
+  groupAccess: number;
+  expiresAt?: string | null;
+  /** The invited group's traversal ids. */
+  invitedTraversalIds: string;
+  /** The traversal ids of the project's namespace. */
+  projectTraversalIds: string;
+  /** The project's namespace has `share_with_group_lock`. */
+  locked: boolean;
+}
+
 /**
  * The viewer's memberships, loaded once per request, answering effective-role questions in memory:
- * a role on a group applies to everything below it, and the highest role wins.
+ * a role on a group applies to everything below it, and the highest role wins. Group links count as
+ * GitLab counts them (see `group-links.ts`): a group shared with a group the viewer is a direct member
+ * of is part of their group set at the capped level, and a project shared with a group of that set
+ * is theirs at the capped level.
  */
 export class MembershipIndex {
   private readonly projectLevels = new Map<number, number>();
@@ -26,13 +54,18 @@ export class MembershipIndex {
   private readonly groupPlaces: string[] = [];
   private readonly groupTraversal = new Map<number, string>();
   private readonly projectPlaces: string[] = [];
+  /** Groups reached through group links, and their traversal ids. */
+  private readonly sharedGroupLevels = new Map<number, number>();
+  private readonly sharedGroupTraversal = new Map<number, string>();
+  /** Projects reached through project links. */
+  private readonly linkedProjectLevels = new Map<number, number>();
 
   /**
-   * `today` (`YYYY-MM-DD`, UTC) drops memberships that have expired: an expired membership counts as
-   * none, exactly as if it did not exist. The rule is `isActiveMembership`, the twin of the SQL
-   * condition the rows were loaded with.
+   * `today` (`YYYY-MM-DD`, UTC) drops memberships and links that have expired: an expired one counts as
+   * none, exactly as if it did not exist. The rules are `isActiveMembership` and `isActiveLink`, the
+   * twins of the SQL conditions the rows were loaded with.
    */
-  constructor(rows: readonly MembershipRow[], today?: string) {
+  constructor(rows: readonly MembershipRow[], today?: string, links: { groups?: readonly GroupShareRow[]; projects?: readonly ProjectShareRow[] } = {}) {
     for (const row of rows) {
       if (today !== undefined && !isActiveMembership(row.expiresAt, today)) continue;
       const isProject = row.sourceType === 'Project';
@@ -41,25 +74,61 @@ export class MembershipIndex {
       (isProject ? this.projectPlaces : this.groupPlaces).push(row.traversalIds);
       if (!isProject) this.groupTraversal.set(row.sourceId, row.traversalIds);
     }
+    // Only direct memberships of the invited group count (the rows carry the viewer's level in it).
+    for (const share of links.groups ?? []) {
+      if (today !== undefined && !isActiveLink(share.expiresAt, today)) continue;
+      const level = cappedLevel(share.memberLevel, share.groupAccess);
+      this.sharedGroupLevels.set(share.sharedGroupId, Math.max(this.sharedGroupLevels.get(share.sharedGroupId) ?? NO_ACCESS, level));
+      this.sharedGroupTraversal.set(share.sharedGroupId, share.traversalIds);
+    }
+    // A project link reaches whoever holds the invited group in their group set, at the capped level.
+    for (const share of links.projects ?? []) {
+      if (today !== undefined && !isActiveLink(share.expiresAt, today)) continue;
+      if (!projectLinkGrants(share)) continue;
+      const level = cappedLevel(this.namespaceLevel(share.invitedTraversalIds), share.groupAccess);
+      if (level < GUEST) continue;
+      this.linkedProjectLevels.set(share.projectId, Math.max(this.linkedProjectLevels.get(share.projectId) ?? NO_ACCESS, level));
+      this.projectPlaces.push(share.projectTraversalIds);
+    }
   }
 
   static readonly EMPTY = new MembershipIndex([]);
 
-  /** Highest role on a namespace through it or any of its ancestors (`traversalIds` like `1/4/`). */
+  /** Whether any link reaches the viewer (a group or a project through a share). */
+  get linked(): boolean {
+    return this.sharedGroupLevels.size > 0 || this.linkedProjectLevels.size > 0;
+  }
+
+  /**
+   * Highest role on a namespace through it or any of its ancestors (`traversalIds` like `1/4/`), by a
+   * membership or by a group link into it or an ancestor.
+   */
   namespaceLevel(traversalIds: string): number {
     let level = NO_ACCESS;
     for (const part of traversalIds.split('/')) {
-      if (part !== '') level = Math.max(level, this.groupLevels.get(Number(part)) ?? NO_ACCESS);
+      if (part === '') continue;
+      const id = Number(part);
+      level = Math.max(level, this.groupLevels.get(id) ?? NO_ACCESS, this.sharedGroupLevels.get(id) ?? NO_ACCESS);
     }
     return level;
   }
 
   projectLevel(projectId: number, namespaceTraversalIds: string): number {
-    return Math.max(this.projectLevels.get(projectId) ?? NO_ACCESS, this.namespaceLevel(namespaceTraversalIds));
+    return Math.max(
+      this.projectLevels.get(projectId) ?? NO_ACCESS,
+      this.linkedProjectLevels.get(projectId) ?? NO_ACCESS,
+      this.namespaceLevel(namespaceTraversalIds),
+    );
   }
 
+  /** The viewer's own membership of exactly this project (0 when none): no group, no link. */
   directProjectLevel(projectId: number): number {
     return this.projectLevels.get(projectId) ?? NO_ACCESS;
+  }
+
+  /** The role a project link gives the viewer on the project (0 when none). */
+  linkedProjectLevel(projectId: number): number {
+    return this.linkedProjectLevels.get(projectId) ?? NO_ACCESS;
   }
 
   directGroupLevel(groupId: number): number {
@@ -68,14 +137,22 @@ export class MembershipIndex {
 
   /**
    * The projects and the groups (by traversal ids) where the viewer holds at least `minLevel`
-   * directly: what the SQL twin `memberOfProjectSql` finds through subqueries.
+   * directly or through a link: what the SQL twin `memberOfProjectSql` finds through subqueries.
    */
   reaching(minLevel: number): { projectIds: number[]; groupTraversalIds: string[] } {
     const at = (levels: Map<number, number>) => [...levels].filter(([, level]) => level >= minLevel).map(([id]) => id);
-    return { projectIds: at(this.projectLevels), groupTraversalIds: at(this.groupLevels).map((id) => this.groupTraversal.get(id)!) };
+    const projectIds = [...new Set([...at(this.projectLevels), ...at(this.linkedProjectLevels)])];
+    const groupTraversalIds = [
+      ...at(this.groupLevels).map((id) => this.groupTraversal.get(id)!),
+      ...at(this.sharedGroupLevels).map((id) => this.sharedGroupTraversal.get(id)!),
+    ];
+    return { projectIds, groupTraversalIds: [...new Set(groupTraversalIds)] };
   }
 
-  /** A membership strictly below the group: of a subgroup, or of a project in it or in a subgroup. */
+  /**
+   * A membership strictly below the group: of a subgroup, or of a project in it or in a subgroup (a
+   * project reached through a project link counts, as GitLab's authorized projects do).
+   */
   hasMembershipBelow(groupTraversalIds: string): boolean {
     return (
       this.groupPlaces.some((place) => place !== groupTraversalIds && isAtOrBelow(place, groupTraversalIds)) ||
@@ -91,46 +168,120 @@ const statements = new WeakMap<DataSource, { text: string; values: unknown[] }>(
 /**
  * The statement of `loadMembershipIndex`, made once per data source with stand-ins for the user and
  * the day (the condition's parameters are positional, so the text is the same for every user).
+ *
+ * One statement, three kinds of rows: the viewer's memberships; the groups shared with a group they
+ * are a direct member of (`GroupShare`, with their level there capped by the link); the projects
+ * shared with a group of their group set (`ProjectShare`; the capped level is worked out in memory,
+ * where the group set is known). Both start from the link tables (CROSS JOIN fixes that order on
+ * SQLite), so without links they read nothing.
  */
 function membershipStatement(dataSource: DataSource): { text: string; values: unknown[] } {
   let statement = statements.get(dataSource);
   if (!statement) {
-    const mine = positional(membershipOf('m', { userId: USER as unknown as number, today: DAY as unknown as string }));
+    const who = { userId: USER as unknown as number, today: DAY as unknown as string };
+    const mine = positional(membershipOf('m', who));
+    const groupShares = positional(
+      sql`${membershipOf('gm', who)} AND ${unexpired('gl', who.today)}`,
+    );
+    // The invited group is in the viewer's group set: at or below a group they are a member of, or
+    // at or below a group shared with one of those. Both lists are worked out once per statement (and
+    // only when there is a link to test), from the viewer's memberships; `pl.group_id + 0` keeps SQLite
+    // from starting at those lists.
+    const inGroupSet = positional(
+      sql`${unexpired('pl', who.today)} AND ((pl.group_id + 0) IN (SELECT gn.id FROM members sm
+            JOIN namespaces sg ON sg.id = sm.source_id
+            JOIN namespaces gn ON ${atOrBelow('gn.traversal_ids', 'sg.traversal_ids')}
+            WHERE sm.source_type = 'Namespace' AND ${membershipOf('sm', who)})
+          OR (pl.group_id + 0) IN (SELECT gn.id FROM group_group_links sl CROSS JOIN members sm CROSS JOIN namespaces sg CROSS JOIN namespaces gn
+            WHERE sm.source_type = 'Namespace' AND sm.source_id = sl.shared_with_group_id AND sg.id = sl.shared_group_id
+              AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)} AND ${atOrBelow('gn.traversal_ids', 'sg.traversal_ids')}))`,
+    );
     statement = {
       text: forDriver(
         dataSource,
         `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
-           COALESCE(ns.traversal_ids, pns.traversal_ids) AS traversal_ids
+           COALESCE(ns.traversal_ids, pns.traversal_ids) AS traversal_ids, NULL AS place_ids, 0 AS locked
          FROM members m
          LEFT JOIN namespaces ns ON m.source_type = 'Namespace' AND ns.id = m.source_id
          LEFT JOIN projects p ON m.source_type = 'Project' AND p.id = m.source_id
          LEFT JOIN namespaces pns ON pns.id = p.namespace_id
-         WHERE ${mine.text}`,
+         WHERE ${mine.text}
+         UNION ALL
+         SELECT 'GroupShare', gl.shared_group_id, CASE WHEN gm.access_level < gl.group_access THEN gm.access_level ELSE gl.group_access END,
+           gl.expires_at, sgn.traversal_ids, NULL, 0
+         FROM group_group_links gl
+         CROSS JOIN members gm
+         CROSS JOIN namespaces sgn
+         WHERE gm.source_type = 'Namespace' AND gm.source_id = gl.shared_with_group_id AND sgn.id = gl.shared_group_id AND ${groupShares.text}
+         UNION ALL
+         SELECT 'ProjectShare', pl.project_id, pl.group_access, pl.expires_at, ig.traversal_ids, lpn.traversal_ids,
+           CASE WHEN lpn.share_with_group_lock THEN 1 ELSE 0 END
+         FROM project_group_links pl
+         CROSS JOIN namespaces ig
+         CROSS JOIN projects lp
+         CROSS JOIN namespaces lpn
+         WHERE ig.id = pl.group_id AND lp.id = pl.project_id AND lpn.id = lp.namespace_id AND ${inGroupSet.text}`,
       ),
-      values: mine.values,
+      values: [...mine.values, ...groupShares.values, ...inGroupSet.values],
     };
     statements.set(dataSource, statement);
   }
   return statement;
 }
 
-/** A user's active memberships, with where each sits in the hierarchy: what the policy reads roles from. */
-export async function loadMembershipIndex(dataSource: DataSource, userId: number, today: string): Promise<MembershipIndex> {
+type IndexRow = {
+  source_type: MemberSourceType | 'GroupShare' | 'ProjectShare';
+  source_id: number;
+  access_level: number;
+  traversal_ids: string | null;
+  expires_at: unknown;
+  place_ids: string | null;
+  locked: number | boolean;
+};
+
+function dateOf(value: unknown): string | null {
+  return value == null ? null : value instanceof Date ? utcDate(value) : String(value).slice(0, 10);
+}
+
+/**
+ * A user's active memberships and the group links that reach them, with where each sits in the
+ * hierarchy: what the policy reads roles from. `links: false` leaves the links out (a bot never
+ * reaches anything through them).
+ */
+export async function loadMembershipIndex(
+  dataSource: DataSource,
+  userId: number,
+  today: string,
+  options: { links?: boolean } = {},
+): Promise<MembershipIndex> {
   // Raw SQL rather than the query builder: this runs on most requests that carry a token.
   const { text, values } = membershipStatement(dataSource);
   const rows = (await readRows(
     dataSource,
     text,
     values.map((v) => (v === USER ? userId : v === DAY ? today : v)),
-  )) as Array<{ source_type: MemberSourceType; source_id: number; access_level: number; traversal_ids: string | null; expires_at: unknown }>;
-  const memberships: MembershipRow[] = rows
-    .filter((r) => r.traversal_ids !== null)
-    .map((r) => ({
-      sourceType: r.source_type,
-      sourceId: Number(r.source_id),
-      accessLevel: Number(r.access_level),
-      traversalIds: r.traversal_ids!,
-      expiresAt: r.expires_at == null ? null : r.expires_at instanceof Date ? utcDate(r.expires_at) : String(r.expires_at).slice(0, 10),
-    }));
-  return new MembershipIndex(memberships, today);
+  )) as IndexRow[];
+  const memberships: MembershipRow[] = [];
+  const groups: GroupShareRow[] = [];
+  const projects: ProjectShareRow[] = [];
+  for (const r of rows) {
+    if (r.traversal_ids === null) continue;
+    const expiresAt = dateOf(r.expires_at);
+    if (r.source_type === 'GroupShare') {
+      // The statement caps the level already; the cap is applied again (it is the same number).
+      groups.push({ sharedGroupId: Number(r.source_id), traversalIds: r.traversal_ids, memberLevel: Number(r.access_level), groupAccess: Number(r.access_level), expiresAt });
+    } else if (r.source_type === 'ProjectShare') {
+      projects.push({
+        projectId: Number(r.source_id),
+        groupAccess: Number(r.access_level),
+        expiresAt,
+        invitedTraversalIds: r.traversal_ids,
+        projectTraversalIds: r.place_ids ?? '',
+        locked: Number(r.locked) === 1 || r.locked === true,
+      });
+    } else {
+      memberships.push({ sourceType: r.source_type, sourceId: Number(r.source_id), accessLevel: Number(r.access_level), traversalIds: r.traversal_ids, expiresAt });
+    }
+  }
+  return new MembershipIndex(memberships, today, options.links === false ? {} : { groups, projects });
 }

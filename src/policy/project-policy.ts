@@ -102,6 +102,8 @@ export const PROJECT_ABILITIES = {
   destroy_deploy_token: false,
   leave_project: 'canLeave',
   admin_all_resources: true,
+  create_group_link: false,
+  delete_group_link: false,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -205,6 +207,9 @@ const PROJECT_MAINTAINER: ProjectAbility[] = [
 const PROJECT_OWNER: ProjectAbility[] = [
   // Give or take away the Owner role of project members.
   'manage_owners',
+  // Share the project with a group, and end such a share (GitLab: Owners only).
+  'create_group_link',
+  'delete_group_link',
   'archive_project',
   'change_namespace',
   'change_visibility_level',

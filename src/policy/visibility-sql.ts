@@ -1,6 +1,7 @@
 import { DEVELOPER, GUEST, MAINTAINER } from './access-level';
 import type { ActorFacts } from './abilities';
-import { activeMembership, anyOf, atOrBelow, atOrBelowTraversal, bound, hiddenByLevelSql, membershipOf, oneOf, sql, visibleByLevelSql, type SqlCondition } from './sql-conditions';
+import { reachesThroughLinks } from './group-links';
+import { activeMembership, anyOf, atOrBelow, atOrBelowTraversal, bound, hiddenByLevelSql, membershipOf, oneOf, sql, unexpired, visibleByLevelSql, type SqlCondition } from './sql-conditions';
 import type { MembershipIndex } from './membership-index';
 import { PRIVATE } from './visibility';
 
@@ -38,14 +39,55 @@ function namespacesThroughGroups(viewer: Viewer, relation: (group: string, names
 /** The namespace is the member group or below it: a role on a group reaches everything inside it. */
 const insideGroup = (group: string, namespace: string) => atOrBelow(namespace, group);
 
+/** The link aliased `alias` still counts and grants at least the viewer's `minLevel` (twin: `isActiveLink`, `cappedLevel`). */
+function linkGrantsSql(alias: string, viewer: Viewer): SqlCondition {
+  return sql`${alias}.group_access >= ${bound(viewer.minLevel, 'level')} AND ${unexpired(alias, viewer.today)}`;
+}
+
+/**
+ * Subquery: the ids of the namespaces (`vn`) that stand in `relation` to a group (`vg`) shared with a
+ * group where the viewer is a direct member; the lower of their level there and the link's counts.
+ */
+function namespacesThroughShares(viewer: Viewer, relation: (group: string, namespace: string) => SqlCondition): SqlCondition {
+  // CROSS JOIN keeps the links first on SQLite (PostgreSQL orders it as any join): without links the
+  // subquery reads nothing, instead of every group membership.
+  return sql`SELECT vn.id FROM group_group_links vl
+      CROSS JOIN members vm
+      CROSS JOIN namespaces vg
+      CROSS JOIN namespaces vn
+      WHERE vm.source_type = 'Namespace' AND vm.source_id = vl.shared_with_group_id AND vg.id = vl.shared_group_id
+        AND ${relation('vg.traversal_ids', 'vn.traversal_ids')} AND ${membershipOf('vm', viewer)} AND ${linkGrantsSql('vl', viewer)}`;
+}
+
+/**
+ * Subquery: the ids of the projects shared with a group of the viewer's group set (a group at or
+ * below one they are a member of or one shared with them) at `minLevel` or more, whose namespace does
+ * not lock sharing (twin: `MembershipIndex`'s project shares, `projectLinkGrants`).
+ */
+function projectsThroughLinks(viewer: Viewer, select = 'vpl.project_id', more = ''): SqlCondition {
+  // The links first (CROSS JOIN, as above), and `group_id + 0` so that SQLite does not turn the group
+  // set into the way in (listing every group below the viewer's): without links nothing is read.
+  return sql`SELECT ${select} FROM project_group_links vpl
+      CROSS JOIN projects vlp
+      CROSS JOIN namespaces vlpn${more}
+      WHERE vlp.id = vpl.project_id AND vlpn.id = vlp.namespace_id AND ${linkGrantsSql('vpl', viewer)} AND NOT vlpn.share_with_group_lock
+        AND ((vpl.group_id + 0) IN (${namespacesThroughGroups(viewer, insideGroup)})
+          OR (vpl.group_id + 0) IN (${namespacesThroughShares(viewer, insideGroup)}))`;
+}
+
 /**
  * The user holds at least `minLevel` on the project, directly or through a group above it
  * (the highest role counts, so "some membership reaches `minLevel`" is the same test).
  */
-export function memberOfProjectSql(userId: number, alias: string, today: string, minLevel: number = GUEST): SqlCondition {
+export function memberOfProjectSql(userId: number, alias: string, today: string, minLevel: number = GUEST, links = true): SqlCondition {
   const viewer = { userId, today, minLevel };
+  const throughLinks = links
+    ? sql`
+    OR ${alias}.namespace_id IN (${namespacesThroughShares(viewer, insideGroup)})
+    OR ${alias}.id IN (${projectsThroughLinks(viewer)})`
+    : '';
   return sql`(${alias}.id IN (SELECT vm.source_id FROM members vm WHERE vm.source_type = 'Project' AND ${membershipOf('vm', viewer)})
-    OR ${alias}.namespace_id IN (${namespacesThroughGroups(viewer, insideGroup)}))`;
+    OR ${alias}.namespace_id IN (${namespacesThroughGroups(viewer, insideGroup)})${throughLinks})`;
 }
 
 /** Condition on a `projects` row aliased `alias`; null when the viewer sees every project. */
@@ -53,7 +95,7 @@ export function projectVisibleSql(actor: ActorFacts, alias: string, today: strin
   if (actor.admin) return null;
   const byLevel = visibleByLevelSql(actor, alias);
   if (actor.userId === null) return byLevel;
-  return sql`(${byLevel} OR ${memberOfProjectSql(actor.userId, alias, today)})`;
+  return sql`(${byLevel} OR ${memberOfProjectSql(actor.userId, alias, today, GUEST, reachesThroughLinks(actor))})`;
 }
 
 /** The most memberships `projectVisibleSqlParts` writes into a statement. */
@@ -97,13 +139,22 @@ export function groupVisibleSql(actor: ActorFacts, alias: string, today: string)
   if (!actor.signedIn) return byLevel;
   const viewer = { userId: actor.userId, today, minLevel: GUEST };
   const aboveOrBelowGroup = (group: string, namespace: string) => anyOf(atOrBelow(namespace, group), atOrBelow(group, namespace));
+  // A group shared with the viewer's group is visible with what is below it (not what is above it),
+  // and a project shared with it makes the groups above the project visible, as GitLab's authorized
+  // groups do.
+  const throughLinks = reachesThroughLinks(actor)
+    ? sql`
+    OR ${alias}.id IN (${namespacesThroughShares(viewer, insideGroup)})
+    OR ${alias}.id IN (${projectsThroughLinks(viewer, 'vn.id', `
+      CROSS JOIN namespaces vn`)} AND ${atOrBelow('vlpn.traversal_ids', 'vn.traversal_ids')})`
+    : '';
   return sql`(${byLevel}
     OR ${alias}.id IN (${namespacesThroughGroups(viewer, aboveOrBelowGroup)})
     OR ${alias}.id IN (SELECT vn.id FROM members vm
       JOIN projects vp ON vp.id = vm.source_id
       JOIN namespaces vpn ON vpn.id = vp.namespace_id
       JOIN namespaces vn ON ${atOrBelow('vpn.traversal_ids', 'vn.traversal_ids')}
-      WHERE vm.source_type = 'Project' AND ${membershipOf('vm', viewer)}))`;
+      WHERE vm.source_type = 'Project' AND ${membershipOf('vm', viewer)})${throughLinks})`;
 }
 
 /**
@@ -116,8 +167,10 @@ export function groupMembersVisibleSql(actor: ActorFacts, alias: string, today: 
   const readable = groupVisibleSql(actor, alias, today);
   if (!readable || !actor.signedIn) return readable;
   const viewer = { userId: actor.userId, today, minLevel: GUEST };
+  const throughLinks = reachesThroughLinks(actor) ? sql`
+    OR ${alias}.id IN (${namespacesThroughShares(viewer, insideGroup)})` : '';
   return sql`(${readable} AND (${alias}.visibility_level > ${PRIVATE}
-    OR ${alias}.id IN (${namespacesThroughGroups(viewer, insideGroup)})))`;
+    OR ${alias}.id IN (${namespacesThroughGroups(viewer, insideGroup)})${throughLinks}))`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { isBot, type User } from '../modules/user/user.entity';
 import { PROJECT_CREATION, SUBGROUP_CREATION } from '../policy/group-policy';
 import { visibilityName } from '../policy/visibility';
 import { PROJECT_PLAIN_SETTINGS, readSetting } from '../modules/settings/plain-settings';
+import type { VisibleShare } from '../modules/group-link/group-link.loaders';
 
 /**
  * GitLab's REST entities (`lib/api/entities/*.rb`) in snake_case, built from Labgate's records. Fields
@@ -228,6 +229,25 @@ async function namespaceReadable(ctx: RequestContext, ns: Namespace): Promise<bo
   return (await granularDenial(ctx, ['read_group'], [{ kind: 'namespace', namespace: ns }])) === null;
 }
 
+/** GitLab's `shared_with_groups` entries, in projects and in `GroupDetail`. */
+export function sharedWithGroups(shares: readonly VisibleShare[]): Json[] {
+  return shares.map((s) => ({
+    group_id: s.groupId,
+    group_name: s.groupName,
+    group_full_path: s.groupFullPath,
+    group_access_level: s.groupAccess,
+    expires_at: s.expiresAt,
+  }));
+}
+
+/** `GroupDetail` without its project lists: the group and the groups it is shared with that the viewer can see. */
+export async function groupDetail(ctx: RequestContext, ns: Namespace): Promise<Json> {
+  const json = group(ctx, ns);
+  json.shared_with_groups = sharedWithGroups(await ctx.loaders.groupShares.load(ns.id));
+  if (ns.parentId === null) json.prevent_sharing_groups_outside_hierarchy = ns.preventSharingGroupsOutsideHierarchy;
+  return json;
+}
+
 /** `ProjectWithAccess` for a signed-in viewer (adds `permissions`), `ProjectDetails` otherwise. */
 export async function projectDetails(ctx: RequestContext, project: Project): Promise<Json> {
   const base = await projectBasic(ctx, project);
@@ -242,7 +262,7 @@ export async function projectDetails(ctx: RequestContext, project: Project): Pro
     empty_repo: true,
     request_access_enabled: project.requestAccessEnabled,
     ...containerRegistryFields(ctx, project),
-    shared_with_groups: [],
+    shared_with_groups: sharedWithGroups(await ctx.loaders.projectShares.load(project.id)),
     open_issues_count: 0,
     _links: {
       self: links,
@@ -278,7 +298,7 @@ function containerRegistryFields(ctx: RequestContext, project: Project): Json {
 /** The viewer's own roles: on the project itself, and on the group it sits in (GitLab's `permissions`). */
 async function projectPermissions(ctx: RequestContext, project: Project, ns: Namespace): Promise<Json> {
   const memberships = await ctx.memberships();
-  const own = memberships.projectLevel(project.id, '');
+  const own = memberships.directProjectLevel(project.id);
   const fromGroup = isGroup(ns) ? memberships.namespaceLevel(ns.traversalIds) : 0;
   const access = (level: number) => (level > 0 ? { access_level: level, notification_level: 3 } : null);
   return { project_access: access(own), group_access: access(fromGroup) };
@@ -296,7 +316,7 @@ export function group(ctx: RequestContext, ns: Namespace): Json {
     path: ns.path,
     description: ns.description ?? '',
     visibility: visibilityName(ns.visibilityLevel),
-    share_with_group_lock: false,
+    share_with_group_lock: ns.shareWithGroupLock,
     require_two_factor_authentication: false,
     two_factor_grace_period: 48,
     project_creation_level: PROJECT_CREATION_NAMES[ns.projectCreationLevel] ?? 'developer',

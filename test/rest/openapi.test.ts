@@ -68,6 +68,13 @@ describe('REST OpenAPI document', () => {
     'POST /groups/:id/members': 'create_member',
     'PUT /groups/:id/members/:user_id': 'update_member',
     'DELETE /groups/:id/members/:user_id': 'delete_member',
+    // Sharing (gitlab-fine-grained-tokens.md §7).
+    'GET /groups/:id/groups/shared': 'read_shared_group',
+    'GET /groups/:id/projects/shared': 'read_shared_project',
+    'POST /projects/:id/share': 'share_project',
+    'DELETE /projects/:id/share/:group_id': 'unshare_project',
+    'POST /groups/:id/share': 'share_group',
+    'DELETE /groups/:id/share/:group_id': 'unshare_group',
     'GET /version': 'read_metadata',
     'GET /metadata': 'read_metadata',
     // lib/api/deploy_tokens.rb

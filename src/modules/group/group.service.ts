@@ -159,6 +159,7 @@ export class GroupService {
 
   /** The filtered groups before paging (GraphQL and REST); null when nothing can match. */
   async listQuery(ctx: RequestContext, args: GroupListArgs): Promise<ListQuery<Namespace> | null> {
+    await ctx.memberships(); // known links (or none) shorten the visibility filter
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
     // GitLab: "Unauthenticated requests always return all public groups" (allAvailable is ignored),

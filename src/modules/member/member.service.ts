@@ -8,10 +8,12 @@ import { isRecordId, recordIds } from '../../graphql/global-id';
 import type { ListQuery } from '../../db/list-query';
 import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
 import type { BatchParent, PartitionedQuery } from '../../graphql/batched-pagination';
-import { humanAccess, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
-import { activeMembership, allOf, anyOf, bound, membershipIn, membershipOf, sql, strictlyBelow , countsAsOwner } from '../../policy/sql-conditions';
-import { groupMembersVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
-import { isGroup, traversalIdList, type Namespace } from '../namespace/namespace.entity';
+import { humanAccess, MEMBER_ACCESS_LEVELS, NO_ACCESS, OWNER } from '../../policy/access-level';
+import { activeMembership, allOf, anyOf, bound, countsAsOwner, membershipIn, membershipOf, sql, strictlyBelow, unexpired } from '../../policy/sql-conditions';
+import { groupMembersVisibleSql, groupVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
+import { isGroup, Namespace, traversalIdList } from '../namespace/namespace.entity';
+import { GroupGroupLink, ProjectGroupLink } from '../group-link/group-link.entity';
+import { hydrate, selectColumns } from '../../db/rows';
 import { likePattern } from '../namespace/path-rules';
 import type { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
@@ -118,11 +120,38 @@ interface CandidateSpec {
   rank: (alias: string) => SqlCondition;
 }
 
-/** A source a parent's members come from; rank 0 for the parent's own memberships. */
+/**
+ * A source a parent's members come from; rank 0 for the parent's own memberships. `cap`: members
+ * reached through a group link show at most the link's role (0 when the link grants nothing).
+ */
 interface ScopeSource {
   sourceType: MemberSourceType;
   sourceId: number;
   rank: 0 | 1;
+  cap?: number;
+}
+
+/** The cap of a source that has none: above every role. */
+const NO_CAP = 1000;
+
+/**
+ * The page's members at the role a group link leaves them (the SQL ranks them by it too): pages are
+ * read back by id, so the cap of the row's source is applied again here, on a copy of the row.
+ */
+function withCaps(connection: Connection<Member>, scope: readonly ScopeSource[]): Connection<Member> {
+  if (!scope.some((s) => s.cap !== undefined)) return connection;
+  const caps = new Map<string, number>();
+  for (const s of scope) {
+    const key = `${s.sourceType}:${s.sourceId}`;
+    caps.set(key, Math.max(caps.get(key) ?? -1, s.cap ?? NO_CAP));
+  }
+  connection.nodes.forEach((member, i) => {
+    const cap = caps.get(`${member.sourceType}:${member.sourceId}`);
+    if (cap !== undefined && member.accessLevel > cap) {
+      connection.nodes[i] = Object.assign(Object.create(Object.getPrototypeOf(member) as object) as Member, member, { accessLevel: cap });
+    }
+  });
+  return connection;
 }
 
 /** The candidate rows of one parent's list, from its scope (rank 0: the parent's own memberships). */
@@ -191,11 +220,19 @@ export class MemberService {
       return String(n);
     };
     const rows = parents.flatMap(({ key, data }) =>
-      (data as ScopeSource[]).map((s) => `(${literal(Number(key))}, '${s.sourceType === 'Project' ? 'Project' : 'Namespace'}', ${literal(s.sourceId)}, ${s.rank})`),
+      (data as ScopeSource[]).map(
+        (s) => `(${literal(Number(key))}, '${s.sourceType === 'Project' ? 'Project' : 'Namespace'}', ${literal(s.sourceId)}, ${s.rank}, ${literal(s.cap ?? NO_CAP)})`,
+      ),
     );
     const active = activeMembership('m0', ctx.today());
-    const ranked = sql`(SELECT m0.*, ms.column1 AS scope_parent,
-        ROW_NUMBER() OVER (PARTITION BY ms.column1, m0.user_id ORDER BY m0.access_level DESC, ms.column4 ASC, m0.id ASC) AS scope_pick
+    // A member reached through a group link shows the lower of their role and the link's (column5).
+    const capped = '(CASE WHEN m0.access_level > ms.column5 THEN ms.column5 ELSE m0.access_level END)';
+    const columns = ctx.app.dataSource
+      .getMetadata(Member)
+      .columns.map((c) => (c.databaseName === 'access_level' ? `${capped} AS access_level` : `m0.${c.databaseName}`))
+      .join(', ');
+    const ranked = sql`(SELECT ${columns}, ms.column1 AS scope_parent,
+        ROW_NUMBER() OVER (PARTITION BY ms.column1, m0.user_id ORDER BY ${capped} DESC, ms.column4 ASC, m0.id ASC) AS scope_pick
       FROM members m0 INNER JOIN (VALUES ${rows.join(', ')}) ms ON m0.source_type = ms.column2 AND m0.source_id = ms.column3
       WHERE ${active})`;
     const qb = (ctx.app.dataSource.createQueryBuilder().from(ranked.sql, 'm') as unknown as SelectQueryBuilder<Member>)
@@ -238,7 +275,7 @@ export class MemberService {
   ): Promise<Connection<Member>> {
     const scope = await this.projectScope(ctx, project, args.relations);
     if (!scope.length) return Connection.empty();
-    return ctx.batches.load('project.projectMembers', project.id, null, this.partitionedSpec(ctx, args), args, scope);
+    return withCaps(await ctx.batches.load('project.projectMembers', project.id, null, this.partitionedSpec(ctx, args), args, scope), scope);
   }
 
   /** The rows of `projectMembers` before paging (REST pages them by offset); null when the relations asked for add nobody. */
@@ -258,9 +295,57 @@ export class MemberService {
     const ns = await loadProjectNamespace(ctx, project);
     const scope: ScopeSource[] = [];
     if (relations.includes('DIRECT')) scope.push({ sourceType: 'Project', sourceId: project.id, rank: 0 });
-    // Group sharing and invited groups do not exist in Labgate, so those relations add nobody.
     if (relations.includes('INHERITED') && isGroup(ns)) for (const id of traversalIdList(ns)) scope.push({ sourceType: 'Namespace', sourceId: id, rank: 1 });
+    if (relations.includes('INVITED_GROUPS') || relations.includes('SHARED_INTO_ANCESTORS')) {
+      const member = (await ctx.memberships()).projectLevel(project.id, ns.traversalIds) > 0 || ctx.actor.admin;
+      if (relations.includes('INVITED_GROUPS')) {
+        // Members of the groups the project is shared with and of those groups' ancestors, at the link's
+        // role at most; none at all (level 0) while the project's group locks sharing.
+        for (const { link, invited } of await this.invitedGroups(ctx, 'project', project.id, member)) {
+          for (const id of traversalIdList(invited)) {
+            scope.push({ sourceType: 'Namespace', sourceId: id, rank: 1, cap: ns.shareWithGroupLock ? NO_ACCESS : link.groupAccess });
+          }
+        }
+      }
+      if (relations.includes('SHARED_INTO_ANCESTORS') && isGroup(ns)) {
+        scope.push(...(await this.sharedFromGroups(ctx, ns, member)));
+      }
+    }
     return scope;
+  }
+
+  /**
+   * The unexpired links of a project (or into groups), with their invited groups; a viewer who is not
+   * a member of the shared resource sees only the invited groups they can see (GitLab's finders).
+   */
+  private async invitedGroups(
+    ctx: RequestContext,
+    kind: 'project' | 'group',
+    ids: number | number[],
+    member: boolean,
+  ): Promise<Array<{ link: { groupAccess: number }; invited: Namespace }>> {
+    const list = Array.isArray(ids) ? ids : [ids];
+    if (!list.length) return [];
+    const qb =
+      kind === 'project'
+        ? ctx.app.dataSource.getRepository(ProjectGroupLink).createQueryBuilder('l').innerJoin(Namespace, 'g', 'g.id = l.group_id').where('l.project_id IN (:...linkOwners)', { linkOwners: list })
+        : ctx.app.dataSource
+            .getRepository(GroupGroupLink)
+            .createQueryBuilder('l')
+            .innerJoin(Namespace, 'g', 'g.id = l.shared_with_group_id')
+            .where('l.shared_group_id IN (:...linkOwners)', { linkOwners: list });
+    const active = unexpired('l', ctx.today());
+    qb.andWhere(active.sql, active.params).select('l.group_access', 'group_access').addSelect(selectColumns(ctx.app.dataSource, Namespace, 'g'));
+    const visible = member ? null : groupVisibleSql(ctx.actor, 'g', ctx.today());
+    if (visible) qb.andWhere(visible.sql, visible.params);
+    const rows = await qb.getRawMany<Record<string, unknown>>();
+    return rows.map((r) => ({ link: { groupAccess: Number(r.group_access) }, invited: hydrate(ctx.app.dataSource, Namespace, r, 'g') }));
+  }
+
+  /** Direct members of the groups invited into `group` or a group above it, at the link's role at most. */
+  private async sharedFromGroups(ctx: RequestContext, group: Namespace, member: boolean): Promise<ScopeSource[]> {
+    const shares = await this.invitedGroups(ctx, 'group', traversalIdList(group), member);
+    return shares.map(({ link, invited }) => ({ sourceType: 'Namespace' as const, sourceId: invited.id, rank: 1 as const, cap: link.groupAccess }));
   }
 
   /** `Group.groupMembers`: direct, inherited from ancestors, and (on request) members of subgroups. */
@@ -271,8 +356,12 @@ export class MemberService {
   ): Promise<Connection<Member>> {
     if (!args.relations?.includes('DESCENDANTS')) {
       const scope = this.groupScope(group, args.relations);
+      if (args.relations?.includes('SHARED_FROM_GROUPS')) {
+        const member = (await ctx.memberships()).namespaceLevel(group.traversalIds) > 0 || ctx.actor.admin;
+        scope.push(...(await this.sharedFromGroups(ctx, group, member)));
+      }
       if (!scope.length) return Connection.empty();
-      return ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope);
+      return withCaps(await ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope), scope);
     }
     // Members of subgroups come from a subquery of the subgroups the viewer may see: one query per group.
     const list = this.groupMembersQuery(ctx, group, args);
@@ -314,6 +403,7 @@ export class MemberService {
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
+    await ctx.memberships(); // known links (or none) shorten the visibility filter
     const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
     const qb = ctx.app.dataSource
       .getRepository(Member)

@@ -84,6 +84,14 @@ export class Namespace {
   @TimestampColumn('marked_for_deletion_at', { nullable: true })
   markedForDeletionAt!: Date | null;
 
+  /** GitLab's `share_with_group_lock`: no project inside may be shared with a group, and project links stop granting access. */
+  @Column({ name: 'share_with_group_lock', type: 'boolean', default: false })
+  shareWithGroupLock!: boolean;
+
+  /** GitLab's `prevent_sharing_groups_outside_hierarchy`, read on the top-level group: links only to groups of the same hierarchy. */
+  @Column({ name: 'prevent_sharing_groups_outside_hierarchy', type: 'boolean', default: false })
+  preventSharingGroupsOutsideHierarchy!: boolean;
+
   /** Stored settings of areas Labgate does not implement, as JSON. */
   @StringColumn('settings', { nullable: true })
   settings!: string | null;

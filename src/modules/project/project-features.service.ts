@@ -6,6 +6,7 @@ import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { Connection, type PageArgs } from '../../graphql/pagination';
+import { reachesThroughLinks } from '../../policy/group-links';
 import { memberOfProjectSql } from '../../policy/visibility-sql';
 import type { Policy } from '../../policy/policy';
 import { likePattern } from '../namespace/path-rules';
@@ -90,7 +91,7 @@ export class ProjectFeaturesService {
     if (args.active === false) qb.andWhere('(p.archived = :starActive OR p.marked_for_deletion_at IS NOT NULL)', { starActive: true });
     if (args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return Promise.resolve(Connection.empty());
-      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel);
+      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel, reachesThroughLinks(ctx.actor));
       qb.andWhere(condition.sql, condition.params);
     }
     if (args.search) qb.andWhere(`LOWER(p.name) LIKE :starSearch ESCAPE '\\'`, { starSearch: likePattern(args.search) });

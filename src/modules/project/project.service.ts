@@ -12,6 +12,7 @@ import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '..
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { GUEST, OWNER, REPORTER } from '../../policy/access-level';
+import { reachesThroughLinks } from '../../policy/group-links';
 import { featureAvailableSql, memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
 import { dialectOf, jsonIntegerField } from '../../db/dialect';
 import { FEATURE_LEVELS, type ProjectSettings } from './project-settings';
@@ -215,10 +216,11 @@ export class ProjectService {
     // GitLab's trending list holds the public projects with the most comments of the last month;
     // Labgate stores no comments, so no project is trending.
     if (args.trending) return null;
+    await ctx.memberships(); // known links (or none) shorten the visibility filter
     const qb = this.query(ctx);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
-      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10);
+      const condition = memberOfProjectSql(ctx.actor.userId, 'p', ctx.today(), args.minAccessLevel ?? 10, reachesThroughLinks(ctx.actor));
       qb.andWhere(condition.sql, condition.params);
     }
     if (args.personal) {

@@ -1,6 +1,7 @@
 import type { RestRoute } from '../route';
 import { ACCESS_TOKEN_ROUTES } from './access-tokens';
 import { DEPLOY_TOKEN_ROUTES } from './deploy-tokens';
+import { GROUP_LINK_ROUTES } from './group-links';
 import { MEMBER_ROUTES } from './members';
 import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
@@ -14,6 +15,7 @@ export const REST_ROUTES: RestRoute[] = [
   ...USER_ROUTES,
   ...PROJECT_GROUP_ROUTES,
   ...MEMBER_ROUTES,
+  ...GROUP_LINK_ROUTES,
   ...METADATA_ROUTES,
   ...DEPLOY_TOKEN_ROUTES,
 ];

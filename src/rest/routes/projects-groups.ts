@@ -6,7 +6,7 @@ import type { Project } from '../../modules/project/project.entity';
 import { BOOLEAN, MAX_ID } from '../params';
 import { keysetPage, PAGE_PARAMS } from '../pagination';
 import { attempt, invalidParams } from '../errors';
-import { group, projectBasic, projectDetails } from '../serializers';
+import { group, groupDetail, projectBasic, projectDetails } from '../serializers';
 import { ID_PARAM, object, type RestRoute } from '../route';
 import { GROUP, PROJECT } from './schemas';
 
@@ -129,12 +129,13 @@ export const PROJECT_GROUP_ROUTES: RestRoute[] = [
     errors: { 404: 'Group not found' },
     handler: async (call) => {
       const { ctx } = call;
-      const json: Record<string, unknown> = { ...group(ctx, call.group), shared_with_groups: [] };
+      const json: Record<string, unknown> = await groupDetail(ctx, call.group);
       if (call.query.with_projects !== false) {
         // GitLab lists at most 100 projects here (and points to `/groups/:id/projects` for more).
         const projects = await ctx.services.projects.inNamespace(ctx, call.group, { first: 100 });
         json.projects = await Promise.all(projects.nodes.map((p) => projectDetails(ctx, p)));
-        json.shared_projects = [];
+        const shared = await ctx.services.groupLinks.sharedProjects(ctx, call.group, { first: 100 });
+        json.shared_projects = await Promise.all(shared.nodes.map((p) => projectDetails(ctx, p)));
       }
       return json;
     },
