@@ -99,3 +99,17 @@ export const AUTH_BANNED_MESSAGE = 'Too many failed authentication attempts from
 
 /** A Redis command of the shared failure counter that takes longer than this counts as a Redis failure. */
 export const AUTH_THROTTLE_REDIS_TIMEOUT_MS = 500;
+
+/**
+ * Deepest nesting of the JSON values of a request (`variables`, `extensions`). Ruby's JSON parser,
+ * which reads GitLab's request bodies, refuses more than 100 levels (`max_nesting`).
+ */
+export const MAX_JSON_NESTING = 100;
+
+/**
+ * Answers to introspection documents kept per schema (GitLab caches the standard introspection
+ * answer for a day): they depend on the schema only, so each is computed once. Bounded by count and
+ * by the bytes the answers hold together.
+ */
+export const INTROSPECTION_CACHE_ENTRIES = 64;
+export const INTROSPECTION_CACHE_BYTES = 16_000_000;
