@@ -208,6 +208,21 @@ export function idList(dataSource: DataSource, ids: readonly number[]): unknown 
   return dialectOf(dataSource) === 'postgres' ? [...ids] : JSON.stringify(ids);
 }
 
+/** A list of texts as one parameter, as `idList` gives ids: an array on PostgreSQL, a JSON array on SQLite. */
+export function textList(dataSource: DataSource, texts: readonly string[]): unknown {
+  return dialectOf(dataSource) === 'postgres' ? [...texts] : JSON.stringify(texts);
+}
+
+/** `expression` is one of a list given as the single named parameter `:name` (`idList`, `textList`). */
+export function oneOfList(dataSource: DataSource, expression: string, name: string): string {
+  return dialectOf(dataSource) === 'postgres' ? `${expression} = ANY(:${name})` : `${expression} IN (SELECT value FROM json_each(:${name}))`;
+}
+
+/** The number of values of the list parameter `:name` (`textList`), in SQL: no second parameter, one text whatever the length. */
+export function listLength(dataSource: DataSource, name: string): string {
+  return dialectOf(dataSource) === 'postgres' ? `cardinality(CAST(:${name} AS text[]))` : `json_array_length(:${name})`;
+}
+
 const whereTexts = new WeakMap<DataSource, Map<string, string>>();
 
 /**

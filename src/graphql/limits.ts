@@ -113,3 +113,10 @@ export const MAX_JSON_NESTING = 100;
  */
 export const INTROSPECTION_CACHE_ENTRIES = 64;
 export const INTROSPECTION_CACHE_BYTES = 16_000_000;
+
+/**
+ * Values one list argument may hold (`ids`, `usernames`, `topics`...; GitLab holds `fullPaths` to 50,
+ * kept below). Past it the field fails with "You cannot provide more than 100 ids." A page holds 100
+ * items, so a longer filter could not be read back in one page anyway.
+ */
+export const MAX_LIST_ARGUMENT_LENGTH = 100;
