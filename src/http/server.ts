@@ -7,6 +7,7 @@ import { logUnexpectedError } from '../graphql/errors';
 import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from '../graphql/limits';
 import { AddressList } from './address-list';
+import { limitConnections } from './connection-limits';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
@@ -74,6 +75,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   });
   server.server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   server.server.maxConnections = HTTP_MAX_CONNECTIONS;
+  limitConnections(server.server, config.trustedProxies);
 
   // GitLab's endpoint reads the body itself, whatever its content type, and answers in its own words.
   server.removeAllContentTypeParsers();
