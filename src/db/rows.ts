@@ -4,6 +4,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { addDbTime } from '../http/db-time';
 import { dialectOf } from './dialect';
+import { takeTurn } from './turns';
 
 /**
  * Reads of whole entities on the hot paths (authentication, DataLoaders, the rows of a page), without
@@ -164,6 +165,8 @@ export async function readRowArrays(dataSource: DataSource, text: string, values
   let statements = sqliteStatements.get(connection);
   if (!statements) sqliteStatements.set(connection, (statements = new Map()));
   const kept = statements;
+  const turn = takeTurn(dataSource);
+  if (turn) await turn;
   return asQuery(dataSource, text, values, async () => {
     let statement = kept.get(text);
     if (!statement) kept.set(text, (statement = connection.prepare(text).raw(true)));

@@ -239,7 +239,9 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     let expired = false;
     const work = (async () => {
       const results: Array<{ status: number; body: string }> = [];
-      for (const op of ops) {
+      for (const [index, op] of ops.entries()) {
+        // Between the operations of a batch, other requests get a turn of the event loop.
+        if (index > 0) await new Promise((resolve) => setImmediate(resolve));
         if (expired) return TimedOut.instance;
         const context = new RequestContext(app, principal, { nodeBudget, trace });
         contexts.push(context);

@@ -127,3 +127,9 @@ export const INTROSPECTION_CACHE_BYTES = 16_000_000;
  * items, so a longer filter could not be read back in one page anyway.
  */
 export const MAX_LIST_ARGUMENT_LENGTH = 100;
+
+/**
+ * SQLite runs statements on the main thread: a statement due more than this long after the event loop
+ * last had a turn waits for one first, so that no request holds the loop for its whole duration.
+ */
+export const SQLITE_TURN_MS = 10;

@@ -7,6 +7,7 @@ import { isDatabaseFailure, logUnexpectedError } from '../graphql/errors';
 import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from '../graphql/limits';
 import { AddressList } from './address-list';
+import { shareMainThread } from '../db/turns';
 import { limitConnections } from './connection-limits';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
@@ -49,6 +50,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   const monitoring = new AddressList(config.monitoringIps, 'LABGATE_MONITORING_IPS');
   const metrics = new Metrics(core);
   timeQueries(core.dataSource);
+  shareMainThread(core.dataSource);
 
   const server = Fastify({
     // With the log silenced there is no logger at all: Fastify would still make one per request.

@@ -246,3 +246,33 @@ describe('variables nested thousands of levels deep', () => {
     expect(res.body.errors[0].message).toBe('Variable $v of type String! was provided invalid value');
   });
 });
+
+describe('a heavy request does not hold the event loop for its whole duration (SQLite takes turns)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await seedCrowd(h, { groups: 4, projectsPerGroup: 100, users: 3 });
+  });
+  afterAll(() => h.close());
+
+  it('answers `{ __typename }` sent after a heavy page request before that request is done', async () => {
+    const pages = `{${Array.from({ length: 5 }, (_, i) => `p${i}:projects(first:100){nodes{id starCount forksCount topics userPermissions{adminProject}}}`).join(' ')}}`;
+    const order: string[] = [];
+    const heavy = h
+      .request({ method: 'POST', url: '/api/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: pages }) })
+      .then((res) => {
+        order.push('heavy');
+        return res;
+      });
+    // Sent once the heavy request has begun its statements.
+    await new Promise((resolve) => setImmediate(resolve));
+    const small = h.gql('{ __typename }').then((res) => {
+      order.push('small');
+      return res;
+    });
+    const [heavyRes, smallRes] = await Promise.all([heavy, small]);
+    expect(Object.keys(heavyRes.body.data)).toHaveLength(5);
+    expect(smallRes.data).toEqual({ __typename: 'Query' });
+    expect(order).toEqual(['small', 'heavy']);
+  });
+});
