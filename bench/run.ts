@@ -567,6 +567,7 @@ function attackSection(runs: DatabaseRun[]): string {
     `Issue 18's documents, sent back to back by 3 attackers for ${ATTACK_SECONDS} s each, beside a probe \`{ __typename }\` from another`,
     'address every 50 ms (`BENCH_GROUPS=attacks npm run bench`). Goals: the longest attack request under 1 s, the probe never',
     'waiting 1 s. Reported, not asserted; RSS is the peak of the one server over the attacks so far.',
+    `${os.cpus().length} cores (\`nproc\`: ${cores()}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} when the report was written.`,
   ];
   for (const run of runs) {
     if (!run.attacks) continue;
