@@ -38,8 +38,9 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 2000);
 /** `all` (default), or a comma-separated list of `lists` (the scenarios, plans and workers) and `attacks`. */
 const GROUPS = new Set((process.env.BENCH_GROUPS ?? 'all').split(',').map((g) => g.trim()));
 const wanted = (group: string) => GROUPS.has('all') || GROUPS.has(group);
-/** Seconds each attack lasts. */
+/** Seconds each attack lasts, and attackers sending it at once. */
 const ATTACK_SECONDS = Number(process.env.BENCH_ATTACK_SECONDS ?? 5);
+const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 3);
 /** The repository root: this file runs as dist/bench/run.js. */
 const ROOT = path.resolve(__dirname, '..', '..');
 const LABGATE = path.join(ROOT, 'bin', 'labgate.js');
@@ -542,7 +543,7 @@ async function measureAttacks(db: Database, summary: SeedSummary): Promise<Attac
         payload: a.payload ?? '',
         vary: a.vary,
         token: a.token ? summary.tokens[a.token] : undefined,
-        attackers: 3,
+        attackers: ATTACKERS,
         seconds: ATTACK_SECONDS,
         idleConnections: a.idleConnections,
       });
@@ -564,7 +565,7 @@ function attackSection(runs: DatabaseRun[]): string {
   const lines = [
     ATTACKS_HEADING,
     '',
-    `Issue 18's documents, sent back to back by 3 attackers for ${ATTACK_SECONDS} s each, beside a probe \`{ __typename }\` from another`,
+    `Issue 18's documents, sent back to back by ${ATTACKERS} attackers for ${ATTACK_SECONDS} s each, beside a probe \`{ __typename }\` from another`,
     'address every 50 ms (`BENCH_GROUPS=attacks npm run bench`). Goals: the longest attack request under 1 s, the probe never',
     'waiting 1 s. Reported, not asserted; RSS is the peak of the one server over the attacks so far.',
     `${os.cpus().length} cores (\`nproc\`: ${cores()}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} when the report was written.`,
