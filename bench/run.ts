@@ -14,6 +14,12 @@
  *   npm run bench                                   # SQLite, scale 2000, 4 s per scenario, 8 workers
  *   DATABASE_URL=postgres://... npm run bench       # SQLite, then PostgreSQL (a database created and dropped)
  *   BENCH_SCALE=100000 BENCH_SECONDS=8 BENCH_CONCURRENCY=16 npm run bench
+ *   BENCH_GROUPS=attacks BENCH_SCALE=100000 npm run bench   # only the "attacks" group (see `attacks`)
+ *
+ * The "attacks" group (issue 18) sends the worst documents an anonymous caller or a token without
+ * memberships could send, three attackers at once, beside a probe (`{ __typename }` from another
+ * address every 50 ms), and reports the attack's answers, the probe's longest wait and the server's
+ * peak RSS. Run alone, it rewrites only its own section of bench/RESULTS.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,12 +28,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { SeedSummary } from '../src/cli/seed';
+import type { AttackResult } from './attack';
 import type { LoadResult } from './load';
 import { explainLists, LARGE_TABLE_ROWS, listsReadingLargeTables, planLines, type ListPlan } from './plans';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SCALE = Number(process.env.BENCH_SCALE ?? 2000);
+/** `all` (default), or a comma-separated list of `lists` (the scenarios, plans and workers) and `attacks`. */
+const GROUPS = new Set((process.env.BENCH_GROUPS ?? 'all').split(',').map((g) => g.trim()));
+const wanted = (group: string) => GROUPS.has('all') || GROUPS.has(group);
+/** Seconds each attack lasts, and attackers sending it at once. */
+const ATTACK_SECONDS = Number(process.env.BENCH_ATTACK_SECONDS ?? 5);
+const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 3);
 /** The repository root: this file runs as dist/bench/run.js. */
 const ROOT = path.resolve(__dirname, '..', '..');
 const LABGATE = path.join(ROOT, 'bin', 'labgate.js');
@@ -170,6 +183,25 @@ function load(url: string, body: Body, token?: string): Promise<LoadResult> {
         resolve(JSON.parse(out) as LoadResult);
       } catch {
         reject(new Error(`the load generator printed no result: ${out}${stderr()}`));
+      }
+    });
+  });
+}
+
+/** One attack beside the probe, from an attacker process of its own. */
+function attack(job: Record<string, unknown>): Promise<AttackResult> {
+  return new Promise((resolve, reject) => {
+    const { child, stderr } = start([path.join(__dirname, 'attack.js'), JSON.stringify(job)], process.env);
+    let out = '';
+    child.stdout!.removeAllListeners('data');
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      children.delete(child);
+      if (code !== 0) return reject(new Error(`the attacker failed (${code}): ${stderr()}`));
+      try {
+        resolve(JSON.parse(out) as AttackResult);
+      } catch {
+        reject(new Error(`the attacker printed no result: ${out}${stderr()}`));
       }
     });
   });
@@ -342,6 +374,8 @@ interface DatabaseRun {
   plans?: ListPlan[];
   /** The same scenarios on `--workers 2`, when measured. */
   workers?: Array<{ scenario: string; one: number; two: number }>;
+  /** The "attacks" group, when run. */
+  attacks?: AttackRun[];
 }
 
 /** Scenarios measured again with two workers (`labgate serve --workers 2`). */
@@ -387,6 +421,15 @@ async function startLabgate(db: Database, workers: number): Promise<{ url: strin
 }
 
 async function measureLabgate(db: Database): Promise<DatabaseRun> {
+  if (!wanted('lists')) {
+    console.log(`\n== ${db.label}: attacks`);
+    const seededAt = Date.now();
+    const summary = seed(db.url);
+    const seedSeconds = (Date.now() - seededAt) / 1000;
+    console.log(`seeded ${summary.projects} projects in ${seedSeconds.toFixed(1)} s`);
+    const none: LoadResult = { requests: 0, errors: 0, rps: 0, p50: 0, p95: 0, p99: 0 };
+    return { label: db.label, bare: none, seedSeconds, summary, results: [], attacks: await measureAttacks(db, summary) };
+  }
   console.log(`\n== ${db.label}: bare baseline`);
   const bare = await measureBare();
   console.log(`bare { __typename }: ${bare.rps.toFixed(0)} req/s`);
@@ -450,8 +493,99 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
   } finally {
     await stopChild(two.child);
   }
-  return { label: db.label, bare, seedSeconds, summary, results, peakRss, workers, plans };
+  const attacks = wanted('attacks') ? await measureAttacks(db, summary) : undefined;
+  return { label: db.label, bare, seedSeconds, summary, results, peakRss, workers, plans, attacks };
 }
+
+// ---------------------------------------------------------------- attacks
+
+interface Attack {
+  name: string;
+  /** The request body (a JSON array for a batch); `VARY` is replaced per request when `vary` is set. */
+  payload?: string;
+  vary?: boolean;
+  token?: 'outsider';
+  idleConnections?: number;
+}
+
+interface AttackRun extends AttackResult {
+  attack: string;
+  /** The server's peak RSS (VmHWM) after this attack, MiB: it only grows over the run. */
+  peakRss?: number;
+}
+
+const batchOf = (query: string, n = 20, variables?: Record<string, unknown>) => JSON.stringify(Array.from({ length: n }, () => ({ query, ...(variables ? { variables } : {}) })));
+
+/** The documents of issue 18, at their full size (each within the 10,000-character and 20-operation limits). */
+function attackList(): Attack[] {
+  const typeFragment =
+    'fragment T on __Type{name kind description fields(includeDeprecated:true){name description args{name type{name kind ofType{name kind}}} type{name kind ofType{name kind}}} inputFields{name type{name}} enumValues{name} interfaces{name} possibleTypes{name}}';
+  const introspection = `query{a:__schema{types{...T}}b:__schema{types{...T}}c:__schema{types{...T}}}${typeFragment}`;
+  const pages = `{${Array.from({ length: 5 }, (_, i) => `p${i}:projects(first:100){nodes{id starCount forksCount topics userPermissions{adminProject}}}`).join(' ')}}`;
+  const topics = Array.from({ length: 100 }, (_, i) => `topic-${i}`);
+  return [
+    { name: 'introspection batch: 20 × 3 aliases of every type, anonymous', payload: batchOf(introspection) },
+    { name: 'the same with a new document each time (no cache)', payload: batchOf(introspection.replace('query{', 'query{vVARY:__typename ')), vary: true },
+    { name: 'project pages batch: 20 × 5 aliases of 100 projects (stars, forks, topics, permissions), anonymous', payload: batchOf(pages) },
+    { name: 'the same with the token of a user without memberships', payload: batchOf(pages), token: 'outsider' },
+    { name: 'topic filter: 20 × `projects(topics:)` with 100 names', payload: batchOf('query($t:[String!]){projects(topics:$t){count nodes{id}}}', 20, { t: topics }) },
+    { name: '1,005 idle connections from one address', idleConnections: 1_005 },
+  ];
+}
+
+async function measureAttacks(db: Database, summary: SeedSummary): Promise<AttackRun[]> {
+  const server = await startLabgate(db, 1);
+  const results: AttackRun[] = [];
+  try {
+    for (const a of attackList()) {
+      const result = await attack({
+        url: server.url,
+        payload: a.payload ?? '',
+        vary: a.vary,
+        token: a.token ? summary.tokens[a.token] : undefined,
+        attackers: ATTACKERS,
+        seconds: ATTACK_SECONDS,
+        idleConnections: a.idleConnections,
+      });
+      const run: AttackRun = { attack: a.name, ...result, peakRss: peakRssMiB(server.child.pid) };
+      results.push(run);
+      console.log(
+        `${a.name}: ${result.attackRequests} requests ${JSON.stringify(result.statuses)}, p50 ${result.attackP50.toFixed(0)} ms, max ${result.attackMax.toFixed(0)} ms; ` +
+          `probe max ${result.probeMax.toFixed(0)} ms (${result.probeFailures} failed); peak RSS ${run.peakRss?.toFixed(0) ?? '?'} MiB` +
+          (result.idleClosed !== undefined ? `; ${result.idleClosed} idle connections closed by the server` : ''),
+      );
+    }
+  } finally {
+    await stopChild(server.child);
+  }
+  return results;
+}
+
+function attackSection(runs: DatabaseRun[]): string {
+  const lines = [
+    ATTACKS_HEADING,
+    '',
+    `Issue 18's documents, sent back to back by ${ATTACKERS} attackers for ${ATTACK_SECONDS} s each, beside a probe \`{ __typename }\` from another`,
+    'address every 50 ms (`BENCH_GROUPS=attacks npm run bench`). Goals: the longest attack request under 1 s, the probe never',
+    'waiting 1 s. Reported, not asserted; RSS is the peak of the one server over the attacks so far.',
+    `${os.cpus().length} cores (\`nproc\`: ${cores()}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} when the report was written.`,
+  ];
+  for (const run of runs) {
+    if (!run.attacks) continue;
+    lines.push('', `### ${run.label} (${fmt(run.summary.projects)} projects)`, '', '| attack | requests (status: count) | attack p50 / max ms | probe p50 / max ms | probes failed | peak RSS MiB |', '|---|---|---|---|---|---|');
+    for (const a of run.attacks) {
+      const statuses = Object.entries(a.statuses).map(([status, n]) => `${status}: ${n}`).join(', ') || '–';
+      const idle = a.idleClosed !== undefined ? ` (${fmt(a.idleClosed)} closed by the server)` : '';
+      lines.push(
+        `| ${a.attack} | ${a.attackRequests ? `${fmt(a.attackRequests)} (${statuses})` : `–${idle}`} | ${a.attackRequests ? `${fmt(a.attackP50)} / ${fmt(a.attackMax)}` : '–'} | ` +
+          `${fmt(a.probeP50, 1)} / ${fmt(a.probeMax)} | ${a.probeFailures} | ${a.peakRss !== undefined ? fmt(a.peakRss) : '–'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+const ATTACKS_HEADING = '## Attacks';
 
 // ---------------------------------------------------------------- report
 
@@ -572,7 +706,25 @@ async function main(): Promise<void> {
       await db.drop();
     }
   }
-  const text = report(runs);
+  if (!runs.length) return;
+  if (!GROUPS.has('all') && !GROUPS.has('lists')) {
+    // Only the attacks: their section of RESULTS.md is replaced (or added), the rest is left as it was.
+    const section = attackSection(runs);
+    const previous = (() => {
+      try {
+        return readFileSync(RESULTS, 'utf8');
+      } catch {
+        return '# Benchmark results\n';
+      }
+    })();
+    const at = previous.indexOf(`\n${ATTACKS_HEADING}\n`);
+    const kept = at < 0 ? previous.trimEnd() : previous.slice(0, at).trimEnd();
+    writeFileSync(RESULTS, `${kept}\n\n${section}\n`);
+    console.log(`\n${section}`);
+    console.log(`written to ${path.relative(process.cwd(), RESULTS) || RESULTS} (its attacks section)`);
+    return;
+  }
+  const text = `${report(runs)}${runs.some((r) => r.attacks) ? `\n\n${attackSection(runs)}\n` : ''}`;
   writeFileSync(RESULTS, text);
   console.log(`\n${text}`);
   console.log(`written to ${path.relative(process.cwd(), RESULTS) || RESULTS}`);

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createApp } from './app';
+import { shareThrottleWithWorkers } from './auth/auth-throttle';
 import { loadConfig, type Config } from './config';
 import { answerWorkerMetrics } from './http/metrics';
 import { stopWhenLauncherGoes } from './process-chain';
@@ -62,7 +63,8 @@ async function supervise(config: Config): Promise<void> {
   let stopping = false;
   let failed = false;
   answerWorkerMetrics();
-  for (let i = 0; i < config.workers; i += 1) cluster.fork();
+  const workerEnv = shareThrottleWithWorkers(config);
+  for (let i = 0; i < config.workers; i += 1) cluster.fork(workerEnv);
   cluster.on('exit', (worker, code) => {
     if (!stopping) {
       // A worker that dies on its own takes the service down with it, loudly, rather than limping on.

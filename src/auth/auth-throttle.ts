@@ -1,5 +1,13 @@
+import cluster from 'node:cluster';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterCluster,
+  RateLimiterClusterMaster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { HttpResponse } from '../graphql/http';
 import { AddressList, normalizeAddress } from '../http/address-list';
@@ -53,6 +61,25 @@ export interface AuthThrottleOptions {
   keyPrefix?: string;
   /** Receives the one line logged per Redis outage (and the line when it recovers). */
   log?: (line: string) => void;
+  /**
+   * Without Redis, in a worker of `labgate serve --workers N`: the counters live in the supervisor
+   * process (rate-limiter-flexible's cluster limiter, over the workers' IPC channel), so that the
+   * workers of one server count one address together instead of N times 30 failures before a ban.
+   */
+  viaSupervisor?: boolean;
+}
+
+/** Set in the environment of the workers whose supervisor keeps the counters (`shareThrottleWithWorkers`). */
+const VIA_SUPERVISOR_ENV = 'LABGATE_AUTH_THROTTLE_VIA_SUPERVISOR';
+
+/**
+ * Run by the supervisor of `--workers N` before it forks: without Redis, it keeps the failure counters
+ * for its workers. Returns what to add to each worker's environment.
+ */
+export function shareThrottleWithWorkers(config: Config): Record<string, string> {
+  if (!config.authThrottle || config.redisUrl) return {};
+  new RateLimiterClusterMaster();
+  return { [VIA_SUPERVISOR_ENV]: '1' };
 }
 
 /** How long `create` waits for a first Redis connection before serving anyway (failing open). */
@@ -86,6 +113,10 @@ export class AuthThrottle {
   /** A throttle on Redis when `redisUrl` is set (waiting briefly for the connection), else in memory. */
   static async create(options: AuthThrottleOptions): Promise<AuthThrottle> {
     const limits = { points: options.maxFailures, duration: options.windowSeconds };
+    if (!options.redisUrl && options.viaSupervisor) {
+      const shared = new RateLimiterCluster({ ...limits, keyPrefix: `${options.keyPrefix ?? 'labgate:'}auth-failures`, timeoutMs: AUTH_THROTTLE_REDIS_TIMEOUT_MS });
+      return new AuthThrottle(options, shared, null);
+    }
     if (!options.redisUrl) return new AuthThrottle(options, new RateLimiterMemory(limits), null);
 
     const redis = new Redis(options.redisUrl, {
@@ -199,7 +230,7 @@ export class AuthThrottle {
   private async guard<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
     try {
       const result = await operation();
-      if (this.failing && this.redis?.status === 'ready') this.recover();
+      if (this.failing && (this.redis === null || this.redis.status === 'ready')) this.recover();
       return result;
     } catch (error) {
       this.fail(error);
@@ -211,13 +242,14 @@ export class AuthThrottle {
     if (this.failing || this.closed) return;
     this.failing = true;
     const reason = error instanceof Error ? error.message : String(error);
-    this.log(`[labgate] auth throttle: Redis unavailable (${reason}); failed authentications are not counted until it is back`);
+    const store = this.redis ? 'Redis' : 'the supervisor process';
+    this.log(`[labgate] auth throttle: ${store} unavailable (${reason}); failed authentications are not counted until it is back`);
   }
 
   private recover(): void {
     if (!this.failing || this.closed) return;
     this.failing = false;
-    this.log('[labgate] auth throttle: Redis is back; failed authentications are counted again');
+    this.log(`[labgate] auth throttle: ${this.redis ? 'Redis' : 'the supervisor process'} is back; failed authentications are counted again`);
   }
 }
 
@@ -232,5 +264,6 @@ export function createAuthThrottle(config: Config): Promise<AuthThrottle | null>
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     log: config.logErrors ? (line) => console.error(line) : () => undefined,
+    viaSupervisor: cluster.isWorker && process.env[VIA_SUPERVISOR_ENV] === '1',
   });
 }

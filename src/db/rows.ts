@@ -4,6 +4,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { addDbTime } from '../http/db-time';
 import { dialectOf } from './dialect';
+import { takeTurn } from './turns';
 
 /**
  * Reads of whole entities on the hot paths (authentication, DataLoaders, the rows of a page), without
@@ -164,6 +165,8 @@ export async function readRowArrays(dataSource: DataSource, text: string, values
   let statements = sqliteStatements.get(connection);
   if (!statements) sqliteStatements.set(connection, (statements = new Map()));
   const kept = statements;
+  const turn = takeTurn(dataSource);
+  if (turn) await turn;
   return asQuery(dataSource, text, values, async () => {
     let statement = kept.get(text);
     if (!statement) kept.set(text, (statement = connection.prepare(text).raw(true)));
@@ -206,6 +209,21 @@ export function oneOfIds(dataSource: DataSource, column: string): string {
 /** The parameter of `oneOfIds`. */
 export function idList(dataSource: DataSource, ids: readonly number[]): unknown {
   return dialectOf(dataSource) === 'postgres' ? [...ids] : JSON.stringify(ids);
+}
+
+/** A list of texts as one parameter, as `idList` gives ids: an array on PostgreSQL, a JSON array on SQLite. */
+export function textList(dataSource: DataSource, texts: readonly string[]): unknown {
+  return dialectOf(dataSource) === 'postgres' ? [...texts] : JSON.stringify(texts);
+}
+
+/** `expression` is one of a list given as the single named parameter `:name` (`idList`, `textList`). */
+export function oneOfList(dataSource: DataSource, expression: string, name: string): string {
+  return dialectOf(dataSource) === 'postgres' ? `${expression} = ANY(:${name})` : `${expression} IN (SELECT value FROM json_each(:${name}))`;
+}
+
+/** The number of values of the list parameter `:name` (`textList`), in SQL: no second parameter, one text whatever the length. */
+export function listLength(dataSource: DataSource, name: string): string {
+  return dialectOf(dataSource) === 'postgres' ? `cardinality(CAST(:${name} AS text[]))` : `json_array_length(:${name})`;
 }
 
 const whereTexts = new WeakMap<DataSource, Map<string, string>>();

@@ -7,9 +7,12 @@ import {
   GraphQLSkipDirective,
   isAbstractType,
   isCompositeType,
+  isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
   isObjectType,
+  isUnionType,
   Kind,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
@@ -51,6 +54,10 @@ import {
  * Each fragment is analysed once per operation and its result reused wherever it is spread, so a
  * document whose fragments each spread the previous one twice costs time linear in its size, while
  * its score still grows as the answer would.
+ *
+ * Introspection is counted like any other field. Its lists are sized from the schema itself (see
+ * `introspectionListSizes`), so `__schema { types { fields { args { name } } } }` counts the objects
+ * its answer really holds, and three aliases of it count three times as many.
  */
 export interface OperationCost {
   depth: number;
@@ -72,6 +79,53 @@ const isConnectionType = (name: string) => name.endsWith('Connection');
 const isEdgeType = (name: string) => name.endsWith('Edge');
 const PAGE_INFO = 'PageInfo';
 
+/**
+ * How long each introspection list is in this schema: `__Schema.types` and `__Schema.directives`
+ * exactly, the lists below them (`__Type.fields`, `__Field.args`...) as their average length over
+ * every item of the list above. Multiplied down the usual `types { fields { args } }` shape, the
+ * averages give back the schema's totals, which is what such an answer holds. Made once per schema.
+ */
+const listSizesBySchema = new WeakMap<GraphQLSchema, ReadonlyMap<string, number>>();
+
+export function introspectionListSizes(schema: GraphQLSchema): ReadonlyMap<string, number> {
+  let sizes = listSizesBySchema.get(schema);
+  if (sizes) return sizes;
+  const types = Object.values(schema.getTypeMap());
+  const directives = schema.getDirectives();
+  let fields = 0;
+  let fieldArgs = 0;
+  let interfaces = 0;
+  let possibleTypes = 0;
+  let enumValues = 0;
+  let inputFields = 0;
+  for (const type of types) {
+    if (isObjectType(type) || isInterfaceType(type)) {
+      const list = Object.values(type.getFields());
+      fields += list.length;
+      for (const field of list) fieldArgs += field.args.length;
+      interfaces += type.getInterfaces().length;
+    }
+    if (isInterfaceType(type) || isUnionType(type)) possibleTypes += schema.getPossibleTypes(type).length;
+    if (isEnumType(type)) enumValues += type.getValues().length;
+    if (isInputObjectType(type)) inputFields += Object.keys(type.getFields()).length;
+  }
+  const directiveArgs = directives.reduce((sum, d) => sum + d.args.length, 0);
+  const per = (total: number, over: number) => (over > 0 ? total / over : 0);
+  sizes = new Map([
+    ['__Schema.types', types.length],
+    ['__Schema.directives', directives.length],
+    ['__Type.fields', per(fields, types.length)],
+    ['__Type.interfaces', per(interfaces, types.length)],
+    ['__Type.possibleTypes', per(possibleTypes, types.length)],
+    ['__Type.enumValues', per(enumValues, types.length)],
+    ['__Type.inputFields', per(inputFields, types.length)],
+    ['__Field.args', per(fieldArgs, fields)],
+    ['__Directive.args', per(directiveArgs, directives.length)],
+  ]);
+  listSizesBySchema.set(schema, sizes);
+  return sizes;
+}
+
 function pageSize(args: Record<string, unknown>): number {
   const requested = [args.first, args.last].filter((n): n is number => typeof n === 'number');
   return Math.max(0, Math.min(MAX_PAGE_SIZE, ...(requested.length ? requested : [DEFAULT_PAGE_SIZE])));
@@ -81,6 +135,7 @@ class Analysis {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly fragmentCosts = new Map<string, Cost>();
   private readonly inProgress = new Set<string>();
+  private readonly listSizes: ReadonlyMap<string, number>;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -88,13 +143,21 @@ class Analysis {
     private readonly variables: Record<string, unknown>,
   ) {
     for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(def.name.value, def);
+    this.listSizes = introspectionListSizes(schema);
   }
 
   operation(operation: OperationDefinitionNode): OperationCost {
     const root = this.schema.getRootType(operation.operation);
     if (!root) return { ...ZERO };
     const cost = this.selectionSet(operation.selectionSet, root);
-    return { depth: cost.depth, complexity: cost.complexity, nodes: cost.nodes };
+    // Introspection lists have fractional average lengths: an answer holds whole objects.
+    return { depth: cost.depth, complexity: cost.complexity, nodes: Math.ceil(cost.nodes) };
+  }
+
+  /** The items a list that is not a paged connection is counted as. */
+  private listSize(parent: GraphQLCompositeType, fieldName: string): number {
+    const key = `${parent.name}.${fieldName}`;
+    return this.listSizes.get(key) ?? LIST_FIELD_ESTIMATES[key] ?? UNPAGED_LIST_ESTIMATE;
   }
 
   private included(node: { directives?: readonly unknown[] }): boolean {
@@ -196,10 +259,7 @@ class Analysis {
     if (args.sort !== undefined && args.sort !== null) complexity += 1;
     if (args.search !== undefined && args.search !== null) complexity += 5;
     let nodes = 0;
-    if (node.name.value.startsWith('__')) {
-      // Introspection answers are bounded by the schema itself, not by stored data.
-      nodes = 0;
-    } else if (isConnectionType(named.name)) {
+    if (isConnectionType(named.name)) {
       const size = pageSize(args);
       complexity += complexity * size * 0.01;
       nodes = size * child.nodes;
@@ -207,8 +267,7 @@ class Analysis {
       // The items of a connection are counted by the connection; an edge is a wrapper, its node is not.
       const perItem = (isEdgeType(named.name) ? 0 : 1) + child.nodes;
       const inConnectionPage = isConnectionType(parent.name) && (node.name.value === 'nodes' || node.name.value === 'edges');
-      const listSize = LIST_FIELD_ESTIMATES[`${parent.name}.${field.name}`] ?? UNPAGED_LIST_ESTIMATE;
-      nodes = inConnectionPage || !isListType(getNullableType(field.type)) ? perItem : listSize * perItem;
+      nodes = inConnectionPage || !isListType(getNullableType(field.type)) ? perItem : this.listSize(parent, node.name.value) * perItem;
     }
     return { depth: 1 + child.depth, complexity: Math.floor(complexity), nodes };
   }
@@ -229,7 +288,8 @@ export function limitTier(actor: ActorFacts): LimitTier {
   return actor.signedIn ? 'authenticated' : 'anonymous';
 }
 
-function isIntrospection(operation: OperationDefinitionNode): boolean {
+/** Whether every root field of the operation is an introspection field (`__schema`, `__type`, `__typename`). */
+export function isIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
@@ -242,6 +302,15 @@ const COST_KEYS_PER_DOCUMENT = 16;
 const MAX_CACHED_VARIABLES_LENGTH = 2_000;
 let cachedDocuments = 0;
 
+/** The variables as a cache key, or null when they cannot be one (the HTTP layer refuses deeper nesting first). */
+function variablesCacheKey(variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify(variables ?? {});
+  } catch {
+    return null;
+  }
+}
+
 function cachedCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -249,8 +318,8 @@ function cachedCost(
   variables: Record<string, unknown> | undefined,
 ): OperationCost | null {
   const hasVariables = (operation.variableDefinitions?.length ?? 0) > 0;
-  const variablesKey = hasVariables ? JSON.stringify(variables ?? {}) : '';
-  const cacheable = variablesKey.length <= MAX_CACHED_VARIABLES_LENGTH;
+  const variablesKey = hasVariables ? variablesCacheKey(variables) : '';
+  const cacheable = variablesKey !== null && variablesKey.length <= MAX_CACHED_VARIABLES_LENGTH;
   const key = `${operation.name?.value ?? ''}\u0000${variablesKey}`;
   let perDocument = costCache.get(document);
   if (cacheable && perDocument?.has(key)) return perDocument.get(key)!;
@@ -275,9 +344,16 @@ function cachedCost(
   return cost;
 }
 
-/** The nodes already spent by earlier operations of the same HTTP request (a batch shares one limit). */
+/**
+ * What the earlier operations of the same HTTP request have used: a batch shares one node limit, one
+ * complexity limit (graphql-ruby sums the complexity of a multiplex against the limit GitLab passes
+ * it) and one response size cap.
+ */
 export class NodeBudget {
   used = 0;
+  complexity = 0;
+  /** Bytes of the answers already given to earlier operations. */
+  bytes = 0;
 }
 
 export class QueryLimitError extends GraphQLError {
@@ -289,7 +365,10 @@ export class QueryLimitError extends GraphQLError {
 /**
  * Checks one operation against the viewer's tier and returns its score and limit (for
  * `Query.queryComplexity`), or throws with graphql-ruby's messages (and a message of the same shape
- * for the node limit, which GitLab does not have).
+ * for the node limit, which GitLab does not have). Introspection keeps its raised complexity limit
+ * (the standard introspection query must always run) but is held to the depth limit, as graphql-ruby
+ * counts introspection fields by default. In a batch the complexity compared with the limit is the
+ * sum over the operations so far, as graphql-ruby reports it for a multiplex.
  */
 export function checkQueryLimits(
   schema: GraphQLSchema,
@@ -306,13 +385,15 @@ export function checkQueryLimits(
   if (!cost) return { score: 0, limit };
 
   const maxDepth = MAX_DEPTH[tier];
-  if (cost.depth > maxDepth && !introspection) throw new QueryLimitError(`Query has depth of ${cost.depth}, which exceeds max depth of ${maxDepth}`);
-  if (cost.complexity > limit) throw new QueryLimitError(`Query has complexity of ${cost.complexity}, which exceeds max complexity of ${limit}`);
+  if (cost.depth > maxDepth) throw new QueryLimitError(`Query has depth of ${cost.depth}, which exceeds max depth of ${maxDepth}`);
+  const complexity = budget.complexity + cost.complexity;
+  if (complexity > limit) throw new QueryLimitError(`Query has complexity of ${complexity}, which exceeds max complexity of ${limit}`);
   const nodes = budget.used + cost.nodes;
   if (nodes > MAX_NODES) {
     const what = budget.used > 0 ? 'Batch' : 'Query';
     throw new QueryLimitError(`${what} may return ${nodes} nodes, which exceeds max nodes of ${MAX_NODES}`);
   }
   budget.used = nodes;
+  budget.complexity = complexity;
   return { score: cost.complexity, limit };
 }

@@ -90,6 +90,15 @@ function isDatabaseError(error: ErrorLike): boolean {
 }
 
 /**
+ * Whether an error comes from the database or the connection to it (an outage fails every request
+ * with one): such an error gets its one `logUnexpectedError` line and no other.
+ */
+export function isDatabaseFailure(error: unknown): boolean {
+  const value = thrownValue(error);
+  return value !== null && isDatabaseError(value);
+}
+
+/**
  * One line in the log for an error no client may see. A database error (an outage makes one per
  * request) is written without stack, statement or parameters: parameters hold token digests.
  * Anything else is a bug, written with its stack.

@@ -6,11 +6,12 @@ import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authen
 import { bannedResponse } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
 import type { RequestTrace } from '../http/trace';
-import { checkQueryLimits, NodeBudget, QueryLimitError } from './complexity';
+import { checkQueryLimits, isIntrospection, NodeBudget, QueryLimitError } from './complexity';
 import { PreparedDocuments } from './documents';
+import { IntrospectionCache } from './introspection-cache';
 import { RequestContext, type AppCore } from './context';
 import { gitlabWording, isTimeoutError, logUnexpectedError } from './errors';
-import { MAX_BATCH_SIZE, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
+import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
 import { persistedQueryHash, PersistedQueryStore } from './persisted-queries';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
@@ -106,6 +107,30 @@ function logOncePerAnswer(error: unknown): void {
 
 const isRecord = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Whether a parsed JSON value nests deeper than `max` arrays and objects. Walked with a stack of its
+ * own, so that no depth can overflow the call stack (as `JSON.stringify` of such a value does).
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The key of an introspection operation's answer, or null when the operation is not one (or not valid). */
+function introspectionKey(documents: PreparedDocuments, op: Operation): string | null {
+  if (typeof op.query !== 'string') return null;
+  const prepared = documents.get(op.query);
+  const operation = prepared.operation(op.operationName);
+  if (!operation || !prepared.valid || !isIntrospection(operation)) return null;
+  return IntrospectionCache.key(op.query, op.operationName, op.variables);
+}
+
 /** What is wrong with the shape of one operation, or null (the document itself is checked by graphql-js). */
 function requestProblem(op: Operation): string | null {
   if (op.query !== undefined && op.query !== null && typeof op.query !== 'string') return 'GraphQL queries must be strings';
@@ -159,6 +184,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
   });
   await server.start();
   const documents = new PreparedDocuments(schema);
+  const introspectionAnswers = new IntrospectionCache();
 
   async function execute(op: Operation, contextValue: RequestContext) {
     // Apollo's own HTTP layer is skipped (content negotiation, header maps, GET parsing: this endpoint
@@ -166,9 +192,14 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     const problem = requestProblem(op);
     let body: string | null;
     let status = 200;
+    let cacheKey: string | null = null;
     if (problem) {
       body = JSON.stringify({ errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
-    } else if ((body = limitsProblem(schema, documents, op, contextValue)) === null) {
+    } else if ((body = limitsProblem(schema, documents, op, contextValue)) !== null) {
+      // refused by a limit: `body` holds the error
+    } else if ((cacheKey = introspectionKey(documents, op)) !== null && (body = introspectionAnswers.get(cacheKey) ?? null) !== null) {
+      // the same introspection answer as last time: the schema has not changed
+    } else {
       const response = await server.executeOperation(
         {
           query: op.query as string | undefined,
@@ -189,13 +220,17 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         if (code === 'REQUEST_TIMEOUT') contextValue.expired = true;
       }
       body = result ? JSON.stringify(result) : '';
+      if (cacheKey !== null && result && !result.errors) introspectionAnswers.set(cacheKey, body);
     }
     if (contextValue.expired) return TimedOut.instance;
-    // A larger answer would cost the client as much as the server: refuse it rather than send it.
+    // A larger answer would cost the client as much as the server: refuse it rather than send it. The
+    // operations of a batch share the cap, as they share the node and complexity limits.
     const cap = app.config.maxResponseBytes;
-    if (body.length > cap) {
+    const budget = contextValue.nodeBudget;
+    if (budget.bytes + body.length > cap) {
       return { status: 200, body: JSON.stringify({ errors: [{ message: `Response too large: more than ${cap} bytes`, extensions: { code: 'RESPONSE_TOO_LARGE' } }] }) };
     }
+    budget.bytes += body.length;
     // GitLab answers invalid documents and variables with 200 and an `errors` list.
     return { status, body };
   }
@@ -211,7 +246,9 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     let expired = false;
     const work = (async () => {
       const results: Array<{ status: number; body: string }> = [];
-      for (const op of ops) {
+      for (const [index, op] of ops.entries()) {
+        // Between the operations of a batch, other requests get a turn of the event loop.
+        if (index > 0) await new Promise((resolve) => setImmediate(resolve));
         if (expired) return TimedOut.instance;
         const context = new RequestContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
@@ -298,8 +335,13 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         } catch {
           return errorResponse(422, 'Variables are not valid JSON');
         }
+        if (nestsDeeperThan(op.variables, MAX_JSON_NESTING)) return errorResponse(422, 'Variables are not valid JSON');
       } else if (op.variables === '') {
         op.variables = undefined;
+      }
+      // Ruby's JSON parser refuses such a body before GitLab's controller sees it.
+      if (nestsDeeperThan(op.variables, MAX_JSON_NESTING) || nestsDeeperThan(op.extensions, MAX_JSON_NESTING)) {
+        return errorResponse(400, 'Request body is not valid JSON');
       }
     }
 

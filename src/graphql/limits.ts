@@ -77,6 +77,13 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** Open connections one process accepts; more are closed at once. */
 export const HTTP_MAX_CONNECTIONS = 1_000;
+/**
+ * Open connections one client address may hold (a trusted reverse proxy is not capped); more are
+ * closed at once, so that one address cannot take the whole of `HTTP_MAX_CONNECTIONS`.
+ */
+export const HTTP_MAX_CONNECTIONS_PER_ADDRESS = 100;
+/** A new connection that has not sent a complete request head within this time is closed. */
+export const HTTP_FIRST_REQUEST_TIMEOUT_MS = 5_000;
 
 /** Operations in one batched request. */
 export const MAX_BATCH_SIZE = 20;
@@ -148,3 +155,30 @@ export const REGISTRY_USER_TOKEN_SECONDS = 60;
 export const REGISTRY_PATH_MAX_COMPONENTS = 20;
 /** Levels an image name may add below its project's path (`acme/api/app/worker`: two). */
 export const REGISTRY_IMAGE_EXTRA_LEVELS = 2;
+
+/**
+ * Deepest nesting of the JSON values of a request (`variables`, `extensions`). Ruby's JSON parser,
+ * which reads GitLab's request bodies, refuses more than 100 levels (`max_nesting`).
+ */
+export const MAX_JSON_NESTING = 100;
+
+/**
+ * Answers to introspection documents kept per schema (GitLab caches the standard introspection
+ * answer for a day): they depend on the schema only, so each is computed once. Bounded by count and
+ * by the bytes the answers hold together.
+ */
+export const INTROSPECTION_CACHE_ENTRIES = 64;
+export const INTROSPECTION_CACHE_BYTES = 16_000_000;
+
+/**
+ * Values one list argument may hold (`ids`, `usernames`, `topics`...; GitLab holds `fullPaths` to 50,
+ * kept below). Past it the field fails with "You cannot provide more than 100 ids." A page holds 100
+ * items, so a longer filter could not be read back in one page anyway.
+ */
+export const MAX_LIST_ARGUMENT_LENGTH = 100;
+
+/**
+ * SQLite runs statements on the main thread: a statement due more than this long after the event loop
+ * last had a turn waits for one first, so that no request holds the loop for its whole duration.
+ */
+export const SQLITE_TURN_MS = 10;

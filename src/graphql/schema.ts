@@ -13,6 +13,7 @@ import { authorizeDirective, enforceAbilities } from './authorization';
 import { enforceDeadline } from './deadline';
 import { directResolvers, typeNamesAtOnce } from './direct-resolvers';
 import { enforceGranular, granularScopeDirective } from './granular-directive';
+import { enforceListLimits } from './list-arguments';
 import { GroupResolver } from '../modules/group/group.resolver';
 import { GroupMemberResolver, ProjectMemberResolver } from '../modules/member/member.resolver';
 import { MemberMutationsResolver } from '../modules/member/member-mutations.resolver';
@@ -65,8 +66,8 @@ export const RESOLVERS = [
 /**
  * The executable schema: type-graphql's build with each field's call decided once (`directResolvers`),
  * the scope directive enforced on every root field,
- * the declared abilities on every type and field that declares one, and the request deadline on every
- * field that may query the database.
+ * the declared abilities on every type and field that declares one, the request deadline on every
+ * field that may query the database, and the cap on the length of every list argument.
  */
 export async function buildLabgateSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -77,7 +78,7 @@ export async function buildLabgateSchema(): Promise<GraphQLSchema> {
     validate: false,
   });
   const direct = directResolvers(schema, RESOLVERS as unknown as Function[]);
-  return typeNamesAtOnce(enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(direct)))));
+  return typeNamesAtOnce(enforceDeadline(enforceGranular(enforceAbilities(enforceScopes(enforceListLimits(direct))))));
 }
 
 /** The SDL committed under `schema/`, directives included, in a stable order. */

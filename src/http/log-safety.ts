@@ -11,6 +11,26 @@
  */
 const TOKEN_PARAMETERS = /([?&][^=&#]*(?:token|password|secret)[^=&#]*=)[^&#]*/gi;
 
+/**
+ * A parameter whose name is percent-encoded (`private%5Ftoken=`): Rack, like Node's parsers, decodes
+ * names, so it carries a token as well as the plain spelling does.
+ */
+const ENCODED_PARAMETER = /([?&])([^=&#]*%[^=&#]*)=([^&#]*)/g;
+const TOKEN_PARAMETER_NAMES = new Set(['private_token', 'access_token', 'token']);
+
+function scrubEncodedNames(value: string): string {
+  if (!value.includes('%')) return value;
+  return value.replace(ENCODED_PARAMETER, (whole, separator: string, name: string) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      decoded = name;
+    }
+    return TOKEN_PARAMETER_NAMES.has(decoded.toLowerCase()) ? `${separator}${name}=${FILTERED}` : whole;
+  });
+}
+
 /** GitLab token prefixes: personal, project/group (bots), OAuth, feed, deploy, runner... */
 const TOKEN_SHAPED = /\b(?:glpat|gloas|glrt|glft|gldt|glcbt|glptt|glsoat|glimt|glagent|glffct)-[A-Za-z0-9_.-]{8,}/g;
 
@@ -23,7 +43,7 @@ export function looksSecret(value: string): boolean {
 }
 
 export function scrubString(value: string): string {
-  return value.replace(TOKEN_PARAMETERS, `$1${FILTERED}`).replace(TOKEN_SHAPED, FILTERED);
+  return scrubEncodedNames(value.replace(TOKEN_PARAMETERS, `$1${FILTERED}`)).replace(TOKEN_SHAPED, FILTERED);
 }
 
 /** The request path for the log, with token parameters replaced. */

@@ -3,10 +3,12 @@ import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AppCore } from '../graphql/context';
-import { logUnexpectedError } from '../graphql/errors';
+import { isDatabaseFailure, logUnexpectedError } from '../graphql/errors';
 import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from '../graphql/limits';
 import { AddressList } from './address-list';
+import { shareMainThread } from '../db/turns';
+import { limitConnections } from './connection-limits';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
@@ -50,6 +52,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   const monitoring = new AddressList(config.monitoringIps, 'LABGATE_MONITORING_IPS');
   const metrics = new Metrics(core);
   timeQueries(core.dataSource);
+  shareMainThread(core.dataSource);
 
   const server = Fastify({
     // With the log silenced there is no logger at all: Fastify would still make one per request.
@@ -77,6 +80,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   });
   server.server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   server.server.maxConnections = HTTP_MAX_CONNECTIONS;
+  limitConnections(server.server, config.trustedProxies);
 
   // GitLab's endpoint reads the body itself, whatever its content type, and answers in its own words.
   server.removeAllContentTypeParsers();
@@ -128,7 +132,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     if (status === 413) return send(reply, errorResponse(413, 'Request entity too large'));
     if (status >= 400 && status < 500) return send(reply, errorResponse(status, 'Bad Request'));
     if (config.logErrors) logUnexpectedError(error);
-    req.log.error({ err: error }, 'request failed');
+    // A database outage fails every request: its one line above is enough, with no stack (README).
+    if (!isDatabaseFailure(error)) req.log.error({ err: error }, 'request failed');
     return send(reply, errorResponse(500, 'Internal server error'));
   });
 

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../graphql/context';
 import { RequestContext } from '../graphql/context';
-import { ArgumentError, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
+import { ArgumentError, isDatabaseFailure, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
 import { REQUEST_TIMED_OUT } from '../graphql/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
@@ -174,7 +174,8 @@ export async function restApi(api: FastifyInstance, options: { core: AppCore }):
     if (sent) return sendError(reply, sent);
     if (isTimeoutError(error)) return sendError(reply, new RestError(503, { message: REQUEST_TIMED_OUT }));
     if (config.logErrors) logUnexpectedError(error);
-    req.log.error({ err: error }, 'request failed');
+    // A database outage fails every request: its one line above is enough, with no stack (README).
+    if (!isDatabaseFailure(error)) req.log.error({ err: error }, 'request failed');
     return sendError(reply, new RestError(500, { message: '500 Internal Server Error' }));
   });
 

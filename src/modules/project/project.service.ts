@@ -1,13 +1,13 @@
-import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
 import { primed } from '../../db/loader-utils';
-import { findOneWhere } from '../../db/rows';
+import { findOneWhere, listLength, oneOfList, textList } from '../../db/rows';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId, recordIds } from '../../graphql/global-id';
-import { MAX_FULL_PATHS } from '../../graphql/limits';
+import { MAX_FULL_PATHS, MAX_LIST_ARGUMENT_LENGTH } from '../../graphql/limits';
 import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '../../graphql/pagination';
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
@@ -110,6 +110,23 @@ function similarityKey(term: string): SortKey<Project> {
     direction: 'ASC',
     kind: 'number',
     value: rank,
+  };
+}
+
+/**
+ * Projects (alias `alias`) that carry every one of `topics`, matched by name whatever its case, in one
+ * condition whatever their number: the names are one list parameter, the projects those that link to
+ * as many of them as there are distinct names. As GitLab's finder, names are trimmed, and blank ones
+ * and repeats ignored. Null when no name is left (no filter).
+ */
+export function carriesAllTopicsSql(ds: DataSource, alias: string, topics: readonly string[]): { sql: string; params: Record<string, unknown> } | null {
+  const names = [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (!names.length) return null;
+  return {
+    sql:
+      `${alias}.id IN (SELECT tpt.project_id FROM project_topics tpt JOIN topics tt ON tt.id = tpt.topic_id ` +
+      `WHERE ${oneOfList(ds, 'LOWER(tt.name)', 'topicNames')} GROUP BY tpt.project_id HAVING COUNT(*) = ${listLength(ds, 'topicNames')})`,
+    params: { topicNames: textList(ds, names) },
   };
 }
 
@@ -248,14 +265,10 @@ export class ProjectService {
     this.applyLifecycle(qb, args);
     this.applyFeatures(ctx, qb, args);
     if (args.topics?.length) {
-      // Every topic asked for, matched by name whatever its case.
-      args.topics.forEach((topic, i) => {
-        if (hasNullByte(topic)) throw new ArgumentError(`Topics cannot contain null bytes`);
-        qb.andWhere(
-          `EXISTS (SELECT 1 FROM project_topics lpt JOIN topics lt ON lt.id = lpt.topic_id WHERE lpt.project_id = p.id AND LOWER(lt.name) = :topic${i})`,
-          { [`topic${i}`]: topic.trim().toLowerCase() },
-        );
-      });
+      if (args.topics.length > MAX_LIST_ARGUMENT_LENGTH) throw new ArgumentError(`You cannot provide more than ${MAX_LIST_ARGUMENT_LENGTH} topics.`);
+      if (args.topics.some(hasNullByte)) throw new ArgumentError(`Topics cannot contain null bytes`);
+      const condition = carriesAllTopicsSql(ctx.app.dataSource, 'p', args.topics);
+      if (condition) qb.andWhere(condition.sql, condition.params);
     }
     if (args.search) {
       const pattern = likePattern(args.search);

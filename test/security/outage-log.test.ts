@@ -1,0 +1,75 @@
+import { PassThrough } from 'node:stream';
+import { Client } from 'pg';
+import { createApp, type App } from '../../src/app';
+import { ManualClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { RequestContext } from '../../src/graphql/context';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+/**
+ * Issue 18: during a database outage, each failed request also wrote a pino error line with a stack,
+ * besides the one line the README promises. With the request log on, a failed request now writes
+ * its `[labgate] database error` line and its request line (status 500), and nothing else.
+ */
+describe('the request log during a database outage', () => {
+  let db: TestDatabase;
+  let app: App;
+  const lines: string[] = [];
+  let secret: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    app = await createApp(loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'info', logErrors: true }), {
+      clock: new ManualClock('2026-01-15T12:00:00.000Z'),
+      logStream: stream,
+    });
+    const system = new RequestContext(app, null, { system: true });
+    const dave = await app.services.users.create(system, { username: 'dave', name: 'Dave', email: 'dave@example.com' });
+    secret = (await app.services.tokens.createPersonal(system, dave, { name: 'outage', scopes: ['api'] })).secret;
+    if (db.kind === 'sqlite') {
+      (app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
+    } else {
+      const name = new URL(db.url).pathname.slice(1);
+      const admin = new Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      await admin.end();
+    }
+  });
+  afterAll(async () => {
+    await app.close().catch(() => undefined);
+    await db.drop();
+  });
+
+  it('writes one request line per failed request, and no error line with a stack', async () => {
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+    try {
+      lines.length = 0;
+      const json = { 'content-type': 'application/json' };
+      const requests = [
+        // Authentication reads the database first: the failure reaches the HTTP layer's error handler.
+        { method: 'POST', url: '/api/graphql', headers: { ...json, authorization: `Bearer ${secret}` }, body: '{"query":"{ currentUser { id } }"}' },
+        { method: 'GET', url: '/api/v4/user', headers: { 'private-token': secret } },
+        { method: 'GET', url: '/api/v4/projects', headers: {} },
+        { method: 'POST', url: '/api/graphql', headers: json, body: '{"query":"{ projects { nodes { id } } }"}' },
+      ];
+      for (const request of requests) {
+        const res = await app.handle(request);
+        expect(res.status === 500 || JSON.parse(res.body).errors?.[0]?.message === 'Internal server error').toBe(true);
+      }
+      const records = lines.map((l) => JSON.parse(l));
+      expect(records.map((r) => r.msg)).toEqual(['request', 'request', 'request', 'request']);
+      expect(records.filter((r) => r.level >= 50)).toEqual([]);
+      expect(lines.join('\n')).not.toMatch(/\s+at /);
+      // The README's one line per failed request, on standard error.
+      expect(printed).toHaveLength(requests.length);
+      expect(printed.every((p) => p.startsWith('[labgate] database error: '))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
