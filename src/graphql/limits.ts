@@ -41,12 +41,12 @@ export const UNPAGED_LIST_ESTIMATE = DEFAULT_PAGE_SIZE;
 /**
  * Lists whose length is bounded by what they hold rather than by stored data, counted at that size
  * instead of UNPAGED_LIST_ESTIMATE: a granular scope holds distinct names from the permission
- * catalogue (45 today; a test keeps the catalogue within this), and a token a handful of scopes (a
+ * catalogue (48 today; a test keeps the catalogue within this), and a token a handful of scopes (a
  * fine-grained one, one per group or project it reaches). So a page of 100 tokens with their scopes
- * and permissions is about 47,000 nodes, not a million.
+ * and permissions is about 50,000 nodes, not a million.
  */
 export const LIST_FIELD_ESTIMATES: Readonly<Record<string, number>> = {
-  'AccessTokenGranularScope.permissions': 45,
+  'AccessTokenGranularScope.permissions': 48,
   'PersonalAccessToken.scopes': 10,
 };
 
