@@ -42,8 +42,8 @@ export const UNPAGED_LIST_ESTIMATE = DEFAULT_PAGE_SIZE;
  * Lists whose length is bounded by what they hold rather than by stored data, counted at that size
  * instead of UNPAGED_LIST_ESTIMATE: a granular scope holds distinct names from the permission
  * catalogue (48 today; a test keeps the catalogue within this), and a token a handful of scopes (a
- * fine-grained one, one per group or project it reaches). So a page of 100 tokens with their scopes
- * and permissions is about 50,000 nodes, not a million.
+ * fine-grained one, one per group or project it reaches). So a page of 50 tokens with their scopes
+ * and permissions is about 25,000 nodes, not half a million.
  */
 export const LIST_FIELD_ESTIMATES: Readonly<Record<string, number>> = {
   'AccessTokenGranularScope.permissions': 48,
