@@ -13,6 +13,7 @@ import { buildLabgateSchema } from './graphql/schema';
 import { createHttpServer, INJECTED_ADDRESS_HEADER } from './http/server';
 import { Policy } from './policy/policy';
 import { createServices } from './services';
+import { RepositoryStorage } from './modules/repository/repository-storage';
 import type { GraphQLSchema } from 'graphql';
 
 export interface AppOptions {
@@ -56,7 +57,7 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
     throw error;
   }
   const policy = new Policy(config);
-  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy) };
+  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy), repositories: new RepositoryStorage(config) };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -73,6 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await endpoint.stop();
       await core.authThrottle?.close();
       if (dataSource.isInitialized && !options.dataSource) await dataSource.destroy();
+      core.repositories.dispose();
     });
     await server.ready();
 

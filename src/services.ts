@@ -10,6 +10,8 @@ import { ProjectFeaturesService } from './modules/project/project-features.servi
 import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
 import type { Policy } from './policy/policy';
+import { ProtectedBranchService } from './modules/repository/protected-branch.service';
+import { GitAccessService } from './modules/repository/git-access.service';
 
 /**
  * The application's services. They hold no per-request state (everything per request comes in the
@@ -28,11 +30,14 @@ export interface Services {
   tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
+  protectedBranches: ProtectedBranchService;
+  gitAccess: GitAccessService;
 }
 
 export function createServices(policy: Policy): Services {
   const namespaces = new NamespaceService({ policy });
-  const projects = new ProjectService({ policy, namespaces });
+  const protectedBranches = new ProtectedBranchService();
+  const projects = new ProjectService({ policy, namespaces, protectedBranches });
   const groups = new GroupService({ policy, namespaces, projects });
   const members = new MemberService({ policy });
   const users = new UserService({ namespaces, projects, groups });
@@ -42,5 +47,6 @@ export function createServices(policy: Policy): Services {
   const tokenLifecycle = new TokenLifecycle();
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens };
+  const gitAccess = new GitAccessService({ projects, projectFeatures, namespaces, protectedBranches });
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess };
 }

@@ -33,3 +33,22 @@ export const MUTATION_SCOPES = ['api'] as const;
 export function scopesForUser(user: { admin: boolean }): readonly string[] {
   return user.admin ? ALL_SCOPES : NON_ADMIN_SCOPES;
 }
+
+/** What a token's scopes let a Git or registry client do (GitLab's `abilities_for_scopes`). */
+export type ClientAbility = 'read_project' | 'download_code' | 'push_code' | 'read_container_image' | 'create_container_image' | 'admin_container_image';
+
+const SCOPE_ABILITIES: Record<string, readonly ClientAbility[]> = {
+  api: ['read_project', 'download_code', 'read_container_image', 'push_code', 'create_container_image', 'admin_container_image'],
+  read_api: ['read_project', 'download_code', 'read_container_image'],
+  read_repository: ['download_code'],
+  write_repository: ['download_code', 'push_code'],
+  read_registry: ['read_container_image'],
+  write_registry: ['create_container_image'],
+  ai_workflows: ['push_code', 'download_code'],
+};
+
+/** The abilities a list of scopes grants; null scopes (no token: the `labgate` command) grant all. */
+export function clientAbilitiesForScopes(scopes: readonly string[] | null): ReadonlySet<ClientAbility> {
+  if (scopes === null) return new Set(SCOPE_ABILITIES.api);
+  return new Set(scopes.flatMap((scope) => SCOPE_ABILITIES[scope] ?? []));
+}

@@ -15,9 +15,11 @@ import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
 import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
 import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
+import { ProtectedBranches1764900000000 } from './migrations/1764900000000-protected-branches';
+import { ProtectedBranch, ProtectedBranchAccessLevel } from '../modules/repository/protected-branch.entity';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000, ProtectedBranches1764900000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

@@ -99,3 +99,10 @@ export const AUTH_BANNED_MESSAGE = 'Too many failed authentication attempts from
 
 /** A Redis command of the shared failure counter that takes longer than this counts as a Redis failure. */
 export const AUTH_THROTTLE_REDIS_TIMEOUT_MS = 500;
+
+/**
+ * Bytes one Git push may send (`LABGATE_GIT_MAX_PUSH_BYTES`): counted on the request body as it
+ * streams, and given to Git as `receive.maxInputSize` for the unpacked pack. GitLab leaves it unlimited
+ * by default; Labgate bounds it.
+ */
+export const DEFAULT_GIT_MAX_PUSH_BYTES = 1024 * 1024 * 1024;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import { scrubSecrets, safePath } from './log-safety';
 import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
 import { REST_PREFIX, restApi } from '../rest/plugin';
+import { gitHttp } from '../git/git-http';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,7 +51,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   const metrics = new Metrics(core);
   timeQueries(core.dataSource);
 
+  // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
+  const https = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : null;
   const server = Fastify({
+    https,
     // With the log silenced there is no logger at all: Fastify would still make one per request.
     logger: config.logLevel !== 'silent' && {
       level: config.logLevel,
@@ -165,6 +170,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // GitLab's REST API v4 (tokens, members, projects, groups, users), in a context of its own.
   await server.register(restApi, { prefix: REST_PREFIX, core });
+
+  // Git over HTTP (smart HTTP through `git http-backend`), in a context of its own: its bodies stream.
+  await server.register(gitHttp, { core });
 
   try {
     registerExplorer(server);

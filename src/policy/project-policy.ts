@@ -2,6 +2,7 @@ import type { RequestContext } from '../graphql/context';
 import { isGroup } from '../modules/namespace/namespace.entity';
 import { loadProjectNamespace, loadRoot } from '../modules/namespace/namespace.loaders';
 import type { Project } from '../modules/project/project.entity';
+import { projectSettings } from '../modules/project/project-settings';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
 import { abilityNames, applyTokenCreationRule, ARCHIVED_READ_ONLY, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
@@ -18,7 +19,12 @@ export interface ProjectFacts extends TokenCreationFacts {
   requestAccessEnabled: boolean;
   /** The viewer's effective role: direct, or inherited from any ancestor group; highest wins. */
   accessLevel: number;
+  /** The repository feature's level (GitLab's `repository_access_level`): 0 disabled, 10 members only, 20 everyone with access. */
+  repositoryAccessLevel?: number;
 }
+
+/** What the repository feature's level takes away when it is disabled, or limited to members. */
+const REPOSITORY_FEATURE: ProjectAbility[] = ['download_code', 'push_code', 'push_to_delete_protected_branch', 'fork_project'];
 
 /**
  * Every project ability, each named once. `true`: also a field of GitLab's `ProjectPermissions` type
@@ -124,6 +130,8 @@ const PROJECT_GUEST: ProjectAbility[] = [
  * cannot, and do not read code, which Reporters can.
  */
 const PROJECT_PLANNER: ProjectAbility[] = [
+  // GitLab's planners read the code of private projects, as Reporters do (issue 21's matrix).
+  'download_code',
   'download_wiki_code',
   'read_merge_request',
   'create_design',
@@ -216,6 +224,11 @@ export function projectAbilities(actor: ActorFacts, project: ProjectFacts): Read
     }
   }
 
+  // GitLab's `repository_disabled` / members-only rules, which bind administrators too when disabled.
+  const repositoryLevel = project.repositoryAccessLevel ?? 20;
+  const memberLevel = actor.signedIn ? project.accessLevel : 0;
+  if (repositoryLevel <= 0 || (repositoryLevel < 20 && memberLevel < GUEST && !actor.admin)) REPOSITORY_FEATURE.forEach((a) => can.delete(a));
+
   applyTokenCreationRule(can, actor, can.has('admin_project'), project);
   if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
   NEVER.forEach((a) => can.delete(a));
@@ -240,6 +253,7 @@ export class ProjectPolicy {
         archived: project.archived,
         requestAccessEnabled: project.requestAccessEnabled,
         accessLevel: index.projectLevel(project.id, ns.traversalIds),
+        repositoryAccessLevel: projectSettings(project.settings).repositoryAccessLevel,
         // A project in a personal namespace is never affected by a group's token setting.
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),
