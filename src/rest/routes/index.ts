@@ -5,6 +5,7 @@ import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
 import { PROJECT_GROUP_ROUTES } from './projects-groups';
 import { USER_ROUTES } from './users';
+import { PROTECTED_BRANCH_ROUTES } from './protected-branches';
 
 /** Every route of the REST API, in the order of the OpenAPI document. */
 export const REST_ROUTES: RestRoute[] = [
@@ -14,4 +15,5 @@ export const REST_ROUTES: RestRoute[] = [
   ...PROJECT_GROUP_ROUTES,
   ...MEMBER_ROUTES,
   ...METADATA_ROUTES,
+  ...PROTECTED_BRANCH_ROUTES,
 ];
