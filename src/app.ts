@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { createAuthThrottle } from './auth/auth-throttle';
+import { registerClientStrategy } from './auth/client-credentials';
+import { deployTokenStrategy } from './auth/deploy-token-strategy';
 import { graphqlScopes } from './auth/scope-directive';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -57,6 +59,8 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
     throw error;
   }
   const policy = new Policy(config);
+  // Git and registry clients may also sign in with deploy tokens, in every process built from here.
+  registerClientStrategy(deployTokenStrategy);
   return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy), repositories: new RepositoryStorage(config) };
 }
 

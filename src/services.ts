@@ -9,6 +9,7 @@ import { UserService } from './modules/user/user.service';
 import { ProjectFeaturesService } from './modules/project/project-features.service';
 import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
+import { DeployTokenService } from './modules/deploy-token/deploy-token.service';
 import type { Policy } from './policy/policy';
 import { ProtectedBranchService } from './modules/repository/protected-branch.service';
 import { GitAccessService } from './modules/repository/git-access.service';
@@ -32,6 +33,7 @@ export interface Services {
   resourceTokens: ResourceAccessTokenService;
   protectedBranches: ProtectedBranchService;
   gitAccess: GitAccessService;
+  deployTokens: DeployTokenService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -48,5 +50,6 @@ export function createServices(policy: Policy): Services {
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
   const gitAccess = new GitAccessService({ projects, projectFeatures, namespaces, protectedBranches });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess };
+  const deployTokens = new DeployTokenService({ policy, projects, groups });
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GranularScope } from '../modules/access-token/granular-scope.entity';
+import { DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { Member } from '../modules/member/member.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
@@ -17,9 +18,10 @@ import { GranularScopes1764700000000 } from './migrations/1764700000000-granular
 import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
 import { ProtectedBranches1764900000000 } from './migrations/1764900000000-protected-branches';
 import { ProtectedBranch, ProtectedBranchAccessLevel } from '../modules/repository/protected-branch.entity';
+import { DeployTokens1764910000000 } from './migrations/1764910000000-deploy-tokens';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel];
-export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000, ProtectedBranches1764900000000];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken];
+export const MIGRATIONS = [InitialSchema1764400000000, TraversalOrderAndNameIndex1764500000000, StarsTopicsForksDeletion1764600000000, GranularScopes1764700000000, SortIndexes1764800000000, ProtectedBranches1764900000000, DeployTokens1764910000000];
 
 export interface DataSourceOptions {
   /** Called with every SQL statement; the performance tests count them. */

@@ -21,6 +21,8 @@ export interface GroupFacts extends TokenCreationFacts {
   projectCreationLevel: number;
   subgroupCreationLevel: number;
   isTopLevel: boolean;
+  /** The group or one of its ancestors is archived (GitLab's `self_or_ancestors_archived?`). */
+  archived?: boolean;
 }
 
 /**
@@ -56,6 +58,9 @@ export const GROUP_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   admin_setting_to_allow_resource_access_token_creation: false,
+  read_deploy_token: false,
+  create_deploy_token: false,
+  destroy_deploy_token: false,
 } as const satisfies AbilityList;
 export type GroupAbility = keyof typeof GROUP_ABILITIES;
 
@@ -94,7 +99,7 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
       ['admin_issue', 'admin_label', 'read_crm_contact', 'read_crm_organization', 'import_work_items'].forEach((a) => can.add(a as GroupAbility));
     }
     if (level >= DEVELOPER) ['create_custom_emoji', 'import_issues'].forEach((a) => can.add(a as GroupAbility));
-    if (level >= MAINTAINER) can.add('admin_project');
+    if (level >= MAINTAINER) ['admin_project', 'read_deploy_token'].forEach((a) => can.add(a as GroupAbility));
     if (level >= OWNER) {
       [
         'admin_group',
@@ -107,6 +112,8 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
         'read_resource_access_tokens',
         'destroy_resource_access_tokens',
         'admin_setting_to_allow_resource_access_token_creation',
+        'create_deploy_token',
+        'destroy_deploy_token',
       ].forEach((a) => can.add(a as GroupAbility));
     }
     const subgroupLevel = group.subgroupCreationLevel === SUBGROUP_CREATION.maintainer ? MAINTAINER : OWNER;
@@ -122,8 +129,18 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   else can.delete('leave_group');
 
   applyTokenCreationRule(can, actor, can.has('read_resource_access_tokens'), group);
+  // An archived group (or one below an archived group) keeps its deploy tokens but cannot change them.
+  if (group.archived) ['create_deploy_token', 'destroy_deploy_token'].forEach((a) => can.delete(a as GroupAbility));
   can.delete('generate_description');
   return can;
+}
+
+/** Whether an ancestor of the group is archived, read through the request's loaders. */
+async function archivedAbove(ctx: RequestContext, group: Namespace): Promise<boolean> {
+  const ancestorIds = group.traversalIds.split('/').filter(Boolean).map(Number).filter((id) => id !== group.id);
+  if (!ancestorIds.length) return false;
+  const ancestors = await ctx.loaders.namespaces.loadMany(ancestorIds);
+  return ancestors.some((ns) => ns !== null && !(ns instanceof Error) && ns.archived);
 }
 
 /**
@@ -139,16 +156,19 @@ export class GroupPolicy {
       const index = await ctx.memberships();
       const root = await loadRoot(ctx, group);
       const directAccessLevel = index.directGroupLevel(group.id);
+      const accessLevel = index.namespaceLevel(group.traversalIds);
       const directOwnerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
       return groupAbilities(ctx.actor, {
         visibilityLevel: group.visibilityLevel,
-        accessLevel: index.namespaceLevel(group.traversalIds),
+        accessLevel,
         memberBelow: index.hasMembershipBelow(group.traversalIds),
         directAccessLevel,
         directOwnerCount,
         projectCreationLevel: group.projectCreationLevel,
         subgroupCreationLevel: group.subgroupCreationLevel,
         isTopLevel: group.parentId === null,
+        // Only Owners could change deploy tokens: the ancestors are read only for them.
+        archived: group.archived || ((ctx.actor.admin || accessLevel >= OWNER) && (await archivedAbove(ctx, group))),
         tokenCreationAllowed: root.resourceAccessTokenCreationAllowed,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, root),
       });

@@ -88,6 +88,9 @@ export const PROJECT_ABILITIES = {
   create_resource_access_tokens: false,
   manage_resource_access_tokens: false,
   manage_owners: false,
+  read_deploy_token: false,
+  create_deploy_token: false,
+  destroy_deploy_token: false,
 } as const satisfies AbilityList;
 export type ProjectAbility = keyof typeof PROJECT_ABILITIES;
 
@@ -185,6 +188,10 @@ const PROJECT_MAINTAINER: ProjectAbility[] = [
   'rename_project',
   'read_resource_access_tokens',
   'destroy_resource_access_tokens',
+  // Deploy tokens: Maintainers manage them, and archiving the project does not stop that.
+  'read_deploy_token',
+  'create_deploy_token',
+  'destroy_deploy_token',
 ];
 const PROJECT_OWNER: ProjectAbility[] = [
   // Give or take away the Owner role of project members.

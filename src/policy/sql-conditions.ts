@@ -182,3 +182,14 @@ export function hiddenByLevelSql(actor: ActorFacts, alias: string): SqlCondition
   const lowest = lowestVisibleLevel(actor);
   return { sql: lowest === null ? '1 = 1' : `${alias}.visibility_level < ${lowest}`, params: {} };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deploy tokens
+
+/**
+ * The `deploy_tokens` row aliased `alias` is active: not revoked, and not past its expiry instant
+ * (GitLab's `DeployToken.active`). In-memory twin: `isDeployTokenActive`.
+ */
+export function activeDeployToken(alias: string, now: Date): SqlCondition {
+  return sql`(${alias}.revoked = ${bound(false, 'revoked')} AND (${alias}.expires_at IS NULL OR ${alias}.expires_at >= ${bound(now, 'now')}))`;
+}

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../graphql/context';
 import { isTokenActive, type PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import { deployTokenUsername, isDeployTokenExpired, type DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
 import { loadProjectNamespace } from '../modules/namespace/namespace.loaders';
@@ -279,5 +280,20 @@ export function group(ctx: RequestContext, ns: Namespace): Json {
     parent_id: ns.parentId,
     shared_runners_setting: 'enabled',
     marked_for_deletion_on: null,
+  };
+}
+
+// ---- deploy tokens
+
+/** `DeployToken` (never with its secret; `withSecret` adds it to the create answer only). */
+export function deployToken(ctx: RequestContext, token: DeployToken): Json {
+  return {
+    id: token.id,
+    name: token.name,
+    username: deployTokenUsername(token),
+    expires_at: iso(token.expiresAt),
+    scopes: token.scopes,
+    revoked: token.revoked,
+    expired: isDeployTokenExpired(token, ctx.today()),
   };
 }

@@ -16,6 +16,7 @@ import type { IssuedResourceToken } from '../../src/modules/access-token/resourc
 import { parseMemberAccessLevel } from '../../src/policy/access-level';
 import { createTestDatabase, type TestDatabase } from './database';
 import { PersonalAccessToken as PersonalAccessTokenEntity } from '../../src/modules/access-token/personal-access-token.entity';
+import { DeployToken as DeployTokenEntity } from '../../src/modules/deploy-token/deploy-token.entity';
 import { Member as MemberEntity } from '../../src/modules/member/member.entity';
 import { Namespace as NamespaceEntity } from '../../src/modules/namespace/namespace.entity';
 import { Project as ProjectEntity } from '../../src/modules/project/project.entity';
@@ -194,6 +195,8 @@ export async function startHarness(
         members: await ds.getRepository(MemberEntity).count(),
         tokens: await ds.getRepository(PersonalAccessTokenEntity).count(),
         revoked: await ds.getRepository(PersonalAccessTokenEntity).countBy({ revoked: true }),
+        deployTokens: await ds.getRepository(DeployTokenEntity).count(),
+        revokedDeployTokens: await ds.getRepository(DeployTokenEntity).countBy({ revoked: true }),
       };
     },
     async close() {

@@ -156,6 +156,15 @@ describe('REST API with fine-grained personal access tokens', () => {
       'DELETE /groups/:id/members/:user_id': 'delete_member on group, granted by delete_member',
       'GET /version': 'read_metadata on instance, granted by read_metadata',
       'GET /metadata': 'read_metadata on instance, granted by read_metadata',
+      'GET /deploy_tokens': 'read_deploy_token on instance, granted by read_deploy_token',
+      'GET /projects/:id/deploy_tokens': 'read_deploy_token on project, granted by read_deploy_token',
+      'GET /projects/:id/deploy_tokens/:token_id': 'read_deploy_token on project, granted by read_deploy_token',
+      'POST /projects/:id/deploy_tokens': 'create_deploy_token on project, granted by create_deploy_token',
+      'DELETE /projects/:id/deploy_tokens/:token_id': 'delete_deploy_token on project, granted by delete_deploy_token',
+      'GET /groups/:id/deploy_tokens': 'read_deploy_token on group, granted by read_deploy_token',
+      'GET /groups/:id/deploy_tokens/:token_id': 'read_deploy_token on group, granted by read_deploy_token',
+      'POST /groups/:id/deploy_tokens': 'create_deploy_token on group, granted by create_deploy_token',
+      'DELETE /groups/:id/deploy_tokens/:token_id': 'delete_deploy_token on group, granted by delete_deploy_token',
     };
 
     it('matches the reviewed table: permission, boundary and the assignable permission that grants it', () => {

@@ -69,6 +69,16 @@ describe('REST OpenAPI document', () => {
     'DELETE /groups/:id/members/:user_id': 'delete_member',
     'GET /version': 'read_metadata',
     'GET /metadata': 'read_metadata',
+    // lib/api/deploy_tokens.rb
+    'GET /deploy_tokens': 'read_deploy_token',
+    'GET /projects/:id/deploy_tokens': 'read_deploy_token',
+    'GET /projects/:id/deploy_tokens/:token_id': 'read_deploy_token',
+    'POST /projects/:id/deploy_tokens': 'create_deploy_token',
+    'DELETE /projects/:id/deploy_tokens/:token_id': 'delete_deploy_token',
+    'GET /groups/:id/deploy_tokens': 'read_deploy_token',
+    'GET /groups/:id/deploy_tokens/:token_id': 'read_deploy_token',
+    'POST /groups/:id/deploy_tokens': 'create_deploy_token',
+    'DELETE /groups/:id/deploy_tokens/:token_id': 'delete_deploy_token',
   };
 
   it('declares on each route the fine-grained permission GitLab gives its endpoint', () => {

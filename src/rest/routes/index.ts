@@ -1,5 +1,6 @@
 import type { RestRoute } from '../route';
 import { ACCESS_TOKEN_ROUTES } from './access-tokens';
+import { DEPLOY_TOKEN_ROUTES } from './deploy-tokens';
 import { MEMBER_ROUTES } from './members';
 import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
@@ -16,4 +17,5 @@ export const REST_ROUTES: RestRoute[] = [
   ...MEMBER_ROUTES,
   ...METADATA_ROUTES,
   ...PROTECTED_BRANCH_ROUTES,
+  ...DEPLOY_TOKEN_ROUTES,
 ];

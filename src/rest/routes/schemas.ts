@@ -118,3 +118,17 @@ export const GROUP: JsonSchema = {
     projects: { type: 'array', items: PROJECT, description: '`GET /groups/:id` with `with_projects` (the default).' },
   },
 };
+
+export const DEPLOY_TOKEN: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: int,
+    name: str,
+    username: str,
+    expires_at: ntime,
+    scopes: { type: 'array', items: str },
+    revoked: bool,
+    expired: bool,
+    token: { type: 'string', description: 'The secret: only in the answer that creates the token.' },
+  },
+};
