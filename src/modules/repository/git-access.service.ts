@@ -3,6 +3,8 @@ import { clientAbilitiesForScopes, type ClientAbility } from '../../auth/scopes'
 import type { RequestContext } from '../../graphql/context';
 import { ADMIN, MAINTAINER } from '../../policy/access-level';
 import type { ProjectFeaturesService } from '../project/project-features.service';
+import { FEATURE_LEVELS, projectSettings } from '../project/project-settings';
+import { deployTokenAbilitiesOn } from '../../policy/deploy-token-policy';
 import type { Project } from '../project/project.entity';
 import type { ProjectService } from '../project/project.service';
 import type { NamespaceService } from '../namespace/namespace.service';
@@ -62,9 +64,6 @@ export interface PushObjects {
   alternates?: string;
 }
 
-/** Whether a deploy token reaches a project (the deploy-token developer's policy plugs in here). */
-export type DeployTokenReach = (ctx: RequestContext, token: DeployTokenActor, project: Project) => Promise<boolean>;
-
 const SHA_LIKE = /^([0-9a-f]{40}|[0-9a-f]{64})(\/|$)/;
 
 export interface GitAccessDeps {
@@ -82,14 +81,7 @@ export interface GitAccessDeps {
  * protected-branch access levels, which are roles by definition.
  */
 export class GitAccessService {
-  private deployTokenReach: DeployTokenReach | null = null;
-
   constructor(private readonly deps: GitAccessDeps) {}
-
-  /** Lets deploy tokens reach projects (set once by the deploy-token module). */
-  setDeployTokenReach(reach: DeployTokenReach): void {
-    this.deployTokenReach = reach;
-  }
 
   /** `GitAccess#check(cmd, '_any')` for a request over HTTP. */
   async check(ctx: RequestContext, actor: GitActor, fullPath: string, command: GitCommand, repositories: RepositoryStorage): Promise<GitAccessOutcome> {
@@ -124,8 +116,11 @@ export class GitAccessService {
 
   private async checkDeployToken(ctx: RequestContext, token: DeployTokenActor, fullPath: string, pull: boolean, repositories: RepositoryStorage): Promise<GitAccessOutcome> {
     const project = await this.deps.projects.lookupForGit(ctx, fullPath);
-    // A deploy token that does not reach the project authenticates as nothing: GitLab challenges it.
-    if (!project || !this.deployTokenReach || !(await this.deployTokenReach(ctx, token, project))) return { ok: false, code: 'unauthorized' };
+    // A deploy token that does not reach the project, or a project whose repository is disabled, fails
+    // authentication in GitLab (`deploy_token_check`): the client is challenged.
+    if (!project || projectSettings(project.settings).repositoryAccessLevel <= FEATURE_LEVELS.DISABLED) return { ok: false, code: 'unauthorized' };
+    const abilities = await deployTokenAbilitiesOn(ctx, token, project);
+    if (!abilities.has('download_code')) return { ok: false, code: 'unauthorized' };
     if (!pull) return { ok: false, code: 'forbidden', message: GIT_MESSAGES.uploadForProject };
     return this.withRepository(project, repositories);
   }
