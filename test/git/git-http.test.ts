@@ -354,3 +354,23 @@ describe('the failed-authentication ban is the API\'s', () => {
     expect(api.status).toBe(403);
   });
 });
+
+describe('the repository in the API', () => {
+  it('GraphQL: httpUrlToRepo and repository { exists empty rootRef } from the real repository; null for those who may not download', async () => {
+    await h.createProject('blank', 'acme', { visibility: 'private' });
+    const query = `query($p: ID!) { project(fullPath: $p) { httpUrlToRepo repository { exists empty rootRef } } }`;
+    const filled = await h.gql(query, { p: 'acme/private' }, { token: tokens.reporter });
+    expect(filled.data.project).toEqual({ httpUrlToRepo: 'http://example.com/acme/private.git', repository: { exists: true, empty: false, rootRef: 'main' } });
+    const blank = await h.gql(query, { p: 'acme/blank' }, { token: tokens.reporter });
+    expect(blank.data.project.repository).toEqual({ exists: true, empty: true, rootRef: null });
+    const guest = await h.gql(query, { p: 'acme/private' }, { token: tokens.guest });
+    expect(guest.data.project).toEqual({ httpUrlToRepo: 'http://example.com/acme/private.git', repository: null });
+  });
+
+  it('REST: http_url_to_repo, default_branch and empty_repo', async () => {
+    const filled = await h.request({ url: '/api/v4/projects/acme%2Fprivate', headers: { 'private-token': tokens.reporter } });
+    expect(filled.body).toMatchObject({ http_url_to_repo: 'http://example.com/acme/private.git', default_branch: 'main', empty_repo: false });
+    const blank = await h.request({ url: '/api/v4/projects/acme%2Fblank', headers: { 'private-token': tokens.reporter } });
+    expect(blank.body).toMatchObject({ default_branch: null, empty_repo: true });
+  });
+});

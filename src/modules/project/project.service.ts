@@ -21,6 +21,7 @@ import type { NamespaceService } from '../namespace/namespace.service';
 import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Project } from './project.entity';
 import type { ProtectedBranchService } from '../repository/protected-branch.service';
+import type { RepositoryInfo } from '../repository/repository-storage';
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
@@ -173,6 +174,11 @@ export class ProjectService {
    */
   lookupForGit(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     return this.lookupByFullPath(ctx, fullPath);
+  }
+
+  /** What the project's repository holds, read from disk (`Project.repository`, REST `empty_repo`). */
+  repository(ctx: RequestContext, project: Project): RepositoryInfo {
+    return ctx.app.repositories.info(project.id);
   }
 
   /** `Query.project(fullPath)`: the project, or null when missing or not readable. */
