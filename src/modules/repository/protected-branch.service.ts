@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { forDriver } from '../../db/rows';
 import { inTransaction } from '../../db/data-source';
 import type { RequestContext } from '../../graphql/context';
 import { ServiceError } from '../../graphql/errors';
@@ -30,6 +31,25 @@ export interface ProtectBranchInput {
   mergeAccessLevel?: number;
   allowForcePush?: boolean;
   codeOwnerApprovalRequired?: boolean;
+}
+
+/**
+ * Protects the default branch of projects written in bulk (ids above `afterProjectId`, by `labgate
+ * seed`), as a project created through the service has it: two statements whatever their number.
+ */
+export async function protectDefaultBranchesAfter(ds: DataSource, afterProjectId: number): Promise<void> {
+  await ds.query(
+    forDriver(ds, `INSERT INTO protected_branches (project_id, name, allow_force_push, code_owner_approval_required, created_at, updated_at)
+      SELECT id, '${DEFAULT_BRANCH}', false, false, created_at, created_at FROM projects WHERE id > ?`),
+    [afterProjectId],
+  );
+  for (const action of ['push', 'merge']) {
+    await ds.query(
+      forDriver(ds, `INSERT INTO protected_branch_access_levels (protected_branch_id, action, access_level)
+        SELECT id, '${action}', ${MAINTAINER} FROM protected_branches WHERE project_id > ?`),
+      [afterProjectId],
+    );
+  }
 }
 
 /** Whether a protected branch's name (a literal or a pattern with `*`) covers a branch. */
