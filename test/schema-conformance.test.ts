@@ -199,7 +199,7 @@ function excludedBy(label: string): string | undefined {
 }
 
 /** Types Labgate adds in GitLab's style where GitLab has no GraphQL (resource tokens, the group setting). */
-const LABGATE_ADDITIONS = /^(ResourceAccessToken|ProjectAccessToken|GroupAccessToken|GroupMemberBulkUpdate)/;
+const LABGATE_ADDITIONS = /^(ResourceAccessToken|ProjectAccessToken|GroupAccessToken|GroupMemberBulkUpdate|DeployToken|ProjectDeployToken|GroupDeployToken)/;
 
 function fieldsOf(type: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown> | GraphQLInputField> {
   if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) return type.getFields();
@@ -249,7 +249,8 @@ describe('the emitted schema', () => {
           // Labgate's additions on GitLab types: resource tokens and the top-level token setting.
           // `GroupPermissions.changeGroup` was in GitLab's schema up to 18.6; the policy module still shows it.
           if (!['GroupPermissions.changeGroup', 'Project.accessTokens', 'Group.accessTokens', 'Group.resourceAccessTokenCreationAllowed', 'GroupUpdateInput.resourceAccessTokenCreationAllowed', 'Mutation.groupMemberBulkUpdate', 'PersonalAccessTokenCreateInput.scopes'].includes(label)
-            && !/^Mutation\.(project|group)AccessToken/.test(label)) {
+            && !/^Mutation\.(project|group)(AccessToken|DeployToken)/.test(label)
+            && !['Project.deployTokens', 'Group.deployTokens'].includes(label)) {
             problems.push(`field ${label} is not in GitLab's schema`);
           }
           continue;
@@ -351,10 +352,12 @@ describe('the emitted schema', () => {
     expect(tokenFields.sort()).toEqual([
       'GroupAccessTokenCreatePayload.token',
       'GroupAccessTokenRotatePayload.token',
+      'GroupDeployTokenCreatePayload.token',
       'PersonalAccessTokenCreatePayload.token',
       'PersonalAccessTokenRotatePayload.token',
       'ProjectAccessTokenCreatePayload.token',
       'ProjectAccessTokenRotatePayload.token',
+      'ProjectDeployTokenCreatePayload.token',
     ]);
   });
 });

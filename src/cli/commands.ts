@@ -10,7 +10,7 @@ import type { TokenResource } from '../modules/access-token/resource-access-toke
 import type { MemberSource } from '../modules/member/member.service';
 import type { User } from '../modules/user/user.entity';
 import { UsageError, type Flags } from './args';
-import { groupRecord, memberRecord, projectRecord, tokenRecord, userRecord } from './records';
+import { deployTokenRecord, groupRecord, memberRecord, projectRecord, tokenRecord, userRecord } from './records';
 
 /** What a command returns: the JSON value (`--json`) and the line printed otherwise. */
 export interface CommandResult {
@@ -413,6 +413,46 @@ function resourceTokens(kind: 'project' | 'group') {
   } satisfies Record<string, Command>;
 }
 
+/**
+ * `labgate deploy-tokens`: the REST API's rules (who may, which scopes, which user names), over the
+ * same service. `--expires-at` is a date: the token stops at its first instant, UTC.
+ */
+const deployTokens = {
+  async create(ctx, flags) {
+    const target = memberTarget(flags);
+    const name = flags.required('name');
+    const scopes = flags.required('scopes').split(',').map((s) => s.trim()).filter(Boolean);
+    const username = flags.string('username');
+    const expiry = date(flags, 'expires-at');
+    flags.done();
+    const holder = await ctx.services.deployTokens.findHolder(ctx, target.kind, target.path);
+    const expiresAt = expiry ? new Date(`${expiry}T00:00:00.000Z`) : null;
+    const issued = await ctx.services.deployTokens.create(ctx, holder, { name, scopes, username, expiresAt });
+    const record = deployTokenRecord(ctx, issued.token, target.path, issued.secret);
+    return { json: record, text: `Created deploy token ${record.id} of ${target.path} for user name ${record.username}: ${issued.secret}`, secret: issued.secret };
+  },
+  async list(ctx, flags) {
+    const target = memberTarget(flags);
+    const active = flags.switch('active');
+    flags.done();
+    const holder = await ctx.services.deployTokens.findHolder(ctx, target.kind, target.path);
+    const list = await allPages((page) => ctx.services.deployTokens.list(ctx, holder, { ...page, active }));
+    const records = list.map((t) => deployTokenRecord(ctx, t, target.path));
+    return {
+      json: records,
+      text: records.map((r) => `${r.id}\t${r.name}\t${r.username}\t${r.scopes.join(',')}\t${r.expires_at ?? 'never'}\t${r.active ? 'active' : r.revoked ? 'revoked' : 'expired'}`).join('\n'),
+    };
+  },
+  async revoke(ctx, flags) {
+    const target = memberTarget(flags);
+    const id = tokenId(flags);
+    flags.done();
+    const holder = await ctx.services.deployTokens.findHolder(ctx, target.kind, target.path);
+    const token = await ctx.services.deployTokens.revoke(ctx, holder, id);
+    return { json: deployTokenRecord(ctx, token, target.path), text: `Revoked deploy token ${token.id} of ${target.path}` };
+  },
+} satisfies Record<string, Command>;
+
 async function cleanup(ctx: RequestContext, flags: Flags): Promise<CommandResult> {
   const days = flags.integer('retention-days') ?? 30;
   const dryRun = flags.switch('dry-run');
@@ -443,5 +483,6 @@ export const COMMANDS: Record<string, Record<string, Command> | Command> = {
   tokens,
   'project-tokens': resourceTokens('project'),
   'group-tokens': resourceTokens('group'),
+  'deploy-tokens': deployTokens,
   cleanup,
 };

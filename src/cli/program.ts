@@ -224,6 +224,24 @@ export const DATA_COMMANDS: Record<string, GroupSpec | ActionSpec> = {
   },
   'project-tokens': { summary: 'project access tokens', actions: resourceTokenActions('project') },
   'group-tokens': { summary: 'group access tokens', actions: resourceTokenActions('group') },
+  'deploy-tokens': {
+    summary: 'deploy tokens of projects and groups (for Git clients and the container registry)',
+    actions: {
+      create: {
+        summary: 'create a deploy token; prints the token once',
+        options: [
+          ...MEMBER_SOURCE,
+          ['--name <name>', 'token name (required)'],
+          ['--scopes <s1,s2>', 'comma-separated scopes: read_repository, read_registry, write_registry, read_package_registry, write_package_registry (required)'],
+          ['--username <username>', 'user name to use the token with (default: gitlab+deploy-token-ID)'],
+          ['--expires-at <YYYY-MM-DD>', 'expiry date, the token stops at 00:00 UTC (default: never)'],
+          TOKEN_ONLY,
+        ],
+      },
+      list: { summary: "list the project's or group's deploy tokens", options: [...MEMBER_SOURCE, ['--active', 'only active tokens (neither revoked nor expired)']] },
+      revoke: { summary: 'revoke a deploy token (it stays listed, revoked)', options: [...MEMBER_SOURCE, ['--id <n>', 'token id (required)']] },
+    },
+  },
   cleanup: {
     summary: 'delete bot users whose tokens have all been inactive for the retention period',
     options: [

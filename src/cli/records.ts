@@ -3,6 +3,7 @@ import type { RequestContext } from '../graphql/context';
 import { humanAccess } from '../policy/access-level';
 import { visibilityName } from '../policy/visibility';
 import { isTokenActive, type PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import { deployTokenUsername, isDeployTokenActive, isDeployTokenExpired, type DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';
 import type { Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';
@@ -70,6 +71,24 @@ export function memberRecord(member: Member, user: User, sourcePath: string) {
     access_level: member.accessLevel,
     access_level_name: humanAccess(member.accessLevel),
     expires_at: member.expiresAt,
+  };
+}
+
+/** A deploy token as GitLab's REST API shows it, with its holder; `token` (the secret) only right after create. */
+export function deployTokenRecord(ctx: RequestContext, token: DeployToken, holderPath: string, secret?: string) {
+  return {
+    id: token.id,
+    gid: toGlobalId(MODELS.deployToken, token.id),
+    name: token.name,
+    username: deployTokenUsername(token),
+    scopes: token.scopes,
+    ...(token.projectId !== null ? { project: holderPath } : { group: holderPath }),
+    expires_at: token.expiresAt ? token.expiresAt.toISOString() : null,
+    revoked: token.revoked,
+    expired: isDeployTokenExpired(token, ctx.today()),
+    active: isDeployTokenActive(token, ctx.now()),
+    created_at: token.createdAt.toISOString(),
+    ...(secret !== undefined ? { token: secret } : {}),
   };
 }
 

@@ -62,6 +62,7 @@ const SUBJECTS: Record<string, SubjectKind> = {
   GroupMember: 'groupMember',
   PersonalAccessToken: 'personalAccessToken',
   ResourceAccessToken: 'resourceAccessToken',
+  DeployToken: 'deployToken',
 };
 
 /** The declaration on a type or field: undefined when there is none, null for a value type. */

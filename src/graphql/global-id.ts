@@ -37,6 +37,7 @@ export const MODELS = {
   projectMember: 'ProjectMember',
   groupMember: 'GroupMember',
   personalAccessToken: 'PersonalAccessToken',
+  deployToken: 'DeployToken',
 } as const;
 
 /** Models that are kinds of another (`suitable?` in GitLab): a NamespaceID accepts a Group's GID. */
@@ -110,6 +111,7 @@ export const GroupIDScalar = globalIdScalar(MODELS.group);
 export const NamespaceIDScalar = globalIdScalar(MODELS.namespace);
 export const UserIDScalar = globalIdScalar(MODELS.user);
 export const PersonalAccessTokenIDScalar = globalIdScalar(MODELS.personalAccessToken);
+export const DeployTokenIDScalar = globalIdScalar(MODELS.deployToken);
 
 /**
  * Resolvers that take a plain `ID` (`ids: [ID!]` filters) parse with GitLab's `parse_gid` messages:

@@ -25,6 +25,7 @@ import { Directive } from 'type-graphql';
 import { granularDenial, projectResource, UNABLE_BOUNDARIES, UNABLE_BOUNDARIES_AND_PERMISSIONS, type GranularResource } from '../auth/granular';
 import { RAW_PERMISSIONS } from '../auth/granular-permissions';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import type { DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
 import { Project } from '../modules/project/project.entity';
@@ -97,7 +98,7 @@ function directiveSource(d: GranularDeclaration): string {
 }
 
 /** What kind of resource an object of each type is. */
-type ResourceKind = 'project' | 'namespace' | 'user' | 'member' | 'personalAccessToken' | 'resourceAccessToken' | 'instance';
+type ResourceKind = 'project' | 'namespace' | 'user' | 'member' | 'personalAccessToken' | 'resourceAccessToken' | 'deployToken' | 'instance';
 
 const TYPE_RESOURCES: Readonly<Record<string, ResourceKind>> = {
   Project: 'project',
@@ -114,6 +115,7 @@ const TYPE_RESOURCES: Readonly<Record<string, ResourceKind>> = {
   MemberInterface: 'member',
   PersonalAccessToken: 'personalAccessToken',
   ResourceAccessToken: 'resourceAccessToken',
+  DeployToken: 'deployToken',
   Metadata: 'instance',
 };
 
@@ -130,6 +132,7 @@ export const ABILITY_PERMISSIONS: Readonly<Record<string, string>> = {
   read_group_member: 'read_member',
   read_user_personal_access_tokens: 'read_personal_access_token',
   read_resource_access_tokens: 'read_resource_access_token',
+  read_deploy_token: 'read_deploy_token',
   read_instance_metadata: 'read_metadata',
 };
 
@@ -340,6 +343,15 @@ async function resourceOf(ctx: RequestContext, kind: ResourceKind, value: unknow
     case 'resourceAccessToken': {
       const membership = await ctx.loaders.botMembership.load((value as PersonalAccessToken).userId);
       return membership ? resourceOf(ctx, 'member', membership) : null;
+    }
+    case 'deployToken': {
+      const token = value as DeployToken;
+      if (token.projectId !== null) {
+        const project = await ctx.loaders.projects.load(token.projectId);
+        return project ? projectResource(ctx, project) : null;
+      }
+      const group = token.groupId === null ? null : await ctx.loaders.namespaces.load(token.groupId);
+      return group ? { kind: 'namespace', namespace: group } : null;
     }
   }
 }

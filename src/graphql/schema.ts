@@ -22,6 +22,13 @@ import { ProjectResolver } from '../modules/project/project.resolver';
 import { ProjectFeaturesResolver } from '../modules/project/project-features.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { FrecencyResolver } from '../modules/frecency/frecency.resolver';
+import {
+  DeployTokenResolver,
+  GroupDeployTokenMutations,
+  GroupDeployTokensResolver,
+  ProjectDeployTokenMutations,
+  ProjectDeployTokensResolver,
+} from '../modules/deploy-token/deploy-token.resolver';
 import { glIntroducedDirective } from './gl-introduced';
 import { SETTINGS_RESOLVERS } from '../modules/settings/settings.resolver';
 import { AutocompletedUserResolver, CurrentUserResolver, UserCoreResolver } from '../modules/user/user.resolver';
@@ -45,6 +52,11 @@ export const RESOLVERS = [
   ProjectFeaturesResolver,
   TopicResolver,
   FrecencyResolver,
+  DeployTokenResolver,
+  ProjectDeployTokensResolver,
+  GroupDeployTokensResolver,
+  ProjectDeployTokenMutations,
+  GroupDeployTokenMutations,
   ...SETTINGS_RESOLVERS,
 ] as const;
 

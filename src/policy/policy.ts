@@ -1,5 +1,6 @@
 import type { RequestContext } from '../graphql/context';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
+import type { DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';
@@ -19,7 +20,8 @@ export type SubjectKind =
   | 'projectMember'
   | 'groupMember'
   | 'personalAccessToken'
-  | 'resourceAccessToken';
+  | 'resourceAccessToken'
+  | 'deployToken';
 
 /** Abilities every viewer holds on every object of a kind: nothing to check. */
 const UNCONDITIONAL: Partial<Record<SubjectKind, readonly string[]>> = {
@@ -81,6 +83,16 @@ export class Policy {
         const membership = await ctx.loaders.botMembership.load(token.userId);
         if (!membership) return false;
         return this.can(ctx, membership.sourceType === 'Project' ? 'projectMember' : 'groupMember', membership, ability);
+      }
+      // A deploy token is read through the project or group that holds it.
+      case 'deployToken': {
+        const token = subject as DeployToken;
+        if (token.projectId !== null) {
+          const project = await ctx.loaders.projects.load(token.projectId);
+          return project !== null && this.projects.can(ctx, project, ability as never);
+        }
+        const group = token.groupId === null ? null : await ctx.loaders.namespaces.load(token.groupId);
+        return group !== null && this.groups.can(ctx, group, ability as never);
       }
     }
   }

@@ -5,7 +5,7 @@ import type { ListQuery } from '../../db/list-query';
 import type { RequestContext } from '../../graphql/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
 import { isRecordId } from '../../graphql/global-id';
-import { idKey } from '../../graphql/pagination';
+import { idKey, type Connection, type PageArgs } from '../../graphql/pagination';
 import type { Policy } from '../../policy/policy';
 import { activeDeployToken } from '../../policy/sql-conditions';
 import { toSentence } from '../../text';
@@ -168,6 +168,13 @@ export class DeployTokenService {
       qb.andWhere(active.sql, active.params);
     }
     return { qb, keys: [idKey<DeployToken>('dt', 'ASC')] };
+  }
+
+  /** `Project.deployTokens` / `Group.deployTokens`: one page, batched with the other parents of the request. */
+  async list(ctx: RequestContext, holder: DeployTokenHolder, args: DeployTokenListArgs & PageArgs): Promise<Connection<DeployToken>> {
+    const { qb, keys } = await this.listQuery(ctx, holder, args);
+    const parentKey = holder.kind === 'project' ? `project:${holder.project.id}` : `group:${holder.group.id}`;
+    return ctx.batches.load('deployTokens', parentKey, qb, { entity: DeployToken, alias: 'dt', keys }, args);
   }
 
   /** One deploy token of the holder, or GitLab's "not available" (missing, another holder's, or not allowed). */
