@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { RequestContext } from '../../src/graphql/context';
 import { GIT_MESSAGES } from '../../src/modules/repository/git-access.service';
 import { hashedPath } from '../../src/modules/repository/repository-storage';
@@ -289,6 +290,20 @@ describe('project states and credentials', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="GitLab"');
     expect(await anonymous.text()).toMatch(/^HTTP Basic: Access denied\. If a password was provided for Git authentication/);
+  });
+
+  it('a gzip request body passes through to git http-backend', async () => {
+    const head = (await pull('acme/public')).out.split('\n').find((l) => l.endsWith('\trefs/heads/main'))!.split('\t')[0];
+    const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
+    const body = gzipSync(Buffer.from(`${pkt(`want ${head}\n`)}0000${pkt('done\n')}`));
+    const answer = await fetch(`${base}/acme/public.git/git-upload-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-upload-pack-request', 'content-encoding': 'gzip' },
+      body,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('application/x-git-upload-pack-result');
+    expect(Buffer.from(await answer.arrayBuffer()).includes('PACK')).toBe(true);
   });
 
   it('the internal allowed endpoint refuses callers without the hook\'s secret', async () => {
