@@ -236,6 +236,11 @@ export async function gitHttp(server: FastifyInstance, options: { core: AppCore 
     if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
     if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
 
+    // A push that announces its size is refused before anything runs; one sent in chunks is counted as it
+    // streams (git http-backend answers its headers at once, so past the limit the push is cut off).
+    if (run.command === 'git-receive-pack' && Number(req.headers['content-length'] ?? 0) > config.gitMaxPushBytes) {
+      return text(reply, 413, 'Request Entity Too Large');
+    }
     const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));

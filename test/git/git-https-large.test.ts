@@ -101,7 +101,8 @@ it('a push larger than LABGATE_GIT_MAX_PUSH_BYTES is refused, and the repository
   try {
     const refused = await git(['push', cloneUrl(base, 'acme/limited', groupToken), 'main'], { cwd: tree, env: tls() });
     expect(refused.code).not.toBe(0);
-    expect(refused.err).toContain('413');
+    // Git sends a large pack in chunks: the server cuts it off at the limit (a 413 when it can still say so).
+    expect(refused.err).toMatch(/413|unpack/);
   } finally {
     h.config.gitMaxPushBytes = limit;
   }
