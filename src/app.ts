@@ -15,6 +15,7 @@ import { buildLabgateSchema } from './graphql/schema';
 import { createHttpServer, INJECTED_ADDRESS_HEADER } from './http/server';
 import { Policy } from './policy/policy';
 import { createServices } from './services';
+import { RepositoryStorage } from './modules/repository/repository-storage';
 import type { GraphQLSchema } from 'graphql';
 
 export interface AppOptions {
@@ -60,7 +61,7 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
   const policy = new Policy(config);
   // Git and registry clients may also sign in with deploy tokens, in every process built from here.
   registerClientStrategy(deployTokenStrategy);
-  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy) };
+  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy), repositories: new RepositoryStorage(config) };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -77,6 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await endpoint.stop();
       await core.authThrottle?.close();
       if (dataSource.isInitialized && !options.dataSource) await dataSource.destroy();
+      core.repositories.dispose();
     });
     await server.ready();
 

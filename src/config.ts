@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from './graphql/limits';
+import { DEFAULT_GIT_MAX_PUSH_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from './graphql/limits';
 
 /** Everything a Labgate process reads from its environment, parsed once. */
 export interface Config {
@@ -60,6 +60,13 @@ export interface Config {
   registryKeyPath: string;
   /** Issuer of registry tokens (`LABGATE_REGISTRY_ISSUER`); must equal the registry's `auth.token.issuer`. */
   registryIssuer: string;
+  /** Where the projects' bare Git repositories live (`LABGATE_REPOSITORIES_PATH`); see `repositoriesRoot`. */
+  repositoriesPath?: string;
+  /** Largest Git push accepted, in bytes (`LABGATE_GIT_MAX_PUSH_BYTES`). */
+  gitMaxPushBytes: number;
+  /** PEM files that make Labgate serve HTTPS itself (`LABGATE_TLS_CERT`, `LABGATE_TLS_KEY`). */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'labgate.sqlite');
@@ -144,7 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     registryUrl: env.LABGATE_REGISTRY_URL ? normalizeUrl('LABGATE_REGISTRY_URL', env.LABGATE_REGISTRY_URL) : undefined,
     registryKeyPath: env.LABGATE_REGISTRY_KEY || DEFAULT_REGISTRY_KEY_PATH,
     registryIssuer: env.LABGATE_REGISTRY_ISSUER || 'gitlab-issuer',
+    repositoriesPath: env.LABGATE_REPOSITORIES_PATH || undefined,
+    gitMaxPushBytes: parsePositiveInt('LABGATE_GIT_MAX_PUSH_BYTES', env.LABGATE_GIT_MAX_PUSH_BYTES, DEFAULT_GIT_MAX_PUSH_BYTES),
+    tlsCert: env.LABGATE_TLS_CERT || undefined,
+    tlsKey: env.LABGATE_TLS_KEY || undefined,
   };
+  if (!config.tlsCert !== !config.tlsKey) throw new Error('LABGATE_TLS_CERT and LABGATE_TLS_KEY must be set together');
   return { ...config, ...overrides };
 }
 

@@ -12,6 +12,8 @@ import { VisitService } from './modules/frecency/visit.service';
 import { DeployTokenService } from './modules/deploy-token/deploy-token.service';
 import { GroupLinkService } from './modules/group-link/group-link.service';
 import type { Policy } from './policy/policy';
+import { ProtectedBranchService } from './modules/repository/protected-branch.service';
+import { GitAccessService } from './modules/repository/git-access.service';
 
 /**
  * The application's services. They hold no per-request state (everything per request comes in the
@@ -30,13 +32,16 @@ export interface Services {
   tokenLifecycle: TokenLifecycle;
   tokens: PersonalAccessTokenService;
   resourceTokens: ResourceAccessTokenService;
+  protectedBranches: ProtectedBranchService;
+  gitAccess: GitAccessService;
   deployTokens: DeployTokenService;
   groupLinks: GroupLinkService;
 }
 
 export function createServices(policy: Policy): Services {
   const namespaces = new NamespaceService({ policy });
-  const projects = new ProjectService({ policy, namespaces });
+  const protectedBranches = new ProtectedBranchService();
+  const projects = new ProjectService({ policy, namespaces, protectedBranches });
   const groups = new GroupService({ policy, namespaces, projects });
   const members = new MemberService({ policy });
   const users = new UserService({ namespaces, projects, groups });
@@ -46,7 +51,8 @@ export function createServices(policy: Policy): Services {
   const tokenLifecycle = new TokenLifecycle();
   const tokens = new PersonalAccessTokenService({ lifecycle: tokenLifecycle });
   const resourceTokens = new ResourceAccessTokenService({ lifecycle: tokenLifecycle, projects, groups, users, members });
+  const gitAccess = new GitAccessService({ projects, projectFeatures, namespaces, protectedBranches });
   const deployTokens = new DeployTokenService({ policy, projects, groups });
   const groupLinks = new GroupLinkService({ policy });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, deployTokens, groupLinks };
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks };
 }

@@ -89,7 +89,6 @@ const NO_EMAIL_EXPORT = 'an experiment that e-mails the member list as a CSV fil
 const NO_MINIMAL_ACCESS = 'returned for members with the Minimal Access role (GitLab Premium), which no Labgate member can hold';
 
 const EXCLUDED: Record<string, string> = {
-  'Project.httpUrlToRepo': NO_REPOSITORIES,
   'Project.sshUrlToRepo': NO_REPOSITORIES,
   'Query.*rojects(programmingLanguageName:)': NO_REPOSITORIES,
   'Query.*rojects(lastRepositoryCheckFailed:)': NO_REPOSITORIES,

@@ -1,4 +1,5 @@
 import type { Principal } from './principal';
+import { clientAbilitiesForScopes } from './scopes';
 
 /**
  * What a credential may do with the container registry, before any role is looked at: GitLab's
@@ -8,18 +9,15 @@ import type { Principal } from './principal';
  */
 export type RegistryAbility = 'read_container_image' | 'create_container_image' | 'admin_container_image';
 
-export const REGISTRY_ABILITIES_BY_SCOPE: Readonly<Record<string, readonly RegistryAbility[]>> = {
-  api: ['read_container_image', 'create_container_image', 'admin_container_image'],
-  read_api: ['read_container_image'],
-  read_registry: ['read_container_image'],
-  write_registry: ['create_container_image'],
-};
+const REGISTRY_ABILITIES: readonly RegistryAbility[] = ['read_container_image', 'create_container_image', 'admin_container_image'];
 
 /** An anonymous caller may only read (GitLab's `read_only_authentication_abilities`). */
 export const ANONYMOUS_REGISTRY_ABILITIES: readonly RegistryAbility[] = ['read_container_image'];
 
-export function registryAbilitiesForScopes(scopes: readonly string[]): Set<RegistryAbility> {
-  return new Set(scopes.flatMap((scope) => REGISTRY_ABILITIES_BY_SCOPE[scope] ?? []));
+/** The registry part of what the scopes give (the one scope table in `scopes.ts`); null scopes give all. */
+export function registryAbilitiesForScopes(scopes: readonly string[] | null): Set<RegistryAbility> {
+  const held = clientAbilitiesForScopes(scopes);
+  return new Set(REGISTRY_ABILITIES.filter((ability) => held.has(ability)));
 }
 
 /**
@@ -28,7 +26,6 @@ export function registryAbilitiesForScopes(scopes: readonly string[]): Set<Regis
  */
 export function registryAbilitiesOf(principal: Principal): Set<RegistryAbility> {
   if (principal.granularScopes !== undefined) return new Set();
-  if (principal.scopes === null) return new Set(REGISTRY_ABILITIES_BY_SCOPE.api);
   return registryAbilitiesForScopes(principal.scopes);
 }
 

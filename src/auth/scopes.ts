@@ -36,19 +36,21 @@ export function scopesForUser(user: { admin: boolean }): readonly string[] {
 
 /**
  * What each classic scope lets a token do, as named capabilities: GitLab's `abilities_for_scopes` for
- * Git and the registry, and the API's own checks (`api` passes every REST endpoint, `read_api` every read,
- * `GET /user` also takes `read_user`). Used for one question only: does a set of scopes let a token do
- * everything another set does (no token creates a token that can do more than itself)? `api` covers
+ * Git and the registry (`read_project`, `download_code`, `push_code`, the container image abilities),
+ * and the API's own checks (`api` passes every REST endpoint, `read_api` every read, `GET /user` also
+ * takes `read_user`). One table for two questions: what a Git or registry client may do with a token
+ * (`clientAbilitiesForScopes`), and whether one set of scopes lets a token do everything another set
+ * does (`scopesCover`: no token creates a token that can do more than itself). `api` covers
  * `k8s_proxy` and `self_rotate`, since GitLab lets any `api` token create those for its own user. A
  * scope not listed here covers only itself, so a doubt is a refusal.
  */
 const SCOPE_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   api: [
-    'api_read', 'api_write', 'user_read', 'download_code', 'push_code', 'read_container_image', 'create_container_image',
+    'api_read', 'api_write', 'user_read', 'read_project', 'download_code', 'push_code', 'read_container_image', 'create_container_image',
     'admin_container_image', 'read_dependency_proxy', 'write_dependency_proxy', 'create_runner', 'manage_runner', 'k8s_proxy',
     'self_rotate', 'ai_features', 'read_observability', 'write_observability',
   ],
-  read_api: ['api_read', 'user_read', 'download_code', 'read_container_image'],
+  read_api: ['api_read', 'user_read', 'read_project', 'download_code', 'read_container_image'],
   read_user: ['user_read'],
   read_repository: ['download_code'],
   write_repository: ['download_code', 'push_code'],
@@ -56,6 +58,8 @@ const SCOPE_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   write_registry: ['create_container_image'],
   read_virtual_registry: ['read_dependency_proxy'],
   write_virtual_registry: ['write_dependency_proxy'],
+  // Pulls and pushes code, and is a capability of its own: no other scope covers it.
+  ai_workflows: ['push_code', 'download_code', 'ai_workflows'],
 };
 
 function capabilitiesOf(scopes: readonly string[]): Set<string> {
@@ -74,3 +78,13 @@ export function scopesCover(held: readonly string[], wanted: readonly string[]):
  * own token covers.
  */
 export const SELF_SERVICE_SCOPES: readonly string[] = ['k8s_proxy', 'self_rotate'];
+
+/** What a token's scopes let a Git or registry client do (GitLab's `abilities_for_scopes`). */
+export const CLIENT_ABILITIES = ['read_project', 'download_code', 'push_code', 'read_container_image', 'create_container_image', 'admin_container_image'] as const;
+export type ClientAbility = (typeof CLIENT_ABILITIES)[number];
+
+/** The abilities a list of scopes grants; null scopes (no token: the `labgate` command) grant all. */
+export function clientAbilitiesForScopes(scopes: readonly string[] | null): ReadonlySet<ClientAbility> {
+  const held = capabilitiesOf(scopes ?? ['api']);
+  return new Set(CLIENT_ABILITIES.filter((ability) => held.has(ability)));
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config';
+import { repositoriesRoot } from '../modules/repository/repository-storage';
 import type { Flags } from './args';
 import type { CliIo } from './main';
 
@@ -12,6 +13,8 @@ export interface BackupResult {
   from: string;
   to: string;
   bytes: number;
+  /** Where the Git repositories were copied (`<to>.repositories`), and how many; absent when there are none. */
+  repositories?: { to: string; count: number };
 }
 
 /** `labgate backup --to FILE [--force] [--json]` */
@@ -21,7 +24,11 @@ export async function runBackup(config: Config, flags: Flags, io: CliIo): Promis
   const json = flags.switch('json');
   flags.done();
   const result = await backupDatabase(config.databaseUrl, to, { force });
+  const root = repositoriesRoot(config);
+  const repositories = root && fs.existsSync(root) ? backupRepositories(root, `${result.to}.repositories`, { force }) : null;
+  if (repositories) result.repositories = repositories;
   io.out(json ? JSON.stringify(result, null, 2) : `Backed up ${result.from} to ${result.to} (${formatBytes(result.bytes)})`);
+  if (!json && result.repositories) io.out(`Backed up ${result.repositories.count} Git repositories to ${result.repositories.to}`);
   return 0;
 }
 
@@ -88,4 +95,49 @@ function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}, ${bytes} bytes`;
+}
+
+/**
+ * Copies every bare repository under `root` to `to` (same layout; null when there is none) while the server may be serving
+ * pushes: each repository's refs are copied before its objects, so every ref copied names objects that
+ * already existed and are copied after it (Git writes objects before the refs that name them, and
+ * Labgate never prunes them).
+ */
+export function backupRepositories(root: string, to: string, options: { force?: boolean } = {}): { to: string; count: number } | null {
+  const target = path.resolve(to);
+  const temporary = `${target}.${process.pid}.partial`;
+  let count = 0;
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const sub = path.join(relative, entry.name);
+      if (!entry.name.endsWith('.git')) {
+        walk(sub);
+        continue;
+      }
+      const from = path.join(root, sub);
+      const into = path.join(temporary, sub);
+      fs.mkdirSync(into, { recursive: true });
+      for (const part of ['HEAD', 'config', 'packed-refs', 'refs', 'objects']) {
+        if (fs.existsSync(path.join(from, part))) fs.cpSync(path.join(from, part), path.join(into, part), { recursive: true });
+      }
+      count += 1;
+    }
+  };
+  try {
+    walk('');
+    if (count === 0) {
+      fs.rmSync(temporary, { recursive: true, force: true });
+      return null;
+    }
+    if (fs.existsSync(target)) {
+      if (!options.force) throw new BackupRefused(`${target} already exists; give --force to replace it`);
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return { to: target, count };
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { protectDefaultBranchesAfter } from '../modules/repository/protected-branch.service';
 import type { DataSource } from 'typeorm';
 import { digestToken, generateTokenSecret } from '../auth/token-secret';
 import { externalHost, type Config } from '../config';
@@ -125,6 +126,7 @@ export async function seedDatabase(dataSource: DataSource, options: SeedOptions)
   const started = process.hrtime.bigint();
   const dialect = dialectOf(dataSource);
   const prefix = `seed${options.seed}-`;
+  const [{ last }] = await dataSource.query('SELECT COALESCE(MAX(id), 0) AS last FROM projects');
   let plan: Plan;
   if (dialect === 'sqlite') {
     const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
@@ -157,6 +159,8 @@ export async function seedDatabase(dataSource: DataSource, options: SeedOptions)
   // (11 ms at 100,000 projects) instead of walking the name index and stopping after 20 (0.3 ms).
   // VACUUM as well, as autovacuum would some time after a bulk load: it marks the pages all-visible,
   // so that counting the projects a viewer sees by their level reads the level's index alone.
+  // The seeded projects' default branches are protected as created projects' are (their repositories are made on first use).
+  await protectDefaultBranchesAfter(dataSource, Number(last));
   if (dialect === 'postgres') await dataSource.query('VACUUM (ANALYZE)');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { ...plan.summary, seconds: Math.round(seconds * 100) / 100 };

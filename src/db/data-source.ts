@@ -17,19 +17,22 @@ import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
 import { GranularScopes1764700000000 } from './migrations/1764700000000-granular-scopes';
 import { SortIndexes1764800000000 } from './migrations/1764800000000-sort-indexes';
+import { ProtectedBranches1764900000000 } from './migrations/1764900000000-protected-branches';
+import { ProtectedBranch, ProtectedBranchAccessLevel } from '../modules/repository/protected-branch.entity';
 import { DeployTokens1764910000000 } from './migrations/1764910000000-deploy-tokens';
 import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/1764920000000-visit-times-and-token-addresses';
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
 import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links';
 import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
   TraversalOrderAndNameIndex1764500000000,
   StarsTopicsForksDeletion1764600000000,
   GranularScopes1764700000000,
   SortIndexes1764800000000,
+  ProtectedBranches1764900000000,
   DeployTokens1764910000000,
   VisitTimesAndTokenAddresses1764920000000,
   ContainerRepositories1764960000000,

@@ -20,6 +20,8 @@ export interface AppCore {
   dataSource: DataSource;
   policy: Policy;
   services: Services;
+  /** The projects' bare Git repositories. */
+  repositories: import('../modules/repository/repository-storage').RepositoryStorage;
   /** Failed-authentication ban per client address (HTTP server only; null when disabled). */
   authThrottle?: import('../auth/auth-throttle').AuthThrottle | null;
 }

@@ -182,3 +182,10 @@ export const MAX_LIST_ARGUMENT_LENGTH = 100;
  * last had a turn waits for one first, so that no request holds the loop for its whole duration.
  */
 export const SQLITE_TURN_MS = 10;
+
+/**
+ * Bytes one Git push may send (`LABGATE_GIT_MAX_PUSH_BYTES`): counted on the request body as it
+ * streams, and given to Git as `receive.maxInputSize` for the unpacked pack. GitLab leaves it unlimited
+ * by default; Labgate bounds it.
+ */
+export const DEFAULT_GIT_MAX_PUSH_BYTES = 1024 * 1024 * 1024;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -18,6 +19,7 @@ import { Metrics } from './metrics';
 import { newTrace, type RequestTrace } from './trace';
 import { REST_PREFIX, restApi } from '../rest/plugin';
 import { registryTokenRoutes } from '../registry/token-route';
+import { gitHttp } from '../git/git-http';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +56,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   timeQueries(core.dataSource);
   shareMainThread(core.dataSource);
 
+  // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
+  const https = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : null;
   const server = Fastify({
+    https,
     // With the log silenced there is no logger at all: Fastify would still make one per request.
     logger: config.logLevel !== 'silent' && {
       level: config.logLevel,
@@ -177,6 +182,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // The container registry's token service (`/jwt/auth`).
   await server.register(registryTokenRoutes, { core });
+
+  // Git over HTTP (smart HTTP through `git http-backend`), in a context of its own: its bodies stream.
+  await server.register(gitHttp, { core });
 
   try {
     registerExplorer(server);

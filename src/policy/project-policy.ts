@@ -2,6 +2,7 @@ import type { RequestContext } from '../graphql/context';
 import { isGroup } from '../modules/namespace/namespace.entity';
 import { loadProjectNamespace, loadRoot } from '../modules/namespace/namespace.loaders';
 import type { Project } from '../modules/project/project.entity';
+import { projectSettings } from '../modules/project/project-settings';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
 import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings';
@@ -26,7 +27,12 @@ export interface ProjectFacts extends TokenCreationFacts {
   directAccessLevel: number;
   /** The project is in the viewer's personal namespace. */
   inOwnPersonalNamespace: boolean;
+  /** The repository feature's level (GitLab's `repository_access_level`): 0 disabled, 10 members only, 20 everyone with access. */
+  repositoryAccessLevel?: number;
 }
+
+/** What the repository feature's level takes away when it is disabled, or limited to members. */
+const REPOSITORY_FEATURE: ProjectAbility[] = ['download_code', 'push_code', 'push_to_delete_protected_branch', 'fork_project'];
 
 /**
  * Every project ability, each named once. `true`: also a field of GitLab's `ProjectPermissions` type
@@ -146,6 +152,8 @@ const PROJECT_GUEST: ProjectAbility[] = [
  * cannot, and do not read code, which Reporters can.
  */
 const PROJECT_PLANNER: ProjectAbility[] = [
+  // GitLab's planners read the code of private projects, as Reporters do (issue 21's matrix).
+  'download_code',
   'download_wiki_code',
   'read_merge_request',
   'create_design',
@@ -259,6 +267,10 @@ export function projectAbilities(actor: ActorFacts, project: ProjectFacts): Read
   if (mayLeave(actor, project)) can.add('leave_project');
   else can.delete('leave_project');
   if (!actor.admin) can.delete('admin_all_resources');
+  // GitLab's `repository_disabled` / members-only rules, which bind administrators too when disabled.
+  const repositoryLevel = project.repositoryAccessLevel ?? 20;
+  const memberLevel = actor.signedIn ? project.accessLevel : 0;
+  if (repositoryLevel <= 0 || (repositoryLevel < 20 && memberLevel < GUEST && !actor.admin)) REPOSITORY_FEATURE.forEach((a) => can.delete(a));
 
   applyTokenCreationRule(can, actor, can.has('admin_project'), project);
   if (project.archived) ARCHIVED_READ_ONLY.forEach((a) => can.delete(a as ProjectAbility));
@@ -325,6 +337,7 @@ export class ProjectPolicy {
         accessLevel: index.projectLevel(project.id, ns.traversalIds),
         directAccessLevel: index.directProjectLevel(project.id),
         inOwnPersonalNamespace: !inGroup && ctx.actor.userId !== null && ns.ownerId === ctx.actor.userId,
+        repositoryAccessLevel: projectSettings(project.settings).repositoryAccessLevel,
         // A project in a personal namespace is never affected by a group's token setting.
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),

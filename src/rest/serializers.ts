@@ -203,7 +203,8 @@ export async function projectBasic(ctx: RequestContext, project: Project): Promi
     path: project.path,
     path_with_namespace: project.fullPath,
     created_at: iso(project.createdAt),
-    default_branch: null,
+    // GitLab shows the default branch once the repository has it.
+    default_branch: ctx.services.projects.repository(ctx, project).rootRef,
     tag_list: [],
     topics: [],
     ssh_url_to_repo: `git@${host}:${project.fullPath}.git`,
@@ -259,7 +260,7 @@ export async function projectDetails(ctx: RequestContext, project: Project): Pro
     creator_id: project.creatorId,
     archived: project.archived,
     marked_for_deletion_on: null,
-    empty_repo: true,
+    empty_repo: ctx.services.projects.repository(ctx, project).empty,
     request_access_enabled: project.requestAccessEnabled,
     ...containerRegistryFields(ctx, project),
     shared_with_groups: sharedWithGroups(await ctx.loaders.projectShares.load(project.id)),

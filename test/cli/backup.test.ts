@@ -3,7 +3,7 @@
  * taken while a server holds the database open (WAL mode, where copying the main file is not enough);
  * on PostgreSQL a refusal that says how to run pg_dump instead.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config';
 import { createDataSource, migrate } from '../../src/db/data-source';
 import { RequestContext } from '../../src/graphql/context';
 import { User } from '../../src/modules/user/user.entity';
+import { hashedPath } from '../../src/modules/repository/repository-storage';
 import { useHarness } from '../helpers/harness';
 import { usingPostgres } from '../helpers/database';
 
@@ -141,6 +142,17 @@ async function labgate(args: string[], databaseUrl: string) {
       child.stdin.end();
       await exited;
     }
+  });
+
+  it('copies the Git repositories beside the database, each a valid bare repository at its hashed path (issue 21)', async () => {
+    const project = await app.services.projects.create(system, { path: 'site', namespace: 'alice', visibility: 'private' });
+    const copy = path.join(dir, 'with-repositories.sqlite');
+    const res = await labgate(['backup', '--to', copy, '--json'], url);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.out).repositories).toEqual({ to: `${copy}.repositories`, count: 1 });
+    const copied = path.join(`${copy}.repositories`, hashedPath(project.id));
+    expect(execFileSync('git', ['--git-dir', copied, 'rev-parse', '--is-bare-repository']).toString()).toBe('true\n');
+    expect(execFileSync('git', ['--git-dir', copied, 'symbolic-ref', 'HEAD']).toString()).toBe('refs/heads/main\n');
   });
 
   it('names what is wrong with the target or the database', async () => {

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { runCli } from '../../src/cli/main';
 import { ManualClock } from '../../src/clock';
@@ -69,7 +72,9 @@ export async function startHarness(
   options: { config?: Partial<Config>; onQuery?: (sql: string) => void; now?: string } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
-  const config = loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'silent', ...options.config });
+  // On PostgreSQL the repositories go to a directory of the test's own (SQLite in memory makes one itself).
+  const repositoriesPath = db.kind === 'postgres' ? mkdtempSync(path.join(tmpdir(), 'labgate-test-repositories-')) : undefined;
+  const config = loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'silent', repositoriesPath, ...options.config });
   const clock = new ManualClock(options.now ?? `${TODAY}T12:00:00.000Z`);
   let app: App;
   try {
@@ -197,6 +202,7 @@ export async function startHarness(
     async close() {
       await app.close();
       await db.drop();
+      if (repositoriesPath) rmSync(repositoriesPath, { recursive: true, force: true });
     },
   };
 }

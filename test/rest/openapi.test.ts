@@ -87,6 +87,11 @@ describe('REST OpenAPI document', () => {
     'GET /groups/:id/deploy_tokens/:token_id': 'read_deploy_token',
     'POST /groups/:id/deploy_tokens': 'create_deploy_token',
     'DELETE /groups/:id/deploy_tokens/:token_id': 'delete_deploy_token',
+    // lib/api/protected_branches.rb: no endpoint mapping in the reference (inferred: none)
+    'GET /projects/:id/protected_branches': null,
+    'GET /projects/:id/protected_branches/:name': null,
+    'POST /projects/:id/protected_branches': null,
+    'DELETE /projects/:id/protected_branches/:name': null,
   };
 
   it('declares on each route the fine-grained permission GitLab gives its endpoint', () => {

@@ -251,8 +251,10 @@ describe('project rules', () => {
     const at = (level: number) => projectAbilities(ACTORS.user, project({ accessLevel: level }));
     const tiers = (ability: ProjectAbility) => LEVELS.filter((l) => at(l).has(ability));
     expect(tiers('read_project')).toEqual([GUEST, PLANNER, REPORTER, DEVELOPER, MAINTAINER, OWNER]);
-    expect(tiers('download_code')).toEqual([REPORTER, DEVELOPER, MAINTAINER, OWNER]);
-    // Planner is beside the line: wiki administration, not code.
+    // Planners read the code of a private project as Reporters do (issue 21; reference §1.5: "download_code:
+    // Planner or Reporter+ membership").
+    expect(tiers('download_code')).toEqual([PLANNER, REPORTER, DEVELOPER, MAINTAINER, OWNER]);
+    // Planner is beside the line: wiki administration.
     expect(tiers('admin_wiki')).toEqual([PLANNER, MAINTAINER, OWNER]);
     expect(tiers('push_code')).toEqual([DEVELOPER, MAINTAINER, OWNER]);
     expect(tiers('admin_project')).toEqual([MAINTAINER, OWNER]);

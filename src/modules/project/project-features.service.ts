@@ -190,6 +190,8 @@ export class ProjectFeaturesService {
       created.forkedFromProjectId = source.id;
     });
     ctx.loaders.projects.clear(fork.id).prime(fork.id, fork);
+    // The fork starts with everything the source's repository holds.
+    await ctx.app.repositories.copy(source.id, fork.id);
     return fork;
   }
 

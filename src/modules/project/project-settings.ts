@@ -8,6 +8,8 @@ export interface ProjectSettings {
   forkingAccessLevel: number;
   issuesAccessLevel: number;
   mergeRequestsAccessLevel: number;
+  /** Who reaches the repository (Git and the code): GitLab's `repository_access_level`. */
+  repositoryAccessLevel: number;
   duoFeaturesEnabled: boolean;
   webBasedCommitSigningEnabled: boolean;
 }
@@ -19,6 +21,7 @@ const DEFAULTS: ProjectSettings = {
   forkingAccessLevel: FEATURE_LEVELS.ENABLED,
   issuesAccessLevel: FEATURE_LEVELS.ENABLED,
   mergeRequestsAccessLevel: FEATURE_LEVELS.ENABLED,
+  repositoryAccessLevel: FEATURE_LEVELS.ENABLED,
   // GitLab's column defaults.
   duoFeaturesEnabled: true,
   webBasedCommitSigningEnabled: false,

@@ -211,6 +211,16 @@ export class ProjectResolver {
   }
 
   @FieldResolver()
+  httpUrlToRepo(@Root() project: Project, @Ctx() ctx: RequestContext): string {
+    return `${webUrl(ctx, project.fullPath)}.git`;
+  }
+
+  @FieldResolver()
+  repository(@Root() project: Project, @Ctx() ctx: RequestContext) {
+    return ctx.services.projects.repository(ctx, project);
+  }
+
+  @FieldResolver()
   async nameWithNamespace(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<string> {
     const ns = await ctx.services.projects.namespaceOf(ctx, project);
     return `${ns.fullName} / ${project.name}`;

@@ -23,6 +23,8 @@ import { loadProjectNamespace } from '../namespace/namespace.loaders';
 import type { NamespaceService } from '../namespace/namespace.service';
 import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Project } from './project.entity';
+import type { ProtectedBranchService } from '../repository/protected-branch.service';
+import type { RepositoryInfo } from '../repository/repository-storage';
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
@@ -164,6 +166,7 @@ export function projectSortKeys(sort: string, search?: string | null): SortKey<P
 export interface ProjectServiceDeps {
   policy: Policy;
   namespaces: NamespaceService;
+  protectedBranches: ProtectedBranchService;
 }
 
 export class ProjectService {
@@ -188,6 +191,19 @@ export class ProjectService {
   private async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
     return findOneWhere(ctx.app.dataSource, Project, 'LOWER(e.full_path) = LOWER(?)', [fullPath]);
+  }
+
+  /**
+   * A project by path whoever asks, for Git clients whose credential is no user (deploy tokens): what
+   * they may reach is decided by their own rule, not by the project policy.
+   */
+  lookupForGit(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+    return this.lookupByFullPath(ctx, fullPath);
+  }
+
+  /** What the project's repository holds, read from disk (`Project.repository`, REST `empty_repo`). */
+  repository(ctx: RequestContext, project: Project): RepositoryInfo {
+    return ctx.app.repositories.info(project.id);
   }
 
   /** `Query.project(fullPath)`: the project, or null when missing or not readable. */
@@ -391,7 +407,7 @@ export class ProjectService {
     if (errors.length) throw new ServiceError(errors);
 
     const fullPath = `${ns.fullPath}/${path}`;
-    return inTransaction(ctx.app.dataSource, async (em) => {
+    const created = await inTransaction(ctx.app.dataSource, async (em) => {
       await this.assertPathFree(em, fullPath);
       const now = ctx.now();
       const project = await em.save(
@@ -425,9 +441,14 @@ export class ProjectService {
           }),
         );
       }
+      // GitLab protects the default branch by default: Maintainers push, nobody force-pushes.
+      await this.deps.protectedBranches.protectDefaultBranch(em, project.id, now);
       await alsoWrite?.(em, project);
       return project;
     });
+    // The repository is made once the project is stored; if that fails, the first Git request makes it.
+    await ctx.app.repositories.create(created.id).catch(() => undefined);
+    return created;
   }
 
   /** Archives or unarchives a project (Owners and administrators). */

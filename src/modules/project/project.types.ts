@@ -71,6 +71,20 @@ export class ProjectFeatureAccess {
   stringValue!: ProjectFeatureAccessLevel | null;
 }
 
+/** GitLab's `Repository` (the fields Labgate answers from the project's bare repository). */
+@ObjectType('Repository', { description: 'A Git repository.' })
+@Authorize()
+export class RepositoryType {
+  @Field(() => Boolean, { description: 'Indicates repository has no visible content.' })
+  empty!: boolean;
+
+  @Field(() => Boolean, { description: 'Indicates a corresponding Git repository exists on disk.' })
+  exists!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Default branch of the repository.' })
+  rootRef!: string | null;
+}
+
 const EXPERIMENT = (version: string) => `**Status**: Experiment. Introduced in GitLab ${version}.`;
 
 @ObjectType('Project', { implements: ProjectInterface, description: 'A project.' })
@@ -195,6 +209,13 @@ export class ProjectType {
 
   @Field({ description: 'Whether web-based commit signing is enabled (a stored setting).', deprecationReason: EXPERIMENT('18.9') })
   webBasedCommitSigningEnabled!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'URL to connect to the project via HTTPS.' })
+  httpUrlToRepo!: string | null;
+
+  @Field(() => RepositoryType, { nullable: true, description: 'Git repository of the project.' })
+  @Authorize('download_code')
+  repository!: unknown;
 
   @Field(() => String, { nullable: true, description: 'URL of the project page.' })
   webUrl!: string | null;

@@ -7,6 +7,7 @@ import { METADATA_ROUTES } from './metadata';
 import { PERSONAL_ACCESS_TOKEN_ROUTES } from './personal-access-tokens';
 import { PROJECT_GROUP_ROUTES } from './projects-groups';
 import { USER_ROUTES } from './users';
+import { PROTECTED_BRANCH_ROUTES } from './protected-branches';
 
 /** Every route of the REST API, in the order of the OpenAPI document. */
 export const REST_ROUTES: RestRoute[] = [
@@ -17,5 +18,6 @@ export const REST_ROUTES: RestRoute[] = [
   ...MEMBER_ROUTES,
   ...GROUP_LINK_ROUTES,
   ...METADATA_ROUTES,
+  ...PROTECTED_BRANCH_ROUTES,
   ...DEPLOY_TOKEN_ROUTES,
 ];
