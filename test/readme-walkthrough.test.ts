@@ -39,6 +39,7 @@ import path from 'node:path';
 const root = path.join(__dirname, '..');
 const README = path.join(root, 'README.md');
 const README_ORIGIN = 'http://127.0.0.1:3000';
+const README_HOST = '127.0.0.1:3000';
 const README_EXTERNAL_URL = 'http://localhost:3000';
 
 /**
@@ -200,9 +201,10 @@ interface RunResult {
   stderr: string;
 }
 
-function runBash(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
+/** Runs the blocks in `cwd`, a directory of the test's own, so that files they write stay out of the checkout. */
+function runBash(script: string, env: NodeJS.ProcessEnv, timeoutMs: number, cwd: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    const bash = spawn('bash', ['-c', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bash = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     bash.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -261,7 +263,7 @@ describe('README shell examples', () => {
   it('address the server only as http://127.0.0.1:3000, which the test can point elsewhere', () => {
     expect(steps.some((s) => s.command.includes(README_ORIGIN))).toBe(true);
     // Any other spelling (localhost:3000, another port) would reach whatever the developer runs there.
-    const others = steps.map((s) => s.command.split(README_ORIGIN).join('')).filter((c) => /localhost|127\.0\.0\.1|\[::1\]|:3000\b/.test(c));
+    const others = steps.map((s) => s.command.split(README_ORIGIN).join('').split(`@${README_HOST}`).join('')).filter((c) => /localhost|127\.0\.0\.1|\[::1\]|:3000\b/.test(c));
     expect(others).toEqual([]);
   });
 
@@ -283,12 +285,13 @@ describe('README shell examples', () => {
           return [
             ...setups,
             `printf '\\n@@step ${i}@@\\n'; printf '\\n@@step ${i}@@\\n' >&2`,
-            step.command.split(README_ORIGIN).join(started.origin),
+            // `http://127.0.0.1:3000`, and the same host and port after credentials (`http://oauth2:$TOKEN@127.0.0.1:3000`).
+            step.command.split(README_ORIGIN).join(started.origin).split(`@${README_HOST}`).join(`@${new URL(started.origin).host}`),
             `printf '\\n@@status ${i} %d@@\\n' "$?"`,
           ].join('\n');
         }),
       ].join('\n');
-      const run = await runBash(script, cleanEnv({ DATABASE_URL: databaseUrl }), 240_000);
+      const run = await runBash(script, cleanEnv({ DATABASE_URL: databaseUrl }), 240_000, dir);
 
       const problems: string[] = [];
       for (const [i, step] of steps.entries()) {
