@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { HttpResponse } from '../graphql/http';
@@ -88,7 +88,9 @@ export class AuthThrottle {
     const limits = { points: options.maxFailures, duration: options.windowSeconds };
     if (!options.redisUrl) return new AuthThrottle(options, new RateLimiterMemory(limits), null);
 
-    const redis = new Redis(options.redisUrl, {
+    // ioredis is loaded only here: most servers run without Redis, and loading it costs start-up time.
+    const { Redis: RedisClient } = await import('ioredis');
+    const redis = new RedisClient(options.redisUrl, {
       lazyConnect: true,
       // Fail at once rather than queue while disconnected, and never wait long on a slow server.
       enableOfflineQueue: false,

@@ -7,6 +7,7 @@ import { logUnexpectedError } from '../graphql/errors';
 import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS, HTTP_REQUEST_TIMEOUT_MS, MAX_BODY_BYTES } from '../graphql/limits';
 import { AddressList } from './address-list';
+import { lazyValidatorFactory } from './lazy-validation';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
@@ -74,6 +75,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     // Requests that arrive while the server closes are answered 503; idle keep-alive connections close.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Route schemas (the REST API's) are compiled on a route's first request, not at start-up.
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
   });
   server.server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   server.server.maxConnections = HTTP_MAX_CONNECTIONS;

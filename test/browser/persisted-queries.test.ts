@@ -61,7 +61,7 @@ describe("Apollo Client's persisted-query link (GET for hashed queries) in Chrom
     exchanges = [];
     const clientSettings = { ...settings, token: options.anonymous ? '' : settings.token, wrongHash: options.wrongHash ?? false };
     const outcome: PageOutcome = await page.evaluate(
-      ([name, s, q, v]) => (window as any).labgateApollo.run(name, s, q, v),
+      ([name, s, q, v]) => (globalThis as any).labgateApollo.run(name, s, q, v),
       [client, clientSettings, query, variables] as const,
     );
     // Responses are recorded as they finish; the last one may be reported just after the page has it.
