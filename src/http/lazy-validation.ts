@@ -1,4 +1,4 @@
-import AjvCompiler, { type ValidatorCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
+import type { ValidatorCompiler, ValidatorFactory } from '@fastify/ajv-compiler';
 
 type RouteValidator = ReturnType<ValidatorCompiler>;
 
@@ -7,19 +7,26 @@ type RouteValidator = ReturnType<ValidatorCompiler>;
  * compiled on the route's first request instead of when the server starts. Fastify compiles the
  * JSON schemas of every route as it registers them, and the REST API's routes made that a tenth of the
  * start-up time; most processes serve a few of them. The first request to a route pays its compilation
- * (a few milliseconds) once.
+ * (a few milliseconds) once, and Ajv itself is loaded and set up on the first request that needs it.
  *
  * Fastify reads two things from a validator besides calling it: `errors` after a failure, and
  * `schemaEnv` (Ajv's marker that the validator may replace the whole value, as coercion of a query
  * string does) before the call. The wrapper forwards both from the compiled function.
  */
 export function lazyValidatorFactory(): ValidatorFactory {
-  const eager = AjvCompiler();
+  let eager: ValidatorFactory | undefined;
   return ((externalSchemas, options) => {
-    const compile = eager(externalSchemas, options);
+    let compile: ValidatorCompiler | undefined;
     return (route) => {
       let compiled: RouteValidator | undefined;
-      const real = () => (compiled ??= compile(route));
+      const real = () => {
+        if (!compiled) {
+          eager ??= (require('@fastify/ajv-compiler') as () => ValidatorFactory)();
+          compile ??= eager(externalSchemas, options);
+          compiled = compile(route);
+        }
+        return compiled;
+      };
       const validate = function (this: unknown, ...args: unknown[]) {
         const fn = real() as (...a: unknown[]) => unknown;
         const result = fn.apply(this, args);
