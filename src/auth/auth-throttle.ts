@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   RateLimiterCluster,
   RateLimiterClusterMaster,
@@ -119,7 +119,9 @@ export class AuthThrottle {
     }
     if (!options.redisUrl) return new AuthThrottle(options, new RateLimiterMemory(limits), null);
 
-    const redis = new Redis(options.redisUrl, {
+    // ioredis is loaded only here: most servers run without Redis, and loading it costs start-up time.
+    const { Redis: RedisClient } = await import('ioredis');
+    const redis = new RedisClient(options.redisUrl, {
       lazyConnect: true,
       // Fail at once rather than queue while disconnected, and never wait long on a slow server.
       enableOfflineQueue: false,

@@ -10,6 +10,7 @@ import { HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIO
 import { AddressList } from './address-list';
 import { shareMainThread } from '../db/turns';
 import { limitConnections } from './connection-limits';
+import { lazyValidatorFactory } from './lazy-validation';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
 import { measureDbTime, timeQueries } from './db-time';
 import { registerHealth } from './health';
@@ -82,6 +83,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     // Requests that arrive while the server closes are answered 503; idle keep-alive connections close.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Route schemas (the REST API's) are compiled on a route's first request, not at start-up.
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
   });
   server.server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   server.server.maxConnections = HTTP_MAX_CONNECTIONS;

@@ -11,7 +11,7 @@ import { REST_PREFIX, restApi } from './plugin';
  */
 export async function restOpenapiDocument(config: Config = loadConfig({})): Promise<unknown> {
   const server = Fastify();
-  await server.register(restApi, { prefix: REST_PREFIX, core: { config } as AppCore });
+  await server.register(restApi, { prefix: REST_PREFIX, core: { config } as AppCore, openapi: true });
   await server.ready();
   const response = await server.inject({ method: 'GET', url: `${REST_PREFIX}/openapi.json` });
   await server.close();

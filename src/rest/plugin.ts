@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../graphql/context';
 import { RequestContext } from '../graphql/context';
@@ -95,7 +94,7 @@ function checkTypes(values: Record<string, unknown>, schema: Record<string, unkn
  * fine-grained permission, and its handler calls a service. Authentication, scopes, resource lookup,
  * declared abilities, pagination and errors are applied here, once for every route.
  */
-export async function restApi(api: FastifyInstance, options: { core: AppCore }): Promise<void> {
+export async function restApi(api: FastifyInstance, options: { core: AppCore; openapi?: boolean }): Promise<void> {
   const { core } = options;
   const { config } = core;
 
@@ -122,8 +121,10 @@ export async function restApi(api: FastifyInstance, options: { core: AppCore }):
   });
   api.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, formFields(String(body))));
 
-  // The OpenAPI document of the routes below, generated from their own schemas.
-  await api.register(swagger, {
+  // The OpenAPI document of the routes below, generated from their own schemas by @fastify/swagger.
+  // Only the instance src/rest/openapi.ts makes for it registers the plugin: the server asks that
+  // instance on the first request for the document, so that starting it loads no swagger.
+  if (options.openapi) await api.register((await import('@fastify/swagger')).default, {
     decorator: 'restOpenapi',
     openapi: {
       openapi: '3.0.3',
@@ -181,8 +182,13 @@ export async function restApi(api: FastifyInstance, options: { core: AppCore }):
 
   api.setNotFoundHandler(async (_req, reply) => sendError(reply, new RestError(404, { error: '404 Not Found' })));
 
+  let built: Promise<Buffer> | undefined;
+  const openapiDocument = async (): Promise<Buffer> => {
+    if (options.openapi) return Buffer.from(JSON.stringify((api as unknown as { restOpenapi(): unknown }).restOpenapi(), null, 2));
+    return (built ??= import('./openapi').then(async ({ restOpenapiDocument }) => Buffer.from(JSON.stringify(await restOpenapiDocument(config), null, 2))));
+  };
   api.get(OPENAPI_PATH, { schema: { hide: true } as Record<string, unknown> }, async (_req, reply) => {
-    return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify((api as unknown as { restOpenapi(): unknown }).restOpenapi(), null, 2)));
+    return reply.header('content-type', 'application/json').send(await openapiDocument());
   });
 
   for (const route of REST_ROUTES) registerRoute(api, core, route);
