@@ -151,7 +151,8 @@ class Analysis {
     if (!root) return { ...ZERO };
     const cost = this.selectionSet(operation.selectionSet, root);
     // Introspection lists have fractional average lengths: an answer holds whole objects.
-    return { depth: cost.depth, complexity: cost.complexity, nodes: Math.ceil(cost.nodes) };
+    // Averages make the sum fractional; the tolerance keeps floating-point noise from adding a node.
+    return { depth: cost.depth, complexity: cost.complexity, nodes: Math.ceil(cost.nodes - 1e-6) };
   }
 
   /** The items a list that is not a paged connection is counted as. */

@@ -172,6 +172,11 @@ describe('REST API with fine-grained personal access tokens', () => {
       'GET /groups/:id/deploy_tokens/:token_id': 'read_deploy_token on group, granted by read_deploy_token',
       'POST /groups/:id/deploy_tokens': 'create_deploy_token on group, granted by create_deploy_token',
       'DELETE /groups/:id/deploy_tokens/:token_id': 'delete_deploy_token on group, granted by delete_deploy_token',
+      // Protected branches: no permission in the catalogue, so no fine-grained token manages them (inferred).
+      'GET /projects/:id/protected_branches': 'none',
+      'GET /projects/:id/protected_branches/:name': 'none',
+      'POST /projects/:id/protected_branches': 'none',
+      'DELETE /projects/:id/protected_branches/:name': 'none',
     };
 
     it('matches the reviewed table: permission, boundary and the assignable permission that grants it', () => {

@@ -21,7 +21,8 @@ describe('failed-authentication ban across the workers of one server (no Redis)'
     try {
       const port = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`workers did not start: ${out}`)), 170_000);
-        child.stdout.on('data', () => {
+        // The "listening" lines go to standard error (standard output holds only the JSON log).
+        child.stderr.on('data', () => {
           const found = [...out.matchAll(/worker \d+ listening on http:\/\/[^:]+:(\d+)/g)].map((m) => m[1]);
           if (found.length === 2) {
             clearTimeout(timer);
