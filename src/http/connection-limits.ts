@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import { HTTP_FIRST_REQUEST_TIMEOUT_MS, HTTP_MAX_CONNECTIONS_PER_ADDRESS } from '../graphql/limits';
 import { AddressList, normalizeAddress } from './address-list';
 
@@ -20,6 +21,8 @@ export function limitConnections(
   const open = new Map<string, number>();
   const waiting = new WeakMap<Socket, NodeJS.Timeout>();
 
+  // Over HTTPS the requests arrive on the TLS socket wrapped around the TCP one: time that socket.
+  const tls = server instanceof TlsServer;
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ? normalizeAddress(socket.remoteAddress) : '';
     if (address && !exempt.includes(address)) {
@@ -35,11 +38,15 @@ export function limitConnections(
         else open.delete(address);
       });
     }
+    if (!tls) awaitFirstRequest(socket);
+  });
+  if (tls) server.on('secureConnection', (socket: Socket) => awaitFirstRequest(socket));
+  function awaitFirstRequest(socket: Socket): void {
     const timer = setTimeout(() => socket.destroy(), limits.firstRequestMs);
     timer.unref();
     waiting.set(socket, timer);
     socket.once('close', () => clearTimeout(timer));
-  });
+  }
 
   server.on('request', (req) => {
     const timer = waiting.get(req.socket);
