@@ -10,7 +10,7 @@ import { isRecordId } from '../../graphql/global-id';
 import type { Connection } from '../../graphql/pagination';
 import { accessLevelEncompasses, MAINTAINER, MEMBER_ACCESS_LEVELS, OWNER } from '../../policy/access-level';
 import { Member, type MemberSourceType } from '../member/member.entity';
-import type { Namespace } from '../namespace/namespace.entity';
+import { findProjectOrGroupForMutation, type ProjectOrGroup } from '../namespace/project-or-group';
 import { Project } from '../project/project.entity';
 import { User } from '../user/user.entity';
 import { PersonalAccessToken } from './personal-access-token.entity';
@@ -24,7 +24,7 @@ import type { ProjectService } from '../project/project.service';
 import type { UserService } from '../user/user.service';
 
 /** The project or group a resource access token belongs to. */
-export type TokenResource = { kind: 'project'; project: Project } | { kind: 'group'; group: Namespace };
+export type TokenResource = ProjectOrGroup;
 
 export interface NewResourceTokenInput extends NewTokenInput {
   accessLevel?: number | null;
@@ -57,9 +57,7 @@ export class ResourceAccessTokenService {
 
   /** The project or group at `fullPath` if the caller may see it; GitLab's top-level error otherwise. */
   async findResource(ctx: RequestContext, kind: 'project' | 'group', fullPath: string): Promise<TokenResource> {
-    return kind === 'project'
-      ? { kind, project: await this.deps.projects.findForMutation(ctx, fullPath) }
-      : { kind, group: await this.deps.groups.findForMutation(ctx, fullPath) };
+    return findProjectOrGroupForMutation(this.deps, ctx, kind, fullPath);
   }
 
   async abilities(ctx: RequestContext, resource: TokenResource): Promise<ReadonlySet<string>> {

@@ -10,14 +10,13 @@ import type { Policy } from '../../policy/policy';
 import { activeDeployToken } from '../../policy/sql-conditions';
 import { toSentence } from '../../text';
 import type { GroupService } from '../group/group.service';
-import type { Namespace } from '../namespace/namespace.entity';
 import { textErrors } from '../namespace/path-rules';
-import type { Project } from '../project/project.entity';
+import { findProjectOrGroupForMutation, type ProjectOrGroup } from '../namespace/project-or-group';
 import type { ProjectService } from '../project/project.service';
 import { DEPLOY_TOKEN_PREFIX, DEPLOY_TOKEN_SCOPES, DEPLOY_TOKEN_TYPES, DeployToken } from './deploy-token.entity';
 
 /** The project or group a deploy token belongs to. */
-export type DeployTokenHolder = { kind: 'project'; project: Project } | { kind: 'group'; group: Namespace };
+export type DeployTokenHolder = ProjectOrGroup;
 
 export interface NewDeployTokenInput {
   name: string;
@@ -86,9 +85,7 @@ export class DeployTokenService {
 
   /** The project or group at `fullPath` if the caller may see it; GitLab's "not available" otherwise. */
   async findHolder(ctx: RequestContext, kind: 'project' | 'group', fullPath: string): Promise<DeployTokenHolder> {
-    return kind === 'project'
-      ? { kind, project: await this.deps.projects.findForMutation(ctx, fullPath) }
-      : { kind, group: await this.deps.groups.findForMutation(ctx, fullPath) };
+    return findProjectOrGroupForMutation(this.deps, ctx, kind, fullPath);
   }
 
   async can(ctx: RequestContext, holder: DeployTokenHolder, ability: 'read_deploy_token' | 'create_deploy_token' | 'destroy_deploy_token'): Promise<boolean> {
