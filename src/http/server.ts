@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino from 'pino';
 import type { AppCore } from '../graphql/context';
 import { isDatabaseFailure, logUnexpectedError } from '../graphql/errors';
 import { errorResponse, GRAPHQL_PATH, type GraphqlEndpoint, type HttpRequest, type HttpResponse } from '../graphql/http';
@@ -59,12 +60,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
   const https = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : null;
+  // Standard output is written asynchronously (pino's own destination, sonic-boom): a line costs the
+  // request a copy into a buffer, not a write(2). What is buffered is written out synchronously when
+  // the server closes and when the process exits, however it exits (pino registers that on creation).
+  const logStream = config.logLevel === 'silent' ? undefined : (options.logStream ?? pino.destination({ dest: 1, sync: false }));
   const server = Fastify({
     https,
     // With the log silenced there is no logger at all: Fastify would still make one per request.
     logger: config.logLevel !== 'silent' && {
       level: config.logLevel,
-      stream: options.logStream,
+      stream: logStream,
       // Every line passes through the scrubber: nothing that looks like a token reaches the log.
       formatters: { log: (object) => scrubSecrets(object) as Record<string, unknown> },
     },
@@ -188,6 +193,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   // Git over HTTP (smart HTTP through `git http-backend`), in a context of its own: its bodies stream.
   await server.register(gitHttp, { core });
+
+  // The lines of the last requests are on standard output before `close()` resolves.
+  if (logStream && !options.logStream) {
+    const destination = logStream as ReturnType<typeof pino.destination>;
+    server.addHook('onClose', (_instance, done) => {
+      try {
+        destination.flushSync();
+      } catch {
+        // nothing buffered, or standard output already gone
+      }
+      done();
+    });
+  }
 
   try {
     registerExplorer(server);
