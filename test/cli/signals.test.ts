@@ -121,6 +121,13 @@ const cases: [Form, number, NodeJS.Signals][] = [
       expect(counts).toEqual([21, 21, 21, 21]);
     }
 
+    // The last request before the signal: its line is written asynchronously, and must still be on
+    // standard output once the server has stopped (flushed on close and on exit).
+    const lastId = `last-before-${signal}-${workers}`;
+    await new Promise<void>((resolve, reject) => {
+      http.get(`http://127.0.0.1:${ports()[0]}/-/liveness`, { agent: false, headers: { 'x-request-id': lastId } }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+
     const below = descendants(child.pid!);
     leftovers.push(...below);
     expect(below.length).toBeGreaterThan(0);
@@ -134,5 +141,6 @@ const cases: [Form, number, NodeJS.Signals][] = [
     const lines = stdout.split('\n').filter((line) => line.trim() !== '');
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.filter((line) => !/^\{.*\}$/.test(line) || typeof JSON.parse(line) !== 'object')).toEqual([]);
+    expect(lines.map((line) => JSON.parse(line)).filter((record) => record.requestId === lastId)).toEqual([expect.objectContaining({ msg: 'request', path: '/-/liveness', status: 200 })]);
   }, 180_000);
 });
