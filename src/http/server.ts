@@ -36,6 +36,9 @@ export interface HttpServerOptions {
   logStream?: Writable;
 }
 
+/** The longest a request's log line waits in the buffer before it is written out. */
+const LOG_FLUSH_MS = 500;
+
 /** A client's request id is echoed when it is a plain token of reasonable length, else one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -61,9 +64,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
   const https = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : null;
   // Standard output is written asynchronously (pino's own destination, sonic-boom): a line costs the
-  // request a copy into a buffer, not a write(2). What is buffered is written out synchronously when
-  // the server closes and when the process exits, however it exits (pino registers that on creation).
-  const logStream = config.logLevel === 'silent' ? undefined : (options.logStream ?? pino.destination({ dest: 1, sync: false }));
+  // request a copy into a buffer, not a write(2). Lines are gathered into writes of 4 KiB, and what is
+  // gathered is written at least every LOG_FLUSH_MS, synchronously when the server closes, and when the
+  // process exits, however it exits (pino registers that on creation).
+  const logStream = config.logLevel === 'silent' ? undefined : (options.logStream ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }));
   const server = Fastify({
     https,
     // With the log silenced there is no logger at all: Fastify would still make one per request.
@@ -197,7 +201,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // The lines of the last requests are on standard output before `close()` resolves.
   if (logStream && !options.logStream) {
     const destination = logStream as ReturnType<typeof pino.destination>;
+    const flusher = setInterval(() => {
+      // sonic-boom keeps the length gathered in `_len`; an empty flush would still write.
+      if ((destination as unknown as { _len?: number })._len !== 0) destination.flush();
+    }, LOG_FLUSH_MS);
+    flusher.unref();
     server.addHook('onClose', (_instance, done) => {
+      clearInterval(flusher);
       try {
         destination.flushSync();
       } catch {

@@ -121,6 +121,13 @@ const cases: [Form, number, NodeJS.Signals][] = [
       expect(counts).toEqual([21, 21, 21, 21]);
     }
 
+    // A running server writes a request's line out within moments, however quiet it is.
+    const seenId = `seen-while-running-${signal}-${workers}`;
+    await new Promise<void>((resolve, reject) => {
+      http.get(`http://127.0.0.1:${ports()[0]}/-/liveness`, { agent: false, headers: { 'x-request-id': seenId } }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    expect(await waitFor(() => stdout.includes(`"requestId":"${seenId}"`), 10_000)).toBe(true);
+
     // The last request before the signal: its line is written asynchronously, and must still be on
     // standard output once the server has stopped (flushed on close and on exit).
     const lastId = `last-before-${signal}-${workers}`;
