@@ -43,7 +43,12 @@ export function looksSecret(value: string): boolean {
 }
 
 export function scrubString(value: string): string {
-  return scrubEncodedNames(value.replace(TOKEN_PARAMETERS, `$1${FILTERED}`)).replace(TOKEN_SHAPED, FILTERED);
+  // Every line passes here: the patterns only run on a string that could match them (a parameter
+  // needs `=`, every token prefix starts with `gl`).
+  let scrubbed = value;
+  if (scrubbed.includes('=')) scrubbed = scrubEncodedNames(scrubbed.replace(TOKEN_PARAMETERS, `$1${FILTERED}`));
+  if (scrubbed.includes('gl')) scrubbed = scrubbed.replace(TOKEN_SHAPED, FILTERED);
+  return scrubbed;
 }
 
 /** The request path for the log, with token parameters replaced. */
@@ -51,7 +56,12 @@ export function safePath(url: string): string {
   return scrubString(url);
 }
 
-/** A copy of a log record with every string scrubbed (nested objects and arrays included). */
+const SECRET_KEYS = /^(authorization|private-token|cookie)$/i;
+
+/**
+ * A log record with every string scrubbed (nested objects and arrays included): a copy where anything
+ * was replaced, the record itself when nothing was (the request line, usually).
+ */
 export function scrubSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -59,7 +69,19 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
     return { type: value.name, message: scrubString(value.message), stack: value.stack ? scrubString(value.stack) : undefined };
   }
-  const copy: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) copy[key] = /^(authorization|private-token|cookie)$/i.test(key) ? FILTERED : scrubSecrets(v, depth + 1);
-  return copy;
+  let copy: Record<string, unknown> | null = null;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i];
+    const v = record[key];
+    const scrubbed = SECRET_KEYS.test(key) ? FILTERED : scrubSecrets(v, depth + 1);
+    if (copy === null && scrubbed !== v) {
+      copy = {};
+      for (let j = 0; j < i; j += 1) copy[keys[j]] = record[keys[j]];
+    }
+    if (copy !== null) copy[key] = scrubbed;
+  }
+  if (copy === null && Object.getPrototypeOf(record) !== Object.prototype) copy = { ...record };
+  return copy ?? value;
 }
