@@ -1,7 +1,7 @@
-import type { AppCore } from '../graphql/context';
-import type { RequestTrace } from '../http/trace';
+import type { AppCore } from '../core/context';
+import type { RequestTrace } from '../core/trace';
 import { authenticate, recordUse, type AuthOutcome } from './authenticate';
-import type { Principal } from './principal';
+import type { Principal } from '../core/principal';
 
 /*
  * Authentication for clients that are not API clients: Git over HTTP and the registry's token service.

@@ -14,8 +14,8 @@ import {
 } from 'graphql';
 import { Directive } from 'type-graphql';
 import { isUnconditional, type SubjectKind } from '../policy/policy';
-import type { RequestContext } from './context';
-import { RESOURCE_NOT_AVAILABLE } from './errors';
+import type { RequestContext } from '../core/context';
+import { RESOURCE_NOT_AVAILABLE } from '../core/errors';
 
 /**
  * Abilities declared on the schema, as GitLab's `authorize` does, and checked here only:

@@ -4,14 +4,17 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
 import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
 import { bannedResponse } from '../auth/auth-throttle';
-import type { Principal } from '../auth/principal';
-import type { RequestTrace } from '../http/trace';
+import type { Principal } from '../core/principal';
+import type { RequestTrace } from '../core/trace';
 import { checkQueryLimits, isIntrospection, NodeBudget, QueryLimitError } from './complexity';
 import { PreparedDocuments } from './documents';
 import { IntrospectionCache } from './introspection-cache';
-import { RequestContext, type AppCore } from './context';
-import { gitlabWording, isTimeoutError, logUnexpectedError } from './errors';
-import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
+import { RequestContext, type AppCore } from '../core/context';
+import { GraphQLContext } from './context';
+import { gitlabWording } from './errors';
+import { isTimeoutError, logUnexpectedError } from '../core/errors';
+import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE } from './limits';
+import { REQUEST_TIMED_OUT } from '../core/limits';
 import { persistedQueryHash, PersistedQueryStore } from './persisted-queries';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
@@ -75,7 +78,7 @@ function isRotation(documents: PreparedDocuments, op: Operation): boolean {
  * dozen hooks on every request: a tenth of a small request's time. Returns the answer when a limit
  * is exceeded.
  */
-function limitsProblem(schema: GraphQLSchema, documents: PreparedDocuments, op: Operation, contextValue: RequestContext): string | null {
+function limitsProblem(schema: GraphQLSchema, documents: PreparedDocuments, op: Operation, contextValue: GraphQLContext): string | null {
   if (typeof op.query !== 'string') return null;
   const prepared = documents.get(op.query);
   const operation = prepared.operation(op.operationName);
@@ -159,7 +162,7 @@ export interface GraphqlEndpoint {
  */
 export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema, graphqlScopes: ReadonlySet<string>): Promise<GraphqlEndpoint> {
   const persistedQueries = new PersistedQueryStore();
-  const server = new ApolloServer<RequestContext>({
+  const server = new ApolloServer<GraphQLContext>({
     schema,
     persistedQueries: { cache: persistedQueries },
     introspection: true,
@@ -186,7 +189,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
   const documents = new PreparedDocuments(schema);
   const introspectionAnswers = new IntrospectionCache();
 
-  async function execute(op: Operation, contextValue: RequestContext) {
+  async function execute(op: Operation, contextValue: GraphQLContext) {
     // Apollo's own HTTP layer is skipped (content negotiation, header maps, GET parsing: this endpoint
     // has done its part of that already); its request pipeline, plugins and document cache run as usual.
     const problem = requestProblem(op);
@@ -242,7 +245,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
    */
   async function executeAll(ops: Operation[], principal: Principal | null, trace?: RequestTrace) {
     const nodeBudget = new NodeBudget();
-    const contexts: RequestContext[] = [];
+    const contexts: GraphQLContext[] = [];
     let expired = false;
     const work = (async () => {
       const results: Array<{ status: number; body: string }> = [];
@@ -250,7 +253,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         // Between the operations of a batch, other requests get a turn of the event loop.
         if (index > 0) await new Promise((resolve) => setImmediate(resolve));
         if (expired) return TimedOut.instance;
-        const context = new RequestContext(app, principal, { nodeBudget, trace });
+        const context = new GraphQLContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
         const result = await execute(op, context);
         if (result instanceof TimedOut) return result;

@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { ServiceError } from './errors';
+import { ServiceError } from '../core/errors';
 
 /** GitLab's mutation convention: every input takes an optional `clientMutationId`... */
 @InputType()

@@ -1,40 +1,7 @@
+import type { ActorFacts } from '../core/actor';
 import { INTERNAL, PUBLIC } from './visibility';
 
-/** What the policy needs to know about the viewer. */
-export interface ActorFacts {
-  userId: number | null;
-  /** Signed in with an active (not blocked, not deactivated) account. */
-  signedIn: boolean;
-  /** Administrator: Labgate behaves as GitLab in admin mode. */
-  admin: boolean;
-  external: boolean;
-  /** The bot user behind a project or group access token. */
-  projectBot: boolean;
-  human: boolean;
-}
-
-export const ANONYMOUS: ActorFacts = {
-  userId: null,
-  signedIn: false,
-  admin: false,
-  external: false,
-  projectBot: false,
-  human: false,
-};
-
-export function actorFacts(
-  user: { id: number; admin: boolean; external: boolean; state: string; userType: string } | null,
-): ActorFacts {
-  if (!user || user.state !== 'active') return ANONYMOUS;
-  return {
-    userId: user.id,
-    signedIn: true,
-    admin: user.admin,
-    external: user.external,
-    projectBot: user.userType === 'project_bot',
-    human: user.userType === 'human',
-  };
-}
+export { actorFacts, ANONYMOUS, type ActorFacts } from '../core/actor';
 
 /** May the viewer see internal resources at all? (External users see only public ones and their own.) */
 export function seesInternal(actor: ActorFacts): boolean {

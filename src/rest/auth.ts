@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
-import { AUTH_BANNED_MESSAGE } from '../graphql/limits';
-import type { Principal } from '../auth/principal';
+import { AUTH_BANNED_MESSAGE } from '../auth/limits';
+import type { Principal } from '../core/principal';
 import { digestToken } from '../auth/token-secret';
-import type { AppCore } from '../graphql/context';
-import { RequestContext } from '../graphql/context';
+import type { AppCore } from '../core/context';
+import { RequestContext } from '../core/context';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { utcDate } from '../clock';
 import { User } from '../modules/user/user.entity';

@@ -1,4 +1,4 @@
-import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../core/errors';
 
 /**
  * The REST API's error answers, with GitLab's statuses and bodies (`lib/api/helpers.rb`): a handler

@@ -1,9 +1,9 @@
 import cors from '@fastify/cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppCore } from '../graphql/context';
-import { RequestContext } from '../graphql/context';
-import { ArgumentError, isDatabaseFailure, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
-import { REQUEST_TIMED_OUT } from '../graphql/limits';
+import type { AppCore } from '../core/context';
+import { RequestContext } from '../core/context';
+import { ArgumentError, isDatabaseFailure, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../core/errors';
+import { REQUEST_TIMED_OUT } from '../core/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
 import { badRequest, forbidden, invalidParams, notFound, RestError, unauthorized } from './errors';
