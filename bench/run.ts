@@ -333,25 +333,33 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
   const logFile = path.join(logDir, 'requests.log');
   let logLines = 0;
   // Labgate as deployed: the request log at `info`.
+  // Labgate as deployed (the request log at `info`), Labgate with the log silent and the floor run side
+  // by side; each request is measured on the three back to back, so that a change in the machine's
+  // load lands on all three figures of a request alike.
   const server = await startLabgate(db, 1, logFile);
+  let silent: Awaited<ReturnType<typeof startLabgate>> | undefined;
+  let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
   try {
     const { url, child } = server;
     const newest = await post(url, { query: '{ projects(first: 1) { nodes { id } } }' }, summary.tokens.member);
     newestId = Number(String(newest.json?.data?.projects?.nodes?.[0]?.id ?? '').split('/').pop()) || summary.projects;
     list = scenarios(summary, newestId);
+    const measuring: Array<{ scenario: Scenario; shape: string }> = [];
     for (const scenario of list) {
       // One answer first: a scenario that errors or finds nothing would measure the wrong thing.
       const probe = await post(url, scenario.body, scenario.token);
-      let shape: string;
       try {
         if (probe.status !== 200 || !probe.json || probe.json.errors) throw new Error(`HTTP ${probe.status}: ${JSON.stringify(probe.json).slice(0, 300)}`);
-        shape = scenario.check(probe.json.data);
+        measuring.push({ scenario, shape: scenario.check(probe.json.data) });
         answers[scenario.body.query] = probe.json.data;
       } catch (error) {
         console.log(`${scenario.name}: skipped (${(error as Error).message})`);
         results.push({ scenario: scenario.name, requests: 0, errors: 1, rps: 0, p50: 0, p95: 0, p99: 0, firstError: (error as Error).message, goal: scenario.goal });
-        continue;
       }
+    }
+    silent = await startLabgate(db, 1);
+    floor = await startFloor(answers);
+    for (const { scenario, shape } of measuring) {
       const result = await load(url, scenario.body, scenario.token);
       const measured: Measured = {
         scenario: scenario.name,
@@ -362,15 +370,24 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
         slowdown: scenario.slowdown,
         shape,
       };
+      measured.silent = await load(silent.url, scenario.body, scenario.token);
+      measured.floor = await load(floor.url, scenario.body, scenario.token);
       results.push(measured);
       console.log(
-        `${scenario.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ` +
-          `${measured.ratio!.toFixed(4)} of bare, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''} [${shape}]`,
+        `${scenario.name}: ${result.rps.toFixed(0)} req/s at info (${measured.silent.rps.toFixed(0)} silent, floor ${measured.floor.rps.toFixed(0)}), ` +
+          `p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${(result.rps / measured.floor.rps).toFixed(3)} of the floor, ` +
+          `${measured.ratio!.toFixed(4)} of bare, ${result.errors + measured.silent.errors + measured.floor.errors} errors` +
+          `${result.firstError ?? measured.silent.firstError ?? measured.floor.firstError ? ` (${result.firstError ?? measured.silent.firstError ?? measured.floor.firstError})` : ''} [${shape}]`,
       );
     }
     peakRss = peakRssMiB(child.pid);
   } finally {
     await stopChild(server.child);
+    if (silent) await stopChild(silent.child);
+    if (floor) {
+      await stopChild(floor.child);
+      rmSync(floor.dir, { recursive: true, force: true });
+    }
     try {
       logLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length;
     } catch {
@@ -379,31 +396,6 @@ async function measureLabgate(db: Database): Promise<DatabaseRun> {
     rmSync(logDir, { recursive: true, force: true });
   }
   console.log(`request log at info: ${logLines} request lines written`);
-
-  // The same requests with the log silent, then on the floor.
-  const silent = await startLabgate(db, 1);
-  try {
-    for (const r of results) {
-      const scenario = list.find((x) => x.name === r.scenario);
-      if (!scenario || !r.rps) continue;
-      r.silent = await load(silent.url, scenario.body, scenario.token);
-      console.log(`${r.scenario}, log silent: ${r.silent.rps.toFixed(0)} req/s (the log at info costs ${((1 - r.rps / r.silent.rps) * 100).toFixed(1)}%)`);
-    }
-  } finally {
-    await stopChild(silent.child);
-  }
-  const floor = await startFloor(answers);
-  try {
-    for (const r of results) {
-      const scenario = list.find((x) => x.name === r.scenario);
-      if (!scenario || !r.rps) continue;
-      r.floor = await load(floor.url, scenario.body, scenario.token);
-      console.log(`${r.scenario}, floor: ${r.floor.rps.toFixed(0)} req/s (Labgate at info: ${(r.rps / r.floor.rps).toFixed(3)} of it)${r.floor.errors ? `, ${r.floor.errors} errors: ${r.floor.firstError}` : ''}`);
-    }
-  } finally {
-    await stopChild(floor.child);
-    rmSync(floor.dir, { recursive: true, force: true });
-  }
 
   const statements = await countStatements(db.url, list);
   for (const r of results) r.statements = statements.get(r.scenario);
@@ -578,7 +570,7 @@ function report(runs: DatabaseRun[]): string {
     'authentication, policy, database or log; bench/floor-server.ts). "vs bare" divides by the bare baseline',
     "`{ __typename }` (graphql-js on `node:http`, parsed and validated documents cached), measured in the same",
     'run just before each database. Statements are counted in-process on the same database, one request after',
-    'a first one (`test/bench-statements.test.ts` asserts the counts of the bench requests).',
+    'a first one (`test/perf/bench-statements.test.ts` asserts the counts of the bench requests).',
     '',
   ];
   for (const run of runs) {
