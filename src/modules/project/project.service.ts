@@ -3,7 +3,7 @@ import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { partitionByColumn, partitionBySubtree } from '../../db/batched-pagination';
 import { primed } from '../../db/loader-utils';
-import { findOneWhere, listLength, oneOfList, textList } from '../../db/rows';
+import { columnCount, forDriver, hydrateArray, listLength, oneOfList, readRowArrays, selectColumns, textList } from '../../db/rows';
 import type { RequestContext } from '../../core/context';
 import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../core/errors';
 import { isRecordId, recordIds } from '../../core/global-id';
@@ -26,6 +26,9 @@ import { Project } from './project.entity';
 import type { ProtectedBranchService } from '../repository/protected-branch.service';
 import type { RepositoryInfo } from '../repository/repository-storage';
 import { membershipsOf } from '../../policy/membership-index';
+
+/** The text of `lookupByFullPath`'s statement, per data source (its columns are the entities'). */
+const projectWithChain = new WeakMap<DataSource, string>();
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
@@ -189,9 +192,38 @@ export class ProjectService {
   }
 
   /** A project by path whoever asks, for this service's own checks. */
+  /**
+   * The project at a path, with the namespaces it hangs off (its own and every one above it) in the
+   * same statement: they are put in the request's namespace loader, where the policy and the
+   * `namespace` field look for them, so a project page costs no second round trip for them.
+   */
   private async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
-    return findOneWhere(ctx.app.dataSource, Project, 'LOWER(e.full_path) = LOWER(?)', [fullPath]);
+    const ds = ctx.app.dataSource;
+    let text = projectWithChain.get(ds);
+    if (!text) {
+      // The chain walks up `parent_id` one primary-key lookup at a time (a namespace is a few levels deep).
+      text = forDriver(
+        ds,
+        `WITH RECURSIVE chain(id) AS (
+          SELECT p.namespace_id FROM projects p WHERE LOWER(p.full_path) = LOWER(?)
+          UNION SELECT up.parent_id FROM chain JOIN namespaces up ON up.id = chain.id WHERE up.parent_id IS NOT NULL)
+        SELECT ${selectColumns(ds, Project, 'e')}, ${selectColumns(ds, Namespace, 'n')}
+        FROM projects e CROSS JOIN chain JOIN namespaces n ON n.id = chain.id
+        WHERE LOWER(e.full_path) = LOWER(?) ORDER BY e.id`,
+      );
+      projectWithChain.set(ds, text);
+    }
+    const rows = await readRowArrays(ds, text, [fullPath, fullPath]);
+    if (!rows.length) return null;
+    const project = hydrateArray(ds, Project, rows[0]);
+    const offset = columnCount(ds, Project);
+    for (const row of rows) {
+      if (row[0] !== rows[0][0]) break;
+      const ns = hydrateArray(ds, Namespace, row, offset);
+      ctx.loaders.namespaces.prime(ns.id, ns);
+    }
+    return project;
   }
 
   /**
