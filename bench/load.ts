@@ -8,6 +8,7 @@
  * keep-alive agent: Node's fetch costs several times more CPU per request and would cap the baseline) back to back for `seconds` seconds after a short warm-up, and prints one JSON line:
  * requests, errors, req/s, latency percentiles in milliseconds, and the first error seen.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
 interface Job {
@@ -16,6 +17,8 @@ interface Job {
   token?: string;
   seconds: number;
   concurrency: number;
+  /** The server's process id: its CPU time over the measured seconds is reported per request. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -25,8 +28,29 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /**
+   * CPU time the server process spent (all its threads, user and system) per request answered, in
+   * milliseconds: unlike req/s, hardly moved by other work on the machine taking cores away.
+   */
+  cpuMs?: number;
   firstError?: string;
 }
+
+/** CPU time of a process so far in milliseconds (utime + stime of /proc/PID/stat), undefined without /proc. */
+function cpuTimeMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -87,6 +111,7 @@ async function run(job: Job): Promise<LoadResult> {
 
   const latencies: number[] = [];
   let errors = 0;
+  const cpuBefore = cpuTimeMs(job.serverPid);
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
   await Promise.all(
@@ -100,6 +125,7 @@ async function run(job: Job): Promise<LoadResult> {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuTimeMs(job.serverPid);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
@@ -109,6 +135,7 @@ async function run(job: Job): Promise<LoadResult> {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && latencies.length ? { cpuMs: (cpuAfter - cpuBefore) / latencies.length } : {}),
     ...(firstError ? { firstError } : {}),
   };
 }
