@@ -169,19 +169,40 @@ async function archivedAbove(ctx: RequestContext, group: Namespace): Promise<boo
 export class GroupPolicy {
   constructor(private readonly settings: { saas: boolean }) {}
 
+  /** Every ability, `leave_group` (`canLeave`) included: for an Owner of the group, its Owners are counted. */
   abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
     return ctx.memo(`group-abilities:${group.id}`, async () => {
+      const facts = await this.facts(ctx, group);
+      const ownerCount = facts.directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
+      return groupAbilities(ctx.actor, { ...facts, ownerCount });
+    });
+  }
+
+  /**
+   * One ability. Only `leave_group` depends on how many Owners the group has: any other is answered
+   * without counting them (reading a project's group, say, costs no statement for its Owners).
+   */
+  async can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
+    if (ability === 'leave_group') return (await this.abilities(ctx, group)).has(ability);
+    const withoutLeaving = await ctx.memo(`group-abilities-but-leaving:${group.id}`, async () =>
+      // The owner count only decides `leave_group`, which is not asked here.
+      groupAbilities(ctx.actor, { ...(await this.facts(ctx, group)), ownerCount: 0 }),
+    );
+    return withoutLeaving.has(ability);
+  }
+
+  /** What the abilities are decided from, but the owner count. */
+  private facts(ctx: RequestContext, group: Namespace): Promise<Omit<Parameters<typeof groupAbilities>[1], 'ownerCount'>> {
+    return ctx.memo(`group-facts:${group.id}`, async () => {
       const index = await membershipsOf(ctx);
       const root = await loadRoot(ctx, group);
       const directAccessLevel = index.directGroupLevel(group.id);
       const accessLevel = index.namespaceLevel(group.traversalIds);
-      const ownerCount = directAccessLevel >= OWNER ? await ctx.loaders.groupOwnerCount.load(group.id) : 0;
-      return groupAbilities(ctx.actor, {
+      return {
         visibilityLevel: group.visibilityLevel,
         accessLevel,
         memberBelow: index.hasMembershipBelow(group.traversalIds),
         directAccessLevel,
-        ownerCount,
         projectCreationLevel: group.projectCreationLevel,
         subgroupCreationLevel: group.subgroupCreationLevel,
         isTopLevel: group.parentId === null,
@@ -189,11 +210,7 @@ export class GroupPolicy {
         archived: group.archived || ((ctx.actor.admin || accessLevel >= OWNER) && (await archivedAbove(ctx, group))),
         tokenCreationAllowed: root.resourceAccessTokenCreationAllowed,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, root),
-      });
+      };
     });
-  }
-
-  async can(ctx: RequestContext, group: Namespace, ability: GroupAbility): Promise<boolean> {
-    return (await this.abilities(ctx, group)).has(ability);
   }
 }

@@ -58,6 +58,8 @@ export class Policy {
       case 'group':
         return this.groups.can(ctx, subject as Namespace, ability as never);
       case 'namespace':
+        // A group's through `can`, which counts its Owners only for `leave_group`.
+        if (isGroup(subject as Namespace)) return this.groups.can(ctx, subject as Namespace, ability as never);
         return (await this.namespaceAbilities(ctx, subject as Namespace)).has(ability);
       case 'user':
         return userAbilities(ctx.actor, subject as User).has(ability as never);
