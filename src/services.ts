@@ -14,6 +14,7 @@ import { GroupLinkService } from './modules/group-link/group-link.service';
 import type { Policy } from './policy/policy';
 import { ProtectedBranchService } from './modules/repository/protected-branch.service';
 import { GitAccessService } from './modules/repository/git-access.service';
+import { EventService } from './modules/event/event.service';
 
 /**
  * The application's services. They hold no per-request state (everything per request comes in the
@@ -36,6 +37,7 @@ export interface Services {
   gitAccess: GitAccessService;
   deployTokens: DeployTokenService;
   groupLinks: GroupLinkService;
+  events: EventService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -54,5 +56,6 @@ export function createServices(policy: Policy): Services {
   const gitAccess = new GitAccessService({ projects, projectFeatures, namespaces, protectedBranches });
   const deployTokens = new DeployTokenService({ policy, projects, groups });
   const groupLinks = new GroupLinkService({ policy });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks };
+  const events = new EventService();
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks, events };
 }
