@@ -137,6 +137,7 @@ describe('REST API with fine-grained personal access tokens', () => {
       'POST /user/personal_access_tokens': 'create_user_personal_access_token on user, granted by create_user_personal_access_token',
       'GET /user': 'read_user on user, granted by read_user',
       'GET /users/:id': 'read_user on user, granted by read_user',
+      'GET /users/:user_id/contributed_projects': 'read_contributed_project on user, granted by read_project',
       'GET /projects': 'read_project on user, granted by read_project',
       'GET /projects/:id': 'read_project on project, granted by read_project',
       'GET /groups': 'read_group on user, granted by read_group',
