@@ -363,6 +363,13 @@ describe('authorization matrix', () => {
         const path = onProject ? projectPath : groupPath;
         return memberships.some((m) => m.source!.fullPath === path) ? 'listed' : 'unlisted';
       }
+      case 'userContributedProjects': {
+        const r = await gql(`query($u: String!) { users(usernames: [$u]) { nodes { contributedProjects(first: 100) { nodes { fullPath } } } } }`, { u: 'target' });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const projects = r.res!.data.users.nodes[0].contributedProjects.nodes as Array<{ fullPath: string }>;
+        return projects.some((p) => p.fullPath === projectPath) ? 'listed' : 'unlisted';
+      }
       case 'userGroups':
       case 'userGroupCount':
       case 'userProjectCount': {

@@ -401,7 +401,14 @@ export class MemberService {
     return { ...this.batchSpec(ctx, args.sort), partition: (parents: readonly BatchParent[]) => this.partitionedListQuery(ctx, parents, args) };
   }
 
-  /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
+  /**
+   * `UserCore.groupMemberships` / `projectMemberships`: the user's direct memberships, each row shown
+   * by the viewer's ability on its own group or project, whoever the user is (GitLab authorizes each
+   * node of these connections: `ProjectMember` by `read_project`, `GroupMember` by `read_group`).
+   * One deliberate difference: a group's row needs `read_group_member`, not only `read_group`, so that
+   * a private group seen only from below (through a subgroup or a project) does not tell its members
+   * here while its member list is hidden (the authorization matrix's `userGroupMembershipsFromBelow`).
+   */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
     await ctx.memberships(); // known links (or none) shorten the visibility filter
     const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
