@@ -162,6 +162,7 @@ describe('REST API with fine-grained personal access tokens', () => {
       'DELETE /groups/:id/share/:group_id': 'unshare_group on group, granted by share_group',
       'GET /groups/:id/groups/shared': 'read_shared_group on group, granted by read_group',
       'GET /groups/:id/projects/shared': 'read_shared_project on group, granted by read_group',
+      'GET /projects/:id/invited_groups': 'read_project_invited_group on project, granted by read_project',
       'GET /version': 'read_metadata on instance, granted by read_metadata',
       'GET /metadata': 'read_metadata on instance, granted by read_metadata',
       'GET /deploy_tokens': 'read_deploy_token on instance, granted by read_deploy_token',

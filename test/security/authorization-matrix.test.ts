@@ -72,6 +72,7 @@ const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
   listProjectShared: 'project',
   userGroupMemberships: 'group',
   userProjectMemberships: 'project',
+  userContributedProjects: 'project',
   searchBotName: 'project',
   userGroups: 'none',
   userGroupCount: 'none',
