@@ -1,5 +1,6 @@
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
+import { PROJECT_ACTIVITY_INTERVAL_MS, PUSH_COMMIT_COUNT_LIMIT, PUSH_EVENT_ACTIVITIES_LIMIT } from '../../graphql/limits';
 import { primed } from '../../db/loader-utils';
 import type { RequestContext } from '../../graphql/context';
 import { Connection, type PageArgs } from '../../graphql/pagination';
@@ -12,15 +13,6 @@ import type { RepositoryStorage } from '../repository/repository-storage';
 import { ZERO_SHA } from '../repository/repository-storage';
 import type { User } from '../user/user.entity';
 import { Event, EVENT_ACTIONS, PUSH_ACTIONS, PushEventPayload, REF_TYPES } from './event.entity';
-
-/** More refs than this of one kind, pushed at once with one action, make one bulk event (GitLab's `push_event_activities_limit`). */
-export const PUSH_EVENT_ACTIVITIES_LIMIT = 3;
-
-/** The most commits counted for a push (GitLab's `PROCESS_COMMIT_LIMIT`), except the default branch's first push. */
-export const PROCESS_COMMIT_LIMIT = 100;
-
-/** A pushed project's `last_activity_at` moves at most this often (GitLab's `RESET_PROJECT_ACTIVITY_INTERVAL`). */
-const PROJECT_ACTIVITY_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface RefUpdate {
   oldrev: string;
@@ -85,7 +77,7 @@ export class EventService {
         continue;
       }
       for (const change of group.changes) {
-        const commits = await storage.pushedCommits(projectId, change, created, PROCESS_COMMIT_LIMIT);
+        const commits = await storage.pushedCommits(projectId, change, created, PUSH_COMMIT_COUNT_LIMIT);
         payloads.push({
           commitCount: commits.count,
           action: PUSH_ACTIONS[group.action],
