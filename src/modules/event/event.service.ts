@@ -152,7 +152,6 @@ export class EventService {
   async contributedProjects(ctx: RequestContext, user: User, args: PageArgs & ContributedProjectsArgs): Promise<Connection<Project>> {
     const list = await this.contributedProjectsQuery(ctx, user, args, 'latest_activity_desc');
     if (!list) return Connection.empty();
-    const key = `user.contributedProjects`;
-    return primed(ctx.loaders.projects, ctx.batches.load(key, user.id, list.qb, { entity: Project, alias: 'p', keys: list.keys }, args));
+    return primed(ctx.loaders.projects, ctx.batches.load('user.contributedProjects', user.id, list.qb, { entity: Project, alias: 'p', keys: list.keys }, args));
   }
 }
