@@ -24,8 +24,10 @@ import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/176492000
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
 import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links';
 import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
+import { Events1765100000000 } from './migrations/1765100000000-events';
+import { EVENT_ENTITIES } from '../modules/event/event.entity';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES, ...EVENT_ENTITIES];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
   TraversalOrderAndNameIndex1764500000000,
@@ -37,6 +39,7 @@ export const MIGRATIONS = [
   VisitTimesAndTokenAddresses1764920000000,
   ContainerRepositories1764960000000,
   GroupLinks1764970000000,
+  Events1765100000000,
 ];
 
 export interface DataSourceOptions {

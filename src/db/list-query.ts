@@ -15,4 +15,9 @@ export interface ListQuery<T extends ObjectLiteral> {
    * `projectVisibleSqlParts`). Made only when a count is asked for; null: count `qb` after all.
    */
   countParts?: () => Promise<readonly SelectQueryBuilder<T>[] | null>;
+  /**
+   * What a row read back shows, when it is not the row as stored (a member reached through a group
+   * link shows at most the link's role). Applied to every row of a page before it is serialized.
+   */
+  adjust?: (row: T) => T;
 }

@@ -59,6 +59,9 @@ it('a group token pushes and clones a group project over HTTPS (certificate trus
   const clone = path.join(work.dir, 'api-clone');
   expect(await git(['clone', '-q', cloneUrl(base, 'acme/api', groupToken), clone], { env: tls() })).toMatchObject({ code: 0 });
   expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# api\n');
+  // The post-receive hook reached the server over HTTPS too: the bot's push counts as a contribution.
+  const contributed = await h.gql('{ currentUser { contributedProjects { nodes { fullPath } } } }', {}, { token: groupToken });
+  expect(contributed.data.currentUser.contributedProjects.nodes).toEqual([{ fullPath: 'acme/api' }]);
   // Without the certificate, git refuses the server.
   const untrusted = await git(['ls-remote', cloneUrl(base, 'acme/api', groupToken)]);
   expect(untrusted.code).toBe(128);

@@ -72,6 +72,7 @@ const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
   listProjectShared: 'project',
   userGroupMemberships: 'group',
   userProjectMemberships: 'project',
+  userContributedProjects: 'project',
   searchBotName: 'project',
   userGroups: 'none',
   userGroupCount: 'none',
@@ -362,6 +363,13 @@ describe('authorization matrix', () => {
         if (memberships.some((m) => m.source === null)) return 'a membership of something hidden';
         const path = onProject ? projectPath : groupPath;
         return memberships.some((m) => m.source!.fullPath === path) ? 'listed' : 'unlisted';
+      }
+      case 'userContributedProjects': {
+        const r = await gql(`query($u: String!) { users(usernames: [$u]) { nodes { contributedProjects(first: 100) { nodes { fullPath } } } } }`, { u: 'target' });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const projects = r.res!.data.users.nodes[0].contributedProjects.nodes as Array<{ fullPath: string }>;
+        return projects.some((p) => p.fullPath === projectPath) ? 'listed' : 'unlisted';
       }
       case 'userGroups':
       case 'userGroupCount':

@@ -1,8 +1,8 @@
 import type { Namespace } from '../../modules/namespace/namespace.entity';
 import { PROJECT_SHARING_DISABLED } from '../../modules/group-link/group-link.service';
-import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
+import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
 import { attempt, notFound, RestError } from '../errors';
-import { DATE, INTEGER_ID } from '../params';
+import { BOOLEAN, DATE, INTEGER_ID } from '../params';
 import { group, groupDetail, projectDetails } from '../serializers';
 import { PAGE_PARAMS } from '../pagination';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';
@@ -93,6 +93,36 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
         sort: `${query.order_by ?? 'created_at'}_${query.sort ?? 'desc'}`,
       });
       return call.page(list, (p) => projectDetails(ctx, p));
+    },
+  },
+  {
+    method: 'GET',
+    url: '/projects/:id/invited_groups',
+    operationId: 'listProjectInvitedGroups',
+    summary: 'The groups this project is shared with, directly or through a group above it (that the caller can see), newest first.',
+    tags: ['projects'],
+    auth: 'optional',
+    resource: 'project',
+    permission: 'read_project_invited_group',
+    boundary: 'project',
+    params: object({ id: ID_PARAM }, ['id']),
+    querystring: object({
+      relation: { type: 'string', pattern: '^(direct|inherited)(,(direct|inherited))*$', description: '`direct` (shared with the project), `inherited` (shared with a group above it), or both, comma-separated.' },
+      search: { type: 'string' },
+      min_access_level: { type: 'integer', enum: [NO_ACCESS, MINIMAL_ACCESS, ...MEMBER_ACCESS_LEVELS], description: 'Only groups where you hold at least this role.' },
+      with_custom_attributes: BOOLEAN,
+      ...PAGE_PARAMS,
+    }),
+    success: { status: 200, description: 'The groups (paginated).', schema: { type: 'array', items: GROUP } },
+    errors: { 404: 'Project not found' },
+    handler: async (call) => {
+      const { ctx, query } = call;
+      const list = await ctx.services.groupLinks.invitedGroupsQuery(ctx, call.project, {
+        relation: query.relation ? String(query.relation).split(',') : null,
+        search: query.search || null,
+        minAccessLevel: query.min_access_level ?? null,
+      });
+      return call.page(list, (g) => group(ctx, g));
     },
   },
   {

@@ -43,23 +43,24 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
   async function list(call: RestCall, all: boolean, userIds?: number[]) {
     const { ctx, query } = call;
     const args = {
-      relations: all ? (['DIRECT', 'INHERITED'] as const) : (['DIRECT'] as const),
       search: query.query || null,
       userIds: userIds ?? query.user_ids ?? null,
       skipUserIds: query.skip_users ?? null,
     };
     const { members } = ctx.services;
+    // `/all` as GitLab's `find_all_members`: with the members of the groups the project (or group, or a
+    // group above) is shared with, at the shared role at most.
     return kind === 'project'
-      ? members.projectMembersQuery(ctx, call.project, { ...args, relations: [...args.relations] })
-      : members.groupMembersQuery(ctx, call.group, { ...args, relations: [...args.relations] });
+      ? members.projectMembersQuery(ctx, call.project, { ...args, relations: all ? ['DIRECT', 'INHERITED', 'INVITED_GROUPS', 'SHARED_INTO_ANCESTORS'] : ['DIRECT'] })
+      : members.groupMembersQuery(ctx, call.group, { ...args, relations: all ? ['DIRECT', 'INHERITED', 'SHARED_FROM_GROUPS'] : ['DIRECT'] });
   }
 
-  /** One member (direct, or with inherited memberships: the highest role). */
+  /** One member (direct, or with inherited and shared memberships: the highest role). */
   async function one(call: RestCall, all: boolean) {
     const found = await list(call, all, [call.params.user_id]);
     const row = found ? await found.qb.limit(1).getOne() : null;
     if (!row) throw recordNotFound();
-    return member(call.ctx, row);
+    return member(call.ctx, found?.adjust ? found.adjust(row) : row);
   }
 
   async function targetUser(call: RestCall): Promise<User> {
@@ -74,7 +75,9 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
     method: 'GET' as const,
     url: all ? `${base}/all` : base,
     operationId: all ? `listAll${label}Members` : `list${label}Members`,
-    summary: all ? `Members of a ${kind}, with those inherited from the groups above (each user once, highest role).` : `Direct members of a ${kind}.`,
+    summary: all
+      ? `Members of a ${kind}, with those inherited from the groups above and those of the groups it is shared with (each user once, highest role).`
+      : `Direct members of a ${kind}.`,
     tags,
     permission: 'read_member',
     ability: read,
@@ -93,7 +96,7 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
       method: 'GET',
       url: `${base}/all/:user_id`,
       operationId: `getAny${label}Member`,
-      summary: `One member of a ${kind}, direct or inherited.`,
+      summary: `One member of a ${kind}: direct, inherited, or through a share.`,
       tags,
       permission: 'read_member',
       ability: read,
