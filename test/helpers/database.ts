@@ -33,7 +33,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: databaseUrl(base, name),
     kind: 'postgres',
-    drop: () => withAdmin(base, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: async () => {
+      await withAdmin(base, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
 }
 
