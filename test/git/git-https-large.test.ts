@@ -78,6 +78,8 @@ it('a 50 MB push and clone pass through without the server holding them in memor
   const before = process.memoryUsage();
   let peak = before.rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  // Should the test time out, the sampler must not keep Jest's worker alive ("failed to exit gracefully").
+  sampler.unref();
   try {
     expect(await git(['push', '-q', cloneUrl(base, 'acme/big', groupToken), 'main'], { cwd: tree, env: tls() })).toMatchObject({ code: 0 });
     const clone = path.join(work.dir, 'big-clone');
