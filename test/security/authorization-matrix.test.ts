@@ -457,6 +457,7 @@ describe('authorization matrix', () => {
     expect(await run(row)).toBe(expected);
   });
 
+  // The two checks below send hundreds of requests in one test: their time-outs allow for a loaded machine.
   it('lists exactly the projects and groups each viewer may read, and vice versa', async () => {
     const projectPaths = (await h.app.dataSource.getRepository(ProjectEntity).find()).map((p) => p.fullPath);
     const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
@@ -488,7 +489,7 @@ describe('authorization matrix', () => {
         groups: readable(groups.data),
       });
     }
-  });
+  }, 300_000);
 
   it("shows a user's group membership exactly where the group's member list is readable", async () => {
     const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
@@ -531,7 +532,7 @@ describe('authorization matrix', () => {
         .sort();
       expect({ viewer: viewer.label, seen }).toEqual({ viewer: viewer.label, seen: expected });
     }
-  });
+  }, 300_000);
 
   it('left the tokens of blocked and deactivated users unrevoked', async () => {
     for (const name of ['blocked', 'deactivated']) {
