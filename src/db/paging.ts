@@ -1,7 +1,9 @@
 import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ArgumentError } from '../core/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/limits';
-import type { ListQuery } from './list-query';
+import type { KeyValue, ListQuery, SortKey } from './list-query';
+
+export type { SortKey } from './list-query';
 import { hydrate } from './rows';
 
 /**
@@ -15,29 +17,6 @@ export interface PageArgs {
   last?: number | null;
   after?: string | null;
   before?: string | null;
-}
-
-type KeyValue = string | number | boolean | Date | null;
-
-export interface SortKey<T> {
-  /** Name in the cursor JSON. */
-  name: string;
-  /** SQL expression over the query's aliases. Never holds caller text: that goes in `params`. */
-  expr: string;
-  /**
-   * Values the expression refers to as `:name`. They travel with the key into every statement that
-   * uses it (ORDER BY, keyset conditions, selected cursor values), so names must be unique per query.
-   */
-  params?: Record<string, unknown>;
-  direction: 'ASC' | 'DESC';
-  kind: 'number' | 'string' | 'timestamp' | 'boolean';
-  nullable?: boolean;
-  /**
-   * The key's value for a row. Keys over joined tables set `rawAlias`: the expression is then selected
-   * under that alias and its value read from the raw result row.
-   */
-  value: (row: T, raw?: Record<string, unknown>) => KeyValue;
-  rawAlias?: string;
 }
 
 /** The usual tie-breaker: the primary key in the direction of the main sort. */

@@ -20,7 +20,8 @@ import type { Namespace } from '../namespace/namespace.entity';
 import { loadRoot } from '../../policy/namespace-of';
 import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
 import { descriptionHtml } from '../project/description-html';
-import { ancestorsOf, deletionState } from '../project/project-features.service';
+import { deletionState } from '../project/project-features.service';
+import { ancestorsOf } from '../../policy/namespace-of';
 import { DescendantGroupsArgs, GroupConnection, GroupInterfaceConnection, GroupsArgs, GroupType, GroupUpdateInput, GroupUpdatePayload } from './group.types';
 
 const levelName = (names: Record<string, number>, level: number) => Object.entries(names).find(([, v]) => v === level)?.[0] ?? null;
