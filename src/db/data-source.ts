@@ -24,6 +24,7 @@ import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/176492000
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
 import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links';
 import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
+import { adoptTransaction } from './adapters/query-runners';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
 export const MIGRATIONS = [
@@ -140,7 +141,7 @@ async function immediateTransaction<T>(dataSource: DataSource, work: (manager: E
     await runner.query('BEGIN IMMEDIATE');
     // TypeORM then treats the transaction as its own: nested saves use savepoints, and
     // commit/rollback below end it.
-    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    adoptTransaction(runner);
     try {
       const result = await work(runner.manager);
       await runner.commitTransaction();

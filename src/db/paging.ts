@@ -1,4 +1,5 @@
-import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { singleEntityTarget } from './adapters/query-builder';
 import { ArgumentError } from '../core/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/limits';
 import type { KeyValue, ListQuery, SortKey } from './list-query';
@@ -345,13 +346,13 @@ export async function paginate<T extends ObjectLiteral>(
   let rows: Array<{ node: T; raw?: Record<string, unknown> }> = [];
   if (plan.limit > 0) {
     for (const key of keys) if (key.rawAlias) page.addSelect(key.expr, key.rawAlias);
-    const target = page.expressionMap.mainAlias?.hasMetadata ? page.expressionMap.mainAlias.target : null;
-    if (target && page.expressionMap.joinAttributes.length === 0) {
+    const target = singleEntityTarget(page);
+    if (target) {
       // One table, no joins: each row is one entity, hydrated as the hot reads are (src/db/rows.ts)
       // rather than through TypeORM's general transformer.
       const [text, params] = page.getQueryAndParameters();
       const raws: Array<Record<string, unknown>> = await page.connection.query(text, params);
-      rows = raws.map((raw) => ({ node: hydrate(page.connection, target as EntityTarget<T>, raw, page.alias), raw }));
+      rows = raws.map((raw) => ({ node: hydrate(page.connection, target, raw, page.alias), raw }));
     } else {
       const { entities, raw } = await page.getRawAndEntities();
       rows = entities.map((node, i) => ({ node, raw: raw[i] }));
