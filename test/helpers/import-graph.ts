@@ -181,3 +181,50 @@ export function checkArchitecture(
   for (const key of allowedCycles) if (!seenCycles.has(key)) report.stale.push(`allowed cycle ${key.split(' ').join(', ')} no longer occurs`);
   return report;
 }
+
+/**
+ * Reaches into libraries' internals, which belong in the adapters (`src/db/adapters/`,
+ * `src/graphql/adapters/`): found in the syntax tree of each file, not in its text, so a comment or a
+ * string that names them does not count.
+ */
+const INTERNALS: ReadonlyArray<{ what: string; matches(node: ts.Node): boolean }> = [
+  { what: 'TypeORM driver.databaseConnection', matches: (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'databaseConnection' },
+  { what: 'TypeORM driver.master', matches: (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'master' },
+  { what: 'TypeORM query builder expressionMap', matches: (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'expressionMap' },
+  {
+    what: 'TypeORM driver.createQueryRunner replaced',
+    matches: (n) => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.name.text === 'createQueryRunner',
+  },
+  {
+    what: 'TypeORM query runner transaction flags set by hand',
+    matches: (n) => (ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && ['isTransactionActive', 'transactionDepth'].includes(n.name.getText()),
+  },
+  { what: 'TypeORM EntityMetadata.create()', matches: (n) => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'create' && /metadata$/i.test(n.expression.expression.getText()) },
+  { what: "type-graphql's metadata storage", matches: (n) => ts.isIdentifier(n) && n.text === 'getMetadataStorage' },
+];
+
+const INTERNAL_NAMES = ['databaseConnection', 'master', 'expressionMap', 'createQueryRunner', 'isTransactionActive', 'transactionDepth', '.create(', 'getMetadataStorage'];
+
+export function isAdapter(file: string): boolean {
+  return file.startsWith('src/db/adapters/') || file.startsWith('src/graphql/adapters/');
+}
+
+/** Each reach into a library's internals outside the adapters, as `file:line what`. */
+export function internalsOutsideAdapters(root: string, files: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    if (isAdapter(file)) continue;
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    // Only files that name one of them at all are parsed (the names decide nothing by themselves).
+    if (!INTERNAL_NAMES.some((name) => text.includes(name))) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const visit = (node: ts.Node) => {
+      for (const internal of INTERNALS) {
+        if (internal.matches(node)) found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${internal.what}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}

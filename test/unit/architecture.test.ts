@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { checkArchitecture, importCycles, layerOf, readImportGraph, type KnownException } from '../helpers/import-graph';
+import { checkArchitecture, importCycles, internalsOutsideAdapters, layerOf, readImportGraph, type KnownException } from '../helpers/import-graph';
 
 /**
  * The layers of docs/architecture.md, checked on the real import graph of `src/` (type-only imports
@@ -61,6 +63,35 @@ describe('import direction', () => {
   it('keeps the core free of modules, policies and transports', () => {
     const core = graph.edges.filter((e) => e.from.startsWith('src/core/'));
     expect(core.filter((e) => !['core', 'data', 'base'].includes(layerOf(e.to)!.name)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+});
+
+describe('library internals', () => {
+  it('are reached only from the adapters (src/db/adapters/, src/graphql/adapters/)', () => {
+    expect(internalsOutsideAdapters(root, readImportGraph(root).files)).toEqual([]);
+  });
+
+  it('are found in code, not in comments or strings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-internals-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'src/db/adapters'), { recursive: true });
+      const planted = [
+        '// driver.databaseConnection in a comment does not count',
+        "const text = 'driver.master';",
+        'const db = (ds.driver as any).databaseConnection;',
+        'Object.assign(runner, { isTransactionActive: true });',
+        'const entity = reader.metadata.create();',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'src/db/reach.ts'), planted);
+      fs.writeFileSync(path.join(dir, 'src/db/adapters/door.ts'), 'const db = (ds.driver as any).databaseConnection;');
+      expect(internalsOutsideAdapters(dir, ['src/db/reach.ts', 'src/db/adapters/door.ts'])).toEqual([
+        'src/db/reach.ts:3 TypeORM driver.databaseConnection',
+        'src/db/reach.ts:4 TypeORM query runner transaction flags set by hand',
+        'src/db/reach.ts:5 TypeORM EntityMetadata.create()',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
