@@ -83,7 +83,7 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity:
  */
 export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, row: readonly unknown[], offset = 0): T {
   const names = rowColumns.get(row);
-  if (names) checkPositionsOnce(names, offset, readerOf(dataSource, entity as EntityTarget<ObjectLiteral>).metadata);
+  if (names) checkColumnPositions(names, offset, readerOf(dataSource, entity as EntityTarget<ObjectLiteral>).metadata);
   // In select order; the alias of the keys does not matter here.
   return entityOf(dataSource, entity, '', (_key, i) => row[offset + i]);
 }
@@ -103,34 +103,35 @@ function entityOf<T extends ObjectLiteral>(dataSource: DataSource, entity: Entit
   return hydrated as T;
 }
 
-/** A statement of better-sqlite3 kept for its text, and the names of the columns it returns. */
+/** The part of better-sqlite3's statements used here. */
 interface SqliteStatement {
-  statement: { all(...values: unknown[]): unknown[] };
-  columns: readonly string[];
+  all(...values: unknown[]): unknown[];
+  columns(): Array<{ name: string }>;
 }
 
 const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
 
 /**
- * The names of the columns of each row `readRowArrays` read (one array per statement text, shared by
- * its rows), so that `hydrateArray` can check once per statement that the positions it reads are the
- * entity's columns.
+ * Rows read by position are checked against the names of the columns the driver says it returned,
+ * once per statement: the rows of the first result of each statement text that has any are tagged
+ * with those names, and `hydrateArray` checks a tagged row's positions against the entity it makes.
+ * Later results are not tagged, so reads cost nothing more once a statement has been checked.
  */
 const rowColumns = new WeakMap<readonly unknown[], readonly string[]>();
-const pgColumns = new Map<string, readonly string[]>();
-const positionsChecked = new WeakMap<readonly string[], Set<string>>();
+/** Statement texts whose column names are known and whose rows have not been checked yet. */
+const unchecked = new Map<string, readonly string[]>();
+const namesKnown = new Set<string>();
 
-function checkPositionsOnce(names: readonly string[], offset: number, metadata: EntityMetadata): void {
-  let checked = positionsChecked.get(names);
-  if (!checked) positionsChecked.set(names, (checked = new Set()));
-  const key = `${metadata.name}@${offset}`;
-  if (checked.has(key)) return;
-  checkColumnPositions(names, offset, metadata);
-  checked.add(key);
-}
-
-function tagRows(rows: unknown[][], names: readonly string[]): unknown[][] {
-  for (const row of rows) rowColumns.set(row, names);
+function tagFirstRows(text: string, rows: unknown[][], names: () => readonly string[]): unknown[][] {
+  if (!namesKnown.has(text)) {
+    namesKnown.add(text);
+    unchecked.set(text, names());
+  }
+  const pending = unchecked.get(text);
+  if (pending && rows.length) {
+    for (const row of rows) rowColumns.set(row, pending);
+    unchecked.delete(text);
+  }
   return rows;
 }
 
@@ -164,11 +165,9 @@ export async function readRowArrays(dataSource: DataSource, text: string, values
   if (turn) await turn;
   return asQuery(dataSource, text, values, async () => {
     let statement = kept.get(text);
-    if (!statement) {
-      const prepared = connection.prepare(text).raw(true);
-      kept.set(text, (statement = { statement: prepared, columns: prepared.columns().map((c) => c.name) }));
-    }
-    return tagRows(statement.statement.all(...values) as unknown[][], statement.columns);
+    if (!statement) kept.set(text, (statement = connection.prepare(text).raw(true)));
+    const prepared = statement;
+    return tagFirstRows(text, prepared.all(...values) as unknown[][], () => prepared.columns().map((c) => c.name));
   });
 }
 
@@ -195,10 +194,7 @@ async function preparedRead(dataSource: DataSource, text: string, values: unknow
   const statement = { name, text, values, ...(arrays ? { rowMode: 'array' as const } : {}) };
   return asQuery(dataSource, text, values, async () => {
     const result = await pool.query(statement);
-    if (!arrays) return result.rows;
-    let names = pgColumns.get(text);
-    if (!names) pgColumns.set(text, (names = result.fields.map((f) => f.name)));
-    return tagRows(result.rows as unknown[][], names);
+    return arrays ? tagFirstRows(text, result.rows as unknown[][], () => result.fields.map((f) => f.name)) : result.rows;
   });
 }
 
