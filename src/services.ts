@@ -64,7 +64,6 @@ export function createServices(policy: Policy): Services {
 
 declare module './core/context' {
   // What the layers above the core add to the application core.
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface AppServices extends Services {}
 
   interface AppCore {

@@ -24,14 +24,12 @@ export interface AppCore {
 }
 
 /** The application's services: declared in `src/services.ts`, which adds them to this interface. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface AppServices {}
 
 /**
  * Every DataLoader of one request. Empty here: the modules' loaders are added to it where they are
  * put together (`src/modules/loaders.ts`).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface Loaders {}
 
 /**

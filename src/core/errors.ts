@@ -4,7 +4,8 @@ import { REQUEST_TIMED_OUT } from './limits';
 /**
  * The errors services, policies and the data layer throw. Each transport turns them into its own
  * answer (GraphQL errors, mutation payload errors, HTTP statuses, CLI exit codes); GitLab's texts are
- * kept word for word.
+ * kept word for word. They are still `GraphQLError`s, carrying the GraphQL code in their extensions;
+ * the typed failures of issue 19 (a closed set of codes each transport maps) replace that.
  */
 
 /** GitLab's `ResourceNotAvailable`: one message for "missing" and "not allowed", by design. */

@@ -26,6 +26,7 @@ import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links'
 import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
 import { Events1765100000000 } from './migrations/1765100000000-events';
 import { EVENT_ENTITIES } from '../modules/event/event.entity';
+import { adoptTransaction } from './adapters/query-runners';
 
 export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES, ...EVENT_ENTITIES];
 export const MIGRATIONS = [
@@ -143,7 +144,7 @@ async function immediateTransaction<T>(dataSource: DataSource, work: (manager: E
     await runner.query('BEGIN IMMEDIATE');
     // TypeORM then treats the transaction as its own: nested saves use savepoints, and
     // commit/rollback below end it.
-    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    adoptTransaction(runner);
     try {
       const result = await work(runner.manager);
       await runner.commitTransaction();
