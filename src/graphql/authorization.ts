@@ -13,7 +13,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
-import { isUnconditional, type SubjectKind } from '../policy/policy';
+import { isUnconditional } from '../policy/policy';
+import { subjectOfType, type SubjectKind } from '../policy/subjects';
 import type { RequestContext } from './context';
 import { RESOURCE_NOT_AVAILABLE } from './errors';
 
@@ -30,7 +31,7 @@ import { RESOURCE_NOT_AVAILABLE } from './errors';
  *   (an access level, a permissions set, a scope) and needs nothing beyond that object's own check.
  *
  * A schema test fails on a type that declares nothing. Which policy subject an object of each type
- * is, is said once below.
+ * is, is said once, in policy/subjects.ts.
  */
 export const AUTHORIZE_DIRECTIVE = 'authorize';
 
@@ -45,26 +46,6 @@ export const authorizeDirective = new GraphQLDirective({
 /** Declares the ability of a type or field; without one, marks a value type. */
 export const Authorize = (ability?: string) => Directive(ability ? `@${AUTHORIZE_DIRECTIVE}(ability: ${JSON.stringify(ability)})` : `@${AUTHORIZE_DIRECTIVE}`);
 
-/** The policy subject an object of each GraphQL type is. */
-const SUBJECTS: Record<string, SubjectKind> = {
-  Query: 'instance',
-  Metadata: 'instance',
-  Project: 'project',
-  ProjectInterface: 'project',
-  Group: 'group',
-  GroupInterface: 'group',
-  Namespace: 'namespace',
-  User: 'user',
-  UserCore: 'user',
-  CurrentUser: 'user',
-  AutocompletedUser: 'user',
-  ProjectMember: 'projectMember',
-  GroupMember: 'groupMember',
-  PersonalAccessToken: 'personalAccessToken',
-  ResourceAccessToken: 'resourceAccessToken',
-  DeployToken: 'deployToken',
-};
-
 /** The declaration on a type or field: undefined when there is none, null for a value type. */
 export function declaredAbility(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): string | null | undefined {
   const declared = getDirective(schema, node, AUTHORIZE_DIRECTIVE)?.[0];
@@ -73,7 +54,7 @@ export function declaredAbility(schema: GraphQLSchema, node: Parameters<typeof g
 }
 
 function subjectOf(typeName: string): SubjectKind {
-  const kind = SUBJECTS[typeName];
+  const kind = subjectOfType(typeName);
   if (!kind) throw new Error(`@${AUTHORIZE_DIRECTIVE}: no policy subject is known for type ${typeName}`);
   return kind;
 }

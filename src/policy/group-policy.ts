@@ -4,6 +4,7 @@ import { loadRoot } from '../modules/namespace/namespace.loaders';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
 import { abilityNames, applyTokenCreationRule, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
+import { isLastOwner } from './membership-rules';
 import { PRIVATE } from './visibility';
 
 /** What a viewer may do with a group: GitLab's GroupPolicy as a pure function of plain facts. */
@@ -136,9 +137,13 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   else can.delete('create_projects');
 
   // Leaving needs a membership of this very group, and a group keeps at least one Owner (one of the
-  // group above it will do): the member service's last-Owner rule, counted the same way.
+  // group above it will do): the member service's last-Owner rule (`isLastOwner`). `ownerCount`
+  // counts the viewer too when they own the group.
   const leaves =
-    actor.signedIn && !actor.projectBot && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.ownerCount > 1);
+    actor.signedIn &&
+    !actor.projectBot &&
+    group.directAccessLevel >= GUEST &&
+    !isLastOwner('Namespace', group.directAccessLevel, Math.max(group.ownerCount - 1, 0));
   if (leaves) can.add('leave_group');
   else can.delete('leave_group');
 

@@ -12,13 +12,15 @@ import { findGroup, findProject } from './lookup';
 import { offsetPage, pageRequest, PAGINATION_HEADERS } from './pagination';
 import type { RestCall, RestRoute, RestRouteConfig } from './route';
 import { REST_ROUTES } from './routes';
+import type { Namespace } from '../modules/namespace/namespace.entity';
+import type { Project } from '../modules/project/project.entity';
 
 export const REST_PREFIX = '/api/v4';
 export const OPENAPI_PATH = '/openapi.json';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    labgateRest?: { ctx: RequestContext; project?: unknown; group?: unknown };
+    labgateRest?: { ctx: RequestContext; project?: Project; group?: Namespace };
   }
   interface FastifyContextConfig {
     /** Declarations of a REST route (see `RestRouteConfig`). */
@@ -277,8 +279,11 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
       enforceGranularPermission,
       async (req) => {
         const state = req.labgateRest!;
-        const subject = route.resource === 'project' ? state.project : state.group;
-        if (route.resource && route.ability && subject !== undefined && !(await core.policy.can(state.ctx, route.resource, subject, route.ability.name))) {
+        const allowed = (ability: string) =>
+          route.resource === 'project'
+            ? state.project === undefined || core.policy.can(state.ctx, 'project', state.project, ability)
+            : state.group === undefined || core.policy.can(state.ctx, 'group', state.group, ability);
+        if (route.resource && route.ability && !(await allowed(route.ability.name))) {
           throw route.ability.denied === 'unauthorized' ? unauthorized() : forbidden();
         }
       },
@@ -291,8 +296,8 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
         params: req.params,
         query: req.query,
         body: req.body ?? {},
-        project: state.project as RestCall['project'],
-        group: state.group as RestCall['group'],
+        project: state.project as Project,
+        group: state.group as Namespace,
         request: req,
         reply,
         async page(list, serialize) {
