@@ -72,22 +72,12 @@ function typeAbility(schema: GraphQLSchema, type: GraphQLNamedType): { ability: 
 const isEdgeType = (typeName: string) => typeName.endsWith('Edge');
 
 export function enforceAbilities(schema: GraphQLSchema): GraphQLSchema {
-  const mutationType = schema.getMutationType()?.name;
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (fieldConfig: GraphQLFieldConfig<unknown, RequestContext>, _fieldName, typeName) => {
-      let resolve = fieldConfig.resolve;
+      const resolve = fieldConfig.resolve;
       if (!resolve) return fieldConfig;
-      if (typeName === mutationType) {
-        // Abilities computed before a write may not hold after it: the payload is read afresh.
-        const write = resolve;
-        resolve = async (source, args, ctx, info) => {
-          try {
-            return await write(source, args, ctx, info);
-          } finally {
-            ctx.forgetComputed();
-          }
-        };
-      }
+      // Abilities computed before a mutation's write are forgotten by the write itself
+      // (`RequestContext.run`): the payload is read afresh.
 
       const onField = declaredAbility(schema, fieldConfig);
       const parent = onField ? { ability: onField, kind: subjectOf(typeName) } : null;

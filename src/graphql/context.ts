@@ -10,6 +10,7 @@ import type { Policy } from '../policy/policy';
 import type { Services } from '../services';
 import { BatchedConnections } from './batched-pagination';
 import { NodeBudget } from './complexity';
+import { observeWrites } from '../db/write-scope';
 import { RequestTimeoutError } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 
@@ -62,10 +63,16 @@ export class RequestContext {
   set expired(value: boolean) {
     this.deadline.expired = value;
   }
-  private membershipIndex: Promise<MembershipIndex> | null = null;
+  /**
+   * What was computed for this request (abilities and other memos, the viewer's memberships), until
+   * a write makes it doubtful. Shared, like `deadline`, by the copies Apollo makes of the context.
+   */
+  private readonly computed: { memos: Map<string, Promise<unknown>>; membershipIndex: Promise<MembershipIndex> | null } = {
+    memos: new Map(),
+    membershipIndex: null,
+  };
   private loaderSet: Loaders | null = null;
   private batchSet: BatchedConnections | null = null;
-  private readonly memos = new Map<string, Promise<unknown>>();
   private readonly fixedNow: Date;
   private fixedToday: string | undefined;
 
@@ -112,18 +119,31 @@ export class RequestContext {
    * the schema's declared checks and the services then ask the same question at no extra cost.
    */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let value = this.memos.get(key) as Promise<T> | undefined;
+    let value = this.computed.memos.get(key) as Promise<T> | undefined;
     if (!value) {
       value = compute();
-      this.memos.set(key, value);
+      this.computed.memos.set(key, value);
     }
     return value;
   }
 
   /** After a write: what was computed before it (abilities, memberships) may no longer hold. */
   forgetComputed(): void {
-    this.memos.clear();
-    this.membershipIndex = null;
+    this.computed.memos.clear();
+    this.computed.membershipIndex = null;
+  }
+
+  /** Told by the data layer of every write made inside `run` (db/write-scope.ts). */
+  afterWrite(): void {
+    this.forgetComputed();
+  }
+
+  /**
+   * Runs the request's work (a GraphQL operation, a REST handler, a command): any write made inside
+   * it, by whatever service, makes the context forget what it computed before (`forgetComputed`).
+   */
+  run<T>(work: () => T): T {
+    return observeWrites(this, work);
   }
 
   /** Throws GitLab's timeout error once the request's time budget has passed. */
@@ -134,7 +154,7 @@ export class RequestContext {
   /** The viewer's active memberships (and the group links that reach them), loaded once per request. */
   memberships(): Promise<MembershipIndex> {
     if (!this.actor.signedIn || this.actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
-    return (this.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today(), {
+    return (this.computed.membershipIndex ??= loadMembershipIndex(this.app.dataSource, this.actor.userId, this.today(), {
       links: reachesThroughLinks(this.actor),
     }).then((index) => {
       if (!index.linked) noLinkReaches(this.actor);

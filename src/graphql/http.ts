@@ -252,7 +252,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         if (expired) return TimedOut.instance;
         const context = new RequestContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
-        const result = await execute(op, context);
+        const result = await context.run(() => execute(op, context));
         if (result instanceof TimedOut) return result;
         results.push(result);
       }

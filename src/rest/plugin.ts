@@ -2,11 +2,12 @@ import cors from '@fastify/cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../graphql/context';
 import { RequestContext } from '../graphql/context';
-import { ArgumentError, isDatabaseFailure, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
+import { DomainError, isDatabaseFailure, isTimeoutError, logUnexpectedError } from '../graphql/errors';
+import { restFailure } from './failure-statuses';
 import { REQUEST_TIMED_OUT } from '../graphql/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
-import { badRequest, forbidden, invalidParams, notFound, RestError, unauthorized } from './errors';
+import { badRequest, forbidden, invalidParams, RestError, unauthorized } from './errors';
 import { enforceGranularPermission } from './granular';
 import { findGroup, findProject } from './lookup';
 import { offsetPage, pageRequest, PAGINATION_HEADERS } from './pagination';
@@ -200,9 +201,7 @@ function toRestError(error: FastifyError & { validation?: Array<{ keyword: strin
   if (error instanceof RestError) return error;
   if (error.validation?.length) return new RestError(400, { error: error.validation.map(grapeMessage).join(', ') });
   // Service errors a handler did not translate: the service's words, in GitLab's envelopes.
-  if (error instanceof ServiceError) return badRequest(error.messages.join(', '));
-  if (error instanceof ArgumentError) return new RestError(400, { error: error.message });
-  if (error instanceof ResourceNotAvailableError) return notFound();
+  if (error instanceof DomainError) return restFailure(error.failure());
   const status = error.statusCode ?? 500;
   if (status === 413) return new RestError(413, { message: '413 Request Entity Too Large' });
   if (status === 415) return new RestError(415, { message: '415 Unsupported Media Type' });
@@ -307,7 +306,7 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
           return Promise.all(rows.map(serialize));
         },
       };
-      const result = await route.handler(call);
+      const result = await state.ctx.run(() => route.handler(call));
       reply.code(route.success.status);
       if (route.success.status === 204) return reply.send();
       return sendJson(reply, result);

@@ -493,10 +493,10 @@ export class MemberService {
       const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
       if (user.userType === 'project_bot') {
         const existing = await em.getRepository(Member).countBy({ userId: user.id });
-        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP);
+        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP, 'invalid_field', 'user_id');
       }
       if (await em.getRepository(Member).existsBy({ sourceType: source.kind, sourceId, userId: user.id })) {
-        throw new ServiceError('Member already exists');
+        throw new ServiceError('Member already exists', 'conflict');
       }
       const inherited = await this.inheritedLevel(ctx, em, source, user.id);
       if (accessLevel < inherited.level) {
@@ -575,7 +575,7 @@ export class MemberService {
           callerManagesOwners: can('manage_owners'),
           otherOwners: await this.otherOwners(ctx, em, source, member),
         };
-        if (!mayUpdateMembership(facts, accessLevel)) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS);
+        if (!mayUpdateMembership(facts, accessLevel)) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS, 'forbidden');
       }
 
       const errors = this.validateMembership(ctx, accessLevel, expiresAt);
@@ -603,7 +603,7 @@ export class MemberService {
   async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
-    if (!member) throw new ServiceError('Member not found');
+    if (!member) throw new ServiceError('Member not found', 'not_found');
     const { can } = await this.manageAbility(ctx, source);
     const leaving = user.id === ctx.actor.userId && can(leaveAbility(source.kind));
     if (!leaving) await this.assertCanManage(ctx, source, member.accessLevel);
@@ -620,7 +620,7 @@ export class MemberService {
     await inTransaction(ctx.app.dataSource, async (em) => {
       // The Owners are counted inside the transaction that removes one of them.
       if (removalRefusal({ ...facts, otherOwners: await this.otherOwners(ctx, em, source, member) }) === 'last owner') {
-        throw new ServiceError(LAST_OWNER);
+        throw new ServiceError(LAST_OWNER, 'forbidden');
       }
       await em.getRepository(Member).delete({ id: member.id });
     });
