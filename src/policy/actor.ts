@@ -1,3 +1,4 @@
+import type { Caller } from '../auth/principal';
 import { INTERNAL, PUBLIC } from './visibility';
 
 /** What the policy needs to know about the viewer. */
@@ -34,6 +35,21 @@ export function actorFacts(
     projectBot: user.userType === 'project_bot',
     human: user.userType === 'human',
   };
+}
+
+/**
+ * The facts of any caller: a user's from their account; a deploy token is no user and holds no role
+ * (what it may do comes from its scopes, policy/deploy-token-policy.ts), so as a viewer it sees what an
+ * anonymous one sees; nobody is anonymous.
+ */
+export function actorFactsOf(caller: Caller): ActorFacts {
+  switch (caller.kind) {
+    case 'user':
+      return actorFacts(caller.principal.user);
+    case 'deploy-token':
+    case 'anonymous':
+      return ANONYMOUS;
+  }
 }
 
 /** May the viewer see internal resources at all? (External users see only public ones and their own.) */

@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import { apiCorsOptions } from '../cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../graphql/context';
 import { RequestContext } from '../graphql/context';
@@ -101,14 +102,7 @@ export async function restApi(api: FastifyInstance, options: { core: AppCore; op
   const { core } = options;
   const { config } = core;
 
-  await api.register(cors, {
-    origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-    credentials: false,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'PRIVATE-TOKEN', 'Content-Type', 'X-Request-Id', 'X-Requested-With'],
-    exposedHeaders: ['X-Request-Id', ...PAGINATION_HEADERS],
-    maxAge: 7200,
-  });
+  await api.register(cors, apiCorsOptions(config, { methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], exposedHeaders: PAGINATION_HEADERS }));
 
   // Bodies: JSON (what GitLab's clients send) or a form (curl --data); both become one parameter object.
   api.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
