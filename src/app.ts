@@ -9,11 +9,12 @@ import { graphqlScopes } from './auth/scope-directive';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDataSource, migrate } from './db/data-source';
-import type { AppCore } from './graphql/context';
+import type { AppCore } from './core/context';
 import { createGraphqlEndpoint, type HttpRequest, type HttpResponse } from './graphql/http';
 import { buildLabgateSchema } from './graphql/schema';
 import { createHttpServer, INJECTED_ADDRESS_HEADER } from './http/server';
 import { Policy } from './policy/policy';
+import { createLoaders } from './modules/loaders';
 import { createServices } from './services';
 import { RepositoryStorage } from './modules/repository/repository-storage';
 import type { GraphQLSchema } from 'graphql';
@@ -61,7 +62,7 @@ export async function createCore(config: Config, options: AppOptions = {}): Prom
   const policy = new Policy(config);
   // Git and registry clients may also sign in with deploy tokens, in every process built from here.
   registerClientStrategy(deployTokenStrategy);
-  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy), repositories: new RepositoryStorage(config) };
+  return { config, clock: options.clock ?? systemClock, dataSource, policy, services: createServices(policy), repositories: new RepositoryStorage(config), createLoaders };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

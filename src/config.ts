@@ -1,6 +1,37 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_GIT_MAX_PUSH_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from './graphql/limits';
+
+/* Defaults of the settings below that are limits. */
+
+/**
+ * Time budget of one request (GitLab allows 30 s). Past it the client gets HTTP 503, resolvers stop
+ * and PostgreSQL cancels the running statement (`statement_timeout`). `LABGATE_REQUEST_TIMEOUT_MS`.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Bytes of JSON one response may hold; a larger answer is replaced by an error. The node limit keeps
+ * answers far below this; it guards against large stored texts. `LABGATE_MAX_RESPONSE_BYTES`.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 20_000_000;
+
+/**
+ * Failed-authentication ban, per client address (GitLab's `rack_attack.git_basic_auth`: `maxretry`,
+ * `findtime`, `bantime`). After this many requests with a wrong token within the window, requests
+ * carrying a token from that address are refused for the ban time. GitLab's documentation gives 30
+ * failures and a one-hour ban; its settings file defaults to 10 in 60 s. Labgate takes 30 in 60 s.
+ * Environment: `LABGATE_AUTH_FAILURES_MAX`, `LABGATE_AUTH_FAILURES_WINDOW_SECONDS`, `LABGATE_AUTH_BAN_SECONDS`.
+ */
+export const AUTH_FAILURES_MAX = 30;
+export const AUTH_FAILURES_WINDOW_SECONDS = 60;
+export const AUTH_BAN_SECONDS = 60 * 60;
+
+/**
+ * Bytes one Git push may send (`LABGATE_GIT_MAX_PUSH_BYTES`): counted on the request body as it
+ * streams, and given to Git as `receive.maxInputSize` for the unpacked pack. GitLab leaves it unlimited
+ * by default; Labgate bounds it.
+ */
+export const DEFAULT_GIT_MAX_PUSH_BYTES = 1024 * 1024 * 1024;
 
 /** Everything a Labgate process reads from its environment, parsed once. */
 export interface Config {

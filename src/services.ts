@@ -11,7 +11,9 @@ import { TopicService } from './modules/topic/topic.service';
 import { VisitService } from './modules/frecency/visit.service';
 import { DeployTokenService } from './modules/deploy-token/deploy-token.service';
 import { GroupLinkService } from './modules/group-link/group-link.service';
+import type { AuthThrottle } from './auth/auth-throttle';
 import type { Policy } from './policy/policy';
+import type { RepositoryStorage } from './modules/repository/repository-storage';
 import { ProtectedBranchService } from './modules/repository/protected-branch.service';
 import { GitAccessService } from './modules/repository/git-access.service';
 
@@ -55,4 +57,18 @@ export function createServices(policy: Policy): Services {
   const deployTokens = new DeployTokenService({ policy, projects, groups });
   const groupLinks = new GroupLinkService({ policy });
   return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks };
+}
+
+declare module './core/context' {
+  // What the layers above the core add to the application core.
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface AppServices extends Services {}
+
+  interface AppCore {
+    policy: Policy;
+    /** The projects' bare Git repositories. */
+    repositories: RepositoryStorage;
+    /** Failed-authentication ban per client address (HTTP server only; null when disabled). */
+    authThrottle?: AuthThrottle | null;
+  }
 }

@@ -10,8 +10,8 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { HttpResponse } from '../graphql/http';
-import { AddressList, normalizeAddress } from '../http/address-list';
-import { AUTH_BANNED_MESSAGE, AUTH_THROTTLE_REDIS_TIMEOUT_MS } from '../graphql/limits';
+import { AddressList, normalizeAddress } from '../core/address-list';
+import { AUTH_BANNED_MESSAGE, AUTH_THROTTLE_REDIS_TIMEOUT_MS } from './limits';
 
 /*
  * Failed-authentication ban per client address, modelled on GitLab's `Gitlab::Auth::IpRateLimiter`

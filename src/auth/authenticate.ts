@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
 import { columnCount, forDriver, hydrateArray, readRowArrays, selectColumns } from '../db/rows';
-import type { AppCore } from '../graphql/context';
-import { LAST_USED_AT_INTERVAL_MS, LAST_USED_IPS_KEPT } from '../graphql/limits';
+import type { AppCore } from '../core/context';
+import { LAST_USED_AT_INTERVAL_MS, LAST_USED_IPS_KEPT } from './limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { User } from '../modules/user/user.entity';
 import { GRANULAR_EQUIVALENT_SCOPES, loadGranularScopes } from './granular';
-import type { Principal } from './principal';
+import type { Principal } from '../core/principal';
 import { digestToken, looksLikeToken } from './token-secret';
 
 export type AuthOutcome =

@@ -1,6 +1,6 @@
-import type { AppCore } from '../graphql/context';
-import type { RequestTrace } from '../http/trace';
-import type { Caller } from './principal';
+import type { AppCore } from '../core/context';
+import type { RequestTrace } from '../core/trace';
+import type { Caller } from '../core/principal';
 
 /*
  * Authentication for clients that are not API clients: Git over HTTP and the registry's token service.
@@ -34,7 +34,7 @@ export function basicCredentials(header: string | undefined): BasicCredentials |
   return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-export type { DeployTokenActor } from './principal';
+export type { DeployTokenActor } from '../core/principal';
 
 /** Who a Git or registry client is once authenticated. */
 export type ClientActor = Exclude<Caller, { kind: 'anonymous' }>;

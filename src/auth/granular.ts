@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../graphql/context';
-import { accessKindOf, GranularScope, type GranularAccessKind } from '../modules/access-token/granular-scope.entity';
+import type { RequestContext } from '../core/context';
+import { accessKindOf, GranularScope } from '../modules/access-token/granular-scope.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';
-import { loadMembershipIndex } from '../policy/membership-index';
+import { loadMembershipIndex, membershipsOf } from '../policy/membership-index';
 import { expandPermissions, RAW_PERMISSIONS } from './granular-permissions';
-import type { Principal } from './principal';
+import type { LoadedGranularScope, Principal } from '../core/principal';
+
+export type { LoadedGranularScope } from '../core/principal';
 
 /**
  * Fine-grained (granular) personal access tokens: what one may reach, and the check every GraphQL
@@ -18,17 +20,6 @@ export const GRANULAR_SCOPE = 'granular';
 
 /** The classic scopes a granular token counts as holding for scope checks: never more than `api`. */
 export const GRANULAR_EQUIVALENT_SCOPES: readonly string[] = ['api'];
-
-/** One granular scope of the presenting token, loaded with the token, ready to match in memory. */
-export interface LoadedGranularScope {
-  access: GranularAccessKind;
-  /** Traversal ids (`1/4/`) of the scope's namespace; null when it names none. */
-  namespaceTraversalIds: string | null;
-  namespaceId: number | null;
-  projectId: number | null;
-  /** Raw permissions the scope's assignable permissions grant. */
-  permissions: ReadonlySet<string>;
-}
 
 /** What a check is about: GitLab's boundaries. A personal namespace counts as a namespace boundary. */
 export type GranularResource =
@@ -127,7 +118,7 @@ export async function isMemberOf(ctx: RequestContext, resource: GranularResource
   if (userId === null) return false;
   if (resource.namespace.type === 'User' && resource.namespace.ownerId === userId) return true;
   const memberships =
-    userId === ctx.actor.userId ? await ctx.memberships() : await loadMembershipIndex(ctx.app.dataSource, userId, ctx.today());
+    userId === ctx.actor.userId ? await membershipsOf(ctx) : await loadMembershipIndex(ctx.app.dataSource, userId, ctx.today());
   if (resource.kind === 'project') return memberships.projectLevel(resource.project.id, resource.namespace.traversalIds) > 0;
   return memberships.namespaceLevel(resource.namespace.traversalIds) > 0;
 }

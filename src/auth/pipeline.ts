@@ -1,9 +1,9 @@
-import type { AppCore } from '../graphql/context';
-import type { RequestTrace } from '../http/trace';
+import { RequestContext, type AppCore } from '../core/context';
+import type { RequestTrace } from '../core/trace';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { authenticate, recordUse, tokenFromRequest, type AuthOutcome, type TokenSource } from './authenticate';
 import { basicCredentials, clientCredentialStrategies } from './client-credentials';
-import type { Caller } from './principal';
+import type { Caller } from '../core/principal';
 
 /**
  * The one authentication pipeline every transport calls (GraphQL, REST, Git, the registry's token
@@ -120,7 +120,6 @@ export async function authenticateCaller(app: AppCore, request: CredentialReques
   await throttle?.recordOutcome(address, outcome.status, checked);
 
   if (outcome.status === 'invalid' && outcome.revokedToken && rules.rotates?.()) {
-    const { RequestContext } = await import('../graphql/context');
     await app.services.tokenLifecycle.onRevokedTokenPresented(new RequestContext(app, null, { system: true }), outcome.revokedToken);
   }
   if (outcome.status !== 'authenticated') return outcome;

@@ -1,4 +1,4 @@
-import type { Principal } from './principal';
+import type { Principal } from '../core/principal';
 import { clientAbilitiesForScopes } from './scopes';
 
 /**

@@ -10,10 +10,10 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
-import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError } from '../graphql/errors';
+import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError } from '../core/errors';
 import { globalAbilities } from '../policy/abilities';
-import type { RequestContext } from '../graphql/context';
-import { hasAnyScope } from './principal';
+import type { RequestContext } from '../core/context';
+import { hasAnyScope } from '../core/principal';
 import { MUTATION_SCOPES, QUERY_SCOPES } from './scopes';
 
 /**

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Config } from '../config';
 import { repositoriesRoot } from '../modules/repository/repository-storage';
 import type { Flags } from './args';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 /** A backup that cannot be taken as asked (exit code 1, the reason on stderr). */
 export class BackupRefused extends Error {}

@@ -1,9 +1,9 @@
 import { deletionState } from '../modules/project/project-features.service';
 import { isValidDate } from '../clock';
 import type { SubjectKind } from '../policy/policy';
-import type { RequestContext } from '../graphql/context';
-import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError, ServiceError } from '../graphql/errors';
-import type { Connection, PageArgs } from '../graphql/pagination';
+import type { RequestContext } from '../core/context';
+import { RESOURCE_NOT_AVAILABLE, ResourceNotAvailableError, ServiceError } from '../core/errors';
+import type { Connection, PageArgs } from '../db/paging';
 import { humanAccess, parseMemberAccessLevel } from '../policy/access-level';
 import { granularScopeRequests, parseGranularScopes } from '../modules/access-token/granular-scope-syntax';
 import type { TokenResource } from '../modules/access-token/resource-access-token.service';

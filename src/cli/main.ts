@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { defaultExternalUrl, loadConfig, type Config } from '../config';
-import type { AppCore, RequestContext } from '../graphql/context';
+import type { AppCore, RequestContext } from '../core/context';
 import { Flags, UsageError } from './args';
+import type { CliIo } from './io';
 import type { Command } from './commands';
 import { parseCommandLine, ParseExit } from './program';
 
 // The server, the database and the schema are loaded when a command needs them, so that `--help`,
 // `--version` and usage errors answer at once.
 
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { CliIo } from './io';
 
 const consoleIo: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -75,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
 }
 
 async function contextFor(app: AppCore, username: string | undefined): Promise<RequestContext> {
-  const { RequestContext } = await import('../graphql/context');
+  const { RequestContext } = await import('../core/context');
   if (username === undefined) return new RequestContext(app, null, { system: true });
   const probe = new RequestContext(app, null, { system: true });
   const user = await app.services.users.findByUsername(probe, username);

@@ -1,5 +1,5 @@
-import { toGlobalId, MODELS } from '../graphql/global-id';
-import type { RequestContext } from '../graphql/context';
+import { toGlobalId, MODELS } from '../core/global-id';
+import type { RequestContext } from '../core/context';
 import { humanAccess } from '../policy/access-level';
 import { visibilityName } from '../policy/visibility';
 import { isTokenActive, type PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';

@@ -7,7 +7,7 @@ import { signingKeyFromPem } from '../modules/registry/registry-jwt';
 import { REGISTRY_SERVICE } from '../modules/registry/registry-token.service';
 import { REGISTRY_TOKEN_PATH } from '../registry/token-route';
 import { UsageError, type Flags } from './args';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 /** Where clients reach the registry when `LABGATE_REGISTRY_URL` is unset (Distribution's usual port). */
 export const DEFAULT_REGISTRY_URL = 'http://localhost:5000';

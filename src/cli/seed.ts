@@ -4,10 +4,10 @@ import type { DataSource } from 'typeorm';
 import { digestToken, generateTokenSecret } from '../auth/token-secret';
 import { externalHost, type Config } from '../config';
 import { dialectOf, type Dialect } from '../db/dialect';
-import type { AppCore } from '../graphql/context';
+import type { AppCore } from '../core/context';
 import { INTERNAL, PRIVATE, PUBLIC } from '../policy/visibility';
 import { UsageError, type Flags } from './args';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 /**
  * `labgate seed --scale N [--seed S]`: fills the database with a believable instance of about N projects

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { SortKey } from '../graphql/pagination';
+import type { SortKey } from './paging';
 
 /**
  * A filtered list before it is paged: the query holds the filters (and the visibility rules), the keys

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
-import { addDbTime } from '../http/db-time';
+import { addDbTime } from './timing';
 import { dialectOf } from './dialect';
 import { takeTurn } from './turns';
 

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { SQLITE_TURN_MS } from '../graphql/limits';
+import { SQLITE_TURN_MS } from '../core/limits';
 
 /*
  * SQLite (better-sqlite3) runs every statement on the main thread, and the promises around them

@@ -15,8 +15,8 @@ import {
 import { Directive } from 'type-graphql';
 import { isUnconditional } from '../policy/policy';
 import { subjectOfType, type SubjectKind } from '../policy/subjects';
-import type { RequestContext } from './context';
-import { RESOURCE_NOT_AVAILABLE } from './errors';
+import type { RequestContext } from '../core/context';
+import { RESOURCE_NOT_AVAILABLE } from '../core/errors';
 
 /**
  * Abilities declared on the schema, as GitLab's `authorize` does, and checked here only:

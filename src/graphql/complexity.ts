@@ -28,18 +28,8 @@ import {
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
 import type { ActorFacts } from '../policy/abilities';
-import {
-  ANALYSIS_CACHE_SIZE,
-  DEFAULT_PAGE_SIZE,
-  INTROSPECTION_MAX_COMPLEXITY,
-  MAX_COMPLEXITY,
-  MAX_DEPTH,
-  MAX_NODES,
-  MAX_PAGE_SIZE,
-  UNPAGED_LIST_ESTIMATE,
-  LIST_FIELD_ESTIMATES,
-  type LimitTier,
-} from './limits';
+import { ANALYSIS_CACHE_SIZE, INTROSPECTION_MAX_COMPLEXITY, MAX_COMPLEXITY, MAX_DEPTH, MAX_NODES, UNPAGED_LIST_ESTIMATE, LIST_FIELD_ESTIMATES, type LimitTier } from './limits';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/limits';
 
 /**
  * What an operation may cost, computed before it runs, in one pass over the document:

@@ -1,6 +1,6 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getNamedType, isCompositeType, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
-import type { RequestContext } from './context';
+import type { GraphQLContext } from './context';
 
 /**
  * Fields that may reach the database: root fields, fields returning objects (relations, connections),
@@ -28,7 +28,7 @@ export function enforceDeadline(schema: GraphQLSchema): GraphQLSchema {
       if (!resolve || !mayQuery(fieldConfig, fieldName, typeName, schema)) return fieldConfig;
       return {
         ...fieldConfig,
-        resolve(source, args, context: RequestContext, info) {
+        resolve(source, args, context: GraphQLContext, info) {
           context.checkDeadline();
           return resolve(source, args, context, info);
         },

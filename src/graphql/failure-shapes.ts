@@ -1,4 +1,4 @@
-import { unmapped, type FailureCode } from '../failure-codes';
+import { unmapped, type FailureCode } from '../core/failure-codes';
 
 /** How GraphQL answers a failure: in the mutation payload's `errors`, or as a top-level error with a code. */
 export interface GraphqlFailureShape {

@@ -28,8 +28,8 @@ import { Namespace } from '../modules/namespace/namespace.entity';
 import { Project } from '../modules/project/project.entity';
 import { reachOf, subjectOfType, type SubjectKind, type Subjects } from '../policy/subjects';
 import { declaredAbility } from './authorization';
-import type { RequestContext } from './context';
-import { MODELS, type GlobalId } from './global-id';
+import type { RequestContext } from '../core/context';
+import { MODELS, type GlobalId } from '../core/global-id';
 
 /**
  * Fine-grained tokens in the schema: every field says which granular permission a fine-grained token

@@ -4,14 +4,18 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
 import { API_TOKEN, authenticateCaller } from '../auth/pipeline';
 import { bannedResponse } from '../auth/auth-throttle';
-import type { Principal } from '../auth/principal';
-import type { RequestTrace } from '../http/trace';
+import type { Principal } from '../core/principal';
+import type { RequestTrace } from '../core/trace';
 import { checkQueryLimits, isIntrospection, NodeBudget, QueryLimitError } from './complexity';
 import { PreparedDocuments } from './documents';
 import { IntrospectionCache } from './introspection-cache';
-import { RequestContext, type AppCore } from './context';
-import { gitlabWording, isTimeoutError, logUnexpectedError } from './errors';
-import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE, REQUEST_TIMED_OUT } from './limits';
+import type { AppCore } from '../core/context';
+import { GraphQLContext } from './context';
+import { gitlabWording } from './errors';
+import { DomainError, isTimeoutError, logUnexpectedError } from '../core/errors';
+import { graphqlFailureShape } from './failure-shapes';
+import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE } from './limits';
+import { REQUEST_TIMED_OUT } from '../core/limits';
 import { persistedQueryHash, PersistedQueryStore } from './persisted-queries';
 
 /** A transport-neutral HTTP request: what the Node server and the in-process tests both send. */
@@ -75,7 +79,7 @@ function isRotation(documents: PreparedDocuments, op: Operation): boolean {
  * dozen hooks on every request: a tenth of a small request's time. Returns the answer when a limit
  * is exceeded.
  */
-function limitsProblem(schema: GraphQLSchema, documents: PreparedDocuments, op: Operation, contextValue: RequestContext): string | null {
+function limitsProblem(schema: GraphQLSchema, documents: PreparedDocuments, op: Operation, contextValue: GraphQLContext): string | null {
   if (typeof op.query !== 'string') return null;
   const prepared = documents.get(op.query);
   const operation = prepared.operation(op.operationName);
@@ -159,7 +163,7 @@ export interface GraphqlEndpoint {
  */
 export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema, graphqlScopes: ReadonlySet<string>): Promise<GraphqlEndpoint> {
   const persistedQueries = new PersistedQueryStore();
-  const server = new ApolloServer<RequestContext>({
+  const server = new ApolloServer<GraphQLContext>({
     schema,
     persistedQueries: { cache: persistedQueries },
     introspection: true,
@@ -174,6 +178,8 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
       const original = unwrapResolverError(error);
       if (isTimeoutError(original)) return { message: REQUEST_TIMED_OUT, extensions: { code: 'REQUEST_TIMEOUT' } };
+      // A service's refusal: its code from GraphQL's mapping of failure codes.
+      if (original instanceof DomainError) return { ...formatted, extensions: { ...formatted.extensions, code: graphqlFailureShape(original.code).extensionCode } };
       if (original instanceof GraphQLError) {
         const worded = gitlabWording(original, schema);
         return worded === null ? formatted : { ...formatted, message: worded.message, extensions: { ...formatted.extensions, ...worded.extensions } };
@@ -186,7 +192,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
   const documents = new PreparedDocuments(schema);
   const introspectionAnswers = new IntrospectionCache();
 
-  async function execute(op: Operation, contextValue: RequestContext) {
+  async function execute(op: Operation, contextValue: GraphQLContext) {
     // Apollo's own HTTP layer is skipped (content negotiation, header maps, GET parsing: this endpoint
     // has done its part of that already); its request pipeline, plugins and document cache run as usual.
     const problem = requestProblem(op);
@@ -242,7 +248,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
    */
   async function executeAll(ops: Operation[], principal: Principal | null, trace?: RequestTrace) {
     const nodeBudget = new NodeBudget();
-    const contexts: RequestContext[] = [];
+    const contexts: GraphQLContext[] = [];
     let expired = false;
     const work = (async () => {
       const results: Array<{ status: number; body: string }> = [];
@@ -250,7 +256,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         // Between the operations of a batch, other requests get a turn of the event loop.
         if (index > 0) await new Promise((resolve) => setImmediate(resolve));
         if (expired) return TimedOut.instance;
-        const context = new RequestContext(app, principal, { nodeBudget, trace });
+        const context = new GraphQLContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
         const result = await context.run(() => execute(op, context));
         if (result instanceof TimedOut) return result;

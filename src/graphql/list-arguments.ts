@@ -1,7 +1,7 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getNullableType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
-import { ArgumentError } from './errors';
-import { MAX_LIST_ARGUMENT_LENGTH } from './limits';
+import { ArgumentError } from '../core/errors';
+import { MAX_LIST_ARGUMENT_LENGTH } from '../core/limits';
 
 /** `fullPaths` → `full paths`: the argument's name as GitLab words it in its "more than" messages. */
 function noun(name: string): string {

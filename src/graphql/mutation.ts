@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { DomainError } from './errors';
+import { DomainError } from '../core/errors';
 import { graphqlFailureShape } from './failure-shapes';
 
 /** GitLab's mutation convention: every input takes an optional `clientMutationId`... */

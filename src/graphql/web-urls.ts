@@ -1,4 +1,4 @@
-import type { RequestContext } from './context';
+import type { RequestContext } from '../core/context';
 
 /** `/path` of a page of the instance, as GitLab's `webPath` fields give it. */
 export function webPath(path: string): string {

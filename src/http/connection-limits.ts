@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
-import { HTTP_FIRST_REQUEST_TIMEOUT_MS, HTTP_MAX_CONNECTIONS_PER_ADDRESS } from '../graphql/limits';
-import { AddressList, normalizeAddress } from './address-list';
+import { HTTP_FIRST_REQUEST_TIMEOUT_MS, HTTP_MAX_CONNECTIONS_PER_ADDRESS } from './limits';
+import { AddressList, normalizeAddress } from '../core/address-list';
 
 /**
  * Connection limits Node's server does not have: open connections per client address, and the time

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppCore } from '../graphql/context';
+import type { AppCore } from '../core/context';
 import { errorResponse } from '../graphql/http';
 
 /** How long a readiness check waits for the database or Redis before calling it failed. */

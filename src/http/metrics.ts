@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { TallyCounter, TallyHistogram } from './tally';
-import type { AppCore } from '../graphql/context';
-import type { RequestTrace } from './trace';
+import type { AppCore } from '../core/context';
+import type { RequestTrace } from '../core/trace';
 
 /** Distinct GraphQL operation names kept as labels; later names are counted as `other`. */
 const MAX_OPERATION_LABELS = 100;

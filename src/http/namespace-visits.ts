@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isGranular, UNABLE_BOUNDARIES_AND_PERMISSIONS } from '../auth/granular';
-import type { AppCore } from '../graphql/context';
+import type { AppCore } from '../core/context';
 import { authenticateRest } from '../rest/auth';
 import { RestError } from '../rest/errors';
 import { INSUFFICIENT_GRANULAR_SCOPE } from '../rest/granular';

@@ -1,7 +1,7 @@
 import type { DeployTokenActor } from '../auth/client-credentials';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
-import { loadProjectNamespace } from '../modules/namespace/namespace.loaders';
+import { loadProjectNamespace } from './namespace-of';
 import type { Project } from '../modules/project/project.entity';
 import { DEPLOY_TOKEN_SCOPES, type DeployTokenScope } from '../modules/deploy-token/deploy-token.entity';
 import { clientAbilitiesOfScope, type ClientAbility } from '../auth/scopes';

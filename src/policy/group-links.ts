@@ -1,4 +1,4 @@
-import { isUnexpired } from './sql-conditions';
+import { isUnexpired } from '../core/expiry';
 
 /**
  * The rules of group links (a project or a group shared with a group), written once in memory; their

@@ -1,11 +1,12 @@
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import type { Namespace } from '../modules/namespace/namespace.entity';
-import { loadRoot } from '../modules/namespace/namespace.loaders';
+import { loadRoot } from './namespace-of';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
 import { abilityNames, applyTokenCreationRule, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
 import { isLastOwner } from './membership-rules';
 import { PRIVATE } from './visibility';
+import { membershipsOf } from './membership-index';
 
 /** What a viewer may do with a group: GitLab's GroupPolicy as a pure function of plain facts. */
 
@@ -175,7 +176,7 @@ export class GroupPolicy {
 
   abilities(ctx: RequestContext, group: Namespace): Promise<ReadonlySet<GroupAbility>> {
     return ctx.memo(`group-abilities:${group.id}`, async () => {
-      const index = await ctx.memberships();
+      const index = await membershipsOf(ctx);
       const root = await loadRoot(ctx, group);
       const directAccessLevel = index.directGroupLevel(group.id);
       const accessLevel = index.namespaceLevel(group.traversalIds);

@@ -2,9 +2,10 @@ import type { DataSource } from 'typeorm';
 import { utcDate } from '../clock';
 import type { MemberSourceType } from '../modules/member/member.entity';
 import { GUEST, NO_ACCESS } from './access-level';
-import { cappedLevel, isActiveLink, projectLinkGrants } from './group-links';
+import { cappedLevel, isActiveLink, noLinkReaches, projectLinkGrants, reachesThroughLinks } from './group-links';
 import { atOrBelow, isActiveMembership, isAtOrBelow, membershipOf, sql, unexpired } from './sql-conditions';
 import { forDriver, positional, readRows } from '../db/rows';
+import type { RequestContext } from '../core/context';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
 export interface MembershipRow {
@@ -284,4 +285,20 @@ export async function loadMembershipIndex(
     }
   }
   return new MembershipIndex(memberships, today, options.links === false ? {} : { groups, projects });
+}
+
+/**
+ * The viewer's active memberships (and the group links that reach them), loaded once per request and
+ * loaded again after a write (`forgetComputed`).
+ */
+export function membershipsOf(ctx: RequestContext): Promise<MembershipIndex> {
+  const { actor } = ctx;
+  if (!actor.signedIn || actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
+  const userId = actor.userId;
+  return ctx.memo('memberships', () =>
+    loadMembershipIndex(ctx.app.dataSource, userId, ctx.today(), { links: reachesThroughLinks(actor) }).then((index) => {
+      if (!index.linked) noLinkReaches(actor);
+      return index;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
 import { GroupPolicy } from './group-policy';
 import { globalAbilities } from './instance-policy';

@@ -1,13 +1,14 @@
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import { isGroup } from '../modules/namespace/namespace.entity';
-import { loadProjectNamespace, loadRoot } from '../modules/namespace/namespace.loaders';
+import { loadProjectNamespace, loadRoot } from './namespace-of';
 import type { Project } from '../modules/project/project.entity';
-import { projectSettings } from '../modules/project/project-settings';
+import { projectSettings } from '../modules/project/project-settings.data';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
-import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings';
+import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings.data';
 import { INTERNAL } from './visibility';
 import { abilityNames, applyTokenCreationRule, ARCHIVED_READ_ONLY, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
+import { membershipsOf } from './membership-index';
 
 /**
  * What a viewer may do with a project: GitLab's ProjectPolicy as a pure function of plain facts, so
@@ -328,7 +329,7 @@ export class ProjectPolicy {
     return ctx.memo(`project-abilities:${project.id}`, async () => {
       const ns = await loadProjectNamespace(ctx, project);
       const root = await loadRoot(ctx, ns);
-      const index = await ctx.memberships();
+      const index = await membershipsOf(ctx);
       const inGroup = isGroup(ns);
       return projectAbilities(ctx.actor, {
         visibilityLevel: project.visibilityLevel,

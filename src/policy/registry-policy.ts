@@ -1,6 +1,6 @@
 import type { DeployTokenActor } from '../auth/client-credentials';
-import type { RequestContext } from '../graphql/context';
-import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings';
+import type { RequestContext } from '../core/context';
+import { containerRegistryAccessLevel, FEATURE_LEVELS } from '../modules/project/project-settings.data';
 import type { Project } from '../modules/project/project.entity';
 import { deployTokenAbilitiesOn } from './deploy-token-policy';
 import type { ProjectPolicy } from './project-policy';

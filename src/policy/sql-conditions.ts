@@ -1,5 +1,8 @@
-import { visibleByLevel, type ActorFacts } from './abilities';
+import { visibleByLevel, type ActorFacts } from './actor';
 import { INTERNAL, PRIVATE, PUBLIC } from './visibility';
+import { isUnexpired } from '../core/expiry';
+
+export { isUnexpired };
 
 /**
  * The words the SQL filters are written with. Each rule that more than one query needs (a membership
@@ -88,14 +91,6 @@ function combine(parts: ReadonlyArray<SqlCondition | string>, joiner: 'AND' | 'O
 
 // ---------------------------------------------------------------------------------------------
 // Memberships
-
-/**
- * Memberships and tokens end the same way: with no expiry date, never; otherwise at 00:00 UTC of their
- * `expires_at` day (`YYYY-MM-DD`), so on that day they already count as ended. SQL twin: `unexpired`.
- */
-export function isUnexpired(expiresAt: string | null | undefined, today: string): boolean {
-  return expiresAt == null || expiresAt > today;
-}
 
 /** The row aliased `alias` (a membership or a token) has not expired (see `isUnexpired`, its twin). */
 export function unexpired(alias: string, today: string): SqlCondition {

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import type { DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateClient, basicCredentials, type ClientAuthOutcome } from '../auth/client-credentials';
 import { clientAddress } from '../auth/pipeline';
-import { RequestContext, type AppCore } from '../graphql/context';
-import { AUTH_BANNED_MESSAGE } from '../graphql/limits';
+import { RequestContext, type AppCore } from '../core/context';
+import { AUTH_BANNED_MESSAGE } from '../auth/limits';
 import { loadSigningKey } from '../modules/registry/registry-jwt';
 import { RegistryTokenService, type RegistryRefusal } from '../modules/registry/registry-token.service';
 

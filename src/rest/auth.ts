@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { API_TOKEN, authenticateCaller, clientAddress, headerReader } from '../auth/pipeline';
-import { AUTH_BANNED_MESSAGE } from '../graphql/limits';
-import type { Principal } from '../auth/principal';
-import type { AppCore } from '../graphql/context';
-import { RequestContext } from '../graphql/context';
+import { AUTH_BANNED_MESSAGE } from '../auth/limits';
+import type { Principal } from '../core/principal';
+import type { AppCore } from '../core/context';
+import { RequestContext } from '../core/context';
 import { bearerError, forbidden, INSUFFICIENT_SCOPE_DESCRIPTION, notFound, RestError, REVOKED_DESCRIPTION, unauthorized } from './errors';
 import type { RestRouteConfig } from './route';
 

@@ -1,5 +1,5 @@
-import type { Failure, FailureCode } from '../failure-codes';
-import { DomainError } from '../graphql/errors';
+import type { Failure, FailureCode } from '../core/failure-codes';
+import { DomainError } from '../core/errors';
 
 /**
  * The REST API's error answers, with GitLab's statuses and bodies (`lib/api/helpers.rb`): a handler

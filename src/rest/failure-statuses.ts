@@ -1,5 +1,5 @@
-import { unmapped, type Failure, type FailureCode } from '../failure-codes';
-import { REQUEST_TIMED_OUT } from '../graphql/limits';
+import { unmapped, type Failure, type FailureCode } from '../core/failure-codes';
+import { REQUEST_TIMED_OUT } from '../core/limits';
 import { badRequest, conflict, forbidden, notFound, recordNotFound, RestError } from './errors';
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import type { Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';
 import { notFound } from './errors';

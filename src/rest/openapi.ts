@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import type { Config } from '../config';
 import { loadConfig } from '../config';
-import type { AppCore } from '../graphql/context';
+import type { AppCore } from '../core/context';
 import { REST_PREFIX, restApi } from './plugin';
 
 /**

@@ -1,6 +1,6 @@
 import type { ObjectLiteral } from 'typeorm';
 import type { ListQuery } from '../db/list-query';
-import { countListRows, paginate } from '../graphql/pagination';
+import { countListRows, orderBySortKeys, paginate } from '../db/paging';
 
 /**
  * GitLab's REST offset pagination (`doc/api/rest/_index.md`, `lib/gitlab/pagination/offset_header_builder.rb`):
@@ -38,18 +38,6 @@ export interface OffsetPage<T> {
   headers: Record<string, string>;
 }
 
-/** Orders the list by its keys; nullable keys put nulls last ascending and first descending, on both databases. */
-function applyOrder<T extends ObjectLiteral>(list: ListQuery<T>): void {
-  const { qb, keys } = list;
-  const order: Array<[string, 'ASC' | 'DESC']> = [];
-  for (const key of keys) {
-    if (key.params) qb.setParameters(key.params);
-    if (key.nullable) order.push([`(CASE WHEN ${key.expr} IS NULL THEN 1 ELSE 0 END)`, key.direction]);
-    order.push([key.expr, key.direction]);
-  }
-  order.forEach(([expr, direction], i) => (i === 0 ? qb.orderBy(expr, direction) : qb.addOrderBy(expr, direction)));
-}
-
 /** One offset page of a list, and GitLab's pagination headers for it (`url` is the request's own URL). */
 export async function offsetPage<T extends ObjectLiteral>(list: ListQuery<T> | null, request: PageRequest, url: URL): Promise<OffsetPage<T>> {
   const { page, perPage } = request;
@@ -58,7 +46,7 @@ export async function offsetPage<T extends ObjectLiteral>(list: ListQuery<T> | n
   let total = 0;
   if (list && offset <= REST_MAX_OFFSET) {
     const pageQuery = list.qb.clone();
-    applyOrder({ qb: pageQuery, keys: list.keys });
+    orderBySortKeys(pageQuery, list.keys);
     const rawKeys = list.keys.filter((k) => k.rawAlias);
     rawKeys.forEach((k) => pageQuery.addSelect(k.expr, k.rawAlias));
     pageQuery.offset(offset).limit(perPage);

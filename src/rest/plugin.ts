@@ -1,11 +1,11 @@
 import cors from '@fastify/cors';
 import { apiCorsOptions } from '../cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppCore } from '../graphql/context';
-import { RequestContext } from '../graphql/context';
-import { DomainError, isDatabaseFailure, isTimeoutError, logUnexpectedError } from '../graphql/errors';
+import type { AppCore } from '../core/context';
+import { RequestContext } from '../core/context';
+import { DomainError, isDatabaseFailure, isTimeoutError, logUnexpectedError } from '../core/errors';
 import { restFailure } from './failure-statuses';
-import { REQUEST_TIMED_OUT } from '../graphql/limits';
+import { REQUEST_TIMED_OUT } from '../core/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
 import { badRequest, forbidden, invalidParams, RestError, unauthorized } from './errors';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal';
-import type { RequestContext } from '../graphql/context';
+import type { Principal } from '../core/principal';
+import type { RequestContext } from '../core/context';
 import type { ListQuery } from '../db/list-query';
 import type { Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';

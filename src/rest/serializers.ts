@@ -1,16 +1,17 @@
 import { granularDenial } from '../auth/granular';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../core/context';
 import { isTokenActive, type PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { deployTokenUsername, isDeployTokenExpired, type DeployToken } from '../modules/deploy-token/deploy-token.entity';
 import type { Member } from '../modules/member/member.entity';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
-import { loadProjectNamespace } from '../modules/namespace/namespace.loaders';
+import { loadProjectNamespace } from '../policy/namespace-of';
 import type { Project } from '../modules/project/project.entity';
 import { isBot, type User } from '../modules/user/user.entity';
 import { PROJECT_CREATION, SUBGROUP_CREATION } from '../policy/group-policy';
 import { visibilityName } from '../policy/visibility';
-import { PROJECT_PLAIN_SETTINGS, readSetting } from '../modules/settings/plain-settings';
+import { PROJECT_PLAIN_SETTINGS, readSetting } from '../modules/settings/plain-settings.data';
 import type { VisibleShare } from '../modules/group-link/group-link.loaders';
+import { membershipsOf } from '../policy/membership-index';
 
 /**
  * GitLab's REST entities (`lib/api/entities/*.rb`) in snake_case, built from Labgate's records. Fields
@@ -298,7 +299,7 @@ function containerRegistryFields(ctx: RequestContext, project: Project): Json {
 
 /** The viewer's own roles: on the project itself, and on the group it sits in (GitLab's `permissions`). */
 async function projectPermissions(ctx: RequestContext, project: Project, ns: Namespace): Promise<Json> {
-  const memberships = await ctx.memberships();
+  const memberships = await membershipsOf(ctx);
   const own = memberships.directProjectLevel(project.id);
   const fromGroup = isGroup(ns) ? memberships.namespaceLevel(ns.traversalIds) : 0;
   const access = (level: number) => (level > 0 ? { access_level: level, notification_level: 3 } : null);

@@ -13,7 +13,7 @@ import { runCli } from '../../src/cli/main';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { createDataSource, migrate } from '../../src/db/data-source';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { User } from '../../src/modules/user/user.entity';
 import { hashedPath } from '../../src/modules/repository/repository-storage';
 import { useHarness } from '../helpers/harness';

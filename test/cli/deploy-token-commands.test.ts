@@ -1,5 +1,5 @@
 import { authenticateClient } from '../../src/auth/client-credentials';
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
 import { useHarness } from '../helpers/harness';
 
 /**

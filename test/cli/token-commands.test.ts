@@ -8,7 +8,7 @@
  * #15 (a string level) only makes sense here.
  */
 import { day, expectInvalidToken, expectTokenWorks, membershipsOf, snapshot, tokenRow, userRow, useWorld, WHO_AM_I } from '../e2e/access-tokens/fixtures';
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
 
 describe('labgate token commands', () => {
   const { h, w } = useWorld({ clockAt: '2026-01-15T12:00:00.000Z' });

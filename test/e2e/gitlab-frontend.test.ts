@@ -2,7 +2,7 @@ import { useHarness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
 
 /**
  * Issue 11: documents written the way GitLab's own frontend writes them (shared fragments on

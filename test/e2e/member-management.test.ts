@@ -1,5 +1,5 @@
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
-import { MODELS, toGlobalId } from '../../src/graphql/global-id';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
+import { MODELS, toGlobalId } from '../../src/core/global-id';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../src/modules/member/member.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';

@@ -1,6 +1,6 @@
 import { startHarness, type Harness } from '../helpers/harness';
 import type { User } from '../../src/modules/user/user.entity';
-import { NAMESPACE_PLAIN_SETTINGS, NAMESPACE_SETTINGS_WITHOUT_FIELD, PROJECT_PLAIN_SETTINGS, PROJECT_SETTINGS_WITHOUT_FIELD } from '../../src/modules/settings/plain-settings';
+import { NAMESPACE_PLAIN_SETTINGS, NAMESPACE_SETTINGS_WITHOUT_FIELD, PROJECT_PLAIN_SETTINGS, PROJECT_SETTINGS_WITHOUT_FIELD } from '../../src/modules/settings/plain-settings.data';
 
 /**
  * The `# setting` fields of Project, Group and Namespace: GitLab's defaults while unset, the stored

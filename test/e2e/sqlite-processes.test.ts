@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createApp, type App } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { usingPostgres } from '../helpers/database';
 
 const run = promisify(execFile);

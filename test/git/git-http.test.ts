@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { GIT_MESSAGES } from '../../src/modules/repository/git-access.service';
 import { hashedPath } from '../../src/modules/repository/repository-storage';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';

@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app';
 import { runCli } from '../../src/cli/main';
 import { ManualClock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import type { HttpRequest } from '../../src/graphql/http';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { createCore } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { Project } from '../../src/modules/project/project.entity';
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { HTTP_MAX_CONNECTIONS_PER_ADDRESS } from '../../src/graphql/limits';
+import { HTTP_MAX_CONNECTIONS_PER_ADDRESS } from '../../src/http/limits';
 import { useHarness } from '../helpers/harness';
 
 /**

@@ -154,7 +154,7 @@ describe('the request log', () => {
   });
 
   it('writes one JSON line per request with id, method, path, status, duration, operation, user and token', async () => {
-    const { RequestContext } = await import('../../src/graphql/context');
+    const { RequestContext } = await import('../../src/core/context');
     const system = new RequestContext(app, null, { system: true });
     const bob = await app.services.users.create(system, { username: 'bob', name: 'Bob', email: 'bob@example.com' });
     const issued = await app.services.tokens.createPersonal(system, bob, { name: 'log', scopes: ['api'] });

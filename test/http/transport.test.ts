@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { startHarness, type Harness } from '../helpers/harness';
-import { MAX_BODY_BYTES } from '../../src/graphql/limits';
+import { MAX_BODY_BYTES } from '../../src/http/limits';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import type { User } from '../../src/modules/user/user.entity';
 

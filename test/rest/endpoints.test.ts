@@ -1,4 +1,4 @@
-import { ROTATION_RETRY_WINDOW_MS } from '../../src/graphql/limits';
+import { ROTATION_RETRY_WINDOW_MS } from '../../src/core/limits';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';

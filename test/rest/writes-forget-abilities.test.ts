@@ -1,4 +1,4 @@
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { Member } from '../../src/modules/member/member.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { User } from '../../src/modules/user/user.entity';

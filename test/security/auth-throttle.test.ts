@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { AuthThrottle } from '../../src/auth/auth-throttle';
 import type { Config } from '../../src/config';
-import { AUTH_BANNED_MESSAGE, AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from '../../src/graphql/limits';
+import { AUTH_BANNED_MESSAGE } from '../../src/auth/limits';
+import { AUTH_BAN_SECONDS, AUTH_FAILURES_MAX, AUTH_FAILURES_WINDOW_SECONDS } from '../../src/config';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**

@@ -1,9 +1,10 @@
 import { parse, getOperationAST } from 'graphql';
 import * as graphqlValues from 'graphql/execution/values';
 import { analyzeOperation } from '../../src/graphql/complexity';
-import { isTimeoutError } from '../../src/graphql/errors';
+import { isTimeoutError } from '../../src/core/errors';
 import { usingPostgres } from '../helpers/database';
-import { LIST_FIELD_ESTIMATES, REQUEST_TIMED_OUT } from '../../src/graphql/limits';
+import { LIST_FIELD_ESTIMATES } from '../../src/graphql/limits';
+import { REQUEST_TIMED_OUT } from '../../src/core/limits';
 import { ASSIGNABLE_PERMISSIONS } from '../../src/auth/granular-permissions';
 import { seedCrowd } from '../helpers/crowd';
 import { startHarness, type Harness } from '../helpers/harness';

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { scrubString } from '../../src/http/log-safety';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 

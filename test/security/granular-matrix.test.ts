@@ -12,8 +12,8 @@
  *
  * The world (groups, project, one member per role at each level): ./granular-world.ts, under `gm-`.
  */
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
-import { MODELS, toGlobalId } from '../../src/graphql/global-id';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
+import { MODELS, toGlobalId } from '../../src/core/global-id';
 import { Member } from '../../src/modules/member/member.entity';
 import type { User } from '../../src/modules/user/user.entity';
 import { startHarness, type Harness } from '../helpers/harness';

@@ -6,7 +6,7 @@
  * The property-based sweep over many more inputs is fuzz.test.ts.
  */
 import { Project } from '../../src/modules/project/project.entity';
-import { RESOURCE_NOT_AVAILABLE } from '../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
 import { startHarness, type GqlResult, type Harness } from '../helpers/harness';
 import {
   CREATE_PAT,

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/graphql/context';
+import { RequestContext } from '../../src/core/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**

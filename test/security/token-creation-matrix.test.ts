@@ -13,7 +13,7 @@
  * Every creating token expires in 30 days (`day(30)`); `late` asks for day 31.
  */
 import { scopesCover } from '../../src/auth/scopes';
-import { MODELS, toGlobalId } from '../../src/graphql/global-id';
+import { MODELS, toGlobalId } from '../../src/core/global-id';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ANONYMOUS, projectAbilities, type ActorFacts, type ProjectFacts } from '../../src/policy/abilities';
 import { DEVELOPER, GUEST, MAINTAINER, NO_ACCESS, OWNER, PLANNER, REPORTER } from '../../src/policy/access-level';
-import { FEATURE_LEVELS } from '../../src/modules/project/project-settings';
+import { FEATURE_LEVELS } from '../../src/modules/project/project-settings.data';
 import { INTERNAL, PRIVATE, PUBLIC } from '../../src/policy/visibility';
 
 /** The container image abilities of GitLab's project policy, as plain facts in and abilities out. */

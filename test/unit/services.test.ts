@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RequestContext } from '../../src/graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../src/graphql/errors';
+import type { RequestContext } from '../../src/core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../src/core/errors';
 import { ResourceAccessTokenService, type ResourceAccessTokenServiceDeps } from '../../src/modules/access-token/resource-access-token.service';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { byIdLoader } from '../../db/loader-utils';
 import { oneOf, sql } from '../../policy/sql-conditions';
 import { GranularScope } from './granular-scope.entity';

@@ -3,9 +3,9 @@ import { ASSIGNABLE_PERMISSIONS, CATEGORY_NAMES, RESOURCE_DESCRIPTIONS, titleize
 import { ReadScopes, RotateScopes, WriteScopes } from '../../auth/scope-directive';
 import { GranularScope } from '../../graphql/granular-directive';
 import { AccessLevel } from '../../graphql/common.types';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId, MODELS, toGlobalId, type GlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { isRecordId, MODELS, toGlobalId, type GlobalId } from '../../core/global-id';
 import { mutationPayload } from '../../graphql/mutation';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { User } from '../user/user.entity';

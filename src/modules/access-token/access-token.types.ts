@@ -1,7 +1,8 @@
 import { ArgsType, createUnionType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
-import { GlobalIDScalar, PersonalAccessTokenIDScalar, type GlobalId } from '../../graphql/global-id';
+import { GlobalIDScalar, PersonalAccessTokenIDScalar } from '../../graphql/global-id';
+import { type GlobalId } from '../../core/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { DateScalar, ISO8601DateScalar, TimeScalar } from '../../graphql/scalars';

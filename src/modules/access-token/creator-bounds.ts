@@ -1,7 +1,7 @@
 import { expandPermissions } from '../../auth/granular-permissions';
 import { permissionsOn, projectResource, type GranularResource, type LoadedGranularScope } from '../../auth/granular';
 import { scopesCover, SELF_SERVICE_SCOPES } from '../../auth/scopes';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import type { Namespace } from '../namespace/namespace.entity';
 import { accessKindOf } from './granular-scope.entity';
 import type { PersonalAccessToken } from './personal-access-token.entity';

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../graphql/context';
-import { ServiceError } from '../../graphql/errors';
+import type { RequestContext } from '../../core/context';
+import { ServiceError } from '../../core/errors';
 import type { GranularAccessKind } from './granular-scope.entity';
 import type { GranularScopeRequest } from './personal-access-token.service';
 

@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { BoolColumn, DateColumn, IdColumn, IntColumn, StringColumn, TimestampColumn } from '../../db/columns';
-import { isUnexpired } from '../../policy/sql-conditions';
+import { isUnexpired } from '../../core/expiry';
 
 /**
  * A personal access token. Project and group access tokens are personal access tokens of a

@@ -1,11 +1,11 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import { hasAnyScope } from '../../auth/principal';
+import { hasAnyScope } from '../../core/principal';
 import { scopesForUser } from '../../auth/scopes';
 import { inTransaction } from '../../db/data-source';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId } from '../../graphql/global-id';
-import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { isRecordId } from '../../core/global-id';
+import { Connection, idKey, type PageArgs, type SortKey } from '../../db/paging';
 import { bound, sql, unexpired } from '../../policy/sql-conditions';
 import type { ListQuery } from '../../db/list-query';
 import { likePattern } from '../namespace/path-rules';

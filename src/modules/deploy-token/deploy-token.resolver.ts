@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { WriteScopes } from '../../auth/scope-directive';
 import { Authorize } from '../../graphql/authorization';
-import type { RequestContext } from '../../graphql/context';
-import { MODELS, type GlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { MODELS, type GlobalId } from '../../core/global-id';
 import { GranularScope } from '../../graphql/granular-directive';
 import { mutationPayload } from '../../graphql/mutation';
 import { GroupType } from '../group/group.types';

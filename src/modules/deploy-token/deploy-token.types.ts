@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { PaginationArgs } from '../../graphql/common.types';
-import { DeployTokenIDScalar, type GlobalId } from '../../graphql/global-id';
+import { DeployTokenIDScalar } from '../../graphql/global-id';
+import { type GlobalId } from '../../core/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { TimeScalar } from '../../graphql/scalars';

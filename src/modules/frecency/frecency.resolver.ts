@@ -1,6 +1,6 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { ReadScopes } from '../../auth/scope-directive';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { GranularScope } from '../../graphql/granular-directive';
 import { GroupType } from '../group/group.types';
 import { ProjectType } from '../project/project.types';

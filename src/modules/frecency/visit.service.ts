@@ -1,6 +1,6 @@
-import { isRecordId } from '../../graphql/global-id';
-import { VISIT_INTERVAL_MS } from '../../graphql/limits';
-import type { RequestContext } from '../../graphql/context';
+import { isRecordId } from '../../core/global-id';
+import { VISIT_INTERVAL_MS } from '../../core/limits';
+import type { RequestContext } from '../../core/context';
 import type { Namespace } from '../namespace/namespace.entity';
 import type { GroupService } from '../group/group.service';
 import type { Project } from '../project/project.entity';

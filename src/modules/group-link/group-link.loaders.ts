@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { unexpired } from '../../policy/sql-conditions';
 import { groupVisibleSql } from '../../policy/visibility-sql';
 import { Namespace } from '../namespace/namespace.entity';

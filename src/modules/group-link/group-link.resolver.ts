@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import type { Namespace } from '../namespace/namespace.entity';
 import { GroupConnection, GroupType } from '../group/group.types';
 import { ProjectConnection } from '../project/project.types';

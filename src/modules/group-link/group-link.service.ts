@@ -1,9 +1,9 @@
 import { In, type SelectQueryBuilder } from 'typeorm';
 import { isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { Connection, type PageArgs } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { Connection, type PageArgs } from '../../db/paging';
 import type { ListQuery } from '../../db/list-query';
 import { groupSortKeys } from '../group/group.service';
 import { projectSortKeys } from '../project/project.service';
@@ -13,11 +13,12 @@ import { atOrBelowTraversal, unexpired } from '../../policy/sql-conditions';
 import { groupVisibleSql, memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { isActiveLink, reachesThroughLinks } from '../../policy/group-links';
 import { toSentence } from '../../text';
-import { loadProjectNamespace, loadRoot } from '../namespace/namespace.loaders';
+import { loadProjectNamespace, loadRoot } from '../../policy/namespace-of';
 import { isGroup, Namespace, traversalIdList } from '../namespace/namespace.entity';
 import { likePattern } from '../namespace/path-rules';
 import { Project } from '../project/project.entity';
 import { GroupGroupLink, ProjectGroupLink } from './group-link.entity';
+import { membershipsOf } from '../../policy/membership-index';
 
 /** GitLab's answer when a project inside a group that locks sharing is shared (REST: 400). */
 export const PROJECT_SHARING_DISABLED = 'The project sharing with group is disabled';
@@ -230,7 +231,7 @@ export class GroupLinkService {
   /** The rows of `sharedGroups` before paging (REST `GET /groups/:id/groups/shared` pages them by offset). */
   async sharedGroupsQuery(ctx: RequestContext, group: Namespace, args: { search?: string | null; sort?: string | null }): Promise<ListQuery<Namespace> | null> {
     if (!(await this.deps.policy.groups.can(ctx, group, 'read_group'))) return null;
-    await ctx.memberships();
+    await membershipsOf(ctx);
     const qb = ctx.app.dataSource
       .getRepository(Namespace)
       .createQueryBuilder('g')
@@ -270,7 +271,7 @@ export class GroupLinkService {
     group: Namespace,
     args: { search?: string | null; minAccessLevel?: number | null; active?: boolean | null; programmingLanguageName?: string | null; sort?: string | null },
   ): Promise<ListQuery<Project> | null> {
-    await ctx.memberships();
+    await membershipsOf(ctx);
     const qb = ctx.app.dataSource
       .getRepository(Project)
       .createQueryBuilder('p')

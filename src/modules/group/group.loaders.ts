@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { countLoader } from '../../db/loader-utils';
 import { groupVisibleSql } from '../../policy/visibility-sql';
 import { Namespace } from '../namespace/namespace.entity';

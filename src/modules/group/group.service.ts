@@ -1,17 +1,17 @@
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import { applySettings, NAMESPACE_PLAIN_SETTINGS, readSetting, type SettingValue } from '../settings/plain-settings';
+import { applySettings, NAMESPACE_PLAIN_SETTINGS, readSetting, type SettingValue } from '../settings/plain-settings.data';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { primed } from '../../db/loader-utils';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId, recordIds } from '../../graphql/global-id';
-import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { isRecordId, recordIds } from '../../core/global-id';
+import { Connection, idKey, paginate, type PageArgs, type SortKey } from '../../db/paging';
 import { PROJECT_CREATION, SUBGROUP_CREATION, type GroupAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { OWNER } from '../../policy/access-level';
 import { atOrBelow, atOrBelowTraversal, membershipOf, sql, strictlyBelow } from '../../policy/sql-conditions';
-import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
+import { partitionByColumn, partitionBySubtree } from '../../db/batched-pagination';
 import { groupsAcceptingProjectsSql, groupVisibleSql } from '../../policy/visibility-sql';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
@@ -22,6 +22,7 @@ import { ancestorsOf } from '../project/project-features.service';
 import { dayRange, type ProjectService } from '../project/project.service';
 import { Project } from '../project/project.entity';
 import type { User } from '../user/user.entity';
+import { membershipsOf } from '../../policy/membership-index';
 
 export interface GroupListArgs extends PageArgs {
   search?: string | null;
@@ -138,7 +139,7 @@ export class GroupService {
 
   /** The viewer's effective role on the group: through it or any ancestor, highest wins. */
   async accessLevel(ctx: RequestContext, group: Namespace): Promise<number> {
-    return (await ctx.memberships()).namespaceLevel(group.traversalIds);
+    return (await membershipsOf(ctx)).namespaceLevel(group.traversalIds);
   }
 
   /** The viewer's abilities on the group (the policy's answer, for `userPermissions` and the checks below). */
@@ -159,7 +160,7 @@ export class GroupService {
 
   /** The filtered groups before paging (GraphQL and REST); null when nothing can match. */
   async listQuery(ctx: RequestContext, args: GroupListArgs): Promise<ListQuery<Namespace> | null> {
-    await ctx.memberships(); // known links (or none) shorten the visibility filter
+    await membershipsOf(ctx); // known links (or none) shorten the visibility filter
     const qb = this.query(ctx);
     this.applyVisibility(ctx, qb);
     // GitLab: "Unauthenticated requests always return all public groups" (allAvailable is ignored),

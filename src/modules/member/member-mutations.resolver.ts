@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { WriteScopes } from '../../auth/scope-directive';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError } from '../../graphql/errors';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError } from '../../core/errors';
 import { mutationPayload } from '../../graphql/mutation';
 import { utcDate } from '../../clock';
 import {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { countLoader } from '../../db/loader-utils';
 import { OWNER } from '../../policy/access-level';
 import { activeMembership, allOf, atOrBelow, bound, countsAsOwner, oneOf, sql } from '../../policy/sql-conditions';

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Ctx, FieldResolver, ID, Resolver, Root, type ClassType } from 'type-graphql';
 import { AccessLevel } from '../../graphql/common.types';
-import type { RequestContext } from '../../graphql/context';
-import { MODELS, toGlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { MODELS, toGlobalId } from '../../core/global-id';
 import { selectsBelow } from '../../graphql/lookahead';
-import type { Connection } from '../../graphql/pagination';
+import type { Connection } from '../../db/paging';
 import { ProjectPermissions } from '../../graphql/permissions.types';
 import { TimeScalar } from '../../graphql/scalars';
 import { UserCore } from '../user/user.types';

@@ -1,13 +1,13 @@
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { isValidDate } from '../../clock';
 import { inTransaction } from '../../db/data-source';
-import { MAX_MEMBERS_UPDATE } from '../../graphql/limits';
-import type { RequestContext } from '../../graphql/context';
-import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId, recordIds } from '../../graphql/global-id';
+import { MAX_MEMBERS_UPDATE } from '../../core/limits';
+import type { RequestContext } from '../../core/context';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { isRecordId, recordIds } from '../../core/global-id';
 import type { ListQuery } from '../../db/list-query';
-import { Connection, idKey, type PageArgs, type SortKey } from '../../graphql/pagination';
-import type { BatchParent, PartitionedQuery } from '../../graphql/batched-pagination';
+import { Connection, idKey, type PageArgs, type SortKey } from '../../db/paging';
+import type { BatchParent, PartitionedQuery } from '../../db/batched-pagination';
 import { humanAccess, MEMBER_ACCESS_LEVELS, NO_ACCESS, OWNER } from '../../policy/access-level';
 import { activeMembership, allOf, anyOf, bound, countsAsOwner, membershipIn, membershipOf, sql, strictlyBelow, unexpired } from '../../policy/sql-conditions';
 import { groupMembersVisibleSql, groupVisibleSql, projectVisibleSql, userNameVisibleSql, type SqlCondition } from '../../policy/visibility-sql';
@@ -21,7 +21,8 @@ import { toSentence } from '../../text';
 import { Member, type MemberSourceType } from './member.entity';
 import type { Policy } from '../../policy/policy';
 import { leaveAbility, manageMembersAbility, mayAssignLevel, mayUpdateMembership, removalRefusal } from '../../policy/membership-rules';
-import { loadProjectNamespace } from '../namespace/namespace.loaders';
+import { loadProjectNamespace } from '../../policy/namespace-of';
+import { membershipsOf } from '../../policy/membership-index';
 
 export type MemberSort =
   | 'ACCESS_LEVEL_ASC'
@@ -298,7 +299,7 @@ export class MemberService {
     if (relations.includes('DIRECT')) scope.push({ sourceType: 'Project', sourceId: project.id, rank: 0 });
     if (relations.includes('INHERITED') && isGroup(ns)) for (const id of traversalIdList(ns)) scope.push({ sourceType: 'Namespace', sourceId: id, rank: 1 });
     if (relations.includes('INVITED_GROUPS') || relations.includes('SHARED_INTO_ANCESTORS')) {
-      const member = (await ctx.memberships()).projectLevel(project.id, ns.traversalIds) > 0 || ctx.actor.admin;
+      const member = (await membershipsOf(ctx)).projectLevel(project.id, ns.traversalIds) > 0 || ctx.actor.admin;
       if (relations.includes('INVITED_GROUPS')) {
         // Members of the groups the project is shared with and of those groups' ancestors, at the link's
         // role at most; none at all (level 0) while the project's group locks sharing.
@@ -358,7 +359,7 @@ export class MemberService {
     if (!args.relations?.includes('DESCENDANTS')) {
       const scope = this.groupScope(group, args.relations);
       if (args.relations?.includes('SHARED_FROM_GROUPS')) {
-        const member = (await ctx.memberships()).namespaceLevel(group.traversalIds) > 0 || ctx.actor.admin;
+        const member = (await membershipsOf(ctx)).namespaceLevel(group.traversalIds) > 0 || ctx.actor.admin;
         scope.push(...(await this.sharedFromGroups(ctx, group, member)));
       }
       if (!scope.length) return Connection.empty();
@@ -404,7 +405,7 @@ export class MemberService {
 
   /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
-    await ctx.memberships(); // known links (or none) shorten the visibility filter
+    await membershipsOf(ctx); // known links (or none) shorten the visibility filter
     const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
     const qb = ctx.app.dataSource
       .getRepository(Member)

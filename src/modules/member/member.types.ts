@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, InputType, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { AccessLevel, AccessLevelEnum, MemberAccessLevel, PaginationArgs } from '../../graphql/common.types';
-import { GroupIDScalar, parsePlainId, ProjectIDScalar, UserIDScalar, type GlobalId } from '../../graphql/global-id';
+import { GroupIDScalar, ProjectIDScalar, UserIDScalar } from '../../graphql/global-id';
+import { parsePlainId, type GlobalId } from '../../core/global-id';
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { connectionType } from '../../graphql/pagination';
 import { ProjectPermissions } from '../../graphql/permissions.types';

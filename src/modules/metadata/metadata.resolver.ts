@@ -2,7 +2,8 @@ import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver 
 import { MutationInput, MutationPayload } from '../../graphql/mutation';
 import { Public, ReadScopes, WriteScopes } from '../../auth/scope-directive';
 import { Authorize } from '../../graphql/authorization';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
+import type { GraphQLContext } from '../../graphql/context';
 import { GITLAB_API_VERSION, LABGATE_VERSION } from '../../version';
 
 @ObjectType('Metadata', { description: 'About this instance.' })
@@ -62,7 +63,7 @@ export class MetadataResolver {
 
   @Query(() => QueryComplexityType, { nullable: true, description: 'Complexity of this query and the limit that applies to it.' })
   @Public()
-  queryComplexity(@Ctx() ctx: RequestContext): QueryComplexityType {
+  queryComplexity(@Ctx() ctx: GraphQLContext): QueryComplexityType {
     return { score: ctx.complexity?.score ?? null, limit: ctx.complexity?.limit ?? null };
   }
 

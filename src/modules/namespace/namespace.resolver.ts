@@ -1,14 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { ReadScopes } from '../../auth/scope-directive';
-import type { RequestContext } from '../../graphql/context';
-import { MODELS, parsePlainId, toGlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { MODELS, parsePlainId, toGlobalId } from '../../core/global-id';
 import { NamespacePermissions } from '../../graphql/permissions.types';
 import { webUrl } from '../../graphql/web-urls';
 import { visibilityName } from '../../policy/visibility';
 import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
 import { descriptionHtml } from '../project/description-html';
 import { isGroup, type Namespace } from './namespace.entity';
-import { loadRoot } from './namespace.loaders';
+import { loadRoot } from '../../policy/namespace-of';
 import { NamespaceType } from './namespace.types';
 
 @Resolver(() => NamespaceType)

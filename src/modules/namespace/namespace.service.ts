@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { findOneWhere } from '../../db/rows';
-import type { RequestContext } from '../../graphql/context';
-import { isRecordId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { isRecordId } from '../../core/global-id';
 import type { Policy } from '../../policy/policy';
 import { PUBLIC } from '../../policy/visibility';
 import type { User } from '../user/user.entity';
 import { Namespace } from './namespace.entity';
-import { loadRoot } from './namespace.loaders';
+import { loadRoot } from '../../policy/namespace-of';
 import { hasNullByte } from './path-rules';
 
 /**

@@ -1,4 +1,4 @@
-import { ArgumentError } from '../../graphql/errors';
+import { ArgumentError } from '../../core/errors';
 
 /**
  * GitLab's rules for paths and usernames (`Gitlab::PathRegex`): letters, digits, `_`, `-` and `.`;

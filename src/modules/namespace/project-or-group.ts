@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import type { GroupService } from '../group/group.service';
 import type { Project } from '../project/project.entity';
 import type { ProjectService } from '../project/project.service';

@@ -1,11 +1,12 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
 import { GranularScope } from '../../graphql/granular-directive';
-import { projectSettings } from './project-settings';
+import { projectSettings } from './project-settings.data';
 import { ProjectType } from './project.types';
 import { WriteScopes } from '../../auth/scope-directive';
-import type { RequestContext } from '../../graphql/context';
-import { ProjectIDScalar, type GlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { ProjectIDScalar } from '../../graphql/global-id';
+import { type GlobalId } from '../../core/global-id';
 import { MutationInput, MutationPayload, mutationPayload } from '../../graphql/mutation';
 
 @InputType('StarProjectInput')

@@ -1,11 +1,11 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import { applySettings, PROJECT_PLAIN_SETTINGS, type SettingValue } from '../settings/plain-settings';
+import { applySettings, PROJECT_PLAIN_SETTINGS, type SettingValue } from '../settings/plain-settings.data';
 import { inTransaction } from '../../db/data-source';
 import { forDriver } from '../../db/rows';
 import { primed } from '../../db/loader-utils';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { Connection, type PageArgs } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { Connection, type PageArgs } from '../../db/paging';
 import { reachesThroughLinks } from '../../policy/group-links';
 import { memberOfProjectSql } from '../../policy/visibility-sql';
 import type { Policy } from '../../policy/policy';
@@ -17,7 +17,7 @@ import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
 import { PROJECT_CREATION } from '../../policy/abilities';
 import type { NamespaceService } from '../namespace/namespace.service';
 import { ProjectStar } from './project-extras.entity';
-import { projectSettings, type ProjectSettings } from './project-settings';
+import { projectSettings, type ProjectSettings } from './project-settings.data';
 import { Project } from './project.entity';
 import { projectSortKeys, type ProjectService } from './project.service';
 

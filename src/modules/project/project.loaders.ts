@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { byIdLoader, countLoader } from '../../db/loader-utils';
 import { projectVisibleSql } from '../../policy/visibility-sql';
 import DataLoader from 'dataloader';

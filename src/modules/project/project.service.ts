@@ -1,30 +1,31 @@
 import { Brackets, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
-import { partitionByColumn, partitionBySubtree } from '../../graphql/batched-pagination';
+import { partitionByColumn, partitionBySubtree } from '../../db/batched-pagination';
 import { primed } from '../../db/loader-utils';
 import { findOneWhere, listLength, oneOfList, textList } from '../../db/rows';
-import type { RequestContext } from '../../graphql/context';
-import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { isRecordId, recordIds } from '../../graphql/global-id';
-import { MAX_FULL_PATHS, MAX_LIST_ARGUMENT_LENGTH } from '../../graphql/limits';
-import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { isRecordId, recordIds } from '../../core/global-id';
+import { MAX_FULL_PATHS, MAX_LIST_ARGUMENT_LENGTH } from '../../core/limits';
+import { Connection, idKey, paginateList, type PageArgs, type SortKey } from '../../db/paging';
 import type { ProjectAbility } from '../../policy/abilities';
 import type { Policy } from '../../policy/policy';
 import { GUEST, OWNER, REPORTER } from '../../policy/access-level';
 import { reachesThroughLinks } from '../../policy/group-links';
 import { featureAvailableSql, memberOfProjectSql, projectVisibleSql, projectVisibleSqlParts } from '../../policy/visibility-sql';
 import { dialectOf, jsonIntegerField } from '../../db/dialect';
-import { FEATURE_LEVELS, type ProjectSettings } from './project-settings';
+import { FEATURE_LEVELS, type ProjectSettings } from './project-settings.data';
 import { parseVisibility, PRIVATE, visibilityName } from '../../policy/visibility';
 import { Member } from '../member/member.entity';
 import { isGroup, Namespace } from '../namespace/namespace.entity';
-import { loadProjectNamespace } from '../namespace/namespace.loaders';
+import { loadProjectNamespace } from '../../policy/namespace-of';
 import type { NamespaceService } from '../namespace/namespace.service';
 import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import { Project } from './project.entity';
 import type { ProtectedBranchService } from '../repository/protected-branch.service';
 import type { RepositoryInfo } from '../repository/repository-storage';
+import { membershipsOf } from '../../policy/membership-index';
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
@@ -225,7 +226,7 @@ export class ProjectService {
 
   async accessLevel(ctx: RequestContext, project: Project): Promise<number> {
     const ns = await this.namespaceOf(ctx, project);
-    return (await ctx.memberships()).projectLevel(project.id, ns.traversalIds);
+    return (await membershipsOf(ctx)).projectLevel(project.id, ns.traversalIds);
   }
 
   /** The viewer's abilities on the project (the policy's answer, for `userPermissions` and the checks below). */
@@ -249,7 +250,7 @@ export class ProjectService {
     // GitLab's trending list holds the public projects with the most comments of the last month;
     // Labgate stores no comments, so no project is trending.
     if (args.trending) return null;
-    await ctx.memberships(); // known links (or none) shorten the visibility filter
+    await membershipsOf(ctx); // known links (or none) shorten the visibility filter
     const qb = this.query(ctx);
     if (args.membership || args.minAccessLevel != null) {
       if (ctx.actor.userId === null) return null;
@@ -301,7 +302,7 @@ export class ProjectService {
     this.applyVisibility(ctx, qb);
     const countParts = ctx.actor.admin
       ? undefined
-      : async () => projectVisibleSqlParts(ctx.actor, 'p', await ctx.memberships())?.map((part) => filtered.clone().andWhere(part.sql, part.params)) ?? null;
+      : async () => projectVisibleSqlParts(ctx.actor, 'p', await membershipsOf(ctx))?.map((part) => filtered.clone().andWhere(part.sql, part.params)) ?? null;
     return { qb, keys: projectSortKeys(args.sort || 'id_desc', args.search), countParts };
   }
 

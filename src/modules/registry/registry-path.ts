@@ -1,4 +1,4 @@
-import { REGISTRY_IMAGE_EXTRA_LEVELS, REGISTRY_PATH_MAX_COMPONENTS } from '../../graphql/limits';
+import { REGISTRY_IMAGE_EXTRA_LEVELS, REGISTRY_PATH_MAX_COMPONENTS } from '../../core/limits';
 
 /**
  * Repository paths of the container registry (GitLab's `ContainerRegistry::Path`): a project's full

@@ -1,11 +1,11 @@
 import type { DeployTokenActor } from '../../auth/client-credentials';
 import { ANONYMOUS_REGISTRY_ABILITIES, REGISTRY_ACTION_ABILITY, registryAbilitiesForScopes, registryAbilitiesOf, type RegistryAbility } from '../../auth/registry-abilities';
-import type { RequestContext } from '../../graphql/context';
-import { REGISTRY_TOKEN_EXPIRE_MINUTES, REGISTRY_TOKEN_NOT_BEFORE_SECONDS, REGISTRY_USER_TOKEN_SECONDS } from '../../graphql/limits';
+import type { RequestContext } from '../../core/context';
+import { REGISTRY_TOKEN_EXPIRE_MINUTES, REGISTRY_TOKEN_NOT_BEFORE_SECONDS, REGISTRY_USER_TOKEN_SECONDS } from '../../core/limits';
 import type { Policy } from '../../policy/policy';
 import { deployTokenRegistryAbilities } from '../../policy/registry-policy';
 import { traversalIdList } from '../namespace/namespace.entity';
-import { loadProjectNamespace } from '../namespace/namespace.loaders';
+import { loadProjectNamespace } from '../../policy/namespace-of';
 import { Project } from '../project/project.entity';
 import { ContainerRepository } from './container-repository.entity';
 import { signRegistryToken, type RegistryAccess, type RegistryAuthType, type RegistrySigningKey, type RegistryUserInfo } from './registry-jwt';

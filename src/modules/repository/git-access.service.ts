@@ -1,9 +1,9 @@
 import type { DeployTokenActor } from '../../auth/client-credentials';
 import { clientAbilitiesForScopes, type ClientAbility } from '../../auth/scopes';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { ADMIN, MAINTAINER } from '../../policy/access-level';
 import type { ProjectFeaturesService } from '../project/project-features.service';
-import { FEATURE_LEVELS, projectSettings } from '../project/project-settings';
+import { FEATURE_LEVELS, projectSettings } from '../project/project-settings.data';
 import { deployTokenAbilitiesOn } from '../../policy/deploy-token-policy';
 import type { Project } from '../project/project.entity';
 import type { ProjectService } from '../project/project.service';

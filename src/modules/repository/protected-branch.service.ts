@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { forDriver } from '../../db/rows';
 import { inTransaction } from '../../db/data-source';
-import type { RequestContext } from '../../graphql/context';
-import { ServiceError } from '../../graphql/errors';
+import type { RequestContext } from '../../core/context';
+import { ServiceError } from '../../core/errors';
 import { DEVELOPER, MAINTAINER } from '../../policy/access-level';
 import type { Project } from '../project/project.entity';
 import { ProtectedBranch, ProtectedBranchAccessLevel } from './protected-branch.entity';

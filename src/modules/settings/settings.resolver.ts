@@ -13,7 +13,7 @@ import {
   PROJECT_SETTINGS_WITHOUT_FIELD,
   readSetting,
   type SettingSpec,
-} from './plain-settings';
+} from './plain-settings.data';
 
 const ENUMS: Record<string, object> = { SharedRunnersSetting: SharedRunnersSettingEnum };
 

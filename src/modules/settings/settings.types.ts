@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Authorize } from '../../graphql/authorization';
-import { NAMESPACE_PLAIN_SETTINGS, SHARED_RUNNERS_SETTINGS } from './plain-settings';
+import { NAMESPACE_PLAIN_SETTINGS, SHARED_RUNNERS_SETTINGS } from './plain-settings.data';
 
 /** GitLab's `SharedRunnersSetting`. */
 export const SharedRunnersSettingEnum = Object.fromEntries(SHARED_RUNNERS_SETTINGS.map((v) => [v, v])) as Record<(typeof SHARED_RUNNERS_SETTINGS)[number], string>;

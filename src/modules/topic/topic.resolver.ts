@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ReadScopes } from '../../auth/scope-directive';
-import type { RequestContext } from '../../graphql/context';
-import { toGlobalId } from '../../graphql/global-id';
+import type { RequestContext } from '../../core/context';
+import { toGlobalId } from '../../core/global-id';
 import { GranularScope } from '../../graphql/granular-directive';
 import { descriptionHtml } from '../project/description-html';
 import type { Topic } from '../project/project-extras.entity';

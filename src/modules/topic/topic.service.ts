@@ -1,7 +1,7 @@
 import { inTransaction } from '../../db/data-source';
-import type { RequestContext } from '../../graphql/context';
-import { ResourceNotAvailableError, ServiceError } from '../../graphql/errors';
-import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../graphql/pagination';
+import type { RequestContext } from '../../core/context';
+import { ResourceNotAvailableError, ServiceError } from '../../core/errors';
+import { idKey, paginate, type Connection, type PageArgs, type SortKey } from '../../db/paging';
 import { likePattern } from '../namespace/path-rules';
 import { projectVisibleSql } from '../../policy/visibility-sql';
 import { ProjectTopic, Topic } from '../project/project-extras.entity';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { byIdLoader } from '../../db/loader-utils';
 import { User } from './user.entity';
 import type { AutocompleteKey } from './user.service';

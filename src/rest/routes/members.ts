@@ -1,5 +1,5 @@
 import type { MemberSource } from '../../modules/member/member.service';
-import { ResourceNotAvailableError } from '../../graphql/errors';
+import { ResourceNotAvailableError } from '../../core/errors';
 import type { User } from '../../modules/user/user.entity';
 import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
 import { attempt, forbidden, notFound, recordNotFound, RestError } from '../errors';

@@ -1,5 +1,5 @@
 import { ALL_SCOPES, SELF_SERVICE_SCOPES } from '../../auth/scopes';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../core/context';
 import { attempt, badRequest, notAllowed, notFound, recordNotFound, RestError, unauthorized, forbidden } from '../errors';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
 import { personalAccessToken, personalAccessTokenWithIps, withLastUsedIps, withSecret } from '../serializers';

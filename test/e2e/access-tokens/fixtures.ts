@@ -12,7 +12,7 @@ import { Member } from '../../../src/modules/member/member.entity';
 import type { Namespace } from '../../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../../src/modules/project/project.entity';
 import { User } from '../../../src/modules/user/user.entity';
-import { RESOURCE_NOT_AVAILABLE } from '../../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../../src/core/errors';
 import { TODAY, useHarness, type GqlResult, type Harness, type HarnessOptions } from '../../helpers/harness';
 
 export { RESOURCE_NOT_AVAILABLE, TODAY };

@@ -13,10 +13,10 @@
  */
 import { authenticate } from '../../../src/auth/authenticate';
 import { checkGranularPermission } from '../../../src/auth/granular';
-import { RequestContext } from '../../../src/graphql/context';
+import { RequestContext } from '../../../src/core/context';
 import { GranularScope } from '../../../src/modules/access-token/granular-scope.entity';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
-import { RESOURCE_NOT_AVAILABLE } from '../../../src/graphql/errors';
+import { RESOURCE_NOT_AVAILABLE } from '../../../src/core/errors';
 import type { Namespace } from '../../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../../src/modules/project/project.entity';
 import type { User } from '../../../src/modules/user/user.entity';

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createApp, type App } from '../../../src/app';
 import { ManualClock } from '../../../src/clock';
 import { loadConfig } from '../../../src/config';
-import { RequestContext } from '../../../src/graphql/context';
+import { RequestContext } from '../../../src/core/context';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../../src/modules/member/member.entity';
 import { Project } from '../../../src/modules/project/project.entity';

@@ -7,7 +7,7 @@
  * Both GraphQL `personalAccessTokenRotate` and REST `POST /personal_access_tokens/self/rotate`.
  */
 import { IsNull, Not } from 'typeorm';
-import { ROTATION_RETRY_WINDOW_MS } from '../../../src/graphql/limits';
+import { ROTATION_RETRY_WINDOW_MS } from '../../../src/core/limits';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import { TODAY } from '../../helpers/harness';
 import { expectInvalidToken, expectTokenWorks, patGid, ROTATE_PAT, useWorld, WHO_AM_I } from './fixtures';

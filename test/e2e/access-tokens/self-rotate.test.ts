@@ -12,7 +12,7 @@
  * token) are the not-available error too, since such a token is not one of the resource's tokens.
  */
 import { inTransaction } from '../../../src/db/data-source';
-import { ROTATION_RETRY_WINDOW_MS } from '../../../src/graphql/limits';
+import { ROTATION_RETRY_WINDOW_MS } from '../../../src/core/limits';
 import { TODAY } from '../../helpers/harness';
 import { PersonalAccessToken } from '../../../src/modules/access-token/personal-access-token.entity';
 import {

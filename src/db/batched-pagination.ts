@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import { dialectOf } from '../db/dialect';
-import { findByIds } from '../db/rows';
-import { countLimit, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './pagination';
+import { dialectOf } from './dialect';
+import { findByIds } from './rows';
+import { countLimit, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './paging';
 
 /**
  * Nested connections without a query per parent. When a list of groups asks each group for its

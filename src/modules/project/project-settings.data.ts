@@ -1,4 +1,4 @@
-import { PROJECT_PLAIN_SETTINGS, readSetting } from '../settings/plain-settings';
+import { PROJECT_PLAIN_SETTINGS, readSetting } from '../settings/plain-settings.data';
 
 /**
  * Settings stored with a project (the `settings` JSON column): feature access levels and plain flags

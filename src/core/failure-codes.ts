@@ -1,6 +1,6 @@
 /**
  * Why a service refused: a closed set. Services fail with one of these codes (on the error classes of
- * graphql/errors.ts), and each transport maps every code to its own answer in one exhaustive switch:
+ * core/errors.ts), and each transport maps every code to its own answer in one exhaustive switch:
  * GraphQL in graphql/failure-shapes.ts, REST in rest/failure-statuses.ts. A code added here without a
  * mapping there fails to compile (`unmapped`), which test/unit/failure-mappings.test.ts checks. No
  * transport chooses its answer by reading a message: the messages are GitLab's words, for the client.
