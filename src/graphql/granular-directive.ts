@@ -296,7 +296,9 @@ export class GranularPermissionError extends GraphQLError {
 function objectKey(kind: SubjectKind, value: unknown): string {
   if (kind === 'instance') return 'instance';
   if (kind === 'user' || kind === 'personalAccessToken') return 'user';
-  return `${kind}:${(value as { id: number }).id}`;
+  // A group is checked as its namespace, a membership as its source, whichever type it is read as.
+  const shared = kind === 'group' ? 'namespace' : kind === 'projectMember' || kind === 'groupMember' ? 'member' : kind;
+  return `${shared}:${(value as { id: number }).id}`;
 }
 
 /**
