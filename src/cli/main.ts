@@ -55,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo, env
     const app = core ?? (await (await import('../app')).createCore(config));
     try {
       const ctx = await contextFor(app, as);
-      const result = await ctx.run(() => run(ctx, flags));
+      const result = await run(ctx, flags);
       flags.done(); // commands check their flags before they write; this catches one that forgot to
 
       if (tokenOnly && result.secret === undefined) throw new Error(`labgate ${invocation.words.join(' ')} issued no token to print`);

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { BatchedConnections } from '../db/batched-pagination';
-import { observeWrites } from '../db/write-scope';
+import { writeCount } from '../db/write-scope';
 import { actorFacts, SYSTEM_ACTOR, type ActorFacts } from './actor';
 import type { Principal } from './principal';
 import type { RequestTrace } from './trace';
@@ -47,7 +47,12 @@ export class RequestContext {
   readonly trace: RequestTrace | undefined;
   private loaderSet: Loaders | null = null;
   private batchSet: BatchedConnections | null = null;
-  private readonly memos = new Map<string, Promise<unknown>>();
+  /**
+   * Values computed once per request (`memo`), and the data source's write count they were computed
+   * under: any write since makes them doubtful. One object, shared by the copies Apollo makes of a
+   * context.
+   */
+  private readonly computed: { memos: Map<string, Promise<unknown>>; writes: number };
   private readonly fixedNow: Date;
   private fixedToday: string | undefined;
 
@@ -59,6 +64,7 @@ export class RequestContext {
     this.trace = options.trace;
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
+    this.computed = { memos: new Map(), writes: writeCount(app.dataSource) };
   }
 
   /** The request's DataLoaders, made when a resolver first needs one (`{ __typename }` needs none). */
@@ -94,30 +100,23 @@ export class RequestContext {
    * question at no extra cost.
    */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let value = this.memos.get(key) as Promise<T> | undefined;
+    const { computed } = this;
+    // A write since (by any service, whichever transport): what was computed may no longer hold.
+    const writes = writeCount(this.app.dataSource);
+    if (writes !== computed.writes) {
+      computed.memos.clear();
+      computed.writes = writes;
+    }
+    let value = computed.memos.get(key) as Promise<T> | undefined;
     if (!value) {
       value = compute();
-      this.memos.set(key, value);
+      computed.memos.set(key, value);
     }
     return value;
   }
 
-  /** After a write: what was computed before it (abilities, memberships) may no longer hold. */
+  /** Forgets what was computed so far (a write does this by itself: see `memo`). */
   forgetComputed(): void {
-    this.memos.clear();
-  }
-
-  /** Told by the data layer of every write made inside `run` (db/write-scope.ts). */
-  afterWrite(): void {
-    this.forgetComputed();
-  }
-
-  /**
-   * Runs the request's work (a GraphQL operation, a REST handler, a command): any write made inside
-   * it, by whatever service and whichever transport, makes the context forget what it computed before
-   * (`forgetComputed`). The memos are one map that the copies Apollo makes of a context share.
-   */
-  run<T>(work: () => T): T {
-    return observeWrites(this, work);
+    this.computed.memos.clear();
   }
 }

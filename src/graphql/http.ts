@@ -258,7 +258,7 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
         if (expired) return TimedOut.instance;
         const context = new GraphQLContext(app, principal, { nodeBudget, trace });
         contexts.push(context);
-        const result = await context.run(() => execute(op, context));
+        const result = await execute(op, context);
         if (result instanceof TimedOut) return result;
         results.push(result);
       }

@@ -300,7 +300,7 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
           return Promise.all(rows.map(serialize));
         },
       };
-      const result = await state.ctx.run(() => route.handler(call));
+      const result = await route.handler(call);
       reply.code(route.success.status);
       if (route.success.status === 204) return reply.send();
       return sendJson(reply, result);

@@ -1,4 +1,5 @@
 import { RequestContext } from '../../src/core/context';
+import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import { Member } from '../../src/modules/member/member.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { User } from '../../src/modules/user/user.entity';
@@ -7,8 +8,8 @@ import { object, type RestCall } from '../../src/rest/route';
 import { useHarness } from '../helpers/harness';
 
 /**
- * Abilities computed in a request are forgotten after any write the request makes, whichever
- * transport made it: the data layer tells the request context (db/write-scope.ts). No REST endpoint
+ * Abilities computed in a request are forgotten after any write, whichever transport and service
+ * made it: the data layer counts writes and the request context compares (db/write-scope.ts). No REST endpoint
  * reads an ability again after its write, so the REST case is shown with a route added for this test
  * only, served by the real REST plugin (authentication, `:id` lookup, handler): it asks an ability,
  * demotes the caller through the member service (what `PUT /groups/:id/members/:user_id` calls), and
@@ -62,21 +63,24 @@ describe('abilities after a write', () => {
     expect(await levelOf(u.first)).toBe(40);
   });
 
-  it('any write inside a context’s run, even one made straight through the data source, is noticed', async () => {
-    const ctx = new RequestContext(h.app, { user: u.second, token: null, scopes: null });
-    const answers = await ctx.run(async () => {
-      const before = await h.app.policy.groups.can(ctx, group, 'admin_group');
-      await h.app.dataSource.getRepository(Member).update({ sourceType: 'Namespace', sourceId: group.id, userId: u.second.id }, { accessLevel: 30 });
-      return { before, after: await h.app.policy.groups.can(ctx, group, 'admin_group') };
-    });
-    expect(answers).toEqual({ before: true, after: false });
-  });
-
-  it('outside a run, what was computed stays for the request', async () => {
-    await h.app.dataSource.getRepository(Member).update({ sourceType: 'Namespace', sourceId: group.id, userId: u.second.id }, { accessLevel: 50 });
+  it('a write made straight through the data source is noticed too', async () => {
     const ctx = new RequestContext(h.app, { user: u.second, token: null, scopes: null });
     const before = await h.app.policy.groups.can(ctx, group, 'admin_group');
     await h.app.dataSource.getRepository(Member).update({ sourceType: 'Namespace', sourceId: group.id, userId: u.second.id }, { accessLevel: 30 });
-    expect({ before, after: await h.app.policy.groups.can(ctx, group, 'admin_group') }).toEqual({ before: true, after: true });
+    expect({ before, after: await h.app.policy.groups.can(ctx, group, 'admin_group') }).toEqual({ before: true, after: false });
+  });
+
+  it('without a write, and after the last-use bookkeeping of a token, what was computed stays', async () => {
+    const ctx = new RequestContext(h.app, { user: u.second, token: null, scopes: null });
+    let computed = 0;
+    const ask = () => ctx.memo('question', async () => ++computed);
+    await ask();
+    await ask();
+    await h.app.dataSource.createQueryBuilder().update(PersonalAccessToken).set({ lastUsedAt: new Date() }).where('user_id = :id', { id: u.second.id }).execute();
+    await ask();
+    expect(computed).toBe(1);
+    await h.app.dataSource.getRepository(Member).update({ sourceType: 'Namespace', sourceId: group.id, userId: u.second.id }, { accessLevel: 50 });
+    await ask();
+    expect(computed).toBe(2);
   });
 });
