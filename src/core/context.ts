@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { BatchedConnections } from '../db/batched-pagination';
-import { writeCount } from '../db/write-scope';
+import { writeCount } from '../db/write-count';
 import { actorFacts, SYSTEM_ACTOR, type ActorFacts } from './actor';
 import type { Principal } from './principal';
 import type { RequestTrace } from './trace';

@@ -9,7 +9,7 @@ import { useHarness } from '../helpers/harness';
 
 /**
  * Abilities computed in a request are forgotten after any write, whichever transport and service
- * made it: the data layer counts writes and the request context compares (db/write-scope.ts). No REST endpoint
+ * made it: the data layer counts writes and the request context compares (db/write-count.ts). No REST endpoint
  * reads an ability again after its write, so the REST case is shown with a route added for this test
  * only, served by the real REST plugin (authentication, `:id` lookup, handler): it asks an ability,
  * demotes the caller through the member service (what `PUT /groups/:id/members/:user_id` calls), and
