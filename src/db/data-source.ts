@@ -12,6 +12,7 @@ import { PROJECT_EXTRA_ENTITIES } from '../modules/project/project-extras.entity
 import { User } from '../modules/user/user.entity';
 import { DEFAULT_SQLITE_PATH } from '../config';
 import { dialectOf } from './dialect';
+import { WriteCounter } from './write-count';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000000-traversal-order-and-name-index';
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
@@ -65,6 +66,8 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    // Counts the writes, so that requests forget what a write may have changed (db/write-count.ts).
+    subscribers: [WriteCounter],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: options.onQuery ? (['query'] as ('query')[]) : false,

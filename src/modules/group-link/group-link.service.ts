@@ -94,7 +94,7 @@ export class GroupLinkService {
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(ProjectGroupLink);
       if (await repo.existsBy({ projectId: project.id, groupId: invited.id })) errors.unshift(PROJECT_ALREADY_SHARED);
-      if (errors.length) throw new ServiceError(toSentence(errors));
+      if (errors.length) throw new ServiceError(toSentence(errors), 'conflict');
       const now = ctx.now();
       return repo.save(repo.create({ projectId: project.id, groupId: invited.id, groupAccess: args.groupAccess, expiresAt: args.expiresAt, createdAt: now, updatedAt: now }));
     });
@@ -115,7 +115,7 @@ export class GroupLinkService {
     const allowed =
       (await this.deps.policy.projects.can(ctx, project, 'delete_group_link')) ||
       (invited !== null && (await this.deps.policy.groups.can(ctx, invited, 'delete_group_link')));
-    if (!allowed) throw new ServiceError('Forbidden');
+    if (!allowed) throw new ServiceError('Forbidden', 'forbidden');
     await ctx.app.dataSource.getRepository(ProjectGroupLink).delete({ id: link.id });
   }
 
@@ -135,7 +135,7 @@ export class GroupLinkService {
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(GroupGroupLink);
       if (await repo.existsBy({ sharedGroupId: group.id, sharedWithGroupId: invited.id })) errors.unshift(GROUP_ALREADY_SHARED);
-      if (errors.length) throw new ServiceError(toSentence(errors));
+      if (errors.length) throw new ServiceError(toSentence(errors), 'conflict');
       const now = ctx.now();
       return repo.save(
         repo.create({ sharedGroupId: group.id, sharedWithGroupId: invited.id, groupAccess: args.groupAccess, expiresAt: args.expiresAt, createdAt: now, updatedAt: now }),

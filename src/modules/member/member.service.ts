@@ -20,6 +20,7 @@ import { User } from '../user/user.entity';
 import { toSentence } from '../../text';
 import { Member, type MemberSourceType } from './member.entity';
 import type { Policy } from '../../policy/policy';
+import { leaveAbility, manageMembersAbility, mayAssignLevel, mayUpdateMembership, removalRefusal } from '../../policy/membership-rules';
 import { loadProjectNamespace } from '../../policy/namespace-of';
 import { membershipsOf } from '../../policy/membership-index';
 
@@ -523,16 +524,14 @@ export class MemberService {
       source.kind === 'Project'
         ? await this.deps.policy.projects.abilities(ctx, source.project)
         : await this.deps.policy.groups.abilities(ctx, source.group);
-    return { can: (a) => abilities.has(a), manage: source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member' };
+    return { can: (a) => abilities.has(a), manage: manageMembersAbility(source.kind) };
   }
 
   /** May the caller manage members of this source, and hand out `accessLevel`? */
   async assertCanManage(ctx: RequestContext, source: MemberSource, accessLevel: number): Promise<void> {
     const { can, manage } = await this.manageAbility(ctx, source);
     if (!can(manage)) throw new ResourceNotAvailableError();
-    // Only Owners hand out the Owner role of a project (GitLab's `manage_owners`); only Owners manage
-    // group members at all.
-    if (accessLevel >= OWNER && source.kind === 'Project' && !can('manage_owners')) {
+    if (!mayAssignLevel(source.kind, accessLevel, can('manage_owners'))) {
       throw new ServiceError('You do not have permission to assign the Owner role');
     }
   }
@@ -555,10 +554,10 @@ export class MemberService {
       const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
       if (user.userType === 'project_bot') {
         const existing = await em.getRepository(Member).countBy({ userId: user.id });
-        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP);
+        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP, 'invalid_field', 'user_id');
       }
       if (await em.getRepository(Member).existsBy({ sourceType: source.kind, sourceId, userId: user.id })) {
-        throw new ServiceError('Member already exists');
+        throw new ServiceError('Member already exists', 'conflict');
       }
       const inherited = await this.inheritedLevel(ctx, em, source, user.id);
       if (accessLevel < inherited.level) {
@@ -627,15 +626,17 @@ export class MemberService {
 
       const users = await em.getRepository(User).findBy({ id: In(unique.length ? unique : [0]) });
       const holderId = source.kind === 'Project' ? (await loadProjectNamespace(ctx, source.project)).ownerId : null;
-      const managesOwners = source.kind === 'Namespace' || can('manage_owners');
       for (const member of members) {
         const user = users.find((u) => u.id === member.userId);
-        const allowed =
-          user?.userType !== 'project_bot' &&
-          member.userId !== holderId &&
-          (managesOwners || (accessLevel < OWNER && member.accessLevel < OWNER)) &&
-          !(source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member)));
-        if (!allowed) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS);
+        const facts = {
+          source: source.kind,
+          memberIsBot: user?.userType === 'project_bot',
+          memberHoldsNamespace: member.userId === holderId,
+          currentLevel: member.accessLevel,
+          callerManagesOwners: can('manage_owners'),
+          otherOwners: await this.otherOwners(ctx, em, source, member),
+        };
+        if (!mayUpdateMembership(facts, accessLevel)) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS, 'forbidden');
       }
 
       const errors = this.validateMembership(ctx, accessLevel, expiresAt);
@@ -657,44 +658,51 @@ export class MemberService {
   /**
    * Removes a direct membership. The caller must manage members of the source (Owners only for a
    * project Owner), or be leaving it (`leave_project` / `leave_group`, what `userPermissions.canLeave`
-   * shows); a group keeps at least one Owner; a bot's membership goes with its token.
+   * shows); what no one may remove is decided by the policy (`removalRefusal`): a bot's membership goes
+   * with its token, the holder of a personal namespace stays, a group keeps an Owner.
    */
   async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
-    if (!member) throw new ServiceError('Member not found');
+    if (!member) throw new ServiceError('Member not found', 'not_found');
     const { can } = await this.manageAbility(ctx, source);
-    const leaving = user.id === ctx.actor.userId && can(source.kind === 'Project' ? 'leave_project' : 'leave_group');
+    const leaving = user.id === ctx.actor.userId && can(leaveAbility(source.kind));
     if (!leaving) await this.assertCanManage(ctx, source, member.accessLevel);
-    if (user.userType === 'project_bot') {
-      // GitLab blocks removing a project bot member (its token is revoked instead).
-      throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
-    }
-    if (source.kind === 'Project' && (await loadProjectNamespace(ctx, source.project)).ownerId === user.id) {
-      throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
-    }
+    const facts = {
+      source: source.kind,
+      memberIsBot: user.userType === 'project_bot',
+      memberHoldsNamespace: source.kind === 'Project' && (await loadProjectNamespace(ctx, source.project)).ownerId === user.id,
+      currentLevel: member.accessLevel,
+      otherOwners: 0,
+    };
+    const refusal = removalRefusal(facts);
+    if (refusal === 'bot') throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
+    if (refusal === 'namespace holder') throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
     await inTransaction(ctx.app.dataSource, async (em) => {
-      if (source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member))) {
-        throw new ServiceError(LAST_OWNER);
+      // The Owners are counted inside the transaction that removes one of them.
+      if (removalRefusal({ ...facts, otherOwners: await this.otherOwners(ctx, em, source, member) }) === 'last owner') {
+        throw new ServiceError(LAST_OWNER, 'forbidden');
       }
       await em.getRepository(Member).delete({ id: member.id });
     });
   }
 
   /**
-   * Is this Owner membership the group's last? GitLab counts the Owners of the group and of the groups
-   * above it (they own it too), leaving out project bots and expired memberships.
+   * The people other than the member who own the group (`isLastOwner` in policy/membership-rules.ts):
+   * active Owners of the group or of a group above it, project bots left out (`countsAsOwner`, as the
+   * `groupOwnerCount` loader behind `leave_group` counts them). Counted only where the rule can apply:
+   * for an Owner of a group; 0 otherwise.
    */
-  private async isLastOwner(ctx: RequestContext, em: EntityManager, group: Namespace, member: Member): Promise<boolean> {
-    const owners = allOf(membershipIn('m', 'Namespace', traversalIdList(group)), countsAsOwner('m', 'ou', ctx.today(), OWNER));
-    const others = await em
+  private async otherOwners(ctx: RequestContext, em: EntityManager, source: MemberSource, member: Member): Promise<number> {
+    if (source.kind !== 'Namespace' || member.accessLevel < OWNER) return 0;
+    const owners = allOf(membershipIn('m', 'Namespace', traversalIdList(source.group)), countsAsOwner('m', 'ou', ctx.today(), OWNER));
+    return em
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'ou', 'ou.id = m.user_id')
       .where(owners.sql, owners.params)
       .andWhere('m.user_id <> :userId', { userId: member.userId })
       .getCount();
-    return others === 0;
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Namespace } from '../../modules/namespace/namespace.entity';
-import { PROJECT_SHARING_DISABLED } from '../../modules/group-link/group-link.service';
 import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
 import { attempt, notFound, RestError } from '../errors';
 import { BOOLEAN, DATE, INTEGER_ID } from '../params';
@@ -144,8 +143,9 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const { ctx } = call;
       const invited = await anyGroup(call);
       const link = await attempt(() => ctx.services.groupLinks.shareProject(ctx, call.project, invited, linkArgs(call)), {
-        notAvailable: serviceNotFound,
-        service: (messages) => new RestError(messages[0] === PROJECT_SHARING_DISABLED ? 400 : 409, { message: messages.join(', ') }),
+        not_available: serviceNotFound,
+        // Sharing disabled is a rule (400); an existing or refused link, a conflict (409, the default).
+        rule: ({ messages }) => new RestError(400, { message: messages.join(', ') }),
       });
       return { id: link.id, project_id: link.projectId, group_id: link.groupId, group_access: link.groupAccess, expires_at: link.expiresAt };
     },
@@ -169,8 +169,8 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const link = await ctx.services.groupLinks.findProjectLink(ctx, call.project, call.params.group_id);
       if (!link) throw notFound('Group Link');
       await attempt(() => ctx.services.groupLinks.unshareProject(ctx, call.project, link), {
-        notAvailable: () => new RestError(403, { message: 'Forbidden' }),
-        service: () => new RestError(403, { message: 'Forbidden' }),
+        not_available: () => new RestError(403, { message: 'Forbidden' }),
+        forbidden: () => new RestError(403, { message: 'Forbidden' }),
       });
       return null;
     },
@@ -195,8 +195,7 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const invited = await ctx.services.groups.findById(ctx, call.body.group_id);
       if (!invited) throw notFound('Group');
       await attempt(() => ctx.services.groupLinks.shareGroup(ctx, call.group, invited, linkArgs(call)), {
-        notAvailable: serviceNotFound,
-        service: (messages) => new RestError(409, { message: messages.join(', ') }),
+        not_available: serviceNotFound,
       });
       ctx.loaders.groupShares.clear(call.group.id);
       return groupDetail(ctx, call.group);
