@@ -16,6 +16,7 @@ import type { Policy } from './policy/policy';
 import type { RepositoryStorage } from './modules/repository/repository-storage';
 import { ProtectedBranchService } from './modules/repository/protected-branch.service';
 import { GitAccessService } from './modules/repository/git-access.service';
+import { EventService } from './modules/event/event.service';
 
 /**
  * The application's services. They hold no per-request state (everything per request comes in the
@@ -38,6 +39,7 @@ export interface Services {
   gitAccess: GitAccessService;
   deployTokens: DeployTokenService;
   groupLinks: GroupLinkService;
+  events: EventService;
 }
 
 export function createServices(policy: Policy): Services {
@@ -56,12 +58,12 @@ export function createServices(policy: Policy): Services {
   const gitAccess = new GitAccessService({ projects, projectFeatures, namespaces, protectedBranches });
   const deployTokens = new DeployTokenService({ policy, projects, groups });
   const groupLinks = new GroupLinkService({ policy });
-  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks };
+  const events = new EventService();
+  return { namespaces, projects, groups, members, users, projectFeatures, topics, visits, tokenLifecycle, tokens, resourceTokens, protectedBranches, gitAccess, deployTokens, groupLinks, events };
 }
 
 declare module './core/context' {
   // What the layers above the core add to the application core.
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface AppServices extends Services {}
 
   interface AppCore {

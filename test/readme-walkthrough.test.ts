@@ -168,7 +168,7 @@ function startServer(databaseUrl: string): Promise<{ child: ChildProcess; origin
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`labgate serve did not start within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`labgate serve did not start within 150 s:\n${output}`)), 150_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
@@ -291,7 +291,7 @@ describe('README shell examples', () => {
           ].join('\n');
         }),
       ].join('\n');
-      const run = await runBash(script, cleanEnv({ DATABASE_URL: databaseUrl }), 240_000, dir);
+      const run = await runBash(script, cleanEnv({ DATABASE_URL: databaseUrl }), 300_000, dir);
 
       const problems: string[] = [];
       for (const [i, step] of steps.entries()) {
@@ -317,5 +317,5 @@ describe('README shell examples', () => {
       if (server) await stopServer(server);
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 360_000);
+  }, 480_000);
 });

@@ -6,17 +6,19 @@ import { LAST_USED_AT_INTERVAL_MS, LAST_USED_IPS_KEPT } from './limits';
 import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { User } from '../modules/user/user.entity';
 import { GRANULAR_EQUIVALENT_SCOPES, loadGranularScopes } from './granular';
-import type { RequestTrace } from '../core/trace';
 import type { Principal } from '../core/principal';
 import { digestToken, looksLikeToken } from './token-secret';
 
 export type AuthOutcome =
   | { status: 'anonymous' }
   | { status: 'authenticated'; principal: Principal }
-  /** HTTP 401 `Invalid token`. `revokedToken` is set when the token exists but was revoked. */
-  | { status: 'invalid'; revokedToken?: PersonalAccessToken }
-  /** HTTP 403 `API not accessible for user`: a blocked or deactivated account. */
-  | { status: 'forbidden' };
+  /**
+   * HTTP 401 `Invalid token`. `revokedToken` is set when the token exists but was revoked; `expired`
+   * when it exists, is not revoked, and has expired.
+   */
+  | { status: 'invalid'; revokedToken?: PersonalAccessToken; expired?: true }
+  /** HTTP 403 `API not accessible for user`: a blocked or deactivated account (`state` says which). */
+  | { status: 'forbidden'; state?: string };
 
 export interface TokenSource {
   header(name: string): string | undefined;
@@ -65,43 +67,15 @@ export async function authenticate(app: AppCore, secret: string | undefined): Pr
   const token = hydrateArray(ds, PersonalAccessToken, row);
   if (token.revoked) return { status: 'invalid', revokedToken: token };
   const now = app.clock.now();
-  if (isTokenExpired(token, utcDate(now))) return { status: 'invalid' };
+  if (isTokenExpired(token, utcDate(now))) return { status: 'invalid', expired: true };
   const user = hydrateArray(ds, User, row, columnCount(ds, PersonalAccessToken));
-  if (user.state !== 'active') return { status: 'forbidden' };
+  if (user.state !== 'active') return { status: 'forbidden', state: user.state };
   if (!token.granular) return { status: 'authenticated', principal: { user, token, scopes: token.scopes } };
   // A fine-grained token passes scope checks as a classic `api` token would (GitLab skips the legacy
   // scope check for them); what it reaches is then narrowed by its granular scopes, field by field.
   const granularScopes = await loadGranularScopes(app.dataSource, token.id);
   const principal: Principal = { user, token, scopes: GRANULAR_EQUIVALENT_SCOPES, granularScopes };
   return { status: 'authenticated', principal };
-}
-
-/**
- * `authenticate` behind the failed-authentication ban (GitLab's IpRateLimiter), with the outcome noted
- * in the request's trace. Only requests that carry a token are checked and counted.
- */
-export async function authenticateRequest(
-  app: AppCore,
-  secret: string | undefined,
-  address: string | undefined,
-  trace?: RequestTrace,
-): Promise<AuthOutcome | { status: 'banned' }> {
-  const throttle = secret === undefined ? null : (app.authThrottle ?? null);
-  const checked = throttle ? await throttle.check(address) : undefined;
-  if (checked?.banned) {
-    if (trace) trace.authOutcome = 'banned';
-    return { status: 'banned' };
-  }
-  const outcome = await authenticate(app, secret);
-  if (trace) {
-    trace.authOutcome = outcome.status;
-    if (outcome.status === 'authenticated') {
-      trace.userId = outcome.principal.user.id;
-      trace.tokenId = outcome.principal.token?.id;
-    }
-  }
-  await throttle?.recordOutcome(address, outcome.status, checked);
-  return outcome;
 }
 
 /**

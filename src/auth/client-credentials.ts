@@ -1,7 +1,6 @@
 import type { AppCore } from '../core/context';
 import type { RequestTrace } from '../core/trace';
-import { authenticate, recordUse, type AuthOutcome } from './authenticate';
-import type { Principal } from '../core/principal';
+import type { Caller } from '../core/principal';
 
 /*
  * Authentication for clients that are not API clients: Git over HTTP and the registry's token service.
@@ -11,8 +10,8 @@ import type { Principal } from '../core/principal';
  * are never accepted: Labgate has no password sign-in.
  *
  * The steps that every transport shares (the failed-authentication ban, last-use recording) are the
- * API's own (`authenticateRequest`, `recordUse`), so that one address is counted once whichever door
- * it knocks on.
+ * authentication pipeline's (pipeline.ts), so that one address is counted once whichever door it
+ * knocks on.
  */
 
 /** What a Git or registry client sends: a login and a password (here: a token). */
@@ -35,23 +34,10 @@ export function basicCredentials(header: string | undefined): BasicCredentials |
   return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/**
- * A deploy token acting on a project or group's repositories and registry. It is an actor of its own
- * (GitLab's `DeployToken`), not a user: it holds no role, only its scopes, and reaches exactly the
- * project it belongs to, or the projects of its group and the group's subgroups.
- */
-export interface DeployTokenActor {
-  id: number;
-  username: string;
-  scopes: readonly string[];
-  /** Set for a project deploy token. */
-  projectId: number | null;
-  /** Set for a group deploy token. */
-  groupId: number | null;
-}
+export type { DeployTokenActor } from '../core/principal';
 
 /** Who a Git or registry client is once authenticated. */
-export type ClientActor = { kind: 'user'; principal: Principal } | { kind: 'deploy-token'; deployToken: DeployTokenActor };
+export type ClientActor = Exclude<Caller, { kind: 'anonymous' }>;
 
 export type ClientAuthOutcome =
   | { status: 'anonymous' }
@@ -76,16 +62,16 @@ export function registerClientStrategy(strategy: ClientCredentialStrategy): void
   if (!strategies.includes(strategy)) strategies.push(strategy);
 }
 
-function fromTokenOutcome(outcome: AuthOutcome): ClientAuthOutcome {
-  if (outcome.status === 'authenticated') return { status: 'authenticated', actor: { kind: 'user', principal: outcome.principal } };
-  if (outcome.status === 'invalid') return { status: 'invalid' };
-  return outcome;
+/** The registered strategies, in the order they are tried (by the authentication pipeline). */
+export function clientCredentialStrategies(): readonly ClientCredentialStrategy[] {
+  return strategies;
 }
 
 /**
- * Authenticates a Git or registry client: no credentials are anonymous; otherwise the password is
- * tried as an access token (any login), then by each registered strategy, behind the same
- * failed-authentication ban as the API. A success records the credential's last use.
+ * Authenticates a Git or registry client through the authentication pipeline (pipeline.ts): no
+ * credentials are anonymous; otherwise the password is tried as an access token (any login), then by
+ * each registered strategy, behind the same failed-authentication ban as the API. A success records
+ * the credential's last use.
  */
 export async function authenticateClient(
   app: AppCore,
@@ -93,31 +79,19 @@ export async function authenticateClient(
   address: string | undefined,
   trace?: RequestTrace,
 ): Promise<ClientAuthOutcome> {
-  if (credentials === undefined) return { status: 'anonymous' };
-  const throttle = app.authThrottle ?? null;
-  const checked = throttle ? await throttle.check(address) : undefined;
-  if (checked?.banned) {
-    if (trace) trace.authOutcome = 'banned';
-    return { status: 'banned' };
+  const { authenticateCaller } = await import('./pipeline');
+  const request = { header: () => undefined, query: new URLSearchParams(), address, trace };
+  const outcome = await authenticateCaller(app, request, { credentials: [() => credentials && { kind: 'basic', ...credentials }] });
+  switch (outcome.status) {
+    case 'anonymous':
+    case 'banned':
+      return { status: outcome.status };
+    case 'authenticated':
+      return { status: 'authenticated', actor: outcome.caller };
+    case 'invalid':
+    case 'insufficient_scope':
+      return { status: 'invalid' };
+    case 'forbidden':
+      return { status: 'forbidden' };
   }
-  let outcome = fromTokenOutcome(await authenticate(app, credentials.password));
-  if (outcome.status === 'invalid') {
-    for (const strategy of strategies) {
-      const answer = await strategy(app, credentials);
-      if (answer) {
-        outcome = answer;
-        break;
-      }
-    }
-  }
-  if (trace) {
-    trace.authOutcome = outcome.status;
-    if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') {
-      trace.userId = outcome.actor.principal.user.id;
-      trace.tokenId = outcome.actor.principal.token?.id;
-    }
-  }
-  await throttle?.recordOutcome(address, outcome.status, checked);
-  if (outcome.status === 'authenticated' && outcome.actor.kind === 'user') await recordUse(app, outcome.actor.principal, address);
-  return outcome;
 }

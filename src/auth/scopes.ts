@@ -83,6 +83,12 @@ export const SELF_SERVICE_SCOPES: readonly string[] = ['k8s_proxy', 'self_rotate
 export const CLIENT_ABILITIES = ['read_project', 'download_code', 'push_code', 'read_container_image', 'create_container_image', 'admin_container_image'] as const;
 export type ClientAbility = (typeof CLIENT_ABILITIES)[number];
 
+/** The client abilities one scope grants (a scope the table does not list grants none). */
+export function clientAbilitiesOfScope(scope: string): readonly ClientAbility[] {
+  const held = SCOPE_CAPABILITIES[scope] ?? [];
+  return CLIENT_ABILITIES.filter((ability) => held.includes(ability));
+}
+
 /** The abilities a list of scopes grants; null scopes (no token: the `labgate` command) grant all. */
 export function clientAbilitiesForScopes(scopes: readonly string[] | null): ReadonlySet<ClientAbility> {
   const held = capabilitiesOf(scopes ?? ['api']);

@@ -8,6 +8,7 @@ import type { AppCore } from '../core/context';
 import { INTERNAL, PRIVATE, PUBLIC } from '../policy/visibility';
 import { UsageError, type Flags } from './args';
 import type { CliIo } from './io';
+import { sqliteDatabase } from '../db/adapters/driver-connections';
 
 /**
  * `labgate seed --scale N [--seed S]`: fills the database with a believable instance of about N projects
@@ -129,7 +130,7 @@ export async function seedDatabase(dataSource: DataSource, options: SeedOptions)
   const [{ last }] = await dataSource.query('SELECT COALESCE(MAX(id), 0) AS last FROM projects');
   let plan: Plan;
   if (dialect === 'sqlite') {
-    const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    const db = sqliteDatabase(dataSource)!;
     plan = db
       .transaction(() => {
         refuseIfSeeded(sqliteScalar(db, existingSql(prefix)), prefix, options.seed);

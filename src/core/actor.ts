@@ -1,3 +1,5 @@
+import type { Caller } from './principal';
+
 /**
  * Who asks, as the policy sees it: facts about the viewer, worked out once per request. The rules
  * that read them are in `policy/`.
@@ -48,3 +50,18 @@ export const SYSTEM_ACTOR: ActorFacts = {
   projectBot: false,
   human: true,
 };
+
+/**
+ * The facts of any caller: a user's from their account; a deploy token is no user and holds no role
+ * (what it may do comes from its scopes, policy/deploy-token-policy.ts), so as a viewer it sees what an
+ * anonymous one sees; nobody is anonymous.
+ */
+export function actorFactsOf(caller: Caller): ActorFacts {
+  switch (caller.kind) {
+    case 'user':
+      return actorFacts(caller.principal.user);
+    case 'deploy-token':
+    case 'anonymous':
+      return ANONYMOUS;
+  }
+}

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { BatchedConnections } from '../db/batched-pagination';
+import { writeCount } from '../db/write-count';
 import { actorFacts, SYSTEM_ACTOR, type ActorFacts } from './actor';
 import type { Principal } from './principal';
 import type { RequestTrace } from './trace';
@@ -24,14 +25,12 @@ export interface AppCore {
 }
 
 /** The application's services: declared in `src/services.ts`, which adds them to this interface. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface AppServices {}
 
 /**
  * Every DataLoader of one request. Empty here: the modules' loaders are added to it where they are
  * put together (`src/modules/loaders.ts`).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface Loaders {}
 
 /**
@@ -46,7 +45,12 @@ export class RequestContext {
   readonly trace: RequestTrace | undefined;
   private loaderSet: Loaders | null = null;
   private batchSet: BatchedConnections | null = null;
-  private readonly memos = new Map<string, Promise<unknown>>();
+  /**
+   * Values computed once per request (`memo`), and the data source's write count they were computed
+   * under: any write since makes them doubtful. One object, shared by the copies Apollo makes of a
+   * context.
+   */
+  private readonly computed: { memos: Map<string, Promise<unknown>>; writes: number };
   private readonly fixedNow: Date;
   private fixedToday: string | undefined;
 
@@ -58,6 +62,7 @@ export class RequestContext {
     this.trace = options.trace;
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
+    this.computed = { memos: new Map(), writes: writeCount(app.dataSource) };
   }
 
   /** The request's DataLoaders, made when a resolver first needs one (`{ __typename }` needs none). */
@@ -93,16 +98,23 @@ export class RequestContext {
    * question at no extra cost.
    */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let value = this.memos.get(key) as Promise<T> | undefined;
+    const { computed } = this;
+    // A write since (by any service, whichever transport): what was computed may no longer hold.
+    const writes = writeCount(this.app.dataSource);
+    if (writes !== computed.writes) {
+      computed.memos.clear();
+      computed.writes = writes;
+    }
+    let value = computed.memos.get(key) as Promise<T> | undefined;
     if (!value) {
       value = compute();
-      this.memos.set(key, value);
+      computed.memos.set(key, value);
     }
     return value;
   }
 
-  /** After a write: what was computed before it (abilities, memberships) may no longer hold. */
+  /** Forgets what was computed so far (a write does this by itself: see `memo`). */
   forgetComputed(): void {
-    this.memos.clear();
+    this.computed.memos.clear();
   }
 }

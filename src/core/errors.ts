@@ -1,48 +1,86 @@
 import { GraphQLError } from 'graphql';
+import type { Failure, FailureCode } from './failure-codes';
 import { REQUEST_TIMED_OUT } from './limits';
 
 /**
  * The errors services, policies and the data layer throw. Each transport turns them into its own
  * answer (GraphQL errors, mutation payload errors, HTTP statuses, CLI exit codes); GitLab's texts are
- * kept word for word.
+ * kept word for word. They are still `GraphQLError`s, carrying the GraphQL code in their extensions;
+ * the typed failures of issue 19 (a closed set of codes each transport maps) replace that.
  */
 
 /** GitLab's `ResourceNotAvailable`: one message for "missing" and "not allowed", by design. */
 export const RESOURCE_NOT_AVAILABLE =
   "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
 
-export class ResourceNotAvailableError extends GraphQLError {
+/**
+ * A service's refusal, with its code from the closed set of failure-codes.ts. Each transport answers
+ * it from the code, never from the text: GraphQL in graphql/failure-shapes.ts (which also gives the
+ * error its `extensions.code` when the answer is written), REST in rest/failure-statuses.ts.
+ */
+export abstract class DomainError extends GraphQLError {
+  abstract readonly code: FailureCode;
+  readonly messages: string[];
+
+  protected constructor(messages: string | string[]) {
+    const list = Array.isArray(messages) ? messages : [messages];
+    super(list.join(', '));
+    this.messages = list;
+  }
+
+  /** What a transport's mapping reads. */
+  failure(): Failure {
+    return { code: this.code, messages: this.messages };
+  }
+}
+
+export class ResourceNotAvailableError extends DomainError {
+  readonly code = 'not_available';
+
   constructor(message: string = RESOURCE_NOT_AVAILABLE) {
-    super(message, { extensions: { code: 'RESOURCE_NOT_AVAILABLE' } });
+    super(message);
   }
 }
 
 /** GitLab's `Gitlab::Graphql::Errors::ArgumentError`: a bad argument, reported as a GraphQL error. */
-export class ArgumentError extends GraphQLError {
+export class ArgumentError extends DomainError {
+  readonly code = 'invalid_argument';
+
   constructor(message: string) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT' } });
+    super(message);
   }
 }
+
+/** The codes of a rule broken on a resource the caller may see. */
+export type ServiceFailureCode = Extract<FailureCode, 'rule' | 'conflict' | 'forbidden' | 'not_found' | 'invalid_field'>;
 
 /**
  * A rule broken on a resource the caller may see. Mutations turn it into their payload's
  * `errors: [String!]!` (nothing is changed); a query reports it as a GraphQL error; the CLI prints it
- * and exits non-zero.
+ * and exits non-zero; REST answers from its code (`rule` unless the service says more).
  */
-export class ServiceError extends GraphQLError {
-  readonly messages: string[];
+export class ServiceError extends DomainError {
+  readonly code: ServiceFailureCode;
+  /** For `invalid_field`: the request field at fault (REST's `user_id`). */
+  readonly field: string | undefined;
 
-  constructor(messages: string | string[]) {
-    const list = Array.isArray(messages) ? messages : [messages];
-    super(list.join(', '), { extensions: { code: 'BAD_USER_INPUT' } });
-    this.messages = list;
+  constructor(messages: string | string[], code: ServiceFailureCode = 'rule', field?: string) {
+    super(messages);
+    this.code = code;
+    this.field = field;
+  }
+
+  override failure(): Failure {
+    return { code: this.code, messages: this.messages, ...(this.field ? { field: this.field } : {}) };
   }
 }
 
 /** The request ran out of its time budget; the HTTP layer answers 503 with GitLab's message. */
-export class RequestTimeoutError extends GraphQLError {
+export class RequestTimeoutError extends DomainError {
+  readonly code = 'timeout';
+
   constructor() {
-    super(REQUEST_TIMED_OUT, { extensions: { code: 'REQUEST_TIMEOUT' } });
+    super(REQUEST_TIMED_OUT);
   }
 }
 

@@ -54,3 +54,14 @@ export const SQLITE_TURN_MS = 10;
  * like any revoked token, but its family is left alone. Later, the whole family is revoked.
  */
 export const ROTATION_RETRY_WINDOW_MS = 10_000;
+
+/**
+ * Push events (GitLab's `Git::ProcessRefChangesService` and its settings): more refs than
+ * `PUSH_EVENT_ACTIVITIES_LIMIT` of one kind, pushed at once with one action, make one bulk event
+ * (`push_event_activities_limit`, default 3); a ref's commits are counted up to `PUSH_COMMIT_COUNT_LIMIT`
+ * (`PROCESS_COMMIT_LIMIT`), except on the default branch's first push; a push moves its project's
+ * `last_activity_at` at most once per `PROJECT_ACTIVITY_INTERVAL_MS` (`RESET_PROJECT_ACTIVITY_INTERVAL`).
+ */
+export const PUSH_EVENT_ACTIVITIES_LIMIT = 3;
+export const PUSH_COMMIT_COUNT_LIMIT = 100;
+export const PROJECT_ACTIVITY_INTERVAL_MS = 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { type DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { dialectOf } from './dialect';
+import { shiftPlaceholders } from './adapters/placeholders';
 import { findByIds } from './rows';
 import { countLimit, paginate, pagePlan, type Connection, type PageArgs, type PagePlan, type SortKey } from './paging';
 
@@ -40,25 +41,6 @@ export interface BatchParent {
 export interface PartitionedQuery<T extends ObjectLiteral> {
   query: SelectQueryBuilder<T>;
   parentKey: string;
-}
-
-/** Renumbers PostgreSQL's `$n` placeholders by `offset`, leaving quoted literals alone. */
-function shiftPlaceholders(sql: string, offset: number): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < sql.length; i += 1) {
-    const c = sql[i];
-    if (c === "'") inString = !inString;
-    if (!inString && c === '$' && /\d/.test(sql[i + 1] ?? '')) {
-      let j = i + 1;
-      while (j < sql.length && /\d/.test(sql[j])) j += 1;
-      out += `$${Number(sql.slice(i + 1, j)) + offset}`;
-      i = j - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 function unionAll(dataSource: DataSource, parts: Array<[string, unknown[]]>): [string, unknown[]] {

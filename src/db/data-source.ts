@@ -12,6 +12,7 @@ import { PROJECT_EXTRA_ENTITIES } from '../modules/project/project-extras.entity
 import { User } from '../modules/user/user.entity';
 import { DEFAULT_SQLITE_PATH } from '../config';
 import { dialectOf } from './dialect';
+import { WriteCounter } from './write-count';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { TraversalOrderAndNameIndex1764500000000 } from './migrations/1764500000000-traversal-order-and-name-index';
 import { StarsTopicsForksDeletion1764600000000 } from './migrations/1764600000000-stars-topics-forks-deletion';
@@ -24,8 +25,11 @@ import { VisitTimesAndTokenAddresses1764920000000 } from './migrations/176492000
 import { ContainerRepositories1764960000000 } from './migrations/1764960000000-container-repositories';
 import { GroupLinks1764970000000 } from './migrations/1764970000000-group-links';
 import { GROUP_LINK_ENTITIES } from '../modules/group-link/group-link.entity';
+import { Events1765100000000 } from './migrations/1765100000000-events';
+import { EVENT_ENTITIES } from '../modules/event/event.entity';
+import { adoptTransaction } from './adapters/query-runners';
 
-export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES];
+export const ENTITIES = [User, Namespace, Project, Member, PersonalAccessToken, GranularScope, ...PROJECT_EXTRA_ENTITIES, ProtectedBranch, ProtectedBranchAccessLevel, DeployToken, ContainerRepository, ...GROUP_LINK_ENTITIES, ...EVENT_ENTITIES];
 export const MIGRATIONS = [
   InitialSchema1764400000000,
   TraversalOrderAndNameIndex1764500000000,
@@ -37,6 +41,7 @@ export const MIGRATIONS = [
   VisitTimesAndTokenAddresses1764920000000,
   ContainerRepositories1764960000000,
   GroupLinks1764970000000,
+  Events1765100000000,
 ];
 
 export interface DataSourceOptions {
@@ -61,6 +66,8 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    // Counts the writes, so that requests forget what a write may have changed (db/write-count.ts).
+    subscribers: [WriteCounter],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: options.onQuery ? (['query'] as ('query')[]) : false,
@@ -140,7 +147,7 @@ async function immediateTransaction<T>(dataSource: DataSource, work: (manager: E
     await runner.query('BEGIN IMMEDIATE');
     // TypeORM then treats the transaction as its own: nested saves use savepoints, and
     // commit/rollback below end it.
-    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    adoptTransaction(runner);
     try {
       const result = await work(runner.manager);
       await runner.commitTransaction();

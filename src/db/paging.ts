@@ -1,7 +1,10 @@
-import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { singleEntityTarget } from './adapters/query-builder';
 import { ArgumentError } from '../core/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/limits';
-import type { ListQuery } from './list-query';
+import type { KeyValue, ListQuery, SortKey } from './list-query';
+
+export type { SortKey } from './list-query';
 import { hydrate } from './rows';
 
 /**
@@ -15,29 +18,6 @@ export interface PageArgs {
   last?: number | null;
   after?: string | null;
   before?: string | null;
-}
-
-type KeyValue = string | number | boolean | Date | null;
-
-export interface SortKey<T> {
-  /** Name in the cursor JSON. */
-  name: string;
-  /** SQL expression over the query's aliases. Never holds caller text: that goes in `params`. */
-  expr: string;
-  /**
-   * Values the expression refers to as `:name`. They travel with the key into every statement that
-   * uses it (ORDER BY, keyset conditions, selected cursor values), so names must be unique per query.
-   */
-  params?: Record<string, unknown>;
-  direction: 'ASC' | 'DESC';
-  kind: 'number' | 'string' | 'timestamp' | 'boolean';
-  nullable?: boolean;
-  /**
-   * The key's value for a row. Keys over joined tables set `rawAlias`: the expression is then selected
-   * under that alias and its value read from the raw result row.
-   */
-  value: (row: T, raw?: Record<string, unknown>) => KeyValue;
-  rawAlias?: string;
 }
 
 /** The usual tie-breaker: the primary key in the direction of the main sort. */
@@ -366,13 +346,13 @@ export async function paginate<T extends ObjectLiteral>(
   let rows: Array<{ node: T; raw?: Record<string, unknown> }> = [];
   if (plan.limit > 0) {
     for (const key of keys) if (key.rawAlias) page.addSelect(key.expr, key.rawAlias);
-    const target = page.expressionMap.mainAlias?.hasMetadata ? page.expressionMap.mainAlias.target : null;
-    if (target && page.expressionMap.joinAttributes.length === 0) {
+    const target = singleEntityTarget(page);
+    if (target) {
       // One table, no joins: each row is one entity, hydrated as the hot reads are (src/db/rows.ts)
       // rather than through TypeORM's general transformer.
       const [text, params] = page.getQueryAndParameters();
       const raws: Array<Record<string, unknown>> = await page.connection.query(text, params);
-      rows = raws.map((raw) => ({ node: hydrate(page.connection, target as EntityTarget<T>, raw, page.alias), raw }));
+      rows = raws.map((raw) => ({ node: hydrate(page.connection, target, raw, page.alias), raw }));
     } else {
       const { entities, raw } = await page.getRawAndEntities();
       rows = entities.map((node, i) => ({ node, raw: raw[i] }));

@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { pgPool, sqliteDatabase } from './adapters/driver-connections';
+import { checkColumnPositions, newEntity } from './adapters/entity-hydration';
+import { forDriver } from './adapters/placeholders';
 import { addDbTime } from './timing';
 import { dialectOf } from './dialect';
 import { takeTurn } from './turns';
+
+export { forDriver, positional } from './adapters/placeholders';
 
 /**
  * Reads of whole entities on the hot paths (authentication, DataLoaders, the rows of a page), without
@@ -77,6 +82,8 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, entity:
  * selected from position `offset` on.
  */
 export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, row: readonly unknown[], offset = 0): T {
+  const names = rowColumns.get(row);
+  if (names) checkColumnPositions(names, offset, readerOf(dataSource, entity as EntityTarget<ObjectLiteral>).metadata);
   // In select order; the alias of the keys does not matter here.
   return entityOf(dataSource, entity, '', (_key, i) => row[offset + i]);
 }
@@ -85,7 +92,7 @@ export function hydrateArray<T extends ObjectLiteral>(dataSource: DataSource, en
 function entityOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string, valueAt: (key: string, i: number) => unknown): T {
   const reader = readerOf(dataSource, entity as EntityTarget<ObjectLiteral>);
   const driver = dataSource.driver;
-  const hydrated = reader.metadata.create() as Record<string, unknown>;
+  const hydrated = newEntity(reader.metadata);
   const columns = reader.keyedColumns(alias);
   for (let i = 0; i < columns.length; i += 1) {
     const { key, column, plain } = columns[i];
@@ -96,48 +103,37 @@ function entityOf<T extends ObjectLiteral>(dataSource: DataSource, entity: Entit
   return hydrated as T;
 }
 
-/**
- * The statement text for this data source's driver: `?` placeholders (as written here, outside any
- * string literal) become `$1, $2, ...` on PostgreSQL.
- */
-export function forDriver(dataSource: DataSource, text: string): string {
-  if (dialectOf(dataSource) !== 'postgres') return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}
-
-/**
- * A condition written with named parameters (`:name`, `:...list`, as the SQL vocabulary in
- * `policy/sql-conditions.ts` writes them) as text with `?` placeholders and the values in order.
- */
-export function positional(condition: { sql: string; params: Record<string, unknown> }): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const text = condition.sql.replace(/:(\.\.\.)?([A-Za-z_][A-Za-z0-9_]*)/g, (whole, spread: string | undefined, name: string) => {
-    if (!(name in condition.params)) return whole;
-    const value = condition.params[name];
-    if (spread) {
-      const list = value as unknown[];
-      values.push(...list);
-      return list.map(() => '?').join(', ');
-    }
-    values.push(value);
-    return '?';
-  });
-  return { text, values };
-}
-
-/** The part of node-postgres' pool used here. */
-interface PgPool {
-  query(config: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[] }>;
-}
-
 /** The part of better-sqlite3's statements used here. */
 interface SqliteStatement {
-  raw(on: boolean): SqliteStatement;
   all(...values: unknown[]): unknown[];
+  columns(): Array<{ name: string }>;
 }
 
 const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+
+/**
+ * Rows read by position are checked against the names of the columns the driver says it returned,
+ * once per statement: the rows of the first result of each statement text that has any are tagged
+ * with those names, and `hydrateArray` checks a tagged row's positions against the entity it makes.
+ * Later results are not tagged, so reads cost nothing more once a statement has been checked.
+ */
+const rowColumns = new WeakMap<readonly unknown[], readonly string[]>();
+/** Statement texts whose column names are known and whose rows have not been checked yet. */
+const unchecked = new Map<string, readonly string[]>();
+const namesKnown = new Set<string>();
+
+function tagFirstRows(text: string, rows: unknown[][], names: () => readonly string[]): unknown[][] {
+  if (!namesKnown.has(text)) {
+    namesKnown.add(text);
+    unchecked.set(text, names());
+  }
+  const pending = unchecked.get(text);
+  if (pending && rows.length) {
+    for (const row of rows) rowColumns.set(row, pending);
+    unchecked.delete(text);
+  }
+  return rows;
+}
 
 const statementNames = new Map<string, string>();
 
@@ -161,7 +157,7 @@ export async function readRows(dataSource: DataSource, text: string, values: unk
  */
 export async function readRowArrays(dataSource: DataSource, text: string, values: unknown[]): Promise<unknown[][]> {
   if (dialectOf(dataSource) === 'postgres') return (await preparedRead(dataSource, text, values, true)) as unknown[][];
-  const connection = (dataSource.driver as unknown as { databaseConnection: { prepare(text: string): SqliteStatement } }).databaseConnection;
+  const connection = sqliteDatabase(dataSource)!;
   let statements = sqliteStatements.get(connection);
   if (!statements) sqliteStatements.set(connection, (statements = new Map()));
   const kept = statements;
@@ -170,7 +166,8 @@ export async function readRowArrays(dataSource: DataSource, text: string, values
   return asQuery(dataSource, text, values, async () => {
     let statement = kept.get(text);
     if (!statement) kept.set(text, (statement = connection.prepare(text).raw(true)));
-    return statement.all(...values) as unknown[][];
+    const prepared = statement;
+    return tagFirstRows(text, prepared.all(...values) as unknown[][], () => prepared.columns().map((c) => c.name));
   });
 }
 
@@ -193,9 +190,12 @@ async function preparedRead(dataSource: DataSource, text: string, values: unknow
     name = `labgate_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
-  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  const pool = pgPool(dataSource)!;
   const statement = { name, text, values, ...(arrays ? { rowMode: 'array' as const } : {}) };
-  return asQuery(dataSource, text, values, async () => (await pool.query(statement)).rows);
+  return asQuery(dataSource, text, values, async () => {
+    const result = await pool.query(statement);
+    return arrays ? tagFirstRows(text, result.rows as unknown[][], () => result.fields.map((f) => f.name)) : result.rows;
+  });
 }
 
 /**

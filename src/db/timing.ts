@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { aroundEachQuery } from './adapters/query-runners';
 
 /**
  * Database time per request, for the request log. TypeORM reports no duration for a query that is
@@ -21,28 +22,16 @@ export function addDbTime(ms: number): void {
   if (store) store.dbMs += ms;
 }
 
-const timed = new WeakSet<QueryRunner>();
-
 /** Times every query of the data source's runners (installed once per data source). */
 export function timeQueries(dataSource: DataSource): void {
-  const driver = dataSource.driver as unknown as { createQueryRunner(mode: string): QueryRunner };
-  const create = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode: string) => {
-    const runner = create(mode);
-    if (!timed.has(runner)) {
-      timed.add(runner);
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      (runner as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
-        const store = current.getStore();
-        if (!store) return query(...args);
-        const started = performance.now();
-        try {
-          return await query(...args);
-        } finally {
-          store.dbMs += performance.now() - started;
-        }
-      };
+  aroundEachQuery(dataSource, 'timing', async (query, args) => {
+    const store = current.getStore();
+    if (!store) return query(...args);
+    const started = performance.now();
+    try {
+      return await query(...args);
+    } finally {
+      store.dbMs += performance.now() - started;
     }
-    return runner;
-  };
+  });
 }

@@ -1,4 +1,6 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { sqliteDatabase } from './adapters/driver-connections';
+import { aroundEachQuery } from './adapters/query-runners';
 import { SQLITE_TURN_MS } from '../core/limits';
 
 /*
@@ -20,7 +22,7 @@ const sharing = new WeakSet<DataSource>();
  */
 export function takeTurn(dataSource: DataSource): Promise<void> | undefined {
   if (!sharing.has(dataSource) || performance.now() - turnStarted < SQLITE_TURN_MS) return undefined;
-  const connection = (dataSource.driver as unknown as { databaseConnection?: { inTransaction?: boolean } }).databaseConnection;
+  const connection = sqliteDatabase(dataSource);
   if (!connection || connection.inTransaction) return undefined;
   return new Promise((resolve) => {
     setImmediate(() => {
@@ -30,25 +32,13 @@ export function takeTurn(dataSource: DataSource): Promise<void> | undefined {
   });
 }
 
-const patched = new WeakSet<QueryRunner>();
-
 /** Makes the statements of a SQLite data source take turns (a server calls it; the CLI does not need it). */
 export function shareMainThread(dataSource: DataSource): void {
   if (dataSource.options.type !== 'better-sqlite3' || sharing.has(dataSource)) return;
   sharing.add(dataSource);
-  const driver = dataSource.driver as unknown as { createQueryRunner(mode: string): QueryRunner };
-  const create = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode: string) => {
-    const runner = create(mode);
-    if (!patched.has(runner)) {
-      patched.add(runner);
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      (runner as unknown as { query: typeof query }).query = async (...args: unknown[]) => {
-        const turn = takeTurn(dataSource);
-        if (turn) await turn;
-        return query(...args);
-      };
-    }
-    return runner;
-  };
+  aroundEachQuery(dataSource, 'turns', async (query, args) => {
+    const turn = takeTurn(dataSource);
+    if (turn) await turn;
+    return query(...args);
+  });
 }

@@ -18,6 +18,7 @@ const MAX_PATH_DEPTH = 21;
 const MAX_HOOK_BODY_BYTES = 10_000_000;
 
 export const INTERNAL_ALLOWED_PATH = '/api/v4/internal/allowed';
+export const INTERNAL_POST_RECEIVE_PATH = '/api/v4/internal/post_receive';
 
 /** GitLab's answer to Git clients whose credentials are missing or wrong (`git_http_client_controller.rb`). */
 function accessDenied(externalUrl: string): string {
@@ -121,7 +122,8 @@ function byteLimit(limit: number): Transform & { exceeded: boolean } {
  * served by Git's own `git http-backend` as a CGI program: Labgate authenticates the client and applies
  * GitLab's access checks, then streams the request body into the program and its answer back, so a
  * pack of any size passes through without being held in memory. Pushes are judged ref by ref by the
- * pre-receive hook, which asks `INTERNAL_ALLOWED_PATH` with a secret only the hook knows.
+ * pre-receive hook, which asks `INTERNAL_ALLOWED_PATH` with a secret only the hook knows; once the
+ * refs moved, the post-receive hook reports them to `INTERNAL_POST_RECEIVE_PATH` (push events).
  */
 export async function gitHttp(server: FastifyInstance, options: { core: AppCore }): Promise<void> {
   const { core } = options;
@@ -275,19 +277,10 @@ export async function gitHttp(server: FastifyInstance, options: { core: AppCore 
   // The hooks' question (GitLab's internal `allowed` API): may this push update these refs?
   server.post(INTERNAL_ALLOWED_PATH, async (req, reply) => {
     if (!secretMatches(req.headers['gitlab-shared-secret'], secretFile)) return reply.code(401).send({ message: '401 Unauthorized' });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req.raw as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_HOOK_BODY_BYTES) return reply.code(413).send({ status: false, message: 'Request entity too large' });
-      chunks.push(chunk);
-    }
-    let body: { gl_id?: string; gl_repository?: string; changes?: string; env?: { GIT_OBJECT_DIRECTORY?: string; GIT_ALTERNATE_OBJECT_DIRECTORIES?: string } };
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return reply.code(400).send({ status: false, message: 'Bad Request' });
-    }
+    const read = await readHookBody<{ gl_id?: string; gl_repository?: string; changes?: string; env?: { GIT_OBJECT_DIRECTORY?: string; GIT_ALTERNATE_OBJECT_DIRECTORIES?: string } }>(req);
+    if (read === 'too large') return reply.code(413).send({ status: false, message: 'Request entity too large' });
+    if (read === 'invalid') return reply.code(400).send({ status: false, message: 'Bad Request' });
+    const body = read;
     const projectId = Number(/^project-(\d+)$/.exec(body.gl_repository ?? '')?.[1]);
     const userId = Number(/^user-(\d+)$/.exec(body.gl_id ?? '')?.[1]);
     const notFound = () => reply.code(404).send({ status: false, message: GIT_MESSAGES.projectNotFound });
@@ -303,14 +296,53 @@ export async function gitHttp(server: FastifyInstance, options: { core: AppCore 
     if (!storage.inside(projectId, objects.objects ?? '') || !storage.inside(projectId, objects.alternates ?? '')) {
       return reply.code(400).send({ status: false, message: 'Bad Request' });
     }
-    const changes: RefChange[] = (body.changes ?? '')
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((parts) => parts.length === 3)
-      .map(([oldrev, newrev, ref]) => ({ oldrev, newrev, ref }));
+    const changes = parseChanges(body.changes);
     const result = await core.services.gitAccess.checkChanges(ctx, project, changes, objects, storage);
     // GitLab answers a refusal with 401 on purpose, so that the hook shows the message.
     if (!result.ok) return reply.code(401).send({ status: false, message: result.message });
     return reply.send({ status: true, gl_repository: `project-${project.id}`, gl_project_path: project.fullPath, gl_id: body.gl_id });
   });
+
+  // The post-receive hook's report (GitLab's internal `post_receive` API): these refs moved. The push
+  // events are recorded here, for pushes by users (GitLab's `PostReceive` worker does it afterwards).
+  server.post(INTERNAL_POST_RECEIVE_PATH, async (req, reply) => {
+    if (!secretMatches(req.headers['gitlab-shared-secret'], secretFile)) return reply.code(401).send({ message: '401 Unauthorized' });
+    const body = await readHookBody<{ gl_repository?: string; identifier?: string; changes?: string }>(req);
+    if (body === 'too large') return reply.code(413).send({ message: 'Request entity too large' });
+    if (body === 'invalid') return reply.code(400).send({ message: 'Bad Request' });
+    const projectId = Number(/^project-(\d+)$/.exec(body.gl_repository ?? '')?.[1]);
+    const userId = Number(/^user-(\d+)$/.exec(body.identifier ?? '')?.[1]);
+    const system = new RequestContext(core, null, { system: true });
+    if (!projectId || !(await core.services.projects.findById(system, projectId))) return reply.code(404).send({ message: GIT_MESSAGES.projectNotFound });
+    if (userId && (await core.services.users.findById(system, userId))) {
+      await core.services.events.recordPush(system, userId, projectId, parseChanges(body.changes), storage);
+    }
+    return reply.send({ messages: [], reference_counter_decreased: true });
+  });
+}
+
+/** The JSON body a hook sent, read up to `MAX_HOOK_BODY_BYTES`. */
+async function readHookBody<T>(req: FastifyRequest): Promise<T | 'too large' | 'invalid'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req.raw as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_HOOK_BODY_BYTES) return 'too large';
+    chunks.push(chunk);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return body !== null && typeof body === 'object' ? (body as T) : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** The ref updates a hook read from Git (`<old> <new> <ref>` per line). */
+function parseChanges(text: string | undefined): RefChange[] {
+  return (typeof text === 'string' ? text : '')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts.length === 3)
+    .map(([oldrev, newrev, ref]) => ({ oldrev, newrev, ref }));
 }

@@ -4,29 +4,37 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The pre-receive hook every push runs, and the secret it authenticates with. Like GitLab's hooks
- * (which ask `/api/v4/internal/allowed` through Gitaly), it sends the ref updates to Labgate and lets
- * the push through only when Labgate says so; what Labgate answers is printed on the client's terminal
- * as `remote:` lines. The hook is written by the server into a directory of its own, for the Node
- * running the server, so nothing has to be installed.
+ * The hooks every push runs, and the secret they authenticate with. Like GitLab's hooks (which ask
+ * `/api/v4/internal/allowed` through Gitaly), the pre-receive hook sends the ref updates to Labgate and lets the push through only when Labgate says so; what Labgate answers is
+ * printed on the client's terminal as `remote:` lines. Once the refs are updated, the post-receive
+ * hook reports them to `/api/v4/internal/post_receive` (GitLab's `PostReceive`), which records the
+ * push events: a push the pre-receive hook refused never gets there. One script serves both hooks
+ * (its first argument names the hook); it is written by the server into a directory of its own, for
+ * the Node running the server, so nothing has to be installed.
  */
 const HOOK_SOURCE = `'use strict';
 const fs = require('fs');
+const hook = process.argv[2];
 const target = new URL(process.env.LABGATE_HOOK_URL);
+if (hook === 'post-receive') target.pathname = target.pathname.replace(/\\/allowed$/, '/post_receive');
 const client = require(target.protocol === 'https:' ? 'https' : 'http');
 const chunks = [];
 process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('end', () => {
-  const body = JSON.stringify({
-    gl_id: process.env.GL_ID,
-    gl_repository: process.env.GL_REPOSITORY,
-    protocol: process.env.GL_PROTOCOL,
-    changes: Buffer.concat(chunks).toString('utf8'),
-    env: { GIT_OBJECT_DIRECTORY: process.env.GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES: process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES },
-  });
+  const changes = Buffer.concat(chunks).toString('utf8');
+  const body = JSON.stringify(hook === 'post-receive'
+    ? { gl_repository: process.env.GL_REPOSITORY, identifier: process.env.GL_ID, changes }
+    : {
+        gl_id: process.env.GL_ID,
+        gl_repository: process.env.GL_REPOSITORY,
+        protocol: process.env.GL_PROTOCOL,
+        changes,
+        env: { GIT_OBJECT_DIRECTORY: process.env.GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES: process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES },
+      });
   const fail = (message) => {
     process.stderr.write('GitLab: ' + message + '\\n');
-    process.exit(1);
+    // The refs are updated already when post-receive runs: its failure changes nothing for the client.
+    process.exit(hook === 'post-receive' ? 0 : 1);
   };
   const secret = fs.readFileSync(process.env.LABGATE_HOOK_SECRET_FILE, 'utf8').trim();
   // The server the push came through, at the address the client reached: its own certificate is not checked.
@@ -41,6 +49,11 @@ process.stdin.on('end', () => {
     response.on('end', () => {
       let answer = null;
       try { answer = JSON.parse(text); } catch (error) { answer = null; }
+      if (hook === 'post-receive') {
+        if (response.statusCode !== 200) fail((answer && answer.message) || 'Internal API unreachable');
+        for (const line of (answer && answer.messages) || []) process.stderr.write(String(line.message) + '\\n');
+        process.exit(0);
+      }
       if (response.statusCode === 200 && answer && answer.status === true) process.exit(0);
       fail((answer && answer.message) || 'Internal API unreachable');
     });
@@ -50,12 +63,15 @@ process.stdin.on('end', () => {
 });
 `;
 
-/** Writes the hook into a new directory (given to Git as `core.hooksPath`); returns the directory. */
+/** Writes the hooks into a new directory (given to Git as `core.hooksPath`); returns the directory. */
 export function writeHooks(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-hooks-'));
-  fs.writeFileSync(path.join(dir, 'pre-receive.js'), HOOK_SOURCE);
+  const script = path.join(dir, 'hook.js');
+  fs.writeFileSync(script, HOOK_SOURCE);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  fs.writeFileSync(path.join(dir, 'pre-receive'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(path.join(dir, 'pre-receive.js'))}\n`, { mode: 0o755 });
+  for (const hook of ['pre-receive', 'post-receive']) {
+    fs.writeFileSync(path.join(dir, hook), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(script)} ${hook}\n`, { mode: 0o755 });
+  }
   return dir;
 }
 

@@ -13,7 +13,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
-import { isUnconditional, type SubjectKind } from '../policy/policy';
+import { isUnconditional } from '../policy/policy';
+import { subjectOfType, type SubjectKind } from '../policy/subjects';
 import type { RequestContext } from '../core/context';
 import { RESOURCE_NOT_AVAILABLE } from '../core/errors';
 
@@ -30,7 +31,7 @@ import { RESOURCE_NOT_AVAILABLE } from '../core/errors';
  *   (an access level, a permissions set, a scope) and needs nothing beyond that object's own check.
  *
  * A schema test fails on a type that declares nothing. Which policy subject an object of each type
- * is, is said once below.
+ * is, is said once, in policy/subjects.ts.
  */
 export const AUTHORIZE_DIRECTIVE = 'authorize';
 
@@ -45,26 +46,6 @@ export const authorizeDirective = new GraphQLDirective({
 /** Declares the ability of a type or field; without one, marks a value type. */
 export const Authorize = (ability?: string) => Directive(ability ? `@${AUTHORIZE_DIRECTIVE}(ability: ${JSON.stringify(ability)})` : `@${AUTHORIZE_DIRECTIVE}`);
 
-/** The policy subject an object of each GraphQL type is. */
-const SUBJECTS: Record<string, SubjectKind> = {
-  Query: 'instance',
-  Metadata: 'instance',
-  Project: 'project',
-  ProjectInterface: 'project',
-  Group: 'group',
-  GroupInterface: 'group',
-  Namespace: 'namespace',
-  User: 'user',
-  UserCore: 'user',
-  CurrentUser: 'user',
-  AutocompletedUser: 'user',
-  ProjectMember: 'projectMember',
-  GroupMember: 'groupMember',
-  PersonalAccessToken: 'personalAccessToken',
-  ResourceAccessToken: 'resourceAccessToken',
-  DeployToken: 'deployToken',
-};
-
 /** The declaration on a type or field: undefined when there is none, null for a value type. */
 export function declaredAbility(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): string | null | undefined {
   const declared = getDirective(schema, node, AUTHORIZE_DIRECTIVE)?.[0];
@@ -73,7 +54,7 @@ export function declaredAbility(schema: GraphQLSchema, node: Parameters<typeof g
 }
 
 function subjectOf(typeName: string): SubjectKind {
-  const kind = SUBJECTS[typeName];
+  const kind = subjectOfType(typeName);
   if (!kind) throw new Error(`@${AUTHORIZE_DIRECTIVE}: no policy subject is known for type ${typeName}`);
   return kind;
 }
@@ -91,22 +72,12 @@ function typeAbility(schema: GraphQLSchema, type: GraphQLNamedType): { ability: 
 const isEdgeType = (typeName: string) => typeName.endsWith('Edge');
 
 export function enforceAbilities(schema: GraphQLSchema): GraphQLSchema {
-  const mutationType = schema.getMutationType()?.name;
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (fieldConfig: GraphQLFieldConfig<unknown, RequestContext>, _fieldName, typeName) => {
-      let resolve = fieldConfig.resolve;
+      const resolve = fieldConfig.resolve;
       if (!resolve) return fieldConfig;
-      if (typeName === mutationType) {
-        // Abilities computed before a write may not hold after it: the payload is read afresh.
-        const write = resolve;
-        resolve = async (source, args, ctx, info) => {
-          try {
-            return await write(source, args, ctx, info);
-          } finally {
-            ctx.forgetComputed();
-          }
-        };
-      }
+      // Abilities computed before a mutation's write are forgotten by the write itself
+      // (`RequestContext.run`): the payload is read afresh.
 
       const onField = declaredAbility(schema, fieldConfig);
       const parent = onField ? { ability: onField, kind: subjectOf(typeName) } : null;

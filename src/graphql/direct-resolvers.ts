@@ -1,41 +1,8 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
-import { getMetadataStorage } from 'type-graphql';
+import { builtMetadata, declaredTypeResolvers, type FieldResolverMetadata, type ParamMetadata } from './adapters/type-graphql-metadata';
 
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
-
-interface ParamMetadata {
-  kind: string;
-  index: number;
-  propertyName?: string;
-  getType?: () => unknown;
-}
-
-interface FieldResolverMetadata {
-  kind: 'internal' | 'external';
-  target: Function;
-  methodName: string;
-  getObjectType?: () => Function;
-  params?: ParamMetadata[];
-  middlewares?: unknown[];
-  roles?: unknown[];
-}
-
-interface FieldMetadata {
-  target: Function;
-  name: string;
-  schemaName: string;
-  middlewares?: unknown[];
-  roles?: unknown[];
-}
-
-/** The part of type-graphql's metadata storage read here, once built for a schema. */
-interface BuiltMetadata {
-  build(options: { resolvers: readonly Function[] }): void;
-  objectTypes: Array<{ name: string; target: Function; fields?: FieldMetadata[]; interfaceClasses?: Function[] }>;
-  interfaceTypes: Array<{ target: Function; fields?: FieldMetadata[] }>;
-  fieldResolvers: FieldResolverMetadata[];
-}
 
 /**
  * type-graphql calls every field through a wrapper made for its general case: for each call it makes
@@ -57,8 +24,7 @@ interface BuiltMetadata {
 export function directResolvers(schema: GraphQLSchema, resolverClasses: readonly Function[]): GraphQLSchema {
   // The metadata as type-graphql builds it for a schema (resolvers inherited from abstract classes
   // mapped onto the classes given), and the same search for each field's resolver as its generator's.
-  const storage = (getMetadataStorage() as unknown as { clone(): BuiltMetadata }).clone();
-  storage.build({ resolvers: resolverClasses });
+  const storage = builtMetadata(resolverClasses);
   const candidates = storage.fieldResolvers.filter((it) => it.kind === 'internal' || resolverClasses.includes(it.target));
   const instances = new Map<Function, Record<string, unknown>>();
   const instanceOf = (target: Function) => {
@@ -129,9 +95,7 @@ function directCall(meta: FieldResolverMetadata, instance: Record<string, unknow
  * return the type's name at once: the schema gets them back as written. Changes the schema in place.
  */
 export function typeNamesAtOnce(schema: GraphQLSchema): GraphQLSchema {
-  const storage = getMetadataStorage();
-  const declared = new Map<string, (...args: Parameters<GraphQLTypeResolver<unknown, unknown>>) => unknown>();
-  for (const type of [...storage.interfaceTypes, ...storage.unions]) if (type.resolveType) declared.set(type.name, type.resolveType as never);
+  const declared = declaredTypeResolvers<Parameters<GraphQLTypeResolver<unknown, unknown>>>();
   for (const type of Object.values(schema.getTypeMap())) {
     const resolve = declared.get(type.name);
     if (!resolve || !(isInterfaceType(type) || isUnionType(type))) continue;

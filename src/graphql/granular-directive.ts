@@ -24,11 +24,9 @@ import {
 import { Directive } from 'type-graphql';
 import { granularDenial, projectResource, UNABLE_BOUNDARIES, UNABLE_BOUNDARIES_AND_PERMISSIONS, type GranularResource } from '../auth/granular';
 import { RAW_PERMISSIONS } from '../auth/granular-permissions';
-import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
-import type { DeployToken } from '../modules/deploy-token/deploy-token.entity';
-import type { Member } from '../modules/member/member.entity';
 import { Namespace } from '../modules/namespace/namespace.entity';
 import { Project } from '../modules/project/project.entity';
+import { reachOf, subjectOfType, type SubjectKind, type Subjects } from '../policy/subjects';
 import { declaredAbility } from './authorization';
 import type { RequestContext } from '../core/context';
 import { MODELS, type GlobalId } from '../core/global-id';
@@ -97,27 +95,8 @@ function directiveSource(d: GranularDeclaration): string {
   return `@${GRANULAR_DIRECTIVE}(${args.join(', ')})`;
 }
 
-/** What kind of resource an object of each type is. */
-type ResourceKind = 'project' | 'namespace' | 'user' | 'member' | 'personalAccessToken' | 'resourceAccessToken' | 'deployToken' | 'instance';
-
-const TYPE_RESOURCES: Readonly<Record<string, ResourceKind>> = {
-  Project: 'project',
-  ProjectInterface: 'project',
-  Group: 'namespace',
-  GroupInterface: 'namespace',
-  Namespace: 'namespace',
-  User: 'user',
-  UserCore: 'user',
-  CurrentUser: 'user',
-  AutocompletedUser: 'user',
-  ProjectMember: 'member',
-  GroupMember: 'member',
-  MemberInterface: 'member',
-  PersonalAccessToken: 'personalAccessToken',
-  ResourceAccessToken: 'resourceAccessToken',
-  DeployToken: 'deployToken',
-  Metadata: 'instance',
-};
+/** The subject an object of a type is (policy/subjects.ts), for a type that is a resource. */
+const resourceKindOf = (typeName: string): SubjectKind | null => (typeName === 'Query' ? null : subjectOfType(typeName));
 
 /**
  * The granular permission an `@authorize` ability stands for, where the mapping is plain. A type
@@ -263,13 +242,13 @@ function fieldRule(
     return { kind: 'check', declaration: { permissions: [ABILITY_PERMISSIONS[ability]], boundary: 'parent' }, from: 'ability' };
   }
   const ownerDeclaration = typeDeclaration(schema, owner);
-  if (ownerDeclaration && TYPE_RESOURCES[owner.name]) {
+  if (ownerDeclaration && resourceKindOf(owner.name)) {
     return { kind: 'check', declaration: { permissions: ownerDeclaration.declaration.permissions, boundary: 'parent' }, from: 'type' };
   }
   const returned = getNamedType(field.type);
   if (!isObjectType(returned) && !isInterfaceType(returned)) return { kind: 'undeclared' };
   const returnedDeclaration = typeDeclaration(schema, returned);
-  if (returnedDeclaration && TYPE_RESOURCES[returned.name]) {
+  if (returnedDeclaration && resourceKindOf(returned.name)) {
     return { kind: 'check', declaration: { permissions: returnedDeclaration.declaration.permissions, boundary: 'result' }, from: 'return type' };
   }
   return { kind: 'undeclared' };
@@ -314,51 +293,38 @@ export class GranularPermissionError extends GraphQLError {
 }
 
 /** The key of an object for the per-request memo, without loading anything. */
-function objectKey(kind: ResourceKind, value: unknown): string {
-  if (kind === 'user' || kind === 'personalAccessToken' || kind === 'instance') return kind === 'instance' ? 'instance' : 'user';
-  return `${kind}:${(value as { id: number }).id}`;
+function objectKey(kind: SubjectKind, value: unknown): string {
+  if (kind === 'instance') return 'instance';
+  if (kind === 'user' || kind === 'personalAccessToken') return 'user';
+  // A group is checked as its namespace, a membership as its source, whichever type it is read as.
+  const shared = kind === 'group' ? 'namespace' : kind === 'projectMember' || kind === 'groupMember' ? 'member' : kind;
+  return `${shared}:${(value as { id: number }).id}`;
 }
 
-/** The resource an object is, for the check (null when it cannot be told). */
-async function resourceOf(ctx: RequestContext, kind: ResourceKind, value: unknown): Promise<GranularResource | null> {
-  switch (kind) {
-    case 'user':
-    case 'personalAccessToken':
-      return { kind: 'user' };
+/**
+ * The resource an object is, for the check (null when it cannot be told): what decides for it
+ * (policy/subjects.ts), as a granular boundary. Any user, and a personal token, is the user boundary.
+ */
+async function resourceOf(ctx: RequestContext, kind: SubjectKind, value: unknown): Promise<GranularResource | null> {
+  if (kind === 'user' || kind === 'personalAccessToken') return { kind: 'user' };
+  const reach = await reachOf(ctx, kind, value as Subjects[SubjectKind]);
+  if (!reach) return null;
+  switch (reach.kind) {
     case 'instance':
-      return { kind: 'instance' };
+    case 'user':
+      return { kind: reach.kind };
     case 'project':
-      return projectResource(ctx, value as Project);
+      return projectResource(ctx, reach.project);
+    case 'group':
+      return { kind: 'namespace', namespace: reach.group };
     case 'namespace':
-      return { kind: 'namespace', namespace: value as Namespace };
-    case 'member': {
-      const member = value as Member;
-      if (member.sourceType === 'Project') {
-        const project = await ctx.loaders.projects.load(member.sourceId);
-        return project ? projectResource(ctx, project) : null;
-      }
-      const group = await ctx.loaders.namespaces.load(member.sourceId);
-      return group ? { kind: 'namespace', namespace: group } : null;
-    }
-    case 'resourceAccessToken': {
-      const membership = await ctx.loaders.botMembership.load((value as PersonalAccessToken).userId);
-      return membership ? resourceOf(ctx, 'member', membership) : null;
-    }
-    case 'deployToken': {
-      const token = value as DeployToken;
-      if (token.projectId !== null) {
-        const project = await ctx.loaders.projects.load(token.projectId);
-        return project ? projectResource(ctx, project) : null;
-      }
-      const group = token.groupId === null ? null : await ctx.loaders.namespaces.load(token.groupId);
-      return group ? { kind: 'namespace', namespace: group } : null;
-    }
+      return { kind: 'namespace', namespace: reach.namespace };
   }
 }
 
 /** The concrete kind of a value returned through an interface or union: by the runtime type. */
-function kindOfValue(declaredType: GraphQLNamedType, value: unknown): ResourceKind | null {
-  const direct = TYPE_RESOURCES[declaredType.name];
+function kindOfValue(declaredType: GraphQLNamedType, value: unknown): SubjectKind | null {
+  const direct = resourceKindOf(declaredType.name);
   if (direct) return direct;
   if (value instanceof Project) return 'project';
   if (value instanceof Namespace) return 'namespace';
@@ -393,7 +359,7 @@ async function resourceFromArgument(ctx: RequestContext, args: Record<string, un
 }
 
 /** Checks one object; throws GitLab's message when the token may not. Memoized per request. */
-async function checkObject(ctx: RequestContext, permissions: readonly string[], kind: ResourceKind, value: unknown): Promise<void> {
+async function checkObject(ctx: RequestContext, permissions: readonly string[], kind: SubjectKind, value: unknown): Promise<void> {
   const key = `granular-object:${permissions.join(',')}:${objectKey(kind, value)}`;
   const denial = await ctx.memo(key, async () => {
     const resource = await resourceOf(ctx, kind, value);
@@ -407,7 +373,7 @@ const isGranularRequest = (ctx: RequestContext | undefined) => ctx?.principal?.t
 type Resolver = GraphQLFieldResolver<unknown, RequestContext>;
 
 /** The resolver with its check; decided once here, so that each call only does what its rule needs. */
-function wrap(rule: FieldRule, resolve: Resolver, ownerKind: ResourceKind | null, returned: GraphQLNamedType): Resolver | null {
+function wrap(rule: FieldRule, resolve: Resolver, ownerKind: SubjectKind | null, returned: GraphQLNamedType): Resolver | null {
   if (rule.kind === 'open' || rule.kind === 'covered') return null;
   if (rule.kind === 'undeclared') {
     return (source, args, ctx, info) => {
@@ -469,6 +435,7 @@ function withDirective<T extends { directives?: readonly ConstDirectiveNode[] }>
  */
 export function enforceGranular(schema: GraphQLSchema): GraphQLSchema {
   const rules = granularRules(schema);
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
   for (const [key, rule] of rules) {
     if (rule.kind === 'check') {
       for (const p of rule.declaration.permissions) if (!RAW_PERMISSIONS.has(p)) throw new Error(`${key}: @${GRANULAR_DIRECTIVE} names unknown permission ${p}`);
@@ -486,7 +453,7 @@ export function enforceGranular(schema: GraphQLSchema): GraphQLSchema {
       const rule = rules.get(`${typeName}.${fieldName}`);
       if (!rule) return fieldConfig;
       const resolve = (fieldConfig.resolve ?? defaultFieldResolver) as Resolver;
-      const wrapped = wrap(rule, resolve, TYPE_RESOURCES[typeName] ?? null, getNamedType(fieldConfig.type));
+      const wrapped = wrap(rule, resolve, roots.has(typeName) ? null : resourceKindOf(typeName), getNamedType(fieldConfig.type));
       if (!wrapped) return fieldConfig;
       let astNode = fieldConfig.astNode;
       // What a table or an ability gave a field is printed on it; what its type gave, on the type.

@@ -2,17 +2,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
-import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { API_TOKEN, authenticateCaller } from '../auth/pipeline';
 import { bannedResponse } from '../auth/auth-throttle';
 import type { Principal } from '../core/principal';
 import type { RequestTrace } from '../core/trace';
 import { checkQueryLimits, isIntrospection, NodeBudget, QueryLimitError } from './complexity';
 import { PreparedDocuments } from './documents';
 import { IntrospectionCache } from './introspection-cache';
-import { RequestContext, type AppCore } from '../core/context';
+import type { AppCore } from '../core/context';
 import { GraphQLContext } from './context';
 import { gitlabWording } from './errors';
-import { isTimeoutError, logUnexpectedError } from '../core/errors';
+import { DomainError, isTimeoutError, logUnexpectedError } from '../core/errors';
+import { graphqlFailureShape } from './failure-shapes';
 import { MAX_BATCH_SIZE, MAX_JSON_NESTING, MAX_QUERY_SIZE } from './limits';
 import { REQUEST_TIMED_OUT } from '../core/limits';
 import { persistedQueryHash, PersistedQueryStore } from './persisted-queries';
@@ -177,6 +178,8 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
       // Errors written for the client are GraphQLErrors; anything else is a bug or an outage.
       const original = unwrapResolverError(error);
       if (isTimeoutError(original)) return { message: REQUEST_TIMED_OUT, extensions: { code: 'REQUEST_TIMEOUT' } };
+      // A service's refusal: its code from GraphQL's mapping of failure codes.
+      if (original instanceof DomainError) return { ...formatted, extensions: { ...formatted.extensions, code: graphqlFailureShape(original.code).extensionCode } };
       if (original instanceof GraphQLError) {
         const worded = gitlabWording(original, schema);
         return worded === null ? formatted : { ...formatted, message: worded.message, extensions: { ...formatted.extensions, ...worded.extensions } };
@@ -352,21 +355,29 @@ export async function createGraphqlEndpoint(app: AppCore, schema: GraphQLSchema,
     if (size > MAX_QUERY_SIZE) return errorResponse(422, 'Query too large');
     if (method !== 'POST' && ops.some((op) => isMutation(documents, op))) return errorResponse(422, 'Mutations are forbidden in GET requests');
 
-    const secret = tokenFromRequest({ header, query: params });
-    const outcome = await authenticateRequest(app, secret, request.remoteAddress, request.trace);
-    if (outcome.status === 'banned') return bannedResponse();
-    if (outcome.status === 'invalid') {
-      if (outcome.revokedToken && ops.some((op) => isRotation(documents, op))) {
-        // A revoked token presented for a rotation may be a stolen copy: its whole family is revoked,
-        // unless it is a retry of the rotation that just revoked it (see the lifecycle).
-        await app.services.tokenLifecycle.onRevokedTokenPresented(new RequestContext(app, null, { system: true }), outcome.revokedToken);
-      }
-      return errorResponse(401, 'Invalid token');
+    const outcome = await authenticateCaller(
+      app,
+      { header, query: params, address: request.remoteAddress, trace: request.trace },
+      { credentials: [API_TOKEN], scopes: graphqlScopes, rotates: () => ops.some((op) => isRotation(documents, op)) },
+    );
+    let principal: Principal | null;
+    switch (outcome.status) {
+      case 'banned':
+        return bannedResponse();
+      case 'invalid':
+      // GitLab's GraphQL controller refuses a token without its scopes as it refuses a wrong one.
+      case 'insufficient_scope':
+        return errorResponse(401, 'Invalid token');
+      case 'forbidden':
+        return errorResponse(403, 'API not accessible for user');
+      case 'anonymous':
+        principal = null;
+        break;
+      case 'authenticated':
+        // The API reads only access tokens: its caller is always a user.
+        principal = outcome.caller.kind === 'user' ? outcome.caller.principal : null;
+        break;
     }
-    if (outcome.status === 'forbidden') return errorResponse(403, 'API not accessible for user');
-    const principal = outcome.status === 'authenticated' ? outcome.principal : null;
-    if (principal?.scopes && !principal.scopes.some((s) => graphqlScopes.has(s))) return errorResponse(401, 'Invalid token');
-    if (principal) await recordUse(app, principal, request.remoteAddress);
 
     const results = await executeAll(ops, principal, request.trace);
     if (results instanceof TimedOut) return timedOutResponse();

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { ServiceError } from '../core/errors';
+import { DomainError } from '../core/errors';
+import { graphqlFailureShape } from './failure-shapes';
 
 /** GitLab's mutation convention: every input takes an optional `clientMutationId`... */
 @InputType()
@@ -31,7 +32,7 @@ export async function mutationPayload<T extends object>(
   try {
     return { ...(await run()), errors: [], clientMutationId };
   } catch (error) {
-    if (error instanceof ServiceError) return { errors: error.messages, clientMutationId } as Partial<T> & { errors: string[]; clientMutationId: string | null };
+    if (error instanceof DomainError && graphqlFailureShape(error.code).inPayload) return { errors: error.messages, clientMutationId } as Partial<T> & { errors: string[]; clientMutationId: string | null };
     throw error;
   }
 }

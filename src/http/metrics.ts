@@ -5,6 +5,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom
 import { TallyCounter, TallyHistogram } from './tally';
 import type { AppCore } from '../core/context';
 import type { RequestTrace } from '../core/trace';
+import { pgPool } from '../db/adapters/driver-connections';
 
 /** Distinct GraphQL operation names kept as labels; later names are counted as `other`. */
 const MAX_OPERATION_LABELS = 100;
@@ -80,7 +81,7 @@ export class Metrics {
       ['outcome'],
       this.registry,
     );
-    const pool = () => (core.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    const pool = () => pgPool(core.dataSource);
     new Gauge({
       name: 'labgate_db_pool_connections',
       help: 'PostgreSQL pool connections by state (SQLite has one connection and reports none).',

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
+import { clientAddress } from '../auth/pipeline';
+import { apiCorsOptions } from '../cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import type { AppCore } from '../core/context';
@@ -159,14 +161,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // The API, in a context of its own: GitLab answers CORS for `/api/*` only. Any origin (or the
   // configured ones), no credentials, the headers a GraphQL client sends; preflights answered.
   await server.register(async (api) => {
-    await api.register(cors, {
-      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-      credentials: false,
-      methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['Authorization', 'PRIVATE-TOKEN', 'Content-Type', 'X-Request-Id', 'X-Requested-With'],
-      exposedHeaders: ['X-Request-Id'],
-      maxAge: 7200,
-    });
+    await api.register(cors, apiCorsOptions(config, { methods: ['GET', 'HEAD', 'POST'] }));
     api.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url: GRAPHQL_PATH,
@@ -245,17 +240,14 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
  * socket) carry no address unless the caller gave one, so that they are never throttled by accident.
  */
 function toHttpRequest(req: FastifyRequest): HttpRequest {
-  const injected = '_lightMyRequest' in req.raw;
-  const givenAddress = req.headers[INJECTED_ADDRESS_HEADER];
   return {
     method: req.method,
     url: req.url,
     headers: req.headers,
     body: typeof req.body === 'string' ? req.body : undefined,
-    remoteAddress: injected ? (typeof givenAddress === 'string' ? givenAddress : undefined) : req.ip,
+    remoteAddress: clientAddress(req),
     trace: req.labgateTrace,
   };
 }
 
-/** How `app.handle` passes a client address to an injected request (ignored on real sockets). */
-export const INJECTED_ADDRESS_HEADER = 'x-labgate-test-remote-address';
+export { INJECTED_ADDRESS_HEADER } from '../auth/pipeline';

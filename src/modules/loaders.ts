@@ -27,6 +27,5 @@ type ModuleLoaders = ReturnType<typeof createLoaders>;
 
 declare module '../core/context' {
   // The request context's `loaders` are the modules' loaders.
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface Loaders extends ModuleLoaders {}
 }

@@ -1,7 +1,7 @@
 import type { ActorFacts } from '../core/actor';
 import { INTERNAL, PUBLIC } from './visibility';
 
-export { actorFacts, ANONYMOUS, type ActorFacts } from '../core/actor';
+export { actorFacts, actorFactsOf, ANONYMOUS, type ActorFacts } from '../core/actor';
 
 /** May the viewer see internal resources at all? (External users see only public ones and their own.) */
 export function seesInternal(actor: ActorFacts): boolean {

@@ -3,6 +3,8 @@ import type { RequestContext } from '../core/context';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
 import { loadProjectNamespace } from './namespace-of';
 import type { Project } from '../modules/project/project.entity';
+import { DEPLOY_TOKEN_SCOPES, type DeployTokenScope } from '../modules/deploy-token/deploy-token.entity';
+import { clientAbilitiesOfScope, type ClientAbility } from '../auth/scopes';
 
 /**
  * What a deploy token may do, and where. A deploy token is no user: it holds no role, so GitLab's
@@ -17,17 +19,16 @@ import type { Project } from '../modules/project/project.entity';
  * not reach (and, as for anyone, lets public images be pulled).
  */
 
-/** The abilities each deploy token scope gives on a project it reaches. */
-export const DEPLOY_TOKEN_SCOPE_ABILITIES = {
-  read_repository: ['download_code'],
-  read_registry: ['read_container_image'],
-  write_registry: ['create_container_image'],
-  // Stored and shown, but Labgate serves no package registry: they open nothing here.
-  read_package_registry: [],
-  write_package_registry: [],
-} as const satisfies Record<string, readonly string[]>;
+/**
+ * The abilities each deploy token scope gives on a project it reaches: what the scope table of
+ * `auth/scopes.ts` gives a Git or registry client holding it. The package registry scopes are stored
+ * and shown, but Labgate serves no package registry: the table gives them nothing.
+ */
+export const DEPLOY_TOKEN_SCOPE_ABILITIES: Readonly<Record<DeployTokenScope, readonly ClientAbility[]>> = Object.fromEntries(
+  DEPLOY_TOKEN_SCOPES.map((scope) => [scope, clientAbilitiesOfScope(scope)]),
+) as Record<DeployTokenScope, readonly ClientAbility[]>;
 
-export type DeployTokenAbility = (typeof DEPLOY_TOKEN_SCOPE_ABILITIES)[keyof typeof DEPLOY_TOKEN_SCOPE_ABILITIES][number];
+export type DeployTokenAbility = ClientAbility;
 
 /** Where a project lives, as far as a deploy token cares. */
 export interface DeployTokenProjectFacts {
@@ -59,7 +60,7 @@ export function deployTokenReachesGroup(token: Pick<DeployTokenActor, 'groupId'>
 export function deployTokenScopeAbilities(scopes: readonly string[]): ReadonlySet<DeployTokenAbility> {
   const can = new Set<DeployTokenAbility>();
   for (const scope of scopes) {
-    const abilities: readonly DeployTokenAbility[] | undefined = (DEPLOY_TOKEN_SCOPE_ABILITIES as Record<string, readonly DeployTokenAbility[]>)[scope];
+    const abilities: readonly DeployTokenAbility[] | undefined = (DEPLOY_TOKEN_SCOPE_ABILITIES as Readonly<Record<string, readonly DeployTokenAbility[]>>)[scope];
     abilities?.forEach((a) => can.add(a));
   }
   return can;

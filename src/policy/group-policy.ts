@@ -4,6 +4,7 @@ import { loadRoot } from './namespace-of';
 import { DEVELOPER, GUEST, MAINTAINER, OWNER, PLANNER, REPORTER } from './access-level';
 import { visibleByLevel, type ActorFacts } from './actor';
 import { abilityNames, applyTokenCreationRule, resourceTokensOffered, type AbilityList, type TokenCreationFacts } from './conditions';
+import { isLastOwner } from './membership-rules';
 import { PRIVATE } from './visibility';
 import { membershipsOf } from './membership-index';
 
@@ -137,9 +138,13 @@ export function groupAbilities(actor: ActorFacts, group: GroupFacts): ReadonlySe
   else can.delete('create_projects');
 
   // Leaving needs a membership of this very group, and a group keeps at least one Owner (one of the
-  // group above it will do): the member service's last-Owner rule, counted the same way.
+  // group above it will do): the member service's last-Owner rule (`isLastOwner`). `ownerCount`
+  // counts the viewer too when they own the group.
   const leaves =
-    actor.signedIn && !actor.projectBot && group.directAccessLevel >= GUEST && (group.directAccessLevel < OWNER || group.ownerCount > 1);
+    actor.signedIn &&
+    !actor.projectBot &&
+    group.directAccessLevel >= GUEST &&
+    !isLastOwner('Namespace', group.directAccessLevel, Math.max(group.ownerCount - 1, 0));
   if (leaves) can.add('leave_group');
   else can.delete('leave_group');
 

@@ -19,3 +19,10 @@ export async function loadProjectNamespace(ctx: RequestContext, project: { id: n
   if (!ns) throw new Error(`project ${project.id} has no namespace ${project.namespaceId}`);
   return ns;
 }
+
+/** A group and the groups above it, through the request's namespace loader (one batch for a page). */
+export async function ancestorsOf(ctx: RequestContext, ns: Namespace): Promise<Namespace[]> {
+  const ids = ns.traversalIds.split('/').filter(Boolean).map(Number);
+  const rows = await ctx.loaders.namespaces.loadMany(ids);
+  return rows.filter((r): r is Namespace => r !== null && !(r instanceof Error));
+}

@@ -1,27 +1,12 @@
 import type { RequestContext } from '../core/context';
-import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
-import type { DeployToken } from '../modules/deploy-token/deploy-token.entity';
-import type { Member } from '../modules/member/member.entity';
 import { isGroup, type Namespace } from '../modules/namespace/namespace.entity';
-import type { Project } from '../modules/project/project.entity';
-import type { User } from '../modules/user/user.entity';
 import { GroupPolicy } from './group-policy';
 import { globalAbilities } from './instance-policy';
 import { ProjectPolicy } from './project-policy';
+import { reachOf, type Reach, type SubjectKind, type Subjects } from './subjects';
 import { userAbilities, userNamespaceAbilities } from './user-policy';
 
-/** The kinds of object an ability is checked on. */
-export type SubjectKind =
-  | 'instance'
-  | 'project'
-  | 'group'
-  | 'namespace'
-  | 'user'
-  | 'projectMember'
-  | 'groupMember'
-  | 'personalAccessToken'
-  | 'resourceAccessToken'
-  | 'deployToken';
+export type { SubjectKind } from './subjects';
 
 /** Abilities every viewer holds on every object of a kind: nothing to check. */
 const UNCONDITIONAL: Partial<Record<SubjectKind, readonly string[]>> = {
@@ -31,8 +16,9 @@ const UNCONDITIONAL: Partial<Record<SubjectKind, readonly string[]>> = {
 /**
  * "May this viewer do this to this object?", for every kind of object, in one place. What the
  * schema declares (`@authorize`), what the `labgate` command declares and what the services check
- * before a write all ask here. The rules are the pure functions of the per-subject policy files; the
- * project and group policies gather the facts they need once per request.
+ * before a write all ask here. Which project, group, namespace or user decides for an object is said
+ * in `subjects.ts`; the rules are the pure functions of the per-subject policy files; the project and
+ * group policies gather the facts they need once per request.
  */
 export class Policy {
   readonly projects: ProjectPolicy;
@@ -49,54 +35,33 @@ export class Policy {
     return Promise.resolve(userNamespaceAbilities(ctx.actor, ns.ownerId));
   }
 
-  async can(ctx: RequestContext, kind: SubjectKind, subject: unknown, ability: string): Promise<boolean> {
-    switch (kind) {
+  /** The viewer's abilities on what decides for a subject. */
+  async abilitiesOn(ctx: RequestContext, reach: Reach): Promise<ReadonlySet<string>> {
+    switch (reach.kind) {
       case 'instance':
-        return globalAbilities(ctx.actor).has(ability as never);
+        return globalAbilities(ctx.actor);
       case 'project':
-        return this.projects.can(ctx, subject as Project, ability as never);
+        return this.projects.abilities(ctx, reach.project);
       case 'group':
-        return this.groups.can(ctx, subject as Namespace, ability as never);
+        return this.groups.abilities(ctx, reach.group);
       case 'namespace':
-        // A group's through `can`, which counts its Owners only for `leave_group`.
-        if (isGroup(subject as Namespace)) return this.groups.can(ctx, subject as Namespace, ability as never);
-        return (await this.namespaceAbilities(ctx, subject as Namespace)).has(ability);
+        return this.namespaceAbilities(ctx, reach.namespace);
       case 'user':
-        return userAbilities(ctx.actor, subject as User).has(ability as never);
-      // A membership is read through its project or group.
-      case 'projectMember': {
-        const project = await ctx.loaders.projects.load((subject as Member).sourceId);
-        return project !== null && this.projects.can(ctx, project, ability as never);
-      }
-      case 'groupMember': {
-        const group = await ctx.loaders.namespaces.load((subject as Member).sourceId);
-        return group !== null && this.groups.can(ctx, group, ability as never);
-      }
-      // A personal access token is read through its owner.
-      case 'personalAccessToken': {
-        const owner = await ctx.loaders.users.load((subject as PersonalAccessToken).userId);
-        return owner !== null && userAbilities(ctx.actor, owner).has(ability as never);
-      }
-      // A resource token: by its own bot (a token that rotates itself reads its successor), or
-      // through the project or group its bot belongs to.
-      case 'resourceAccessToken': {
-        const token = subject as PersonalAccessToken;
-        if (ctx.actor.userId !== null && ctx.actor.userId === token.userId) return true;
-        const membership = await ctx.loaders.botMembership.load(token.userId);
-        if (!membership) return false;
-        return this.can(ctx, membership.sourceType === 'Project' ? 'projectMember' : 'groupMember', membership, ability);
-      }
-      // A deploy token is read through the project or group that holds it.
-      case 'deployToken': {
-        const token = subject as DeployToken;
-        if (token.projectId !== null) {
-          const project = await ctx.loaders.projects.load(token.projectId);
-          return project !== null && this.projects.can(ctx, project, ability as never);
-        }
-        const group = token.groupId === null ? null : await ctx.loaders.namespaces.load(token.groupId);
-        return group !== null && this.groups.can(ctx, group, ability as never);
-      }
+        return userAbilities(ctx.actor, reach.user);
     }
+  }
+
+  async can<K extends SubjectKind>(ctx: RequestContext, kind: K, subject: Subjects[K], ability: string): Promise<boolean>;
+  async can(ctx: RequestContext, kind: SubjectKind, subject: unknown, ability: string): Promise<boolean>;
+  async can(ctx: RequestContext, kind: SubjectKind, subject: unknown, ability: string): Promise<boolean> {
+    // A resource token's own bot reads it (a token that rotates itself reads its successor).
+    if (kind === 'resourceAccessToken' && ctx.actor.userId !== null && ctx.actor.userId === (subject as Subjects['resourceAccessToken']).userId) return true;
+    const reach = await reachOf(ctx, kind, subject as Subjects[SubjectKind]);
+    if (reach === null) return false;
+    // A group decides through GroupPolicy.can, which counts the group's Owners for `leave_group` only.
+    const group = reach.kind === 'group' ? reach.group : reach.kind === 'namespace' && isGroup(reach.namespace) ? reach.namespace : null;
+    if (group) return this.groups.can(ctx, group, ability as never);
+    return (await this.abilitiesOn(ctx, reach)).has(ability);
   }
 }
 

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateClient, basicCredentials, type ClientAuthOutcome } from '../auth/client-credentials';
+import { clientAddress } from '../auth/pipeline';
 import { RequestContext, type AppCore } from '../core/context';
 import { AUTH_BANNED_MESSAGE } from '../auth/limits';
 import { loadSigningKey } from '../modules/registry/registry-jwt';
@@ -7,19 +8,6 @@ import { RegistryTokenService, type RegistryRefusal } from '../modules/registry/
 
 /** GitLab's route of the registry's token service. */
 export const REGISTRY_TOKEN_PATH = '/jwt/auth';
-
-/** How `app.handle` passes a client address to an injected request (`INJECTED_ADDRESS_HEADER` of the HTTP server). */
-const INJECTED_ADDRESS_HEADER = 'x-labgate-test-remote-address';
-
-/**
- * The client's address for the failed-authentication ban, read as the other transports read it:
- * injected requests (tests, no socket) carry none unless they give one.
- */
-function clientAddress(req: FastifyRequest): string | undefined {
-  if (!('_lightMyRequest' in req.raw)) return req.ip;
-  const given = req.headers[INJECTED_ADDRESS_HEADER];
-  return typeof given === 'string' ? given : undefined;
-}
 
 /** GitLab's help page named by a refused registry login. */
 const HELP_PATH = '/help/user/profile/account/two_factor_authentication_troubleshooting.md#error-http-basic-access-denied-if-a-password-was-provided-for-git-authentication-';

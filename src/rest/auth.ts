@@ -1,13 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { authenticateRequest, recordUse, tokenFromRequest } from '../auth/authenticate';
+import { API_TOKEN, authenticateCaller, clientAddress, headerReader } from '../auth/pipeline';
 import { AUTH_BANNED_MESSAGE } from '../auth/limits';
 import type { Principal } from '../core/principal';
-import { digestToken } from '../auth/token-secret';
 import type { AppCore } from '../core/context';
 import { RequestContext } from '../core/context';
-import { isTokenExpired, PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
-import { utcDate } from '../clock';
-import { User } from '../modules/user/user.entity';
 import { bearerError, forbidden, INSUFFICIENT_SCOPE_DESCRIPTION, notFound, RestError, REVOKED_DESCRIPTION, unauthorized } from './errors';
 import type { RestRouteConfig } from './route';
 
@@ -17,34 +13,12 @@ export function routeScopes(method: string, config: RestRouteConfig): readonly s
   return method === 'GET' || method === 'HEAD' ? ['api', 'read_api'] : ['api'];
 }
 
-/** How `app.handle` passes a client address to an injected request (`INJECTED_ADDRESS_HEADER` of the HTTP server). */
-const INJECTED_ADDRESS_HEADER = 'x-labgate-test-remote-address';
-
 /** A request authenticated with a revoked token on a rotation path may carry a stolen copy (GitLab's `access_token_rotation_request?`). */
 const ROTATION_PATH = /access_tokens\/(\d+|self)\/rotate$/;
 
-/**
- * The client's address for the failed-authentication ban, as the GraphQL endpoint reads it: injected
- * requests (tests, no socket) carry none unless they give one, so that they are never banned by accident.
- */
-function clientAddress(req: FastifyRequest): string | undefined {
-  if (!('_lightMyRequest' in req.raw)) return req.ip;
-  const given = req.headers[INJECTED_ADDRESS_HEADER];
-  return typeof given === 'string' ? given : undefined;
-}
-
-/**
- * GitLab's refusal of a valid token whose account may not use the API (`UserAccessDeniedReason`).
- * Looked up only on that rare path: `authenticate` says "forbidden" without saying why.
- */
-async function deniedMessage(core: AppCore, secret: string): Promise<string> {
-  const row = await core.dataSource
-    .getRepository(User)
-    .createQueryBuilder('u')
-    .innerJoin(PersonalAccessToken, 't', 't.user_id = u.id')
-    .where('t.token_digest = :digest', { digest: digestToken(secret) })
-    .getOne();
-  if (row?.state === 'deactivated') {
+/** GitLab's refusal of a valid token whose account may not use the API (`UserAccessDeniedReason`). */
+function deniedMessage(core: AppCore, state: string | undefined): string {
+  if (state === 'deactivated') {
     return `Your account has been deactivated by your administrator. Please log back in from a web browser to reactivate your account at ${core.config.externalUrl}`;
   }
   return 'Your account has been blocked.';
@@ -58,50 +32,46 @@ async function deniedMessage(core: AppCore, secret: string): Promise<string> {
  */
 export async function authenticateRest(core: AppCore, req: FastifyRequest, config: RestRouteConfig): Promise<RequestContext> {
   const url = new URL(req.url, 'http://labgate.invalid');
-  const header = (name: string) => {
-    const value = req.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const secret = tokenFromRequest({ header, query: url.searchParams });
-  const outcome = await authenticateRequest(core, secret, clientAddress(req), req.labgateTrace);
-  if (outcome.status === 'banned') {
-    throw new RestError(403, AUTH_BANNED_MESSAGE, { 'content-type': 'text/plain; charset=utf-8' });
-  }
-  if (outcome.status === 'invalid') {
-    if (outcome.revokedToken) {
-      if (ROTATION_PATH.test(url.pathname)) {
-        await core.services.tokenLifecycle.onRevokedTokenPresented(new RequestContext(core, null, { system: true }), outcome.revokedToken);
-      }
-      throw bearerError(401, 'invalid_token', REVOKED_DESCRIPTION);
-    }
-    if (secret !== undefined && (await isExpiredToken(core, secret))) throw bearerError(401, 'invalid_token', EXPIRED_DESCRIPTION);
-    throw unauthorized();
-  }
-  if (outcome.status === 'forbidden') throw forbidden(await deniedMessage(core, secret!));
-
-  let principal: Principal | null = outcome.status === 'authenticated' ? outcome.principal : null;
+  const header = headerReader(req.headers);
   const sudo = url.searchParams.get('sudo') ?? header('sudo');
-  if (sudo !== undefined && sudo !== null && sudo !== '') {
-    principal = await sudoPrincipal(core, principal, sudo);
-  } else if (!principal && config.auth === 'required') {
-    throw unauthorized();
-  } else if (principal?.scopes) {
-    const allowed = routeScopes(req.method, config);
-    if (!principal.scopes.some((s) => allowed.includes(s))) {
-      throw bearerError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_DESCRIPTION, { scope: allowed.join(' ') });
-    }
+  const sudoAsked = sudo !== undefined && sudo !== null && sudo !== '';
+  let principal: Principal | null = null;
+  const outcome = await authenticateCaller(
+    core,
+    { header, query: url.searchParams, address: clientAddress(req), trace: req.labgateTrace },
+    {
+      credentials: [API_TOKEN],
+      // With `sudo`, the user acted for is checked instead of the token's scopes (as in GitLab).
+      scopes: sudoAsked ? null : new Set(routeScopes(req.method, config)),
+      rotates: () => ROTATION_PATH.test(url.pathname),
+      accept: async (caller) => {
+        principal = caller.kind === 'user' ? caller.principal : null;
+        if (sudoAsked) principal = await sudoPrincipal(core, principal, sudo);
+      },
+    },
+  );
+  switch (outcome.status) {
+    case 'banned':
+      throw new RestError(403, AUTH_BANNED_MESSAGE, { 'content-type': 'text/plain; charset=utf-8' });
+    case 'invalid':
+      if (outcome.revokedToken) throw bearerError(401, 'invalid_token', REVOKED_DESCRIPTION);
+      if (outcome.expired) throw bearerError(401, 'invalid_token', EXPIRED_DESCRIPTION);
+      throw unauthorized();
+    case 'forbidden':
+      throw forbidden(deniedMessage(core, outcome.state));
+    case 'insufficient_scope':
+      throw bearerError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_DESCRIPTION, { scope: routeScopes(req.method, config).join(' ') });
+    case 'anonymous':
+      if (sudoAsked) throw unauthorized();
+      if (config.auth === 'required') throw unauthorized();
+      break;
+    case 'authenticated':
+      break;
   }
-  if (outcome.status === 'authenticated') await recordUse(core, outcome.principal, clientAddress(req));
   return new RequestContext(core, principal, { trace: req.labgateTrace });
 }
 
 const EXPIRED_DESCRIPTION = 'Token is expired. You can either do re-authorization or token refresh.';
-
-/** Whether a refused token is one that exists but has expired (looked up only on that failure path). */
-async function isExpiredToken(core: AppCore, secret: string): Promise<boolean> {
-  const token = await core.dataSource.getRepository(PersonalAccessToken).findOneBy({ tokenDigest: digestToken(secret) });
-  return !!token && !token.revoked && isTokenExpired(token, utcDate(core.clock.now()));
-}
 
 /**
  * GitLab's `sudo` (header `Sudo` or parameter `sudo`, a user id or username): an administrator whose

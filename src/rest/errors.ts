@@ -1,4 +1,5 @@
-import { ArgumentError, ResourceNotAvailableError, ServiceError } from '../core/errors';
+import type { Failure, FailureCode } from '../core/failure-codes';
+import { DomainError } from '../core/errors';
 
 /**
  * The REST API's error answers, with GitLab's statuses and bodies (`lib/api/helpers.rb`): a handler
@@ -53,19 +54,19 @@ export const INSUFFICIENT_SCOPE_DESCRIPTION = 'The request requires higher privi
 export const REVOKED_DESCRIPTION = 'Token was revoked. You have to re-authorize from the user.';
 
 /**
- * Runs a service call and answers its refusals as the endpoint does in GitLab: each endpoint says what
- * "not available" (the service's "missing or not allowed") and a broken rule become.
+ * Runs a service call and answers its refusals as the endpoint does in GitLab: by the failure's code
+ * (failure-codes.ts), from `restFailure`'s table unless the endpoint answers a code its own way.
  */
-export async function attempt<T>(
-  work: () => Promise<T>,
-  map: { notAvailable?: () => RestError; service?: (messages: string[]) => RestError; argument?: (message: string) => RestError },
-): Promise<T> {
+export async function attempt<T>(work: () => Promise<T>, answers: Partial<Record<FailureCode, (failure: Failure) => RestError>> = {}): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ResourceNotAvailableError && map.notAvailable) throw map.notAvailable();
-    if (error instanceof ServiceError && map.service) throw map.service(error.messages);
-    if (error instanceof ArgumentError && map.argument) throw map.argument(error.message);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    const failure = error.failure();
+    const answer = answers[failure.code];
+    if (answer) throw answer(failure);
+    // Late import: the table imports this file's helpers.
+    const { restFailure } = await import('./failure-statuses');
+    throw restFailure(failure);
   }
 }

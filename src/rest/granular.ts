@@ -15,9 +15,9 @@ export const INSUFFICIENT_GRANULAR_SCOPE = 'insufficient_granular_scope';
 function boundaryResource(rest: RestRouteConfig, state: NonNullable<FastifyRequest['labgateRest']>): RestResource {
   switch (rest.boundary) {
     case 'project':
-      return state.project ? { project: state.project as never } : null;
+      return state.project ? { project: state.project } : null;
     case 'group':
-      return state.group ? { group: state.group as never } : null;
+      return state.group ? { group: state.group } : null;
     case 'user':
     case 'instance':
       return rest.boundary;

@@ -51,6 +51,7 @@ export async function offsetPage<T extends ObjectLiteral>(list: ListQuery<T> | n
     rawKeys.forEach((k) => pageQuery.addSelect(k.expr, k.rawAlias));
     pageQuery.offset(offset).limit(perPage);
     [rows, total] = await Promise.all([pageQuery.getMany(), countListRows(list, null)]);
+    if (list.adjust) rows = rows.map(list.adjust);
   } else if (list) {
     total = await countListRows(list, null);
   }

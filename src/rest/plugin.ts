@@ -1,24 +1,28 @@
 import cors from '@fastify/cors';
+import { apiCorsOptions } from '../cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../core/context';
 import { RequestContext } from '../core/context';
-import { ArgumentError, isDatabaseFailure, isTimeoutError, logUnexpectedError, ResourceNotAvailableError, ServiceError } from '../core/errors';
+import { DomainError, isDatabaseFailure, isTimeoutError, logUnexpectedError } from '../core/errors';
+import { restFailure } from './failure-statuses';
 import { REQUEST_TIMED_OUT } from '../core/limits';
 import { LABGATE_VERSION } from '../version';
 import { authenticateRest, routeScopes } from './auth';
-import { badRequest, forbidden, invalidParams, notFound, RestError, unauthorized } from './errors';
+import { badRequest, forbidden, invalidParams, RestError, unauthorized } from './errors';
 import { enforceGranularPermission } from './granular';
 import { findGroup, findProject } from './lookup';
 import { offsetPage, pageRequest, PAGINATION_HEADERS } from './pagination';
 import type { RestCall, RestRoute, RestRouteConfig } from './route';
 import { REST_ROUTES } from './routes';
+import type { Namespace } from '../modules/namespace/namespace.entity';
+import type { Project } from '../modules/project/project.entity';
 
 export const REST_PREFIX = '/api/v4';
 export const OPENAPI_PATH = '/openapi.json';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    labgateRest?: { ctx: RequestContext; project?: unknown; group?: unknown };
+    labgateRest?: { ctx: RequestContext; project?: Project; group?: Namespace };
   }
   interface FastifyContextConfig {
     /** Declarations of a REST route (see `RestRouteConfig`). */
@@ -98,14 +102,7 @@ export async function restApi(api: FastifyInstance, options: { core: AppCore; op
   const { core } = options;
   const { config } = core;
 
-  await api.register(cors, {
-    origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-    credentials: false,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'PRIVATE-TOKEN', 'Content-Type', 'X-Request-Id', 'X-Requested-With'],
-    exposedHeaders: ['X-Request-Id', ...PAGINATION_HEADERS],
-    maxAge: 7200,
-  });
+  await api.register(cors, apiCorsOptions(config, { methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], exposedHeaders: PAGINATION_HEADERS }));
 
   // Bodies: JSON (what GitLab's clients send) or a form (curl --data); both become one parameter object.
   api.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -198,9 +195,7 @@ function toRestError(error: FastifyError & { validation?: Array<{ keyword: strin
   if (error instanceof RestError) return error;
   if (error.validation?.length) return new RestError(400, { error: error.validation.map(grapeMessage).join(', ') });
   // Service errors a handler did not translate: the service's words, in GitLab's envelopes.
-  if (error instanceof ServiceError) return badRequest(error.messages.join(', '));
-  if (error instanceof ArgumentError) return new RestError(400, { error: error.message });
-  if (error instanceof ResourceNotAvailableError) return notFound();
+  if (error instanceof DomainError) return restFailure(error.failure());
   const status = error.statusCode ?? 500;
   if (status === 413) return new RestError(413, { message: '413 Request Entity Too Large' });
   if (status === 415) return new RestError(415, { message: '415 Unsupported Media Type' });
@@ -277,8 +272,11 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
       enforceGranularPermission,
       async (req) => {
         const state = req.labgateRest!;
-        const subject = route.resource === 'project' ? state.project : state.group;
-        if (route.resource && route.ability && subject !== undefined && !(await core.policy.can(state.ctx, route.resource, subject, route.ability.name))) {
+        const allowed = (ability: string) =>
+          route.resource === 'project'
+            ? state.project === undefined || core.policy.can(state.ctx, 'project', state.project, ability)
+            : state.group === undefined || core.policy.can(state.ctx, 'group', state.group, ability);
+        if (route.resource && route.ability && !(await allowed(route.ability.name))) {
           throw route.ability.denied === 'unauthorized' ? unauthorized() : forbidden();
         }
       },
@@ -291,8 +289,8 @@ function registerRoute(api: FastifyInstance, core: AppCore, route: RestRoute): v
         params: req.params,
         query: req.query,
         body: req.body ?? {},
-        project: state.project as RestCall['project'],
-        group: state.group as RestCall['group'],
+        project: state.project as Project,
+        group: state.group as Namespace,
         request: req,
         reply,
         async page(list, serialize) {

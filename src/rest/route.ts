@@ -5,6 +5,7 @@ import type { ListQuery } from '../db/list-query';
 import type { Namespace } from '../modules/namespace/namespace.entity';
 import type { Project } from '../modules/project/project.entity';
 import type { ObjectLiteral } from 'typeorm';
+import type { SubjectKind } from '../policy/subjects';
 
 /** A JSON schema, as Fastify validates it and @fastify/swagger documents it. */
 export type JsonSchema = Record<string, unknown>;
@@ -33,7 +34,8 @@ export interface RestRouteConfig {
   boundary: PermissionBoundary | null;
   auth: 'required' | 'optional';
   scopes?: readonly string[];
-  resource?: 'project' | 'group';
+  /** The subject `:id` is (policy/subjects.ts): a project or a group. */
+  resource?: Extract<SubjectKind, 'project' | 'group'>;
   ability?: { name: string; denied: 'unauthorized' | 'forbidden' };
 }
 

@@ -46,7 +46,7 @@ export async function launchChromium(): Promise<Chromium> {
     async close() {
       await browser.close();
       let left = chromiumProcesses(configHome);
-      for (let i = 0; i < 50 && left.length > 0; i++) {
+      for (let i = 0; i < 200 && left.length > 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         left = chromiumProcesses(configHome);
       }

@@ -79,7 +79,7 @@ describe('a page on another origin', () => {
       });
 
       await page.goto(`${origin}/`);
-      await page.locator('#private-token:not(:empty)').waitFor({ timeout: 15_000 });
+      await page.locator('#private-token:not(:empty)').waitFor({ timeout: 30_000 });
       const bearer = JSON.parse((await page.textContent('#bearer'))!);
       const privateToken = JSON.parse((await page.textContent('#private-token'))!);
 
@@ -104,7 +104,7 @@ describe('a page on another origin', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-        await page.locator('#bearer:not(:empty)').waitFor({ timeout: 15_000 });
+        await page.locator('#bearer:not(:empty)').waitFor({ timeout: 30_000 });
         const bearer = JSON.parse((await page.textContent('#bearer'))!);
         // Not a network failure: the browser lets the page read Labgate's 401 answer.
         expect(bearer.status).toBe(401);

@@ -70,7 +70,7 @@ describe('the GraphQL explorer at /-/graphql-explorer', () => {
     await typeQuery(page, '{ currentUser { username name } }');
     await page.click('.graphiql-execute-button');
 
-    await page.locator(RESULT_PANE, { hasText: '"username"' }).waitFor({ timeout: 15_000 });
+    await page.locator(RESULT_PANE, { hasText: '"username"' }).waitFor({ timeout: 30_000 });
     const result = await resultText(page);
     expect(result).toContain('"username": "grace"');
     expect(result).toContain('"name": "Grace Hopper"');
@@ -91,21 +91,21 @@ describe('the GraphQL explorer at /-/graphql-explorer', () => {
     // Anonymous now: currentUser is null, as GitLab answers a visitor without a token.
     await typeQuery(page, '{ currentUser { username } }');
     await page.click('.graphiql-execute-button');
-    await page.locator(RESULT_PANE, { hasText: '"currentUser": null' }).waitFor({ timeout: 15_000 });
+    await page.locator(RESULT_PANE, { hasText: '"currentUser": null' }).waitFor({ timeout: 30_000 });
   });
 
   it('completes field names and shows docs from the schema', async () => {
     await typeQuery(page, '{ ');
     await page.keyboard.type('curr'); // key by key: the editor offers completions as one types
     const hint = page.locator('.CodeMirror-hints .CodeMirror-hint', { hasText: 'currentUser' });
-    await hint.first().waitFor({ timeout: 10_000 });
+    await hint.first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
 
     await page.click('[aria-label="Show Documentation Explorer"]');
     const docs = page.locator('.graphiql-doc-explorer');
-    await docs.getByText('Root Types').waitFor({ timeout: 10_000 });
+    await docs.getByText('Root Types').waitFor({ timeout: 30_000 });
     await docs.getByText('Query', { exact: true }).first().click();
-    await docs.getByText('currentUser', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await docs.getByText('currentUser', { exact: true }).first().waitFor({ timeout: 30_000 });
   });
 
   it.each([1400, 800])('shows the whole welcome text at %i px wide, no line cut off', async (width) => {

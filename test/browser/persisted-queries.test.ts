@@ -118,7 +118,7 @@ describe("Apollo Client's persisted-query link (GET for hashed queries) in Chrom
       );
     });
     await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
-    await page.locator('#ready:has-text("ready")').waitFor({ timeout: 15_000 });
+    await page.locator('#ready:has-text("ready")').waitFor({ timeout: 30_000 });
   });
 
   afterAll(async () => {

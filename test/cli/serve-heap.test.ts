@@ -66,16 +66,16 @@ const commandLine = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'ut
     expect(commandLine(servers[0])).toContain('--max-semi-space-size=32');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(await waitFor(() => !alive(servers[0]), 15_000)).toBe(true);
+    expect(await waitFor(() => !alive(servers[0]), 30_000)).toBe(true);
     expect(output()).toContain('SIGTERM received: finishing requests in flight');
-  }, 120_000);
+  }, 240_000);
 
   it('stops the server when the labgate process is killed outright', async () => {
     const { child, servers } = await serve('killed', { LABGATE_SEMI_SPACE_MB: '48' });
     expect(commandLine(servers[0])).toContain('--max-semi-space-size=48');
     child.kill('SIGKILL');
-    expect(await waitFor(() => !alive(servers[0]), 15_000)).toBe(true);
-  }, 120_000);
+    expect(await waitFor(() => !alive(servers[0]), 30_000)).toBe(true);
+  }, 240_000);
 
   it('runs in one process with LABGATE_SEMI_SPACE_MB=0 or a flag of the user\'s own', async () => {
     const off = await serve('off', { LABGATE_SEMI_SPACE_MB: '0' });
@@ -88,7 +88,7 @@ const commandLine = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'ut
     expect(commandLine(own.child.pid!)).toContain('--max-semi-space-size=8');
     own.child.kill('SIGTERM');
     expect(await own.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('refuses a size that is not a whole number of MiB, before starting anything', () => {
     const result = spawnSync(process.execPath, [path.join(root, 'bin', 'labgate.js'), 'serve'], {

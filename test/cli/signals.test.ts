@@ -9,7 +9,9 @@
  * (src/process-chain.ts) and stops as on SIGTERM, which is what "finishing requests in flight" in its
  * output shows: a drained stop, not a process killed from outside.
  *
- * All runs share one SQLite file (migrated by the first), so PostgreSQL runs need not repeat this.
+ * Each run has a SQLite file of its own, so PostgreSQL runs need not repeat this. The runs go three at a
+ * time: most of a run is spent waiting for processes to start and stop, which overlaps well, while
+ * starting all nine at once would only make each start wait longer for the two cores.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,11 +84,18 @@ const cases: [Form, number, NodeJS.Signals][] = [
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(cases)('`%s` with %i worker(s): %s to it stops every Labgate process', async (form, workers, signal) => {
+  // Concurrent tests, at most `maxConcurrency` (3, in package.json) at once.
+  it.concurrent.each(cases.map(([form, workers, signal], index) => [form, workers, signal, index] as const))(
+    '`%s` with %i worker(s): %s to it stops every Labgate process',
+    (form, workers, signal, index) => run(form, workers, signal, `run-${index}.sqlite`),
+    180_000,
+  );
+
+  async function run(form: Form, workers: number, signal: NodeJS.Signals, database: string): Promise<void> {
     const [program, args] = command(form, workers);
     const child = spawn(program, args, {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'shared.sqlite')}`, PORT: '0', HOST: '127.0.0.1', LABGATE_LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, database)}`, PORT: '0', HOST: '127.0.0.1', LABGATE_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     leftovers.push(child.pid!);
@@ -149,5 +158,5 @@ const cases: [Form, number, NodeJS.Signals][] = [
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.filter((line) => !/^\{.*\}$/.test(line) || typeof JSON.parse(line) !== 'object')).toEqual([]);
     expect(lines.map((line) => JSON.parse(line)).filter((record) => record.requestId === lastId)).toEqual([expect.objectContaining({ msg: 'request', path: '/-/liveness', status: 200 })]);
-  }, 180_000);
+  }
 });

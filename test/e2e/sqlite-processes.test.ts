@@ -37,7 +37,7 @@ const run = promisify(execFile);
     const writer = (name: string) =>
       run(process.execPath, ['-r', path.join(__dirname, '../helpers/ts-register.js'), path.join(__dirname, '../helpers/token-writer.ts')], {
         env: { ...process.env, DATABASE_URL: app.config.databaseUrl, PROJECT: 'shared/app', COUNT: '30', CONCURRENCY: '10', NAME: name },
-        timeout: 50_000,
+        timeout: 170_000,
       });
     const outcomes = (await Promise.all([writer('a'), writer('b')])).map(({ stdout }) => JSON.parse(stdout) as { created: number; errors: string[] });
 
@@ -45,5 +45,5 @@ const run = promisify(execFile);
     expect(outcomes.map((o) => o.created)).toEqual([30, 30]);
     const [{ bots }] = await app.dataSource.query(`SELECT COUNT(*) AS bots FROM users WHERE user_type = 'project_bot'`);
     expect(Number(bots)).toBe(60);
-  }, 60_000);
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/app';
 import { runCli } from '../../src/cli/main';
 import { ManualClock } from '../../src/clock';
@@ -45,6 +46,11 @@ export interface Harness {
   clock: ManualClock;
   db: TestDatabase;
   config: Config;
+  /**
+   * The lines the server's request log wrote, when started with `captureLog` (the log level comes
+   * from `config.logLevel`, silent unless the test sets it); empty otherwise. Tests may clear it.
+   */
+  log: string[];
   /** Runs one GraphQL operation over the in-process HTTP handler. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResult<T>>;
   /** Sends a raw request; the body is parsed when it is JSON. */
@@ -69,16 +75,22 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { config?: Partial<Config>; onQuery?: (sql: string) => void; now?: string } = {},
+  options: { config?: Partial<Config>; onQuery?: (sql: string) => void; now?: string; captureLog?: boolean } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
   // On PostgreSQL the repositories go to a directory of the test's own (SQLite in memory makes one itself).
   const repositoriesPath = db.kind === 'postgres' ? mkdtempSync(path.join(tmpdir(), 'labgate-test-repositories-')) : undefined;
   const config = loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'silent', repositoriesPath, ...options.config });
   const clock = new ManualClock(options.now ?? `${TODAY}T12:00:00.000Z`);
+  const log: string[] = [];
+  let logStream: PassThrough | undefined;
+  if (options.captureLog) {
+    logStream = new PassThrough();
+    logStream.on('data', (chunk: Buffer) => log.push(...chunk.toString().split('\n').filter(Boolean)));
+  }
   let app: App;
   try {
-    app = await createApp(config, { clock, onQuery: options.onQuery });
+    app = await createApp(config, { clock, onQuery: options.onQuery, logStream });
   } catch (error) {
     await db.drop();
     throw error;
@@ -155,6 +167,7 @@ export async function startHarness(
     clock,
     db,
     config,
+    log,
     gql,
     request,
     cli,

@@ -70,7 +70,7 @@ async function startRegistryOn(config: Config, dir: string, port: number): Promi
   child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let ready = false;
-  for (let attempt = 0; attempt < 100 && !ready && child.exitCode === null; attempt++) {
+  for (let attempt = 0; attempt < 300 && !ready && child.exitCode === null; attempt++) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/v2/`);
       ready = response.status === 401;

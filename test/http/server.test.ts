@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/app';
@@ -199,6 +200,18 @@ describe('the request log', () => {
   });
 });
 
+/** Whether a new TCP connection to the port is accepted (closed again at once). */
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('graceful shutdown', () => {
   it('finishes every request in flight, then refuses new connections', async () => {
     const h = await startHarness();
@@ -221,16 +234,32 @@ describe('graceful shutdown', () => {
           req.end(query);
         });
       await Promise.all(Array.from({ length: 20 }, send)); // open the keep-alive connections
-      // One request per connection, all sent before the server is told to close.
+      // One request per connection, each held inside its resolver until the server has been told to
+      // close: a pause of a few milliseconds instead did not make sure, on a busy machine, that every
+      // request had reached the server before the close (a connection still idle then is closed).
+      let entered = 0;
+      let allEntered!: () => void;
+      const everyRequestInside = new Promise<void>((resolve) => (allEntered = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const list = h.app.services.projects.list.bind(h.app.services.projects);
+      const held = jest.spyOn(h.app.services.projects, 'list').mockImplementation(async (...args) => {
+        if (++entered === 20) allEntered();
+        await released;
+        return list(...args);
+      });
       const inFlight = Array.from({ length: 20 }, send);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await everyRequestInside;
       closing = true;
       const closed = h.app.close();
+      // Released once the server refuses new connections: the close has begun while all 20 are in flight.
+      while (await connects(port)) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
       const statuses = await Promise.all(inFlight);
       await closed;
+      held.mockRestore();
       expect(statuses).toEqual(Array(20).fill(200));
-      // The close did overlap those requests: some of them were answered after it began.
-      expect(finishedAfterClose).toBeGreaterThan(0);
+      expect(finishedAfterClose).toBe(20);
       await expect(fetch(`http://127.0.0.1:${port}/-/liveness`)).rejects.toThrow();
       agent.destroy();
     } finally {

@@ -1,3 +1,5 @@
+import { Event, EVENT_ACTIONS } from '../../src/modules/event/event.entity';
+import { Member } from '../../src/modules/member/member.entity';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**
@@ -156,13 +158,19 @@ describe('SQL statements per list query', () => {
     expectNoGrowth(small.count, large.count);
   });
 
-  it("nested lists of each user (memberships, groups, their own tokens) are batched", async () => {
+  it("nested lists of each user (memberships, groups, their own tokens, contributed projects) are batched", async () => {
+    // Every project member pushed to their project once (the events the post-receive hook records).
+    const now = h.clock.now();
+    for (const m of await h.app.dataSource.getRepository(Member).findBy({ sourceType: 'Project' })) {
+      await h.app.dataSource.getRepository(Event).insert({ projectId: m.sourceId, authorId: m.userId, action: EVENT_ACTIONS.pushed, targetType: null, targetId: null, createdAt: now, updatedAt: now });
+    }
     const query = `query($n: Int) { users(first: $n, sort: CREATED_ASC) { nodes {
       username
       groupMemberships(first: 2) { nodes { id } }
       projectMemberships(first: 2) { nodes { id } }
       groups(first: 2) { nodes { fullPath } }
       personalAccessTokens(first: 2) { count nodes { name } }
+      contributedProjects(first: 2, includePersonal: true) { nodes { fullPath } }
     } } }`;
     const small = await countFor(query, { n: 4 }, tokens.admin);
     const large = await countFor(query, { n: 15 }, tokens.admin);
@@ -170,6 +178,7 @@ describe('SQL statements per list query', () => {
     for (const page of [small, large]) {
       expect(page.data.users.nodes.some((u: any) => u.groupMemberships.nodes.length > 0)).toBe(true);
       expect(page.data.users.nodes.some((u: any) => u.projectMemberships.nodes.length > 0)).toBe(true);
+      expect(page.data.users.nodes.some((u: any) => u.contributedProjects.nodes.length > 0)).toBe(true);
     }
     expect(large.data.users.nodes).toHaveLength(15);
     expectNoGrowth(small.count, large.count);

@@ -57,7 +57,7 @@ describeWithTools('docker-registry and skopeo with Labgate as the token service'
     void other;
     for (const role of ['guest', 'reporter', 'developer', 'maintainer']) await h.addMember({ group: acme }, users[role], role);
     for (const name of Object.keys(users)) api[name] = `${name}:${(await h.createPat(users[name], ['api'])).secret}`;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await registry?.stop();

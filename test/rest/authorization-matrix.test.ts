@@ -89,6 +89,8 @@ const OPERATIONS: Record<string, RestOperation> = {
   groupMemberBulkUpdate: update('group'),
   bulkUpdateProjectMemberToLevel: update('project'),
   bulkUpdateGroupMemberToLevel: update('group'),
+  // `GET /users/:user_id/contributed_projects` of the project's `target`, who pushed to it.
+  userContributedProjects: { subject: 'none', method: 'GET', auth: 'optional', translate: (cell) => (cell === 'listed' || cell === 'unlisted' ? `200 ${cell}` : `untranslated ${cell}`) },
 };
 
 const ALL_ROWS = matrixRows();
@@ -162,6 +164,11 @@ describe('authorization matrix over REST (rows shared with GraphQL)', () => {
         const member = operation.subject === 'group' ? groupTarget : target;
         if (response.status === 200 && !response.body.some((m: { id: number }) => m.id === member.id)) return '200 without the direct member';
         return outcome(response);
+      }
+      case 'userContributedProjects': {
+        const response = await request('GET', `/users/${target.username}/contributed_projects?per_page=100`);
+        if (response.status !== 200) return outcome(response);
+        return response.body.some((p: { id: number }) => p.id === projectId) ? '200 listed' : '200 unlisted';
       }
       case 'listProjectTokens':
       case 'listGroupTokens':

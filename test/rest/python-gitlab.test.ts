@@ -48,7 +48,7 @@ describeWithCli('python-gitlab against Labgate', () => {
 
   /** Runs the command with the test's configuration; parses its JSON output. */
   async function gitlab(...args: string[]): Promise<any> {
-    const { stdout } = await run(COMMAND!, ['-c', configFile, '-g', 'labgate', '-o', 'json', ...args], { timeout: 30_000 });
+    const { stdout } = await run(COMMAND!, ['-c', configFile, '-g', 'labgate', '-o', 'json', ...args], { timeout: 90_000 });
     return stdout.trim() ? JSON.parse(stdout) : null;
   }
 
@@ -57,7 +57,7 @@ describeWithCli('python-gitlab against Labgate', () => {
     const script = `import gitlab, json, sys\ngl = gitlab.Gitlab.from_config('labgate', [${JSON.stringify(configFile)}])\n${code}`;
     // The interpreter the command itself runs on, so that it finds the same python-gitlab.
     const shebang = /^#!\s*(\S+)/.exec(readFileSync(COMMAND!, 'utf8').split('\n')[0])?.[1] ?? 'python3';
-    const { stdout } = await run(shebang, ['-c', script], { timeout: 30_000 });
+    const { stdout } = await run(shebang, ['-c', script], { timeout: 90_000 });
     return JSON.parse(stdout);
   }
 
@@ -71,7 +71,7 @@ describeWithCli('python-gitlab against Labgate', () => {
     configFile = path.join(dir, 'python-gitlab.cfg');
     writeFileSync(
       configFile,
-      ['[global]', 'default = labgate', 'timeout = 20', '', '[labgate]', `url = http://127.0.0.1:${address.port}`, `private_token = ${token}`, 'api_version = 4', ''].join('\n'),
+      ['[global]', 'default = labgate', 'timeout = 60', '', '[labgate]', `url = http://127.0.0.1:${address.port}`, `private_token = ${token}`, 'api_version = 4', ''].join('\n'),
     );
   });
 
@@ -111,7 +111,7 @@ describeWithCli('python-gitlab against Labgate', () => {
         [rotated.id, false],
       ].sort(),
     );
-  });
+  }, 300_000); // six commands, each a Python interpreter loading python-gitlab: minutes on a loaded machine
 
   it('lists project members, direct and inherited', async () => {
     const sam = await h.createUser('sam');

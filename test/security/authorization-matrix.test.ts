@@ -72,6 +72,7 @@ const SUBJECT: Record<Operation | LevelOperation, SubjectKind> = {
   listProjectShared: 'project',
   userGroupMemberships: 'group',
   userProjectMemberships: 'project',
+  userContributedProjects: 'project',
   searchBotName: 'project',
   userGroups: 'none',
   userGroupCount: 'none',
@@ -363,6 +364,13 @@ describe('authorization matrix', () => {
         const path = onProject ? projectPath : groupPath;
         return memberships.some((m) => m.source!.fullPath === path) ? 'listed' : 'unlisted';
       }
+      case 'userContributedProjects': {
+        const r = await gql(`query($u: String!) { users(usernames: [$u]) { nodes { contributedProjects(first: 100) { nodes { fullPath } } } } }`, { u: 'target' });
+        if (r.http) return r.http;
+        if (r.res!.errors?.length) return `error:${r.res!.errors[0].message}`;
+        const projects = r.res!.data.users.nodes[0].contributedProjects.nodes as Array<{ fullPath: string }>;
+        return projects.some((p) => p.fullPath === projectPath) ? 'listed' : 'unlisted';
+      }
       case 'userGroups':
       case 'userGroupCount':
       case 'userProjectCount': {
@@ -449,6 +457,7 @@ describe('authorization matrix', () => {
     expect(await run(row)).toBe(expected);
   });
 
+  // The two checks below send hundreds of requests in one test: their time-outs allow for a loaded machine.
   it('lists exactly the projects and groups each viewer may read, and vice versa', async () => {
     const projectPaths = (await h.app.dataSource.getRepository(ProjectEntity).find()).map((p) => p.fullPath);
     const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
@@ -480,7 +489,7 @@ describe('authorization matrix', () => {
         groups: readable(groups.data),
       });
     }
-  });
+  }, 300_000);
 
   it("shows a user's group membership exactly where the group's member list is readable", async () => {
     const groupPaths = (await h.app.dataSource.getRepository(NamespaceEntity).findBy({ type: 'Group' })).map((g) => g.fullPath);
@@ -523,7 +532,7 @@ describe('authorization matrix', () => {
         .sort();
       expect({ viewer: viewer.label, seen }).toEqual({ viewer: viewer.label, seen: expected });
     }
-  });
+  }, 300_000);
 
   it('left the tokens of blocked and deactivated users unrevoked', async () => {
     for (const name of ['blocked', 'deactivated']) {

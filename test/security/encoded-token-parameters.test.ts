@@ -1,10 +1,5 @@
-import { PassThrough } from 'node:stream';
-import { createApp, type App } from '../../src/app';
-import { ManualClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/core/context';
 import { scrubString } from '../../src/http/log-safety';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useHarness } from '../helpers/harness';
 
 /**
  * A token sent as `private%5Ftoken=` or `access%5ftoken=` (issue 18). GitLab's Rack decodes parameter
@@ -12,26 +7,12 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
  * (Node's parsers decode names too). What matters is that the request log never holds it.
  */
 describe('token parameters with percent-encoded names', () => {
-  let db: TestDatabase;
-  let app: App;
-  const lines: string[] = [];
+  const h = useHarness({ config: { logLevel: 'info' }, captureLog: true });
   let secret: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    app = await createApp(loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'info' }), {
-      clock: new ManualClock('2026-01-15T12:00:00.000Z'),
-      logStream: stream,
-    });
-    const system = new RequestContext(app, null, { system: true });
-    const carol = await app.services.users.create(system, { username: 'carol', name: 'Carol', email: 'carol@example.com' });
-    secret = (await app.services.tokens.createPersonal(system, carol, { name: 'enc', scopes: ['api'] })).secret;
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
+    const carol = await h.createUser('carol', { name: 'Carol' });
+    secret = (await h.createPat(carol, ['api'], { name: 'enc' })).secret;
   });
 
   const who = { 'content-type': 'application/json' };
@@ -39,9 +20,9 @@ describe('token parameters with percent-encoded names', () => {
 
   it('authenticates over GraphQL and REST, as GitLab does', async () => {
     for (const name of ['private%5Ftoken', 'access%5ftoken', '%70rivate_token']) {
-      const gql = await app.handle({ method: 'POST', url: `/api/graphql?${name}=${secret}`, headers: who, body });
+      const gql = await h.app.handle({ method: 'POST', url: `/api/graphql?${name}=${secret}`, headers: who, body });
       expect(JSON.parse(gql.body)).toEqual({ data: { currentUser: { username: 'carol' } } });
-      const rest = await app.handle({ method: 'GET', url: `/api/v4/user?${name}=${secret}`, headers: {} });
+      const rest = await h.app.handle({ method: 'GET', url: `/api/v4/user?${name}=${secret}`, headers: {} });
       expect(rest.status).toBe(200);
       expect(JSON.parse(rest.body).username).toBe('carol');
     }
@@ -49,16 +30,16 @@ describe('token parameters with percent-encoded names', () => {
 
   it('never writes such a token to the log, even one not shaped like a GitLab token', async () => {
     const unshaped = 'NotShapedLikeAToken0123456789';
-    lines.length = 0;
-    await app.handle({ method: 'POST', url: `/api/graphql?private%5Ftoken=${secret}`, headers: who, body });
-    await app.handle({ method: 'POST', url: `/api/graphql?access%5ftoken=${unshaped}`, headers: who, body });
-    await app.handle({ method: 'GET', url: `/api/v4/user?a=1&private%5Ftoken=${unshaped}&b=2`, headers: {} });
-    await app.handle({ method: 'GET', url: `/api/v4/user?%70rivate%5Ftoken=${unshaped}`, headers: {} });
-    expect(lines).toHaveLength(4);
-    const log = lines.join('\n');
+    h.log.length = 0;
+    await h.app.handle({ method: 'POST', url: `/api/graphql?private%5Ftoken=${secret}`, headers: who, body });
+    await h.app.handle({ method: 'POST', url: `/api/graphql?access%5ftoken=${unshaped}`, headers: who, body });
+    await h.app.handle({ method: 'GET', url: `/api/v4/user?a=1&private%5Ftoken=${unshaped}&b=2`, headers: {} });
+    await h.app.handle({ method: 'GET', url: `/api/v4/user?%70rivate%5Ftoken=${unshaped}`, headers: {} });
+    expect(h.log).toHaveLength(4);
+    const log = h.log.join('\n');
     expect(log).not.toContain(secret.slice(6));
     expect(log).not.toContain(unshaped);
-    expect(lines.map((l) => JSON.parse(l).path)).toEqual([
+    expect(h.log.map((l) => JSON.parse(l).path)).toEqual([
       '/api/graphql?private%5Ftoken=[FILTERED]',
       '/api/graphql?access%5ftoken=[FILTERED]',
       '/api/v4/user?a=1&private%5Ftoken=[FILTERED]&b=2',

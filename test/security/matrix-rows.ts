@@ -99,6 +99,7 @@ export const OPERATIONS = [
   'listProjectShared',
   'userGroupMemberships',
   'userProjectMemberships',
+  'userContributedProjects',
   'searchBotName',
   // What a user belongs to, listed or counted: the user and administrators only (issue 24)
   'userGroups',
@@ -180,6 +181,7 @@ type MembershipOperation =
   | 'listProjectShared'
   | 'userGroupMemberships'
   | 'userProjectMemberships'
+  | 'userContributedProjects'
   | 'searchBotName';
 
 export const BY_VISIBILITY: Record<Exclude<Operation, SingleOperation | FromBelowOperation | MembershipOperation>, Record<Key, ByVisibility>> = {
@@ -707,7 +709,12 @@ function byReaders(yes: string, no: string): Record<MembershipKey, ByVisibility>
  *   subgroup, who reads a private top-level group only from below.
  * - userGroupMemberships / userProjectMemberships: another user's direct membership of the subgroup /
  *   the project, through `users(usernames:)` { groupMemberships } / { projectMemberships } (their
- *   counts and `groups` are the user's and administrators' only: see `SINGLE`).
+ *   counts and `groups` are the user's and administrators' only: see `SINGLE`). Each row is shown by
+ *   the viewer's ability on its own group or project (GitLab's `GroupMember`/`ProjectMember` types
+ *   authorize each node), not by who the user is; a group's row by `read_group_member` (see
+ *   `userGroupMembershipsFromBelow`).
+ * - userContributedProjects: the project in another user's `contributedProjects` (they pushed to it),
+ *   listed to whoever may read the project (GitLab's `ContributedProjectsFinder`).
  * - searchBotName: a bot of the project found by its name with `users(search:)` (issue 7: the name
  *   read `****` but a search matched it, letter by letter).
  */
@@ -720,6 +727,7 @@ export const MEMBERSHIP: Record<MembershipOperation, Record<MembershipKey, ByVis
   listProjectShared: byReaders('none', 'hidden'),
   userGroupMemberships: byReaders('listed', 'unlisted'),
   userProjectMemberships: byReaders('listed', 'unlisted'),
+  userContributedProjects: byReaders('listed', 'unlisted'),
   searchBotName: byReaders('found', 'unfound'),
   listGroupDescendants: {
     anonymous: ['hidden', 'hidden', 'sub'],

@@ -1,3 +1,4 @@
+import { Event, EVENT_ACTIONS } from '../../src/modules/event/event.entity';
 import { Member } from '../../src/modules/member/member.entity';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
@@ -96,6 +97,9 @@ export async function buildMatrixWorld(h: Harness): Promise<MatrixWorld> {
       await h.addMember({ group: top }, people.get(name)!.user, 'owner');
     }
     await h.addMember({ project: proj }, target, 'developer');
+    // The target pushed to the project (the event the post-receive hook records): a contributed project.
+    const now = h.clock.now();
+    await h.app.dataSource.getRepository(Event).insert({ projectId: proj.id, authorId: target.id, action: EVENT_ACTIONS.pushed, targetType: null, targetId: null, createdAt: now, updatedAt: now });
     await h.addMember({ group: sub }, groupTarget, 'developer');
     for (const resource of [{ project: proj }, { group: sub }, { group: top }]) {
       await h.addMember(resource, people.get('expired')!.user, 'developer', '2026-01-16');

@@ -1,10 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { createApp, type App } from '../../src/app';
-import { ManualClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
-import { RequestContext } from '../../src/core/context';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useHarness } from '../helpers/harness';
 
 /**
  * Issue 18: during a database outage, each failed request also wrote a pino error line with a stack,
@@ -12,26 +7,16 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
  * its `[labgate] database error` line and its request line (status 500), and nothing else.
  */
 describe('the request log during a database outage', () => {
-  let db: TestDatabase;
-  let app: App;
-  const lines: string[] = [];
+  const h = useHarness({ config: { logLevel: 'info', logErrors: true }, captureLog: true });
   let secret: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    app = await createApp(loadConfig({}, { databaseUrl: db.url, externalUrl: 'http://example.com', logLevel: 'info', logErrors: true }), {
-      clock: new ManualClock('2026-01-15T12:00:00.000Z'),
-      logStream: stream,
-    });
-    const system = new RequestContext(app, null, { system: true });
-    const dave = await app.services.users.create(system, { username: 'dave', name: 'Dave', email: 'dave@example.com' });
-    secret = (await app.services.tokens.createPersonal(system, dave, { name: 'outage', scopes: ['api'] })).secret;
-    if (db.kind === 'sqlite') {
-      (app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
+    const dave = await h.createUser('dave', { name: 'Dave' });
+    secret = (await h.createPat(dave, ['api'], { name: 'outage' })).secret;
+    if (h.db.kind === 'sqlite') {
+      (h.app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
     } else {
-      const name = new URL(db.url).pathname.slice(1);
+      const name = new URL(h.db.url).pathname.slice(1);
       const admin = new Client({ connectionString: process.env.DATABASE_URL });
       await admin.connect();
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
@@ -39,16 +24,12 @@ describe('the request log during a database outage', () => {
       await admin.end();
     }
   });
-  afterAll(async () => {
-    await app.close().catch(() => undefined);
-    await db.drop();
-  });
 
   it('writes one request line per failed request, and no error line with a stack', async () => {
     const printed: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
     try {
-      lines.length = 0;
+      h.log.length = 0;
       const json = { 'content-type': 'application/json' };
       const requests = [
         // Authentication reads the database first: the failure reaches the HTTP layer's error handler.
@@ -58,13 +39,13 @@ describe('the request log during a database outage', () => {
         { method: 'POST', url: '/api/graphql', headers: json, body: '{"query":"{ projects { nodes { id } } }"}' },
       ];
       for (const request of requests) {
-        const res = await app.handle(request);
+        const res = await h.app.handle(request);
         expect(res.status === 500 || JSON.parse(res.body).errors?.[0]?.message === 'Internal server error').toBe(true);
       }
-      const records = lines.map((l) => JSON.parse(l));
+      const records = h.log.map((l) => JSON.parse(l));
       expect(records.map((r) => r.msg)).toEqual(['request', 'request', 'request', 'request']);
       expect(records.filter((r) => r.level >= 50)).toEqual([]);
-      expect(lines.join('\n')).not.toMatch(/\s+at /);
+      expect(h.log.join('\n')).not.toMatch(/\s+at /);
       // The README's one line per failed request, on standard error.
       expect(printed).toHaveLength(requests.length);
       expect(printed.every((p) => p.startsWith('[labgate] database error: '))).toBe(true);

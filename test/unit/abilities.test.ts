@@ -11,7 +11,6 @@ import {
   PROJECT_ABILITIES,
   PROJECT_CREATION,
   projectAbilities,
-  SUBGROUP_CREATION,
   userAbilities,
   userNamespaceAbilities,
   type ActorFacts,
@@ -22,18 +21,11 @@ import {
 import { accessLevelEncompasses, DEVELOPER, GUEST, MAINTAINER, NO_ACCESS, OWNER, PLANNER, REPORTER } from '../../src/policy/access-level';
 import { MembershipIndex } from '../../src/policy/membership-index';
 import { INTERNAL, PRIVATE, PUBLIC } from '../../src/policy/visibility';
+import { groupFacts, humanActor, projectFacts } from '../helpers/policy-facts';
 
 /** The policy module on its own: plain facts in, abilities out, no database. */
 
-const human = (id: number, extra: Partial<ActorFacts> = {}): ActorFacts => ({
-  userId: id,
-  signedIn: true,
-  admin: false,
-  external: false,
-  projectBot: false,
-  human: true,
-  ...extra,
-});
+const human = humanActor;
 
 const ACTORS: Record<string, ActorFacts> = {
   anonymous: ANONYMOUS,
@@ -46,31 +38,8 @@ const ACTORS: Record<string, ActorFacts> = {
 const LEVELS = [NO_ACCESS, GUEST, PLANNER, REPORTER, DEVELOPER, MAINTAINER, OWNER];
 const VISIBILITY_LEVELS = [PRIVATE, INTERNAL, PUBLIC];
 
-const project = (facts: Partial<ProjectFacts> = {}): ProjectFacts => ({
-  visibilityLevel: PRIVATE,
-  archived: false,
-  requestAccessEnabled: true,
-  accessLevel: NO_ACCESS,
-  directAccessLevel: NO_ACCESS,
-  inOwnPersonalNamespace: false,
-  tokenCreationAllowed: true,
-  tokenFeatureAvailable: true,
-  ...facts,
-});
-
-const group = (facts: Partial<GroupFacts> = {}): GroupFacts => ({
-  visibilityLevel: PRIVATE,
-  accessLevel: NO_ACCESS,
-  memberBelow: false,
-  directAccessLevel: NO_ACCESS,
-  ownerCount: 0,
-  projectCreationLevel: PROJECT_CREATION.developer,
-  subgroupCreationLevel: SUBGROUP_CREATION.maintainer,
-  isTopLevel: true,
-  tokenCreationAllowed: true,
-  tokenFeatureAvailable: true,
-  ...facts,
-});
+const project = projectFacts;
+const group = groupFacts;
 
 function* projectInputs(): Generator<[ActorFacts, ProjectFacts]> {
   for (const actor of Object.values(ACTORS))

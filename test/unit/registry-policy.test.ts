@@ -1,24 +1,14 @@
 import 'reflect-metadata';
 import { ANONYMOUS, projectAbilities, type ActorFacts, type ProjectFacts } from '../../src/policy/abilities';
+import { humanActor, projectFacts } from '../helpers/policy-facts';
 import { DEVELOPER, GUEST, MAINTAINER, NO_ACCESS, OWNER, PLANNER, REPORTER } from '../../src/policy/access-level';
 import { FEATURE_LEVELS } from '../../src/modules/project/project-settings.data';
 import { INTERNAL, PRIVATE, PUBLIC } from '../../src/policy/visibility';
 
 /** The container image abilities of GitLab's project policy, as plain facts in and abilities out. */
 
-const user = (extra: Partial<ActorFacts> = {}): ActorFacts => ({ userId: 1, signedIn: true, admin: false, external: false, projectBot: false, human: true, ...extra });
-
-const project = (facts: Partial<ProjectFacts>): ProjectFacts => ({
-  visibilityLevel: PRIVATE,
-  archived: false,
-  requestAccessEnabled: true,
-  accessLevel: NO_ACCESS,
-  directAccessLevel: NO_ACCESS,
-  inOwnPersonalNamespace: false,
-  tokenCreationAllowed: true,
-  tokenFeatureAvailable: true,
-  ...facts,
-});
+const user = (extra: Partial<ActorFacts> = {}): ActorFacts => humanActor(1, extra);
+const project = projectFacts;
 
 const IMAGE_ABILITIES = ['read_container_image', 'create_container_image', 'update_container_image', 'destroy_container_image', 'destroy_container_image_tag', 'admin_container_image'];
 const images = (actor: ActorFacts, facts: Partial<ProjectFacts>) => IMAGE_ABILITIES.filter((a) => projectAbilities(actor, project(facts)).has(a as never));

@@ -9,7 +9,7 @@ import { groupSortKeys } from '../group/group.service';
 import { projectSortKeys } from '../project/project.service';
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
 import type { Policy } from '../../policy/policy';
-import { atOrBelowTraversal, unexpired } from '../../policy/sql-conditions';
+import { allOf, atOrBelowTraversal, membershipOf, sql, unexpired } from '../../policy/sql-conditions';
 import { groupVisibleSql, memberOfProjectSql, projectVisibleSql } from '../../policy/visibility-sql';
 import { isActiveLink, reachesThroughLinks } from '../../policy/group-links';
 import { toSentence } from '../../text';
@@ -94,7 +94,7 @@ export class GroupLinkService {
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(ProjectGroupLink);
       if (await repo.existsBy({ projectId: project.id, groupId: invited.id })) errors.unshift(PROJECT_ALREADY_SHARED);
-      if (errors.length) throw new ServiceError(toSentence(errors));
+      if (errors.length) throw new ServiceError(toSentence(errors), 'conflict');
       const now = ctx.now();
       return repo.save(repo.create({ projectId: project.id, groupId: invited.id, groupAccess: args.groupAccess, expiresAt: args.expiresAt, createdAt: now, updatedAt: now }));
     });
@@ -115,7 +115,7 @@ export class GroupLinkService {
     const allowed =
       (await this.deps.policy.projects.can(ctx, project, 'delete_group_link')) ||
       (invited !== null && (await this.deps.policy.groups.can(ctx, invited, 'delete_group_link')));
-    if (!allowed) throw new ServiceError('Forbidden');
+    if (!allowed) throw new ServiceError('Forbidden', 'forbidden');
     await ctx.app.dataSource.getRepository(ProjectGroupLink).delete({ id: link.id });
   }
 
@@ -135,7 +135,7 @@ export class GroupLinkService {
     return inTransaction(ctx.app.dataSource, async (em) => {
       const repo = em.getRepository(GroupGroupLink);
       if (await repo.existsBy({ sharedGroupId: group.id, sharedWithGroupId: invited.id })) errors.unshift(GROUP_ALREADY_SHARED);
-      if (errors.length) throw new ServiceError(toSentence(errors));
+      if (errors.length) throw new ServiceError(toSentence(errors), 'conflict');
       const now = ctx.now();
       return repo.save(
         repo.create({ sharedGroupId: group.id, sharedWithGroupId: invited.id, groupAccess: args.groupAccess, expiresAt: args.expiresAt, createdAt: now, updatedAt: now }),
@@ -244,6 +244,47 @@ export class GroupLinkService {
     if (visible) qb.andWhere(visible.sql, visible.params);
     const sort = !args.sort || args.sort === 'SIMILARITY' ? 'name_asc' : args.sort.toLowerCase();
     return { qb, keys: groupSortKeys(sort) };
+  }
+
+  /**
+   * REST `GET /projects/:id/invited_groups` (GitLab's `InvitedGroupsFinder`): the groups the project is
+   * shared with (`direct`) and those its group or a group above it is shared with (`inherited`), by
+   * unexpired links, that the viewer can see; `search` matches the name or full path of the group (its
+   * parents' included); `minAccessLevel` keeps the groups where a signed-in viewer holds at least that
+   * role directly. Newest first. The caller has read the project.
+   */
+  async invitedGroupsQuery(
+    ctx: RequestContext,
+    project: Project,
+    args: { relation?: readonly string[] | null; search?: string | null; minAccessLevel?: number | null },
+  ): Promise<ListQuery<Namespace> | null> {
+    await membershipsOf(ctx);
+    const relation = args.relation?.length ? args.relation : ['direct', 'inherited'];
+    const ns = await loadProjectNamespace(ctx, project);
+    const sources: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (relation.includes('direct')) {
+      const active = unexpired('igp', ctx.today());
+      sources.push(`g.id IN (SELECT igp.group_id FROM project_group_links igp WHERE igp.project_id = :invitedInto AND ${active.sql})`);
+      Object.assign(params, active.params, { invitedInto: project.id });
+    }
+    if (relation.includes('inherited') && isGroup(ns)) {
+      const active = unexpired('igg', ctx.today());
+      sources.push(`g.id IN (SELECT igg.shared_with_group_id FROM group_group_links igg WHERE igg.shared_group_id IN (:...invitedAbove) AND ${active.sql})`);
+      Object.assign(params, active.params, { invitedAbove: traversalIdList(ns) });
+    }
+    if (!sources.length) return null;
+    const qb = ctx.app.dataSource.getRepository(Namespace).createQueryBuilder('g').where(`(${sources.join(' OR ')})`, params);
+    if (args.search) {
+      qb.andWhere(`(LOWER(g.full_name) LIKE :igSearch ESCAPE '\\' OR LOWER(g.full_path) LIKE :igSearch ESCAPE '\\')`, { igSearch: likePattern(args.search) });
+    }
+    if (args.minAccessLevel != null && ctx.actor.userId !== null) {
+      const member = allOf(sql`igm.source_type = 'Namespace' AND igm.source_id = g.id`, membershipOf('igm', { userId: ctx.actor.userId, today: ctx.today(), minLevel: args.minAccessLevel }));
+      qb.andWhere(`EXISTS (SELECT 1 FROM members igm WHERE ${member.sql})`, member.params);
+    }
+    const visible = groupVisibleSql(ctx.actor, 'g', ctx.today());
+    if (visible) qb.andWhere(visible.sql, visible.params);
+    return { qb, keys: groupSortKeys('id_desc') };
   }
 
   private searchGroups(qb: SelectQueryBuilder<Namespace>, search: string | null | undefined): void {

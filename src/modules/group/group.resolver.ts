@@ -17,10 +17,10 @@ import { visibilityName } from '../../policy/visibility';
 import { ResourceAccessTokenConnection, TokenFilterArgs } from '../access-token/access-token.types';
 import { GroupMemberConnection, GroupMembersArgs, memberRecordIds } from '../member/member.types';
 import type { Namespace } from '../namespace/namespace.entity';
-import { loadRoot } from '../../policy/namespace-of';
+import { ancestorsOf, loadRoot } from '../../policy/namespace-of';
 import { NamespaceProjectsArgs, ProjectConnection } from '../project/project.types';
 import { descriptionHtml } from '../project/description-html';
-import { ancestorsOf, deletionState } from '../project/project-features.service';
+import { deletionState } from '../project/project-features.service';
 import { DescendantGroupsArgs, GroupConnection, GroupInterfaceConnection, GroupsArgs, GroupType, GroupUpdateInput, GroupUpdatePayload } from './group.types';
 
 const levelName = (names: Record<string, number>, level: number) => Object.entries(names).find(([, v]) => v === level)?.[0] ?? null;

@@ -18,7 +18,7 @@ import { Member } from '../member/member.entity';
 import { Namespace, PLANS, type Plan } from '../namespace/namespace.entity';
 import { likePattern, pathErrors, textErrors } from '../namespace/path-rules';
 import type { NamespaceService } from '../namespace/namespace.service';
-import { ancestorsOf } from '../project/project-features.service';
+import { ancestorsOf } from '../../policy/namespace-of';
 import { dayRange, type ProjectService } from '../project/project.service';
 import { Project } from '../project/project.entity';
 import type { User } from '../user/user.entity';

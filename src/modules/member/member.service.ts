@@ -20,6 +20,7 @@ import { User } from '../user/user.entity';
 import { toSentence } from '../../text';
 import { Member, type MemberSourceType } from './member.entity';
 import type { Policy } from '../../policy/policy';
+import { leaveAbility, manageMembersAbility, mayAssignLevel, mayUpdateMembership, removalRefusal } from '../../policy/membership-rules';
 import { loadProjectNamespace } from '../../policy/namespace-of';
 import { membershipsOf } from '../../policy/membership-index';
 
@@ -119,6 +120,8 @@ interface CandidateSpec {
   sources: Array<(alias: string) => SqlCondition>;
   /** Rank 0 for the preferred (direct) rows. */
   rank: (alias: string) => SqlCondition;
+  /** The role a row shows: its own, or lower where a group link caps it (absent: no cap anywhere). */
+  level?: (alias: string) => SqlCondition;
 }
 
 /**
@@ -141,34 +144,72 @@ const NO_CAP = 1000;
  */
 function withCaps(connection: Connection<Member>, scope: readonly ScopeSource[]): Connection<Member> {
   if (!scope.some((s) => s.cap !== undefined)) return connection;
+  const caps = capsOf(scope);
+  connection.nodes.forEach((member, i) => {
+    connection.nodes[i] = cappedMember(member, caps);
+  });
+  return connection;
+}
+
+/** Each source's cap (the highest, when a source comes in more than once); `NO_CAP` where it has none. */
+function capsOf(scope: readonly ScopeSource[]): Map<string, number> {
   const caps = new Map<string, number>();
   for (const s of scope) {
     const key = `${s.sourceType}:${s.sourceId}`;
     caps.set(key, Math.max(caps.get(key) ?? -1, s.cap ?? NO_CAP));
   }
-  connection.nodes.forEach((member, i) => {
-    const cap = caps.get(`${member.sourceType}:${member.sourceId}`);
-    if (cap !== undefined && member.accessLevel > cap) {
-      connection.nodes[i] = Object.assign(Object.create(Object.getPrototypeOf(member) as object) as Member, member, { accessLevel: cap });
-    }
-  });
-  return connection;
+  return caps;
+}
+
+/** A copy of the member at the role its source's cap leaves it (the member itself when not capped). */
+function cappedMember(member: Member, caps: ReadonlyMap<string, number>): Member {
+  const cap = caps.get(`${member.sourceType}:${member.sourceId}`);
+  if (cap === undefined || member.accessLevel <= cap) return member;
+  return Object.assign(Object.create(Object.getPrototypeOf(member) as object) as Member, member, { accessLevel: cap });
 }
 
 /** The candidate rows of one parent's list, from its scope (rank 0: the parent's own memberships). */
 function candidatesOf(scope: readonly ScopeSource[]): CandidateSpec {
   const ids = (type: MemberSourceType, rank?: number) => scope.filter((s) => s.sourceType === type && (rank === undefined || s.rank === rank)).map((s) => s.sourceId);
   const types: MemberSourceType[] = ['Project', 'Namespace'];
+  // Sources capped by a group link, grouped by their cap: a row from one of them shows at most the cap.
+  const byCap = new Map<number, Array<{ type: MemberSourceType; id: number }>>();
+  for (const [key, cap] of capsOf(scope)) {
+    if (cap >= NO_CAP) continue;
+    const [type, id] = key.split(':');
+    if (!Number.isSafeInteger(cap)) throw new Error(`not a role: ${cap}`);
+    byCap.set(cap, [...(byCap.get(cap) ?? []), { type: type as MemberSourceType, id: Number(id) }]);
+  }
+  const level = byCap.size
+    ? (a: string) => {
+        const cases = [...byCap].map(([cap, sources]) => {
+          const from = anyOf(...types.map((type) => sources.filter((x) => x.type === type).map((x) => x.id)).flatMap((list, i) => (list.length ? [membershipIn(a, types[i], list)] : [])));
+          return sql` WHEN ${from} THEN (CASE WHEN ${a}.access_level > ${String(cap)} THEN ${String(cap)} ELSE ${a}.access_level END)`;
+        });
+        return sql`(CASE${cases.reduce((all, c) => sql`${all}${c}`, sql``)} ELSE ${a}.access_level END)`;
+      }
+    : undefined;
   return {
     sources: types.filter((type) => ids(type).length).map((type) => (a: string) => membershipIn(a, type, ids(type))),
     rank: (a) => sql`(CASE WHEN ${anyOf(...types.filter((type) => ids(type, 0).length).map((type) => membershipIn(a, type, ids(type, 0))))} THEN 0 ELSE 1 END)`,
+    level,
   };
 }
 
-/** The membership `a` (of rank `aRank`) beats `b`: a higher role, then the preferred source, then the older row. */
-function outranks(a: string, aRank: SqlCondition | string, b: string, bRank: SqlCondition | string): SqlCondition {
-  return sql`(${a}.access_level > ${b}.access_level
-            OR (${a}.access_level = ${b}.access_level AND (${aRank} < ${bRank}
+/**
+ * The membership `a` (of rank `aRank`, showing role `aLevel`) beats `b`: a higher role, then the
+ * preferred source, then the older row.
+ */
+function outranks(
+  a: string,
+  aRank: SqlCondition | string,
+  b: string,
+  bRank: SqlCondition | string,
+  aLevel: SqlCondition | string = `${a}.access_level`,
+  bLevel: SqlCondition | string = `${b}.access_level`,
+): SqlCondition {
+  return sql`(${aLevel} > ${bLevel}
+            OR (${aLevel} = ${bLevel} AND (${aRank} < ${bRank}
               OR (${aRank} = ${bRank} AND ${a}.id < ${b}.id))))`;
 }
 
@@ -196,8 +237,9 @@ export class MemberService {
     const candidate = (a: string) =>
       allOf(anyOf(...spec.sources.map((source) => source(a))), activeMembership(a, ctx.today()));
     const listed = candidate('m');
+    const level = spec.level ?? ((a: string) => `${a}.access_level`);
     const outranked = sql`NOT EXISTS (SELECT 1 FROM members m2 WHERE m2.user_id = m.user_id AND ${candidate('m2')}
-          AND ${outranks('m2', spec.rank('m2'), 'm', spec.rank('m'))})`;
+          AND ${outranks('m2', spec.rank('m2'), 'm', spec.rank('m'), level('m2'), level('m'))})`;
     const qb = ctx.app.dataSource
       .getRepository(Member)
       .createQueryBuilder('m')
@@ -287,7 +329,14 @@ export class MemberService {
   ): Promise<ListQuery<Member> | null> {
     const scope = await this.projectScope(ctx, project, args.relations);
     if (!scope.length) return null;
-    return { qb: this.listQuery(ctx, candidatesOf(scope), args), keys: this.batchSpec(ctx, args.sort).keys };
+    return this.cappedList({ qb: this.listQuery(ctx, candidatesOf(scope), args), keys: this.batchSpec(ctx, args.sort).keys }, scope);
+  }
+
+  /** A list whose rows show the role their group link leaves them, where one caps it. */
+  private cappedList(list: ListQuery<Member>, scope: readonly ScopeSource[]): ListQuery<Member> {
+    if (!scope.some((s) => s.cap !== undefined)) return list;
+    const caps = capsOf(scope);
+    return { ...list, adjust: (member) => cappedMember(member, caps) };
   }
 
   /** Where a project's members come from: the project itself, and the groups above it. */
@@ -365,18 +414,23 @@ export class MemberService {
       return withCaps(await ctx.batches.load('group.groupMembers', group.id, null, this.partitionedSpec(ctx, args), args, scope), scope);
     }
     // Members of subgroups come from a subquery of the subgroups the viewer may see: one query per group.
-    const list = this.groupMembersQuery(ctx, group, args);
+    const list = await this.groupMembersQuery(ctx, group, args);
     if (!list) return Connection.empty();
     return ctx.batches.load('group.groupMembers.descendants', group.id, list.qb, this.batchSpec(ctx, args.sort), args);
   }
 
   /** The rows of `groupMembers` before paging; null when the relations asked for add nobody. */
-  groupMembersQuery(
+  async groupMembersQuery(
     ctx: RequestContext,
     group: Namespace,
     args: MemberListArgs & { relations?: GroupMemberRelation[] | null },
-  ): ListQuery<Member> | null {
-    const candidates = candidatesOf(this.groupScope(group, args.relations));
+  ): Promise<ListQuery<Member> | null> {
+    const scope = this.groupScope(group, args.relations);
+    if (args.relations?.includes('SHARED_FROM_GROUPS')) {
+      const member = (await membershipsOf(ctx)).namespaceLevel(group.traversalIds) > 0 || ctx.actor.admin;
+      scope.push(...(await this.sharedFromGroups(ctx, group, member)));
+    }
+    const candidates = candidatesOf(scope);
     if (args.relations?.includes('DESCENDANTS')) {
       // Members of a subgroup are listed only where the viewer may read that subgroup's own member list
       // (`read_group_member`): the group being read does not lend its visibility to those below it.
@@ -385,7 +439,7 @@ export class MemberService {
       candidates.sources.push((a) => membershipIn(a, 'Namespace', subgroups));
     }
     if (!candidates.sources.length) return null;
-    return { qb: this.listQuery(ctx, candidates, args), keys: this.batchSpec(ctx, args.sort).keys };
+    return this.cappedList({ qb: this.listQuery(ctx, candidates, args), keys: this.batchSpec(ctx, args.sort).keys }, scope);
   }
 
   /** Where a group's own and inherited members come from: the group, and the groups above it. */
@@ -402,7 +456,14 @@ export class MemberService {
     return { ...this.batchSpec(ctx, args.sort), partition: (parents: readonly BatchParent[]) => this.partitionedListQuery(ctx, parents, args) };
   }
 
-  /** `UserCore.groupMemberships` / `projectMemberships`: the user's own memberships the viewer may see. */
+  /**
+   * `UserCore.groupMemberships` / `projectMemberships`: the user's direct memberships, each row shown
+   * by the viewer's ability on its own group or project, whoever the user is (GitLab authorizes each
+   * node of these connections: `ProjectMember` by `read_project`, `GroupMember` by `read_group`).
+   * One deliberate difference: a group's row needs `read_group_member`, not only `read_group`, so that
+   * a private group seen only from below (through a subgroup or a project) does not tell its members
+   * here while its member list is hidden (the authorization matrix's `userGroupMembershipsFromBelow`).
+   */
   async userMemberships(ctx: RequestContext, user: User, kind: MemberSourceType, args: PageArgs): Promise<Connection<Member>> {
     await membershipsOf(ctx); // known links (or none) shorten the visibility filter
     const theirs = allOf(membershipOf('m', { userId: user.id, today: ctx.today() }), sql`m.source_type = ${bound(kind, 'kind')}`);
@@ -463,16 +524,14 @@ export class MemberService {
       source.kind === 'Project'
         ? await this.deps.policy.projects.abilities(ctx, source.project)
         : await this.deps.policy.groups.abilities(ctx, source.group);
-    return { can: (a) => abilities.has(a), manage: source.kind === 'Project' ? 'admin_project_member' : 'admin_group_member' };
+    return { can: (a) => abilities.has(a), manage: manageMembersAbility(source.kind) };
   }
 
   /** May the caller manage members of this source, and hand out `accessLevel`? */
   async assertCanManage(ctx: RequestContext, source: MemberSource, accessLevel: number): Promise<void> {
     const { can, manage } = await this.manageAbility(ctx, source);
     if (!can(manage)) throw new ResourceNotAvailableError();
-    // Only Owners hand out the Owner role of a project (GitLab's `manage_owners`); only Owners manage
-    // group members at all.
-    if (accessLevel >= OWNER && source.kind === 'Project' && !can('manage_owners')) {
+    if (!mayAssignLevel(source.kind, accessLevel, can('manage_owners'))) {
       throw new ServiceError('You do not have permission to assign the Owner role');
     }
   }
@@ -495,10 +554,10 @@ export class MemberService {
       const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
       if (user.userType === 'project_bot') {
         const existing = await em.getRepository(Member).countBy({ userId: user.id });
-        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP);
+        if (existing > 0) throw new ServiceError(BOT_SINGLE_MEMBERSHIP, 'invalid_field', 'user_id');
       }
       if (await em.getRepository(Member).existsBy({ sourceType: source.kind, sourceId, userId: user.id })) {
-        throw new ServiceError('Member already exists');
+        throw new ServiceError('Member already exists', 'conflict');
       }
       const inherited = await this.inheritedLevel(ctx, em, source, user.id);
       if (accessLevel < inherited.level) {
@@ -567,15 +626,17 @@ export class MemberService {
 
       const users = await em.getRepository(User).findBy({ id: In(unique.length ? unique : [0]) });
       const holderId = source.kind === 'Project' ? (await loadProjectNamespace(ctx, source.project)).ownerId : null;
-      const managesOwners = source.kind === 'Namespace' || can('manage_owners');
       for (const member of members) {
         const user = users.find((u) => u.id === member.userId);
-        const allowed =
-          user?.userType !== 'project_bot' &&
-          member.userId !== holderId &&
-          (managesOwners || (accessLevel < OWNER && member.accessLevel < OWNER)) &&
-          !(source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member)));
-        if (!allowed) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS);
+        const facts = {
+          source: source.kind,
+          memberIsBot: user?.userType === 'project_bot',
+          memberHoldsNamespace: member.userId === holderId,
+          currentLevel: member.accessLevel,
+          callerManagesOwners: can('manage_owners'),
+          otherOwners: await this.otherOwners(ctx, em, source, member),
+        };
+        if (!mayUpdateMembership(facts, accessLevel)) throw new ServiceError(UNABLE_TO_UPDATE_MEMBERS, 'forbidden');
       }
 
       const errors = this.validateMembership(ctx, accessLevel, expiresAt);
@@ -597,44 +658,51 @@ export class MemberService {
   /**
    * Removes a direct membership. The caller must manage members of the source (Owners only for a
    * project Owner), or be leaving it (`leave_project` / `leave_group`, what `userPermissions.canLeave`
-   * shows); a group keeps at least one Owner; a bot's membership goes with its token.
+   * shows); what no one may remove is decided by the policy (`removalRefusal`): a bot's membership goes
+   * with its token, the holder of a personal namespace stays, a group keeps an Owner.
    */
   async remove(ctx: RequestContext, source: MemberSource, user: User): Promise<void> {
     const sourceId = source.kind === 'Project' ? source.project.id : source.group.id;
     const member = await this.findMembership(ctx, source.kind, sourceId, user.id);
-    if (!member) throw new ServiceError('Member not found');
+    if (!member) throw new ServiceError('Member not found', 'not_found');
     const { can } = await this.manageAbility(ctx, source);
-    const leaving = user.id === ctx.actor.userId && can(source.kind === 'Project' ? 'leave_project' : 'leave_group');
+    const leaving = user.id === ctx.actor.userId && can(leaveAbility(source.kind));
     if (!leaving) await this.assertCanManage(ctx, source, member.accessLevel);
-    if (user.userType === 'project_bot') {
-      // GitLab blocks removing a project bot member (its token is revoked instead).
-      throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
-    }
-    if (source.kind === 'Project' && (await loadProjectNamespace(ctx, source.project)).ownerId === user.id) {
-      throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
-    }
+    const facts = {
+      source: source.kind,
+      memberIsBot: user.userType === 'project_bot',
+      memberHoldsNamespace: source.kind === 'Project' && (await loadProjectNamespace(ctx, source.project)).ownerId === user.id,
+      currentLevel: member.accessLevel,
+      otherOwners: 0,
+    };
+    const refusal = removalRefusal(facts);
+    if (refusal === 'bot') throw new ServiceError('Project bots cannot be removed: revoke their access token instead');
+    if (refusal === 'namespace holder') throw new ServiceError('The owner of a personal namespace cannot be removed from its projects');
     await inTransaction(ctx.app.dataSource, async (em) => {
-      if (source.kind === 'Namespace' && member.accessLevel >= OWNER && (await this.isLastOwner(ctx, em, source.group, member))) {
-        throw new ServiceError(LAST_OWNER);
+      // The Owners are counted inside the transaction that removes one of them.
+      if (removalRefusal({ ...facts, otherOwners: await this.otherOwners(ctx, em, source, member) }) === 'last owner') {
+        throw new ServiceError(LAST_OWNER, 'forbidden');
       }
       await em.getRepository(Member).delete({ id: member.id });
     });
   }
 
   /**
-   * Is this Owner membership the group's last? GitLab counts the Owners of the group and of the groups
-   * above it (they own it too), leaving out project bots and expired memberships.
+   * The people other than the member who own the group (`isLastOwner` in policy/membership-rules.ts):
+   * active Owners of the group or of a group above it, project bots left out (`countsAsOwner`, as the
+   * `groupOwnerCount` loader behind `leave_group` counts them). Counted only where the rule can apply:
+   * for an Owner of a group; 0 otherwise.
    */
-  private async isLastOwner(ctx: RequestContext, em: EntityManager, group: Namespace, member: Member): Promise<boolean> {
-    const owners = allOf(membershipIn('m', 'Namespace', traversalIdList(group)), countsAsOwner('m', 'ou', ctx.today(), OWNER));
-    const others = await em
+  private async otherOwners(ctx: RequestContext, em: EntityManager, source: MemberSource, member: Member): Promise<number> {
+    if (source.kind !== 'Namespace' || member.accessLevel < OWNER) return 0;
+    const owners = allOf(membershipIn('m', 'Namespace', traversalIdList(source.group)), countsAsOwner('m', 'ou', ctx.today(), OWNER));
+    return em
       .getRepository(Member)
       .createQueryBuilder('m')
       .innerJoin(User, 'ou', 'ou.id = m.user_id')
       .where(owners.sql, owners.params)
       .andWhere('m.user_id <> :userId', { userId: member.userId })
       .getCount();
-    return others === 0;
   }
 }
 

@@ -12,6 +12,7 @@ import type { Policy } from '../../policy/policy';
 import { likePattern } from '../namespace/path-rules';
 import { isGroup, Namespace as NamespaceEntity, type Namespace } from '../namespace/namespace.entity';
 import { groupSortKeys } from '../group/group.service';
+import { ancestorsOf } from '../../policy/namespace-of';
 import { atOrBelow, membershipOf, sql } from '../../policy/sql-conditions';
 import { DEVELOPER, MAINTAINER, OWNER } from '../../policy/access-level';
 import { PROJECT_CREATION } from '../../policy/abilities';
@@ -265,11 +266,4 @@ export class ProjectFeaturesService {
     if (!isGroup(ns)) return false;
     return (await ancestorsOf(ctx, ns)).some((g) => (inclusive || g.id !== ns.id) && g.markedForDeletionAt !== null);
   }
-}
-
-/** A group and the groups above it, through the request's namespace loader (one batch for a page). */
-export async function ancestorsOf(ctx: RequestContext, ns: Namespace): Promise<Namespace[]> {
-  const ids = ns.traversalIds.split('/').filter(Boolean).map(Number);
-  const rows = await ctx.loaders.namespaces.loadMany(ids);
-  return rows.filter((r): r is Namespace => r !== null && !(r instanceof Error));
 }

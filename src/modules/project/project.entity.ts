@@ -51,7 +51,7 @@ export class Project {
   @TimestampColumn('marked_for_deletion_at', { nullable: true })
   markedForDeletionAt!: Date | null;
 
-  /** Stored settings of areas Labgate does not implement, as JSON (see `project-settings.ts`). */
+  /** Stored settings of areas Labgate does not implement, as JSON (see `project-settings.data.ts`). */
   @StringColumn('settings', { nullable: true })
   settings!: string | null;
 }

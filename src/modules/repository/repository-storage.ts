@@ -192,6 +192,39 @@ export class RepositoryStorage {
     }
   }
 
+  /**
+   * What an accepted ref update brought, for its push event (read after the refs moved): the number
+   * of commits and the first line of the newest one's message. As GitLab counts them: a tag carries its
+   * one commit; an updated branch the commits between its old and new tips; a created branch the
+   * commits no other ref holds (every commit of the branch when it is the default branch, first
+   * pushed); at most `limit` except for that first push. `createdRefs` are the refs this push created,
+   * none of which counts as already holding a commit.
+   */
+  async pushedCommits(
+    projectId: number,
+    change: { oldrev: string; newrev: string; ref: string },
+    createdRefs: readonly string[],
+    limit: number,
+  ): Promise<{ count: number; title: string | null }> {
+    if (ZERO_SHA.test(change.newrev)) return { count: 0, title: null };
+    const gitDir = ['--git-dir', this.pathOf(projectId)];
+    const git = async (args: string[]) => (await run('git', [...gitDir, ...args], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+    let count: number;
+    if (change.ref.startsWith('refs/tags/')) {
+      count = 1;
+    } else if (!ZERO_SHA.test(change.oldrev)) {
+      count = Number((await git(['rev-list', '--count', `--max-count=${limit}`, `${change.oldrev}..${change.newrev}`])).trim());
+    } else {
+      const first = change.ref === `refs/heads/${this.headBranch(projectId)}`;
+      const others = first ? [] : [...createdRefs.map((ref) => `--exclude=${ref}`), '--all'];
+      const max = first ? [] : [`--max-count=${limit}`];
+      count = Number((await git(['rev-list', '--count', ...max, change.newrev, ...(others.length ? ['--not', ...others] : [])])).trim());
+    }
+    const message = await git(['log', '-1', '--format=%B', `${change.newrev}^{commit}`]).catch(() => '');
+    const line = message.split('\n')[0].trim();
+    return { count, title: line === '' ? null : line.length > 70 ? `${line.slice(0, 67)}...` : line };
+  }
+
   /** Whether a directory a hook names lies inside this project's repository (never trust a path blindly). */
   inside(projectId: number, dir: string): boolean {
     const base = this.pathOf(projectId) + path.sep;

@@ -15,7 +15,7 @@ import { GroupMemberConnection, ProjectMemberConnection } from '../member/member
 import { NamespaceType } from '../namespace/namespace.types';
 import { isBot, isHuman, type User } from './user.entity';
 import { gitpodEnabled } from './user.service';
-import { AutocompletedUser, CurrentUser, IdeType, StarredProjectsArgs, UserPreferencesType, UserPreferencesUpdateInput, UserPreferencesUpdatePayload, UserCore, UserCoreConnection, UserGroupsArgs, UserStatusType, UsersArgs, UserTypeEnum } from './user.types';
+import { AutocompletedUser, ContributedProjectsArgs, CurrentUser, IdeType, StarredProjectsArgs, UserPreferencesType, UserPreferencesUpdateInput, UserPreferencesUpdatePayload, UserCore, UserCoreConnection, UserGroupsArgs, UserStatusType, UsersArgs, UserTypeEnum } from './user.types';
 import { ProjectConnection } from '../project/project.types';
 
 /** Field resolvers shared by every type implementing `User`. */
@@ -119,6 +119,11 @@ function userFieldResolvers(objectType: ClassType) {
     @FieldResolver(() => ProjectConnection, { nullable: true })
     starredProjects(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => StarredProjectsArgs) args: StarredProjectsArgs) {
       return ctx.services.projectFeatures.starredBy(ctx, user.id, args);
+    }
+
+    @FieldResolver(() => ProjectConnection, { nullable: true })
+    contributedProjects(@Root() user: User, @Ctx() ctx: RequestContext, @Args(() => ContributedProjectsArgs) args: ContributedProjectsArgs) {
+      return ctx.services.events.contributedProjects(ctx, user, { ...args, sort: args.sort?.toLowerCase() ?? null });
     }
 
     @FieldResolver(() => UserPreferencesType, { nullable: true })

@@ -218,6 +218,30 @@ export class StarredProjectsArgs extends PaginationArgs {
 }
 
 @ArgsType()
+export class ContributedProjectsArgs extends PaginationArgs {
+  @Field(() => Boolean, { nullable: true, description: 'Only projects that are not archived (`true`), or only archived ones (`false`).' })
+  active?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Include the user's personal projects. Default false." })
+  includePersonal?: boolean | null;
+
+  @Field(() => AccessLevelEnum, { nullable: true, description: 'Only projects where the current user holds at least this role.' })
+  minAccessLevel?: AccessLevelEnum | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Filter projects by programming language name (case insensitive). Labgate keeps no repository languages, so a language matches no project.',
+  })
+  programmingLanguageName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Search by project name, path or description.' })
+  search?: string | null;
+
+  @Field(() => ProjectSortEnum, { nullable: true, description: 'Sort order. Default `LATEST_ACTIVITY_DESC`.' })
+  sort?: ProjectSortEnum | null;
+}
+
+@ArgsType()
 export class UserGroupsArgs extends PaginationArgs {
   @Field(() => GroupPermissionEnum, { nullable: true, description: 'Only groups where the user holds this permission.' })
   permissionScope?: GroupPermissionEnum | null;
@@ -250,6 +274,14 @@ export abstract class UserInterface {
 
   @Field(() => Boolean, { nullable: true, description: "Whether the account acts only on behalf of a person (GitLab's composite identity of AI service accounts); never, in Labgate." })
   compositeIdentityEnforced!: boolean | null;
+
+  @Field(() => ProjectConnection, {
+    nullable: true,
+    description: 'Projects the user contributed to (pushed to) within the last year, among those the current user can see.',
+  })
+  contributedProjects(@Args(() => ContributedProjectsArgs) _args: ContributedProjectsArgs): unknown {
+    return null;
+  }
 
   @Field(() => TimeScalar, { nullable: true, description: 'When the account was created.' })
   createdAt!: Date | null;

@@ -1,7 +1,7 @@
 import { RESOURCE_BOT_SCOPES } from '../../auth/scopes';
 import type { TokenResource } from '../../modules/access-token/resource-access-token.service';
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
-import { attempt, badRequest, notAllowed, notFound, unauthorized } from '../errors';
+import { attempt, notAllowed, notFound, unauthorized } from '../errors';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
 import { resourceAccessToken, withSecret } from '../serializers';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';
@@ -55,7 +55,7 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
       errors: { 401: 'Not allowed to read the tokens', 404: 'Token not found' },
       handler: async (call) => {
         const token = await attempt(() => call.ctx.services.resourceTokens.findToken(call.ctx, resourceOf(call), call.params.token_id), {
-          notAvailable: tokenNotFound,
+          not_available: tokenNotFound,
         });
         return resourceAccessToken(call.ctx, token);
       },
@@ -94,7 +94,7 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
               accessLevel: access_level,
               expiresAt: expires_at ?? null,
             }),
-          { service: (messages) => badRequest(messages.join(', ')) },
+          {},
         );
         return withSecret(await resourceAccessToken(call.ctx, issued.token), issued.secret);
       },
@@ -117,8 +117,7 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
         // GitLab's `not_allowed!` unless the request comes with a token of a project bot.
         if (!token || !call.ctx.actor.projectBot) throw notAllowed();
         const issued = await attempt(() => call.ctx.services.resourceTokens.rotate(call.ctx, resourceOf(call), token.id, call.body.expires_at ?? null), {
-          notAvailable: unauthorized,
-          service: (messages) => badRequest(messages.join(', ')),
+          not_available: unauthorized,
         });
         return withSecret(await resourceAccessToken(call.ctx, issued.token), issued.secret);
       },
@@ -138,7 +137,7 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
       handler: async (call) => {
         const issued = await attempt(
           () => call.ctx.services.resourceTokens.rotate(call.ctx, resourceOf(call), call.params.token_id, call.body.expires_at ?? null),
-          { notAvailable: hiddenToken(call), service: (messages) => badRequest(messages.join(', ')) },
+          { not_available: hiddenToken(call) },
         );
         return withSecret(await resourceAccessToken(call.ctx, issued.token), issued.secret);
       },
@@ -156,8 +155,7 @@ function resourceTokenRoutes(kind: 'project' | 'group'): RestRoute[] {
       errors: { 400: 'Not allowed to revoke', 404: 'Token not found' },
       handler: async (call) => {
         await attempt(() => call.ctx.services.resourceTokens.revoke(call.ctx, resourceOf(call), call.params.token_id), {
-          notAvailable: tokenNotFound,
-          service: (messages) => badRequest(messages.join(', ')),
+          not_available: tokenNotFound,
         });
         return null;
       },

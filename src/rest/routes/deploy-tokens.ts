@@ -22,7 +22,7 @@ const tags = ['deploy_tokens'];
 const LIST_FILTERS = { active: { ...BOOLEAN, description: 'Only active tokens: not revoked, not expired.' }, ...PAGE_PARAMS };
 
 /** GitLab's model errors come back as `{"message": "<errors as a sentence>"}` with 400. */
-const modelError = (messages: string[]) => new RestError(400, { message: messages.join(', ') });
+const modelError = (messages: readonly string[]) => new RestError(400, { message: messages.join(', ') });
 
 function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
   const base = `/${kind}s/:id/deploy_tokens`;
@@ -65,7 +65,7 @@ function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
       errors: { 403: 'Not allowed to read the tokens', 404: `${label} or token not found` },
       handler: async (call) => {
         const token = await attempt(() => call.ctx.services.deployTokens.find(call.ctx, holderOf(call), call.params.token_id), {
-          notAvailable: recordNotFound,
+          not_available: recordNotFound,
         });
         return deployToken(call.ctx, token);
       },
@@ -105,9 +105,9 @@ function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
         }
         const input: NewDeployTokenInput = { name, scopes, username: username ?? null, expiresAt };
         const issued = await attempt(() => call.ctx.services.deployTokens.create(call.ctx, holderOf(call), input), {
-          notAvailable: () => forbidden(),
-          service: modelError,
-          argument: invalidParams,
+          not_available: () => forbidden(),
+          rule: ({ messages }) => modelError(messages),
+          invalid_argument: ({ messages }) => invalidParams(messages.join(', ')),
         });
         return withSecret(deployToken(call.ctx, issued.token), issued.secret);
       },
@@ -125,7 +125,7 @@ function holderRoutes(kind: 'project' | 'group'): RestRoute[] {
       success: { status: 204, description: 'Deleted.' },
       errors: { 403: 'Not allowed to delete tokens', 404: `${label} or token not found` },
       handler: async (call) => {
-        await attempt(() => call.ctx.services.deployTokens.destroy(call.ctx, holderOf(call), call.params.token_id), { notAvailable: recordNotFound });
+        await attempt(() => call.ctx.services.deployTokens.destroy(call.ctx, holderOf(call), call.params.token_id), { not_available: recordNotFound });
       },
     },
   ];
@@ -146,7 +146,7 @@ export const DEPLOY_TOKEN_ROUTES: RestRoute[] = [
     errors: { 401: 'Not authenticated', 403: 'Not an administrator' },
     handler: async (call) => {
       const list = await attempt(() => call.ctx.services.deployTokens.listQuery(call.ctx, null, { active: call.query.active }), {
-        notAvailable: () => forbidden(),
+        not_available: () => forbidden(),
       });
       return call.page(list, (t) => deployToken(call.ctx, t));
     },

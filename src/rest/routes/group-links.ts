@@ -1,8 +1,7 @@
 import type { Namespace } from '../../modules/namespace/namespace.entity';
-import { PROJECT_SHARING_DISABLED } from '../../modules/group-link/group-link.service';
-import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
+import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
 import { attempt, notFound, RestError } from '../errors';
-import { DATE, INTEGER_ID } from '../params';
+import { BOOLEAN, DATE, INTEGER_ID } from '../params';
 import { group, groupDetail, projectDetails } from '../serializers';
 import { PAGE_PARAMS } from '../pagination';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';
@@ -96,6 +95,36 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
     },
   },
   {
+    method: 'GET',
+    url: '/projects/:id/invited_groups',
+    operationId: 'listProjectInvitedGroups',
+    summary: 'The groups this project is shared with, directly or through a group above it (that the caller can see), newest first.',
+    tags: ['projects'],
+    auth: 'optional',
+    resource: 'project',
+    permission: 'read_project_invited_group',
+    boundary: 'project',
+    params: object({ id: ID_PARAM }, ['id']),
+    querystring: object({
+      relation: { type: 'string', pattern: '^(direct|inherited)(,(direct|inherited))*$', description: '`direct` (shared with the project), `inherited` (shared with a group above it), or both, comma-separated.' },
+      search: { type: 'string' },
+      min_access_level: { type: 'integer', enum: [NO_ACCESS, MINIMAL_ACCESS, ...MEMBER_ACCESS_LEVELS], description: 'Only groups where you hold at least this role.' },
+      with_custom_attributes: BOOLEAN,
+      ...PAGE_PARAMS,
+    }),
+    success: { status: 200, description: 'The groups (paginated).', schema: { type: 'array', items: GROUP } },
+    errors: { 404: 'Project not found' },
+    handler: async (call) => {
+      const { ctx, query } = call;
+      const list = await ctx.services.groupLinks.invitedGroupsQuery(ctx, call.project, {
+        relation: query.relation ? String(query.relation).split(',') : null,
+        search: query.search || null,
+        minAccessLevel: query.min_access_level ?? null,
+      });
+      return call.page(list, (g) => group(ctx, g));
+    },
+  },
+  {
     method: 'POST',
     url: '/projects/:id/share',
     operationId: 'shareProject',
@@ -114,8 +143,9 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const { ctx } = call;
       const invited = await anyGroup(call);
       const link = await attempt(() => ctx.services.groupLinks.shareProject(ctx, call.project, invited, linkArgs(call)), {
-        notAvailable: serviceNotFound,
-        service: (messages) => new RestError(messages[0] === PROJECT_SHARING_DISABLED ? 400 : 409, { message: messages.join(', ') }),
+        not_available: serviceNotFound,
+        // Sharing disabled is a rule (400); an existing or refused link, a conflict (409, the default).
+        rule: ({ messages }) => new RestError(400, { message: messages.join(', ') }),
       });
       return { id: link.id, project_id: link.projectId, group_id: link.groupId, group_access: link.groupAccess, expires_at: link.expiresAt };
     },
@@ -139,8 +169,8 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const link = await ctx.services.groupLinks.findProjectLink(ctx, call.project, call.params.group_id);
       if (!link) throw notFound('Group Link');
       await attempt(() => ctx.services.groupLinks.unshareProject(ctx, call.project, link), {
-        notAvailable: () => new RestError(403, { message: 'Forbidden' }),
-        service: () => new RestError(403, { message: 'Forbidden' }),
+        not_available: () => new RestError(403, { message: 'Forbidden' }),
+        forbidden: () => new RestError(403, { message: 'Forbidden' }),
       });
       return null;
     },
@@ -165,8 +195,7 @@ export const GROUP_LINK_ROUTES: RestRoute[] = [
       const invited = await ctx.services.groups.findById(ctx, call.body.group_id);
       if (!invited) throw notFound('Group');
       await attempt(() => ctx.services.groupLinks.shareGroup(ctx, call.group, invited, linkArgs(call)), {
-        notAvailable: serviceNotFound,
-        service: (messages) => new RestError(409, { message: messages.join(', ') }),
+        not_available: serviceNotFound,
       });
       ctx.loaders.groupShares.clear(call.group.id);
       return groupDetail(ctx, call.group);

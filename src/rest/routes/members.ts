@@ -1,8 +1,8 @@
 import type { MemberSource } from '../../modules/member/member.service';
-import { BOT_SINGLE_MEMBERSHIP, LAST_OWNER, UNABLE_TO_UPDATE_MEMBERS } from '../../modules/member/member.service';
+import { ResourceNotAvailableError } from '../../core/errors';
 import type { User } from '../../modules/user/user.entity';
 import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
-import { attempt, badRequest, conflict, forbidden, notFound, recordNotFound, RestError } from '../errors';
+import { attempt, forbidden, notFound, recordNotFound, RestError } from '../errors';
 import { BOOLEAN, DATE, INTEGER_ID } from '../params';
 import { PAGE_PARAMS } from '../pagination';
 import { member } from '../serializers';
@@ -13,15 +13,6 @@ import { MEMBER } from './schemas';
  * Members of projects and groups (`lib/api/members.rb`): the same endpoints under `/projects/:id` and
  * `/groups/:id`, over `MemberService`. Lists show each user once with their highest role.
  */
-
-/** A broken membership rule, answered as GitLab's members API answers it. */
-function membershipError(messages: string[]): RestError {
-  const message = messages.join(', ');
-  if (message === 'Member already exists') return conflict(message);
-  if (message === BOT_SINGLE_MEMBERSHIP) return new RestError(400, { message: { user_id: [message] } });
-  if (message === UNABLE_TO_UPDATE_MEMBERS || message === LAST_OWNER) return forbidden();
-  return badRequest(message);
-}
 
 function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
   const base = `/${kind}s/:id/members`;
@@ -43,23 +34,24 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
   async function list(call: RestCall, all: boolean, userIds?: number[]) {
     const { ctx, query } = call;
     const args = {
-      relations: all ? (['DIRECT', 'INHERITED'] as const) : (['DIRECT'] as const),
       search: query.query || null,
       userIds: userIds ?? query.user_ids ?? null,
       skipUserIds: query.skip_users ?? null,
     };
     const { members } = ctx.services;
+    // `/all` as GitLab's `find_all_members`: with the members of the groups the project (or group, or a
+    // group above) is shared with, at the shared role at most.
     return kind === 'project'
-      ? members.projectMembersQuery(ctx, call.project, { ...args, relations: [...args.relations] })
-      : members.groupMembersQuery(ctx, call.group, { ...args, relations: [...args.relations] });
+      ? members.projectMembersQuery(ctx, call.project, { ...args, relations: all ? ['DIRECT', 'INHERITED', 'INVITED_GROUPS', 'SHARED_INTO_ANCESTORS'] : ['DIRECT'] })
+      : members.groupMembersQuery(ctx, call.group, { ...args, relations: all ? ['DIRECT', 'INHERITED', 'SHARED_FROM_GROUPS'] : ['DIRECT'] });
   }
 
-  /** One member (direct, or with inherited memberships: the highest role). */
+  /** One member (direct, or with inherited and shared memberships: the highest role). */
   async function one(call: RestCall, all: boolean) {
     const found = await list(call, all, [call.params.user_id]);
     const row = found ? await found.qb.limit(1).getOne() : null;
     if (!row) throw recordNotFound();
-    return member(call.ctx, row);
+    return member(call.ctx, found?.adjust ? found.adjust(row) : row);
   }
 
   async function targetUser(call: RestCall): Promise<User> {
@@ -74,7 +66,9 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
     method: 'GET' as const,
     url: all ? `${base}/all` : base,
     operationId: all ? `listAll${label}Members` : `list${label}Members`,
-    summary: all ? `Members of a ${kind}, with those inherited from the groups above (each user once, highest role).` : `Direct members of a ${kind}.`,
+    summary: all
+      ? `Members of a ${kind}, with those inherited from the groups above and those of the groups it is shared with (each user once, highest role).`
+      : `Direct members of a ${kind}.`,
     tags,
     permission: 'read_member',
     ability: read,
@@ -93,7 +87,7 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
       method: 'GET',
       url: `${base}/all/:user_id`,
       operationId: `getAny${label}Member`,
-      summary: `One member of a ${kind}, direct or inherited.`,
+      summary: `One member of a ${kind}: direct, inherited, or through a share.`,
       tags,
       permission: 'read_member',
       ability: read,
@@ -155,7 +149,8 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
         if (keys.length === 1) {
           const user = await find(keys[0]);
           if (!user) throw notFound('User');
-          const added = await attempt(() => add(user), { notAvailable: () => forbidden(), service: membershipError });
+          // A broken rule is answered from its code (rest/failure-statuses.ts): a conflict, a bot's field, a refusal.
+          const added = await attempt(() => add(user), { not_available: () => forbidden() });
           return member(ctx, added);
         }
         // Several users: GitLab's create service answers with a status and the errors per user.
@@ -167,9 +162,10 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
             continue;
           }
           try {
-            await attempt(() => add(user), { notAvailable: () => forbidden() });
+            await add(user);
           } catch (error) {
-            if (error instanceof RestError) throw error;
+            // "Not available" ends the request; anything else is this user's error.
+            if (error instanceof ResourceNotAvailableError) throw forbidden();
             errors[user.username] = error instanceof Error ? error.message : String(error);
           }
         }
@@ -195,7 +191,7 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
         if (!(await ctx.services.members.findMembership(ctx, source.kind, sourceId, call.params.user_id))) throw recordNotFound();
         const [updated] = await attempt(
           () => ctx.services.members.bulkUpdate(ctx, source, [call.params.user_id], body.access_level, body.expires_at ?? null),
-          { notAvailable: () => forbidden(), service: membershipError, argument: () => recordNotFound() },
+          { not_available: () => forbidden(), invalid_argument: () => recordNotFound() },
         );
         return member(ctx, updated);
       },
@@ -215,8 +211,7 @@ function memberRoutes(kind: 'project' | 'group'): RestRoute[] {
       handler: async (call) => {
         const user = await targetUser(call);
         await attempt(() => call.ctx.services.members.remove(call.ctx, sourceOf(call), user), {
-          notAvailable: () => forbidden(),
-          service: (messages) => (messages.join(', ') === 'Member not found' ? recordNotFound() : membershipError(messages)),
+          not_available: () => forbidden(),
         });
         return null;
       },

@@ -40,7 +40,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
       } else if (ctx.actor.admin) {
         user = null; // every token of the instance
       }
-      const list = await attempt(async () => ctx.services.tokens.listQuery(ctx, user, tokenListArgs(call.query)), { notAvailable: unauthorized });
+      const list = await attempt(async () => ctx.services.tokens.listQuery(ctx, user, tokenListArgs(call.query)), { not_available: unauthorized });
       return withLastUsedIps(ctx, await call.page(list, (t) => personalAccessToken(ctx, t)));
     },
   },
@@ -73,7 +73,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
     success: { status: 200, description: 'The token.', schema: PERSONAL_ACCESS_TOKEN },
     errors: { 401: "Another user's token", 404: 'No such token (administrators)' },
     handler: async (call) => {
-      const token = await attempt(() => call.ctx.services.tokens.findOwnToken(call.ctx, call.params.id), { notAvailable: hidden(call.ctx) });
+      const token = await attempt(() => call.ctx.services.tokens.findOwnToken(call.ctx, call.params.id), { not_available: hidden(call.ctx) });
       return personalAccessTokenWithIps(call.ctx, token);
     },
   },
@@ -107,7 +107,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
     success: { status: 204, description: 'Revoked.' },
     errors: { 401: "Another user's token", 404: 'No such token (administrators)' },
     handler: async (call) => {
-      await attempt(() => call.ctx.services.tokens.revokePersonal(call.ctx, call.params.id), { notAvailable: hidden(call.ctx) });
+      await attempt(() => call.ctx.services.tokens.revokePersonal(call.ctx, call.params.id), { not_available: hidden(call.ctx) });
       return null;
     },
   },
@@ -127,8 +127,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
       const token = call.principal?.token;
       if (!token) throw notAllowed();
       const issued = await attempt(() => call.ctx.services.tokens.rotatePersonal(call.ctx, token.id, call.body.expires_at ?? null), {
-        notAvailable: unauthorized,
-        service: (messages) => badRequest(messages.join(', ')),
+        not_available: unauthorized,
       });
       return withSecret(personalAccessToken(call.ctx, issued.token), issued.secret);
     },
@@ -147,8 +146,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
     errors: { 400: 'Not rotated', 401: "Another user's token", 404: 'No such token (administrators)' },
     handler: async (call) => {
       const issued = await attempt(() => call.ctx.services.tokens.rotatePersonal(call.ctx, call.params.id, call.body.expires_at ?? null), {
-        notAvailable: hidden(call.ctx),
-        service: (messages) => badRequest(messages.join(', ')),
+        not_available: hidden(call.ctx),
       });
       return withSecret(personalAccessToken(call.ctx, issued.token), issued.secret);
     },
@@ -179,7 +177,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
       const { name, description, scopes, expires_at } = call.body;
       const issued = await attempt(
         () => ctx.services.tokens.createForUserAsAdmin(ctx, user, { name, description: description ?? null, scopes, expiresAt: expires_at ?? null }),
-        { notAvailable: () => forbidden(), service: (messages) => new RestError(422, { message: messages.join(', ') }) },
+        { not_available: () => forbidden(), rule: ({ messages }) => new RestError(422, { message: messages.join(', ') }) },
       );
       if (!issued) throw notFound('User');
       return withSecret(personalAccessToken(ctx, issued.token), issued.secret);
@@ -213,7 +211,7 @@ export const PERSONAL_ACCESS_TOKEN_ROUTES: RestRoute[] = [
       if (!user) throw unauthorized();
       const issued = await attempt(
         () => ctx.services.tokens.createPersonal(ctx, user, { name, description: description ?? null, scopes, expiresAt: expires_at ?? null }),
-        { notAvailable: () => forbidden(), service: (messages) => new RestError(422, { message: messages.join(', ') }) },
+        { not_available: () => forbidden(), rule: ({ messages }) => new RestError(422, { message: messages.join(', ') }) },
       );
       return withSecret(personalAccessToken(ctx, issued.token), issued.secret);
     },

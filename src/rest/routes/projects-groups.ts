@@ -182,7 +182,7 @@ export const PROJECT_GROUP_ROUTES: RestRoute[] = [
       });
       if (query.pagination !== 'keyset') return call.page(list, (g) => group(ctx, g));
       const url = new URL(call.request.url, `${call.request.protocol}://${call.request.headers.host ?? 'localhost'}`);
-      const { rows, headers } = await attempt(() => keysetPage(list, query.per_page ?? 20, query.cursor, url), { argument: (message) => invalidParams(message) });
+      const { rows, headers } = await attempt(() => keysetPage(list, query.per_page ?? 20, query.cursor, url), { invalid_argument: ({ messages }) => invalidParams(messages.join(', ')) });
       call.reply.headers(headers);
       return rows.map((g) => group(ctx, g));
     },

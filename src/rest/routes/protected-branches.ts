@@ -122,7 +122,7 @@ export const PROTECTED_BRANCH_ROUTES: RestRoute[] = [
             codeOwnerApprovalRequired: body.code_owner_approval_required,
           }),
         {
-          service: (messages) =>
+          rule: ({ messages }) =>
             messages[0]?.endsWith('already exists') ? conflict(messages[0]) : new RestError(422, { message: messages }),
         },
       );

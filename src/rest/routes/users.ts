@@ -1,12 +1,32 @@
+import type { RequestContext } from '../../core/context';
+import type { Project } from '../../modules/project/project.entity';
+import type { User } from '../../modules/user/user.entity';
 import { forbidden, notFound } from '../errors';
-import { INTEGER_ID } from '../params';
-import { userPrivate, userProfile } from '../serializers';
+import { BOOLEAN, INTEGER_ID } from '../params';
+import { PAGE_PARAMS } from '../pagination';
+import { projectBasic, projectDetails, userPrivate, userProfile } from '../serializers';
 import { object, type RestRoute } from '../route';
-import { USER } from './schemas';
+import { PROJECT, USER } from './schemas';
 
 /** `read_user` opens the users API for reading (`allow_access_with_scope :read_user` in `lib/api/users.rb`). */
 const USER_READ_SCOPES = ['api', 'read_api', 'read_user'];
 const tags = ['users'];
+
+/** GitLab's `find_user`: a numeric `:user_id` is an id, anything else a username. */
+async function findUser(ctx: RequestContext, id: string): Promise<User | null> {
+  return /^\d+$/.test(id) ? ctx.services.users.findById(ctx, Number(id)) : ctx.services.users.findByUsername(ctx, id);
+}
+
+/** REST `order_by` names of project lists → the service's sort names. */
+const PROJECT_ORDER: Record<string, string> = {
+  id: 'id',
+  name: 'name',
+  path: 'path',
+  created_at: 'created',
+  updated_at: 'updated',
+  last_activity_at: 'latest_activity',
+  star_count: 'stars',
+};
 
 export const USER_ROUTES: RestRoute[] = [
   {
@@ -43,6 +63,34 @@ export const USER_ROUTES: RestRoute[] = [
       const user = await ctx.services.users.findById(ctx, call.params.id);
       if (!user) throw notFound('User');
       return ctx.actor.admin ? userPrivate(ctx, user, true) : userProfile(ctx, user);
+    },
+  },
+  {
+    method: 'GET',
+    url: '/users/:user_id/contributed_projects',
+    operationId: 'listUserContributedProjects',
+    summary: 'Projects the user pushed to within the last year that the caller can see, their personal projects left out.',
+    tags,
+    auth: 'optional',
+    permission: 'read_contributed_project',
+    boundary: 'user',
+    params: object({ user_id: { type: 'string', minLength: 1, description: 'The id or username of the user.' } }, ['user_id']),
+    querystring: object({
+      order_by: { type: 'string', enum: Object.keys(PROJECT_ORDER), default: 'created_at' },
+      sort: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+      simple: BOOLEAN,
+      ...PAGE_PARAMS,
+    }),
+    success: { status: 200, description: 'The projects (paginated).', schema: { type: 'array', items: PROJECT } },
+    errors: { 404: 'No such user' },
+    handler: async (call) => {
+      const { ctx, query } = call;
+      const user = await findUser(ctx, call.params.user_id);
+      if (!user) throw notFound('User');
+      const sort = `${PROJECT_ORDER[query.order_by ?? 'created_at']}_${query.sort ?? 'desc'}`;
+      const list = await ctx.services.events.contributedProjectsQuery(ctx, user, { sort }, 'id_desc');
+      const simple = query.simple || !ctx.actor.signedIn;
+      return call.page(list, (p: Project) => (simple ? projectBasic(ctx, p) : projectDetails(ctx, p)));
     },
   },
 ];
