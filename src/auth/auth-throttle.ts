@@ -9,7 +9,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config';
-import type { HttpResponse } from '../graphql/http';
+import type { HttpResponse } from '../core/http-response';
 import { AddressList, normalizeAddress } from '../core/address-list';
 import { AUTH_BANNED_MESSAGE, AUTH_THROTTLE_REDIS_TIMEOUT_MS } from './limits';
 

@@ -1,5 +1,4 @@
 import type { AppCore } from '../core/context';
-import type { RequestTrace } from '../core/trace';
 import type { Caller } from '../core/principal';
 
 /*
@@ -65,33 +64,4 @@ export function registerClientStrategy(strategy: ClientCredentialStrategy): void
 /** The registered strategies, in the order they are tried (by the authentication pipeline). */
 export function clientCredentialStrategies(): readonly ClientCredentialStrategy[] {
   return strategies;
-}
-
-/**
- * Authenticates a Git or registry client through the authentication pipeline (pipeline.ts): no
- * credentials are anonymous; otherwise the password is tried as an access token (any login), then by
- * each registered strategy, behind the same failed-authentication ban as the API. A success records
- * the credential's last use.
- */
-export async function authenticateClient(
-  app: AppCore,
-  credentials: BasicCredentials | undefined,
-  address: string | undefined,
-  trace?: RequestTrace,
-): Promise<ClientAuthOutcome> {
-  const { authenticateCaller } = await import('./pipeline');
-  const request = { header: () => undefined, query: new URLSearchParams(), address, trace };
-  const outcome = await authenticateCaller(app, request, { credentials: [() => credentials && { kind: 'basic', ...credentials }] });
-  switch (outcome.status) {
-    case 'anonymous':
-    case 'banned':
-      return { status: outcome.status };
-    case 'authenticated':
-      return { status: 'authenticated', actor: outcome.caller };
-    case 'invalid':
-    case 'insufficient_scope':
-      return { status: 'invalid' };
-    case 'forbidden':
-      return { status: 'forbidden' };
-  }
 }

@@ -2,7 +2,7 @@ import { RequestContext, type AppCore } from '../core/context';
 import type { RequestTrace } from '../core/trace';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { authenticate, recordUse, tokenFromRequest, type AuthOutcome, type TokenSource } from './authenticate';
-import { basicCredentials, clientCredentialStrategies } from './client-credentials';
+import { basicCredentials, clientCredentialStrategies, type BasicCredentials, type ClientAuthOutcome } from './client-credentials';
 import type { Caller } from '../core/principal';
 
 /**
@@ -153,4 +153,32 @@ export function headerReader(headers: Record<string, string | string[] | undefin
     const value = headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   };
+}
+
+/**
+ * Authenticates a Git or registry client through the authentication pipeline (pipeline.ts): no
+ * credentials are anonymous; otherwise the password is tried as an access token (any login), then by
+ * each registered strategy, behind the same failed-authentication ban as the API. A success records
+ * the credential's last use.
+ */
+export async function authenticateClient(
+  app: AppCore,
+  credentials: BasicCredentials | undefined,
+  address: string | undefined,
+  trace?: RequestTrace,
+): Promise<ClientAuthOutcome> {
+  const request = { header: () => undefined, query: new URLSearchParams(), address, trace };
+  const outcome = await authenticateCaller(app, request, { credentials: [() => credentials && { kind: 'basic', ...credentials }] });
+  switch (outcome.status) {
+    case 'anonymous':
+    case 'banned':
+      return { status: outcome.status };
+    case 'authenticated':
+      return { status: 'authenticated', actor: outcome.caller };
+    case 'invalid':
+    case 'insufficient_scope':
+      return { status: 'invalid' };
+    case 'forbidden':
+      return { status: 'forbidden' };
+  }
 }

@@ -31,11 +31,8 @@ export interface HttpRequest {
   trace?: RequestTrace;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { HttpResponse } from '../core/http-response';
+import type { HttpResponse } from '../core/http-response';
 
 export const GRAPHQL_PATH = '/api/graphql';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
 import { clientAddress } from '../auth/pipeline';
-import { apiCorsOptions } from '../cors';
+import { apiCorsOptions } from '../core/cors';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import type { AppCore } from '../core/context';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticateClient, basicCredentials, type ClientAuthOutcome } from '../auth/client-credentials';
+import { basicCredentials, type ClientAuthOutcome } from '../auth/client-credentials';
+import { authenticateClient } from '../auth/pipeline';
 import { clientAddress } from '../auth/pipeline';
 import { RequestContext, type AppCore } from '../core/context';
 import { AUTH_BANNED_MESSAGE } from '../auth/limits';

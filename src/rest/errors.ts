@@ -1,5 +1,3 @@
-import type { Failure, FailureCode } from '../core/failure-codes';
-import { DomainError } from '../core/errors';
 
 /**
  * The REST API's error answers, with GitLab's statuses and bodies (`lib/api/helpers.rb`): a handler
@@ -52,21 +50,3 @@ export function bearerError(status: 401 | 403, error: string, description: strin
 
 export const INSUFFICIENT_SCOPE_DESCRIPTION = 'The request requires higher privileges than provided by the access token.';
 export const REVOKED_DESCRIPTION = 'Token was revoked. You have to re-authorize from the user.';
-
-/**
- * Runs a service call and answers its refusals as the endpoint does in GitLab: by the failure's code
- * (failure-codes.ts), from `restFailure`'s table unless the endpoint answers a code its own way.
- */
-export async function attempt<T>(work: () => Promise<T>, answers: Partial<Record<FailureCode, (failure: Failure) => RestError>> = {}): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    const failure = error.failure();
-    const answer = answers[failure.code];
-    if (answer) throw answer(failure);
-    // Late import: the table imports this file's helpers.
-    const { restFailure } = await import('./failure-statuses');
-    throw restFailure(failure);
-  }
-}

@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import { apiCorsOptions } from '../cors';
+import { apiCorsOptions } from '../core/cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppCore } from '../core/context';
 import { RequestContext } from '../core/context';

@@ -1,4 +1,4 @@
-import { authenticateClient } from '../../src/auth/client-credentials';
+import { authenticateClient } from '../../src/auth/pipeline';
 import { RESOURCE_NOT_AVAILABLE } from '../../src/core/errors';
 import { useHarness } from '../helpers/harness';
 

@@ -1,6 +1,6 @@
 import { Gitlab } from '@gitbeaker/rest';
 import type { AddressInfo } from 'node:net';
-import { authenticateClient } from '../../src/auth/client-credentials';
+import { authenticateClient } from '../../src/auth/pipeline';
 import { useHarness } from '../helpers/harness';
 
 /** `@gitbeaker/rest`'s `DeployTokens`, used as its users use it, against a Labgate on a loopback port. */

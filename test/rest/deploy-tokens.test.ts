@@ -1,4 +1,4 @@
-import { authenticateClient } from '../../src/auth/client-credentials';
+import { authenticateClient } from '../../src/auth/pipeline';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';
 import type { Project } from '../../src/modules/project/project.entity';
 import type { User } from '../../src/modules/user/user.entity';

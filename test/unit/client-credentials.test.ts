@@ -1,4 +1,5 @@
-import { authenticateClient, basicCredentials } from '../../src/auth/client-credentials';
+import { basicCredentials } from '../../src/auth/client-credentials';
+import { authenticateClient } from '../../src/auth/pipeline';
 import { PersonalAccessToken } from '../../src/modules/access-token/personal-access-token.entity';
 import { startHarness, type Harness } from '../helpers/harness';
 

@@ -1,4 +1,4 @@
-import { authenticateClient } from '../../src/auth/client-credentials';
+import { authenticateClient } from '../../src/auth/pipeline';
 import { DeployToken } from '../../src/modules/deploy-token/deploy-token.entity';
 import type { DeployTokenHolder } from '../../src/modules/deploy-token/deploy-token.service';
 import type { Namespace } from '../../src/modules/namespace/namespace.entity';

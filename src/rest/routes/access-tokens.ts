@@ -1,7 +1,8 @@
 import { RESOURCE_BOT_SCOPES } from '../../auth/scopes';
 import type { TokenResource } from '../../modules/access-token/resource-access-token.service';
 import { MEMBER_ACCESS_LEVELS } from '../../policy/access-level';
-import { attempt, notAllowed, notFound, unauthorized } from '../errors';
+import { notAllowed, notFound, unauthorized } from '../errors';
+import { attempt } from '../failure-statuses';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
 import { resourceAccessToken, withSecret } from '../serializers';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';

@@ -5,7 +5,8 @@ import {
   type DeployTokenHolder,
   type NewDeployTokenInput,
 } from '../../modules/deploy-token/deploy-token.service';
-import { attempt, forbidden, invalidParams, recordNotFound, RestError } from '../errors';
+import { forbidden, invalidParams, recordNotFound, RestError } from '../errors';
+import { attempt } from '../failure-statuses';
 import { BOOLEAN, DATE_TIME, INTEGER_ID } from '../params';
 import { PAGE_PARAMS } from '../pagination';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';

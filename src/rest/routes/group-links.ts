@@ -1,6 +1,7 @@
 import type { Namespace } from '../../modules/namespace/namespace.entity';
 import { MEMBER_ACCESS_LEVELS, MINIMAL_ACCESS, NO_ACCESS } from '../../policy/access-level';
-import { attempt, notFound, RestError } from '../errors';
+import { notFound, RestError } from '../errors';
+import { attempt } from '../failure-statuses';
 import { BOOLEAN, DATE, INTEGER_ID } from '../params';
 import { group, groupDetail, projectDetails } from '../serializers';
 import { PAGE_PARAMS } from '../pagination';

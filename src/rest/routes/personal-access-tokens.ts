@@ -1,6 +1,7 @@
 import { ALL_SCOPES, SELF_SERVICE_SCOPES } from '../../auth/scopes';
 import type { RequestContext } from '../../core/context';
-import { attempt, badRequest, notAllowed, notFound, recordNotFound, RestError, unauthorized, forbidden } from '../errors';
+import { badRequest, notAllowed, notFound, recordNotFound, RestError, unauthorized, forbidden } from '../errors';
+import { attempt } from '../failure-statuses';
 import { DATE, INTEGER_ID, ROTATE_BODY, TOKEN_FILTERS, tokenListArgs } from '../params';
 import { personalAccessToken, personalAccessTokenWithIps, withLastUsedIps, withSecret } from '../serializers';
 import { object, type RestRoute } from '../route';

@@ -1,6 +1,7 @@
 import type { ProtectedBranchRule } from '../../modules/repository/protected-branch.service';
 import { PROTECTED_REF_LEVELS } from '../../modules/repository/protected-branch.service';
-import { attempt, conflict, recordNotFound, RestError } from '../errors';
+import { conflict, recordNotFound, RestError } from '../errors';
+import { attempt } from '../failure-statuses';
 import { BOOLEAN } from '../params';
 import { ID_PARAM, object, type RestCall, type RestRoute } from '../route';
 

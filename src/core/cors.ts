@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from '../config';
 
 /**
  * CORS of the APIs (GraphQL and REST; GitLab answers CORS for `/api/*` only): any origin or the
