@@ -87,6 +87,9 @@ describe('REST OpenAPI document', () => {
     'GET /groups/:id/deploy_tokens/:token_id': 'read_deploy_token',
     'POST /groups/:id/deploy_tokens': 'create_deploy_token',
     'DELETE /groups/:id/deploy_tokens/:token_id': 'delete_deploy_token',
+    // reference/gitlab-fine-grained-tokens.md, the sharing and user endpoints
+    'GET /projects/:id/invited_groups': 'read_project_invited_group',
+    'GET /users/:user_id/contributed_projects': 'read_contributed_project',
     // lib/api/protected_branches.rb: no endpoint mapping in the reference (inferred: none)
     'GET /projects/:id/protected_branches': null,
     'GET /projects/:id/protected_branches/:name': null,
