@@ -156,7 +156,7 @@ export function headerReader(headers: Record<string, string | string[] | undefin
 }
 
 /**
- * Authenticates a Git or registry client through the authentication pipeline (pipeline.ts): no
+ * Authenticates a Git or registry client through the pipeline above, from HTTP Basic credentials: no
  * credentials are anonymous; otherwise the password is tried as an access token (any login), then by
  * each registered strategy, behind the same failed-authentication ban as the API. A success records
  * the credential's last use.
