@@ -86,9 +86,7 @@ async function sudoPrincipal(core: AppCore, principal: Principal | null, identif
     throw bearerError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_DESCRIPTION, { scope: 'sudo' });
   }
   const ctx = new RequestContext(core, principal);
-  const user = /^\d+$/.test(identifier)
-    ? await core.services.users.findById(ctx, Number(identifier))
-    : await core.services.users.findByUsername(ctx, identifier);
+  const user = await core.services.users.findByIdOrUsername(ctx, identifier);
   if (!user) throw notFound(`User with ID or username '${identifier}'`);
   return { user, token: null, scopes: null };
 }

@@ -180,6 +180,11 @@ export class UserService {
       .getOne();
   }
 
+  /** GitLab's `find_user` (REST `:user_id`, `sudo`): an all-digit key is an id, anything else a username. */
+  async findByIdOrUsername(ctx: RequestContext, key: string): Promise<User | null> {
+    return /^\d+$/.test(key) ? this.findById(ctx, Number(key)) : this.findByUsername(ctx, key);
+  }
+
   /** `Query.user(id, username)`: exactly one of the two must be given. */
   async findOne(ctx: RequestContext, args: { id?: number | null; username?: string | null }): Promise<User | null> {
     const given = [args.id, args.username].filter((v) => v !== undefined && v !== null).length;

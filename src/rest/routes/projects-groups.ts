@@ -18,7 +18,7 @@ const MIN_ACCESS_LEVEL = { type: 'integer', enum: [MINIMAL_ACCESS, ...MEMBER_ACC
 const SORT = { type: 'string', enum: ['asc', 'desc'] };
 
 /** REST `order_by` names → the service's sort names. */
-const PROJECT_ORDER: Record<string, string> = {
+export const PROJECT_ORDER: Record<string, string> = {
   id: 'id',
   name: 'name',
   path: 'path',

@@ -1,32 +1,18 @@
-import type { RequestContext } from '../../core/context';
 import type { Project } from '../../modules/project/project.entity';
-import type { User } from '../../modules/user/user.entity';
 import { forbidden, notFound } from '../errors';
 import { BOOLEAN, INTEGER_ID } from '../params';
 import { PAGE_PARAMS } from '../pagination';
 import { projectBasic, projectDetails, userPrivate, userProfile } from '../serializers';
 import { object, type RestRoute } from '../route';
 import { PROJECT, USER } from './schemas';
+import { PROJECT_ORDER } from './projects-groups';
 
 /** `read_user` opens the users API for reading (`allow_access_with_scope :read_user` in `lib/api/users.rb`). */
 const USER_READ_SCOPES = ['api', 'read_api', 'read_user'];
 const tags = ['users'];
 
-/** GitLab's `find_user`: a numeric `:user_id` is an id, anything else a username. */
-async function findUser(ctx: RequestContext, id: string): Promise<User | null> {
-  return /^\d+$/.test(id) ? ctx.services.users.findById(ctx, Number(id)) : ctx.services.users.findByUsername(ctx, id);
-}
-
-/** REST `order_by` names of project lists → the service's sort names. */
-const PROJECT_ORDER: Record<string, string> = {
-  id: 'id',
-  name: 'name',
-  path: 'path',
-  created_at: 'created',
-  updated_at: 'updated',
-  last_activity_at: 'latest_activity',
-  star_count: 'stars',
-};
+/** REST `order_by` names of the contributed projects: the project list's, and `star_count`. */
+const CONTRIBUTED_ORDER: Record<string, string> = { ...PROJECT_ORDER, star_count: 'stars' };
 
 export const USER_ROUTES: RestRoute[] = [
   {
@@ -76,7 +62,7 @@ export const USER_ROUTES: RestRoute[] = [
     boundary: 'user',
     params: object({ user_id: { type: 'string', minLength: 1, description: 'The id or username of the user.' } }, ['user_id']),
     querystring: object({
-      order_by: { type: 'string', enum: Object.keys(PROJECT_ORDER), default: 'created_at' },
+      order_by: { type: 'string', enum: Object.keys(CONTRIBUTED_ORDER), default: 'created_at' },
       sort: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
       simple: BOOLEAN,
       ...PAGE_PARAMS,
@@ -85,9 +71,9 @@ export const USER_ROUTES: RestRoute[] = [
     errors: { 404: 'No such user' },
     handler: async (call) => {
       const { ctx, query } = call;
-      const user = await findUser(ctx, call.params.user_id);
+      const user = await ctx.services.users.findByIdOrUsername(ctx, call.params.user_id);
       if (!user) throw notFound('User');
-      const sort = `${PROJECT_ORDER[query.order_by ?? 'created_at']}_${query.sort ?? 'desc'}`;
+      const sort = `${CONTRIBUTED_ORDER[query.order_by ?? 'created_at']}_${query.sort ?? 'desc'}`;
       const list = await ctx.services.events.contributedProjectsQuery(ctx, user, { sort }, 'id_desc');
       const simple = query.simple || !ctx.actor.signedIn;
       return call.page(list, (p: Project) => (simple ? projectBasic(ctx, p) : projectDetails(ctx, p)));
