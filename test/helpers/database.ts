@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { sqliteDatabase } from '../../src/db/adapters/driver-connections';
 
 /**
  * A database of the test's own. With `DATABASE_URL=postgres://...` a fresh PostgreSQL database is
@@ -37,6 +39,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await withAdmin(base, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * Takes the database away from a running app, as an outage would: SQLite's only connection is closed;
+ * a PostgreSQL database stops taking connections and its open ones are ended.
+ */
+export async function cutDatabaseOff(db: TestDatabase, dataSource: DataSource): Promise<void> {
+  if (db.kind === 'sqlite') {
+    sqliteDatabase(dataSource)!.close();
+    return;
+  }
+  const name = new URL(db.url).pathname.slice(1);
+  await withAdmin(process.env.DATABASE_URL ?? '', async (admin) => {
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  });
 }
 
 function databaseUrl(base: string, name: string): string {

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
+import { sqliteDatabase } from '../../src/db/adapters/driver-connections';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startHarness, useHarness, type Harness } from '../helpers/harness';
 
@@ -126,7 +127,7 @@ describe('readiness while the database is down', () => {
 
   it('answers readiness 503 in GitLab shape while liveness stays 200', async () => {
     if (h.db.kind === 'sqlite') {
-      (h.app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
+      sqliteDatabase(h.app.dataSource)!.close();
     } else {
       await h.app.dataSource.destroy();
     }

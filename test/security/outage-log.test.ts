@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { cutDatabaseOff } from '../helpers/database';
 import { useHarness } from '../helpers/harness';
 
 /**
@@ -13,16 +13,7 @@ describe('the request log during a database outage', () => {
   beforeAll(async () => {
     const dave = await h.createUser('dave', { name: 'Dave' });
     secret = (await h.createPat(dave, ['api'], { name: 'outage' })).secret;
-    if (h.db.kind === 'sqlite') {
-      (h.app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
-    } else {
-      const name = new URL(h.db.url).pathname.slice(1);
-      const admin = new Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-      await admin.end();
-    }
+    await cutDatabaseOff(h.db, h.app.dataSource);
   });
 
   it('writes one request line per failed request, and no error line with a stack', async () => {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { cutDatabaseOff } from '../helpers/database';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**
@@ -20,17 +20,7 @@ describe('a database outage', () => {
     digest = (await h.app.dataSource.query(`SELECT token_digest FROM personal_access_tokens WHERE id = ${issued.token.id}`))[0].token_digest;
     await h.createGroup('acme', { visibility: 'public' });
 
-    if (h.db.kind === 'sqlite') {
-      // Closing the only connection is as good as a database that went away.
-      (h.app.dataSource.driver as unknown as { databaseConnection: { close(): void } }).databaseConnection.close();
-    } else {
-      const name = new URL(h.db.url).pathname.slice(1);
-      const admin = new Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-      await admin.end();
-    }
+    await cutDatabaseOff(h.db, h.app.dataSource);
   });
   afterAll(async () => {
     spy?.mockRestore();
