@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { PerDataSource } from '../db/timing';
 import { utcDate } from '../clock';
 import { columnCount, forDriver, hydrateArray, readRowArrays, selectColumns } from '../db/rows';
 import type { AppCore } from '../core/context';
@@ -36,7 +37,7 @@ export function tokenFromRequest(source: TokenSource): string | undefined {
   return candidates.map((value) => value?.trim()).find((value): value is string => !!value);
 }
 
-const tokenLookups = new WeakMap<DataSource, string>();
+const tokenLookups = new PerDataSource<string>();
 
 /** The token with a digest, and its user, in one statement (made once per data source). */
 function tokenLookupSql(ds: DataSource): string {

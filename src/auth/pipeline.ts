@@ -1,4 +1,4 @@
-import { RequestContext, type AppCore } from '../core/context';
+import { RequestContext, requestCore, type AppCore } from '../core/context';
 import type { RequestTrace } from '../core/trace';
 import type { PersonalAccessToken } from '../modules/access-token/personal-access-token.entity';
 import { authenticate, recordUse, tokenFromRequest, type AuthOutcome, type TokenSource } from './authenticate';
@@ -94,8 +94,10 @@ function asAuthentication(outcome: AuthOutcome | Authentication): Authentication
   return outcome as Authentication;
 }
 
-export async function authenticateCaller(app: AppCore, request: CredentialRequest, rules: AuthenticationRules): Promise<Authentication> {
+export async function authenticateCaller(core: AppCore, request: CredentialRequest, rules: AuthenticationRules): Promise<Authentication> {
   const { trace, address } = request;
+  // Reading the token is the request's database time too.
+  const app = requestCore(core, trace);
   let credential: Credential | undefined;
   for (const read of rules.credentials) if ((credential = read(request))) break;
   if (!credential) {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { utcDate, type Clock } from '../clock';
 import type { Config } from '../config';
 import { BatchedConnections } from '../db/batched-pagination';
+import { timedDataSource } from '../db/timing';
 import { writeCount } from '../db/write-count';
 import { actorFacts, SYSTEM_ACTOR, type ActorFacts } from './actor';
 import type { Principal } from './principal';
@@ -39,7 +40,26 @@ export interface Loaders {}
  * the request. State only the GraphQL endpoint has (complexity, node budget, deadline) is in
  * `GraphQLContext`, which extends this class in `graphql/context.ts`.
  */
+const timedCores = new WeakMap<RequestTrace, AppCore>();
+
+/**
+ * The application as one request sees it: when its trace counts database time (the request log is
+ * on), the same application whose data source is the request's timed view (db/timing.ts), made when
+ * the request first reads the database. The request's contexts and its authentication share it.
+ */
+export function requestCore(app: AppCore, trace: RequestTrace | undefined): AppCore {
+  if (trace?.dbMs === undefined) return app;
+  let core = timedCores.get(trace);
+  if (!core) {
+    let dataSource: DataSource | undefined;
+    core = Object.create(app, { dataSource: { get: () => (dataSource ??= timedDataSource(app.dataSource, trace)) } }) as AppCore;
+    timedCores.set(trace, core);
+  }
+  return core;
+}
+
 export class RequestContext {
+  readonly app: AppCore;
   readonly actor: ActorFacts;
   /** The HTTP request's trace (operation names, error codes), when it has one. */
   readonly trace: RequestTrace | undefined;
@@ -55,10 +75,11 @@ export class RequestContext {
   private fixedToday: string | undefined;
 
   constructor(
-    readonly app: AppCore,
+    app: AppCore,
     readonly principal: Principal | null,
     options: { system?: boolean; trace?: RequestTrace } = {},
   ) {
+    this.app = requestCore(app, options.trace);
     this.trace = options.trace;
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();

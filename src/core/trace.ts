@@ -9,12 +9,15 @@ export interface RequestTrace {
   tokenId?: number;
   /** How authentication ended: anonymous, authenticated, invalid, forbidden, banned. */
   authOutcome?: string;
-  /** Milliseconds the request spent waiting for the database. */
+  /**
+   * Milliseconds the request spent waiting for the database: counted only when it starts as a number
+   * (`newTrace({ timeDb: true })`, when the request log records the request).
+   */
   dbMs?: number;
   /** `extensions.code` of every error in the answer. */
   errorCodes: string[];
 }
 
-export function newTrace(): RequestTrace {
-  return { operations: [], errorCodes: [] };
+export function newTrace(options: { timeDb?: boolean } = {}): RequestTrace {
+  return options.timeDb ? { operations: [], errorCodes: [], dbMs: 0 } : { operations: [], errorCodes: [] };
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { PerDataSource } from './timing';
 import path from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GranularScope } from '../modules/access-token/granular-scope.entity';
@@ -133,7 +134,7 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+const sqliteQueues = new PerDataSource<Promise<unknown>>();
 
 /**
  * A SQLite transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`). A deferred

@@ -5,7 +5,7 @@ import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { pgPool, sqliteDatabase } from './adapters/driver-connections';
 import { checkColumnPositions, newEntity } from './adapters/entity-hydration';
 import { forDriver } from './adapters/placeholders';
-import { addDbTime } from './timing';
+import { addDbTime, PerDataSource } from './timing';
 import { dialectOf } from './dialect';
 import { takeTurn } from './turns';
 
@@ -27,7 +27,7 @@ interface EntityReader {
   keyedColumns(alias: string): ReadonlyArray<{ key: string; column: ColumnMetadata; plain: boolean }>;
 }
 
-const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader>>();
+const readers = new PerDataSource<Map<EntityTarget<ObjectLiteral>, EntityReader>>();
 
 function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): EntityReader {
   let perSource = readers.get(dataSource);
@@ -180,7 +180,7 @@ async function asQuery<T>(dataSource: DataSource, text: string, values: unknown[
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
   } finally {
-    addDbTime(performance.now() - started);
+    addDbTime(dataSource, performance.now() - started);
   }
 }
 
@@ -226,7 +226,7 @@ export function listLength(dataSource: DataSource, name: string): string {
   return dialectOf(dataSource) === 'postgres' ? `cardinality(CAST(:${name} AS text[]))` : `json_array_length(:${name})`;
 }
 
-const whereTexts = new WeakMap<DataSource, Map<string, string>>();
+const whereTexts = new PerDataSource<Map<string, string>>();
 
 /**
  * `SELECT` every column of `entity` (aliased `e`) `WHERE condition` (with `?` placeholders): the text

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { PerDataSource } from './timing';
 import { sqliteDatabase } from './adapters/driver-connections';
 import { aroundEachQuery } from './adapters/query-runners';
 import { SQLITE_TURN_MS } from '../core/limits';
@@ -14,7 +15,7 @@ import { SQLITE_TURN_MS } from '../core/limits';
  */
 
 let turnStarted = 0;
-const sharing = new WeakSet<DataSource>();
+const sharing = new PerDataSource<true>();
 
 /**
  * Undefined (go on at once) while the current slice is young or a transaction is open; otherwise a
@@ -35,7 +36,7 @@ export function takeTurn(dataSource: DataSource): Promise<void> | undefined {
 /** Makes the statements of a SQLite data source take turns (a server calls it; the CLI does not need it). */
 export function shareMainThread(dataSource: DataSource): void {
   if (dataSource.options.type !== 'better-sqlite3' || sharing.has(dataSource)) return;
-  sharing.add(dataSource);
+  sharing.set(dataSource, true);
   aroundEachQuery(dataSource, 'turns', async (query, args) => {
     const turn = takeTurn(dataSource);
     if (turn) await turn;

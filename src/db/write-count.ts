@@ -1,4 +1,5 @@
 import { EventSubscriber, type DataSource, type EntitySubscriberInterface, type InsertEvent, type RemoveEvent, type TransactionCommitEvent, type UpdateEvent } from 'typeorm';
+import { PerDataSource } from './timing';
 
 /**
  * How many writes a data source has made: what a request compares to forget, after any write, the
@@ -11,10 +12,10 @@ import { EventSubscriber, type DataSource, type EntitySubscriberInterface, type 
  * read afresh (never wrong, at worst a repeated check). Bookkeeping that changes no rule is left out:
  * a token's last use and a user's last activity, written on most authenticated requests.
  *
- * (An AsyncLocalStorage could tell whose write it is, but it hooks every promise of the process, a
- * cost the request path avoids; see db/timing.ts.)
+ * (A request's own view of the data source, as the request log's timer uses, could tell whose write
+ * it is; writes made outside a request would still need the shared count.)
  */
-const counts = new WeakMap<DataSource, { writes: number }>();
+const counts = new PerDataSource<{ writes: number }>();
 
 function countOf(ds: DataSource): { writes: number } {
   let count = counts.get(ds);

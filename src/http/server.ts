@@ -15,7 +15,6 @@ import { shareMainThread } from '../db/turns';
 import { limitConnections } from './connection-limits';
 import { lazyValidatorFactory } from './lazy-validation';
 import { EXPLORER_PATH, registerExplorer } from './explorer';
-import { measureDbTime, timeQueries } from '../db/timing';
 import { registerHealth } from './health';
 import { registerNamespaceVisits } from './namespace-visits';
 import { looksSecret, scrubSecrets, safePath } from './log-safety';
@@ -60,7 +59,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   const { config } = core;
   const monitoring = new AddressList(config.monitoringIps, 'LABGATE_MONITORING_IPS');
   const metrics = new Metrics(core);
-  timeQueries(core.dataSource);
   shareMainThread(core.dataSource);
 
   // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
@@ -110,7 +108,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // The hooks below run on every request: they are written in callback style, which costs Fastify
   // less than async hooks.
   server.addHook('onRequest', (req, reply, done) => {
-    req.labgateTrace = newTrace();
+    // With the request log on, the request's database time is counted (db/timing.ts).
+    req.labgateTrace = newTrace({ timeDb: logsRequests });
     const query = req.url.indexOf('?');
     if (query >= 0 && NULL_BYTE_IN_QUERY.test(req.url.slice(query))) {
       reply.code(400).type('text/plain; charset=utf-8').send('Bad Request');
@@ -136,7 +135,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
         path: safePath(req.url),
         status: reply.statusCode,
         durationMs,
-        dbMs: trace.dbMs,
+        dbMs: trace.dbMs === undefined ? undefined : Math.round(trace.dbMs * 100) / 100,
         operation: trace.operations.length ? trace.operations.join(',') : undefined,
         userId: trace.userId,
         tokenId: trace.tokenId,
@@ -166,16 +165,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url: GRAPHQL_PATH,
       handler: async (req, reply) => {
-        let result: HttpResponse;
-        if (logsRequests) {
-          const measured = await measureDbTime(() => endpoint.handle(toHttpRequest(req)));
-          result = measured.result;
-          if (req.labgateTrace) req.labgateTrace.dbMs = measured.dbMs;
-        } else {
-          // The database time is only read by the request log: with the log off, the AsyncLocalStorage
-          // it needs (a hook on every promise) is not paid for.
-          result = await endpoint.handle(toHttpRequest(req));
-        }
+        const result = await endpoint.handle(toHttpRequest(req));
         // A created token's plaintext must never be kept by a cache on the way.
         reply.header('cache-control', 'no-store');
         return send(reply, result);

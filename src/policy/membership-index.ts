@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { PerDataSource } from '../db/timing';
 import { utcDate } from '../clock';
 import type { MemberSourceType } from '../modules/member/member.entity';
 import { GUEST, NO_ACCESS } from './access-level';
@@ -164,7 +165,7 @@ export class MembershipIndex {
 
 const USER = Symbol('user');
 const DAY = Symbol('day');
-const statements = new WeakMap<DataSource, { text: string; values: unknown[] }>();
+const statements = new PerDataSource<{ text: string; values: unknown[] }>();
 
 /**
  * The statement of `loadMembershipIndex`, made once per data source with stand-ins for the user and

@@ -4,9 +4,12 @@ import { pgPool, sqliteDatabase } from '../../src/db/adapters/driver-connections
 import { checkColumnPositions, newEntity } from '../../src/db/adapters/entity-hydration';
 import { forDriver, positional, shiftPlaceholders } from '../../src/db/adapters/placeholders';
 import { singleEntityTarget } from '../../src/db/adapters/query-builder';
-import { adoptTransaction, aroundEachQuery } from '../../src/db/adapters/query-runners';
+import { adoptTransaction, aroundEachQuery, dataSourceView, viewedDataSource } from '../../src/db/adapters/query-runners';
 import { inTransaction } from '../../src/db/data-source';
 import { findByIds, readRowArrays, hydrateArray, selectColumns } from '../../src/db/rows';
+import { PerDataSource } from '../../src/db/timing';
+import fs from 'node:fs';
+import path from 'node:path';
 import { builtMetadata, declaredTypeResolvers } from '../../src/graphql/adapters/type-graphql-metadata';
 import { RESOLVERS } from '../../src/graphql/schema';
 import { Namespace } from '../../src/modules/namespace/namespace.entity';
@@ -88,6 +91,78 @@ describe('query runners (driver.createQueryRunner, QueryRunner.query, transactio
       }),
     ).rejects.toThrow('undo');
     expect((await ds().getRepository(User).findOneByOrFail({ id: user.id })).name).toBe('Committed');
+  });
+});
+
+describe('data source views (DataSource.createQueryRunner / createEntityManager run for `this`, `manager` an own property)', () => {
+  /** A view whose statements are recorded, as the request log's timer sees them. */
+  function recordingView() {
+    const seen: string[] = [];
+    const view = dataSourceView(ds(), (query, args) => {
+      seen.push(String(args[0]));
+      return query(...args);
+    });
+    return { view, seen };
+  }
+
+  it('runs every kind of statement through the view, and none of the data source’s own', async () => {
+    const user = await h.createUser('adapter-view');
+    const { view, seen } = recordingView();
+    await view.query('SELECT 42 AS answer');
+    await view.getRepository(User).findOneBy({ id: user.id });
+    await view.createQueryBuilder(User, 'u').where('u.id = :id', { id: user.id }).getOne();
+    await view.manager.findOneBy(Namespace, { id: 1 });
+    const kinds = seen.length;
+    expect(kinds).toBe(4);
+    // The data source itself is not affected by the view.
+    await ds().query('SELECT 43 AS answer');
+    expect(seen).toHaveLength(kinds);
+    expect(seen[0]).toBe('SELECT 42 AS answer');
+  });
+
+  it('runs a transaction’s statements through the view, and its state stays on the runner', async () => {
+    const user = await h.createUser('adapter-view-tx');
+    const { view, seen } = recordingView();
+    await inTransaction(view, (m) => m.getRepository(User).update(user.id, { name: 'Through the view' }));
+    await view.transaction((m) => m.getRepository(User).update(user.id, { name: 'Twice through the view' }));
+    expect(seen.filter((s) => /UPDATE "users"/.test(s))).toHaveLength(2);
+    expect((await ds().getRepository(User).findOneByOrFail({ id: user.id })).name).toBe('Twice through the view');
+    // No transaction is left open on the data source's own runner (SQLite shares one).
+    const runner = ds().createQueryRunner();
+    try {
+      expect(runner.isTransactionActive).toBe(false);
+    } finally {
+      await runner.release();
+    }
+    await expect(inTransaction(view, async (m) => {
+      await m.getRepository(User).update(user.id, { name: 'Rolled back' });
+      throw new Error('undo');
+    })).rejects.toThrow('undo');
+    expect((await ds().getRepository(User).findOneByOrFail({ id: user.id })).name).toBe('Twice through the view');
+  });
+
+  it('shares what is kept per data source with the data source it views', () => {
+    const { view } = recordingView();
+    expect(view).not.toBe(ds());
+    expect(viewedDataSource(view)).toBe(ds());
+    expect(viewedDataSource(dataSourceView(view, (query, args) => query(...args)))).toBe(ds());
+    const kept = new PerDataSource<string>();
+    kept.set(view, 'kept');
+    expect(kept.get(ds())).toBe('kept');
+    expect(kept.has(view)).toBe(true);
+  });
+
+  it('is the only way src/ keeps anything per data source (a WeakMap keyed by one would miss every view)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts') && /\b(?:Weak)?(?:Map|Set)<\s*DataSource\b/.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(process.cwd(), file));
+      }
+    };
+    walk(path.join(__dirname, '..', '..', 'src'));
+    expect(offenders).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * The one place that changes how TypeORM makes and keeps query runners.
@@ -32,6 +32,49 @@ export function aroundEachQuery(dataSource: DataSource, name: string, around: (q
     }
     return runner;
   };
+}
+
+const ROOT = Symbol('labgate.viewedDataSource');
+
+/** The data source a view (`dataSourceView`) views; the data source itself when it is not a view. */
+export function viewedDataSource(dataSource: DataSource): DataSource {
+  return (dataSource as DataSource & { [ROOT]?: DataSource })[ROOT] ?? dataSource;
+}
+
+/**
+ * A view of the data source: the same data source for everything (it inherits from it), except that
+ * each query runner it hands out runs its statements through `around`, and its entity managers (its
+ * own `manager`, and each runner's) make their runners from the view. The runners themselves are not
+ * changed: SQLite shares one runner across the data source, so each is handed out behind a proxy that
+ * answers `query` and `manager` and forwards everything else, state included, to the runner.
+ *
+ * Relies on (TypeORM 0.3), besides the above: `DataSource.createQueryRunner` and
+ * `createEntityManager` make what they make for `this`, and `manager` is an own property set by the
+ * constructor, which the view's getter shadows.
+ */
+export function dataSourceView(dataSource: DataSource, around: (query: Query, args: unknown[]) => Promise<unknown>): DataSource {
+  const root = viewedDataSource(dataSource);
+  const view = Object.create(root) as DataSource & { [ROOT]: DataSource };
+  view[ROOT] = root;
+  let manager: EntityManager | undefined;
+  Object.defineProperty(view, 'manager', { get: () => (manager ??= view.createEntityManager()) });
+  const create = root.createQueryRunner;
+  view.createQueryRunner = (mode) => {
+    const runner = create.call(view, mode);
+    const query = runner.query.bind(runner) as Query;
+    const wrapped = (...args: unknown[]) => around(query, args);
+    let runnerManager: EntityManager | undefined;
+    const proxy: QueryRunner = new Proxy(runner, {
+      get(target, key) {
+        if (key === 'query') return wrapped;
+        // A transaction's statements run through the runner's manager: the view's, so they pass `around` too.
+        if (key === 'manager') return (runnerManager ??= view.createEntityManager(proxy));
+        return Reflect.get(target, key, target);
+      },
+    });
+    return proxy;
+  };
+  return view;
 }
 
 /**

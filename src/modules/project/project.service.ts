@@ -1,4 +1,5 @@
 import { Brackets, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { PerDataSource } from '../../db/timing';
 import { inTransaction } from '../../db/data-source';
 import type { ListQuery } from '../../db/list-query';
 import { partitionByColumn, partitionBySubtree } from '../../db/batched-pagination';
@@ -28,7 +29,7 @@ import type { RepositoryInfo } from '../repository/repository-storage';
 import { membershipsOf } from '../../policy/membership-index';
 
 /** The text of `lookupByFullPath`'s statement, per data source (its columns are the entities'). */
-const projectWithChain = new WeakMap<DataSource, string>();
+const projectWithChain = new PerDataSource<string>();
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
