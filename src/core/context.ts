@@ -119,6 +119,25 @@ export class RequestContext {
    * question at no extra cost.
    */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const memos = this.memos();
+    let value = memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      memos.set(key, value);
+    }
+    return value;
+  }
+
+  /**
+   * Whether `memo` would answer `key` without computing it: a read that can fetch the value along
+   * with its own (in the same statement) does so only when it is not known yet.
+   */
+  isMemoised(key: string): boolean {
+    return this.memos().has(key);
+  }
+
+  /** The memoised values, forgotten first if there was a write since they were computed. */
+  private memos(): Map<string, Promise<unknown>> {
     const { computed } = this;
     // A write since (by any service, whichever transport): what was computed may no longer hold.
     const writes = writeCount(this.app.dataSource);
@@ -126,12 +145,7 @@ export class RequestContext {
       computed.memos.clear();
       computed.writes = writes;
     }
-    let value = computed.memos.get(key) as Promise<T> | undefined;
-    if (!value) {
-      value = compute();
-      computed.memos.set(key, value);
-    }
-    return value;
+    return computed.memos;
   }
 
   /** Forgets what was computed so far (a write does this by itself: see `memo`). */

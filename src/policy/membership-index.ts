@@ -5,7 +5,7 @@ import type { MemberSourceType } from '../modules/member/member.entity';
 import { GUEST, NO_ACCESS } from './access-level';
 import { cappedLevel, isActiveLink, noLinkReaches, projectLinkGrants, reachesThroughLinks } from './group-links';
 import { atOrBelow, isActiveMembership, isAtOrBelow, membershipOf, sql, unexpired } from './sql-conditions';
-import { forDriver, positional, readRows } from '../db/rows';
+import { forDriver, positional, readRowArrays } from '../db/rows';
 import type { RequestContext } from '../core/context';
 
 /** One active membership of the viewer, with the traversal ids of where it sits. */
@@ -165,7 +165,12 @@ export class MembershipIndex {
 
 const USER = Symbol('user');
 const DAY = Symbol('day');
-const statements = new PerDataSource<{ text: string; values: unknown[] }>();
+const MEMO = 'memberships';
+/** Per data source: the statement as SQL with `?` placeholders (to sit inside another), as the driver's text, and its values with stand-ins. */
+const statements = new PerDataSource<{ sql: string; text: string; values: unknown[] }>();
+
+/** The columns the membership statement selects, in this order. */
+export const MEMBERSHIP_COLUMNS = ['source_type', 'source_id', 'access_level', 'expires_at', 'traversal_ids', 'place_ids', 'locked'] as const;
 
 /**
  * The statement of `loadMembershipIndex`, made once per data source with stand-ins for the user and
@@ -177,7 +182,7 @@ const statements = new PerDataSource<{ text: string; values: unknown[] }>();
  * where the group set is known). Both start from the link tables (CROSS JOIN fixes that order on
  * SQLite), so without links they read nothing.
  */
-function membershipStatement(dataSource: DataSource): { text: string; values: unknown[] } {
+function membershipStatement(dataSource: DataSource): { sql: string; text: string; values: unknown[] } {
   let statement = statements.get(dataSource);
   if (!statement) {
     const who = { userId: USER as unknown as number, today: DAY as unknown as string };
@@ -198,11 +203,9 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
             WHERE sm.source_type = 'Namespace' AND sm.source_id = sl.shared_with_group_id AND sg.id = sl.shared_group_id
               AND ${membershipOf('sm', who)} AND ${unexpired('sl', who.today)} AND ${atOrBelow('gn.traversal_ids', 'sg.traversal_ids')}))`,
     );
-    statement = {
-      text: forDriver(
-        dataSource,
-        `SELECT m.source_type AS source_type, m.source_id AS source_id, m.access_level AS access_level, m.expires_at AS expires_at,
-           COALESCE(ns.traversal_ids, pns.traversal_ids) AS traversal_ids, NULL AS place_ids, 0 AS locked
+    const [sourceType, sourceId, accessLevel, expiresAt, traversalIds, placeIds, locked] = MEMBERSHIP_COLUMNS;
+    const text = `SELECT m.source_type AS ${sourceType}, m.source_id AS ${sourceId}, m.access_level AS ${accessLevel}, m.expires_at AS ${expiresAt},
+           COALESCE(ns.traversal_ids, pns.traversal_ids) AS ${traversalIds}, NULL AS ${placeIds}, 0 AS ${locked}
          FROM members m
          LEFT JOIN namespaces ns ON m.source_type = 'Namespace' AND ns.id = m.source_id
          LEFT JOIN projects p ON m.source_type = 'Project' AND p.id = m.source_id
@@ -222,8 +225,10 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
          CROSS JOIN namespaces ig
          CROSS JOIN projects lp
          CROSS JOIN namespaces lpn
-         WHERE ig.id = pl.group_id AND lp.id = pl.project_id AND lpn.id = lp.namespace_id AND ${inGroupSet.text}`,
-      ),
+         WHERE ig.id = pl.group_id AND lp.id = pl.project_id AND lpn.id = lp.namespace_id AND ${inGroupSet.text}`;
+    statement = {
+      sql: text,
+      text: forDriver(dataSource, text),
       values: [...mine.values, ...groupShares.values, ...inGroupSet.values],
     };
     statements.set(dataSource, statement);
@@ -231,18 +236,45 @@ function membershipStatement(dataSource: DataSource): { text: string; values: un
   return statement;
 }
 
-type IndexRow = {
-  source_type: MemberSourceType | 'GroupShare' | 'ProjectShare';
-  source_id: number;
-  access_level: number;
-  traversal_ids: string | null;
-  expires_at: unknown;
-  place_ids: string | null;
-  locked: number | boolean;
-};
+/** The membership statement's values for this user and day. */
+function membershipValues(dataSource: DataSource, userId: number, today: string): unknown[] {
+  return membershipStatement(dataSource).values.map((v) => (v === USER ? userId : v === DAY ? today : v));
+}
 
 function dateOf(value: unknown): string | null {
   return value == null ? null : value instanceof Date ? utcDate(value) : String(value).slice(0, 10);
+}
+
+/**
+ * The index that rows of the membership statement make, its columns (`MEMBERSHIP_COLUMNS`) from
+ * `offset` on. A row whose traversal ids are NULL is skipped: a membership of something gone, or a
+ * row of the statement the membership statement sits in.
+ */
+function indexFromRows(rows: readonly (readonly unknown[])[], offset: number, today: string, links: boolean): MembershipIndex {
+  const memberships: MembershipRow[] = [];
+  const groups: GroupShareRow[] = [];
+  const projects: ProjectShareRow[] = [];
+  for (const row of rows) {
+    const [sourceType, sourceId, accessLevel, expires, traversalIds, placeIds, locked] = row.slice(offset, offset + MEMBERSHIP_COLUMNS.length);
+    if (traversalIds == null) continue;
+    const expiresAt = dateOf(expires);
+    if (sourceType === 'GroupShare') {
+      // The statement caps the level already; the cap is applied again (it is the same number).
+      groups.push({ sharedGroupId: Number(sourceId), traversalIds: String(traversalIds), memberLevel: Number(accessLevel), groupAccess: Number(accessLevel), expiresAt });
+    } else if (sourceType === 'ProjectShare') {
+      projects.push({
+        projectId: Number(sourceId),
+        groupAccess: Number(accessLevel),
+        expiresAt,
+        invitedTraversalIds: String(traversalIds),
+        projectTraversalIds: placeIds == null ? '' : String(placeIds),
+        locked: Number(locked) === 1 || locked === true,
+      });
+    } else {
+      memberships.push({ sourceType: sourceType as MemberSourceType, sourceId: Number(sourceId), accessLevel: Number(accessLevel), traversalIds: String(traversalIds), expiresAt });
+    }
+  }
+  return new MembershipIndex(memberships, today, links ? { groups, projects } : {});
 }
 
 /**
@@ -257,35 +289,23 @@ export async function loadMembershipIndex(
   options: { links?: boolean } = {},
 ): Promise<MembershipIndex> {
   // Raw SQL rather than the query builder: this runs on most requests that carry a token.
-  const { text, values } = membershipStatement(dataSource);
-  const rows = (await readRows(
-    dataSource,
-    text,
-    values.map((v) => (v === USER ? userId : v === DAY ? today : v)),
-  )) as IndexRow[];
-  const memberships: MembershipRow[] = [];
-  const groups: GroupShareRow[] = [];
-  const projects: ProjectShareRow[] = [];
-  for (const r of rows) {
-    if (r.traversal_ids === null) continue;
-    const expiresAt = dateOf(r.expires_at);
-    if (r.source_type === 'GroupShare') {
-      // The statement caps the level already; the cap is applied again (it is the same number).
-      groups.push({ sharedGroupId: Number(r.source_id), traversalIds: r.traversal_ids, memberLevel: Number(r.access_level), groupAccess: Number(r.access_level), expiresAt });
-    } else if (r.source_type === 'ProjectShare') {
-      projects.push({
-        projectId: Number(r.source_id),
-        groupAccess: Number(r.access_level),
-        expiresAt,
-        invitedTraversalIds: r.traversal_ids,
-        projectTraversalIds: r.place_ids ?? '',
-        locked: Number(r.locked) === 1 || r.locked === true,
-      });
-    } else {
-      memberships.push({ sourceType: r.source_type, sourceId: Number(r.source_id), accessLevel: Number(r.access_level), traversalIds: r.traversal_ids, expiresAt });
-    }
-  }
-  return new MembershipIndex(memberships, today, options.links === false ? {} : { groups, projects });
+  const rows = await readRowArrays(dataSource, membershipStatement(dataSource).text, membershipValues(dataSource, userId, today));
+  return indexFromRows(rows, 0, today, options.links !== false);
+}
+
+/**
+ * The viewer's index from the rows of a statement holding the membership statement: what
+ * `membershipsOf` memoises, and what it learns about links on the way.
+ */
+function viewerIndex(ctx: RequestContext, rows: Promise<readonly (readonly unknown[])[]>, offset: number): Promise<MembershipIndex> {
+  const { actor } = ctx;
+  const links = reachesThroughLinks(actor);
+  const today = ctx.today();
+  return rows.then((read) => {
+    const index = indexFromRows(read, offset, today, links);
+    if (!index.linked) noLinkReaches(actor);
+    return index;
+  });
 }
 
 /**
@@ -296,10 +316,37 @@ export function membershipsOf(ctx: RequestContext): Promise<MembershipIndex> {
   const { actor } = ctx;
   if (!actor.signedIn || actor.userId === null) return Promise.resolve(MembershipIndex.EMPTY);
   const userId = actor.userId;
-  return ctx.memo('memberships', () =>
-    loadMembershipIndex(ctx.app.dataSource, userId, ctx.today(), { links: reachesThroughLinks(actor) }).then((index) => {
-      if (!index.linked) noLinkReaches(actor);
-      return index;
-    }),
-  );
+  return ctx.memo(MEMO, () => {
+    const ds = ctx.app.dataSource;
+    return viewerIndex(ctx, readRowArrays(ds, membershipStatement(ds).text, membershipValues(ds, userId, ctx.today())), 0);
+  });
+}
+
+/**
+ * The membership statement as SQL with `?` placeholders, to sit inside another statement (in
+ * `FROM (...)`, selecting `MEMBERSHIP_COLUMNS`): see `readMembershipsAlong`.
+ */
+export function membershipSql(dataSource: DataSource): string {
+  return membershipStatement(dataSource).sql;
+}
+
+/**
+ * Reads the viewer's memberships in the same statement as something else, when this request has not
+ * read them yet: `read` runs the caller's statement, given the values of its `membershipSql` part,
+ * and the index made from its rows (their membership columns from `offset` on; the caller's own rows
+ * have NULL there) is what `membershipsOf` answers from then on, as if it had read them itself. Null,
+ * with nothing run, for an anonymous viewer or when the memberships are known already.
+ */
+export function readMembershipsAlong(
+  ctx: RequestContext,
+  offset: number,
+  read: (values: unknown[]) => Promise<unknown[][]>,
+): Promise<unknown[][]> | null {
+  const { actor } = ctx;
+  if (!actor.signedIn || actor.userId === null || ctx.isMemoised(MEMO)) return null;
+  const rows = read(membershipValues(ctx.app.dataSource, actor.userId, ctx.today()));
+  // Memoised at once, before anything else in the request can ask: one read, whoever asks first.
+  // A failed read is the caller's to report (it awaits `rows`); whoever awaits the memo sees it too.
+  ctx.memo(MEMO, () => viewerIndex(ctx, rows, offset)).catch(() => undefined);
+  return rows;
 }

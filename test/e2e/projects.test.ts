@@ -467,3 +467,82 @@ describe('projects', () => {
     });
   });
 });
+
+/**
+ * Issue 25: with a token, `project(fullPath)` reads the project, its namespace chain and the viewer's
+ * memberships in one statement. The roles it gives are the ones the memberships' own statement gives
+ * (`projects(fullPaths)` reads them before any project), for each way of holding a role:
+ *
+ *   corp (internal) / sub (internal) / app (internal)
+ *   dina: Developer of corp/sub/app          gail: Maintainer of corp
+ *   eve: Developer of corp/sub/app, expired  tim: Developer of team; corp/sub is shared with team at Reporter
+ */
+describe('project(fullPath) with a token: roles read along with the project', () => {
+  let counting = false;
+  let statements: string[] = [];
+  const h = useHarness({ onQuery: (sql) => void (counting && statements.push(sql)) });
+  const tokens: Record<string, string> = {};
+  /** The membership statement, alone or inside another. */
+  const readsMemberships = (sql: string) => /\bFROM members m\b/.test(sql);
+  const fields = 'fullPath maxAccessLevel { integerValue stringValue } userPermissions { readProject pushCode adminProject removeProject createIssue readProjectMember }';
+
+  beforeAll(async () => {
+    const people: Record<string, User> = {};
+    for (const name of ['olivia', 'dina', 'gail', 'eve', 'tim']) {
+      people[name] = await h.createUser(name);
+      tokens[name] = (await h.createPat(people[name], ['read_api'])).secret;
+    }
+    const corp = await h.createGroup('corp', { visibility: 'internal', owner: people.olivia });
+    const sub = await h.createGroup('sub', { parent: 'corp', visibility: 'internal' });
+    const team = await h.createGroup('team', { owner: people.olivia });
+    const app = await h.createProject('app', 'corp/sub', { visibility: 'internal' });
+    await h.addMember({ project: app }, people.dina, 'developer');
+    await h.addMember({ group: corp }, people.gail, 'maintainer');
+    await h.addMember({ group: team }, people.tim, 'developer');
+    await h.app.services.groupLinks.shareGroup(h.system(), sub, team, { groupAccess: 20, expiresAt: null });
+    // A membership cannot be added already expired: one that ended yesterday.
+    await h.addMember({ project: app }, people.eve, 'developer', '2026-03-01');
+    await h.app.dataSource.query(`UPDATE members SET expires_at = '2026-01-14' WHERE user_id = ${people.eve.id}`);
+  });
+
+  const role = (integerValue: number, stringValue: string, can: { push?: boolean; admin?: boolean }) => ({
+    fullPath: 'corp/sub/app',
+    maxAccessLevel: { integerValue, stringValue },
+    userPermissions: { readProject: true, pushCode: !!can.push, adminProject: !!can.admin, removeProject: false, createIssue: true, readProjectMember: true },
+  });
+
+  it.each([
+    ['a direct member of the project', 'dina', role(30, 'DEVELOPER', { push: true })],
+    ['a member of an ancestor group', 'gail', role(40, 'MAINTAINER', { push: true, admin: true })],
+    ['a member whose membership has expired (a signed-in non-member of an internal project)', 'eve', role(0, 'NO_ACCESS', {})],
+    ["a member of a group the project's group is shared with (capped at the link)", 'tim', role(20, 'REPORTER', {})],
+  ])('%s', async (_case, who, expected) => {
+    const byPath = async () => {
+      const res = await h.gql(`query($p: ID!) { project(fullPath: $p) { ${fields} } }`, { p: 'corp/sub/app' }, { token: tokens[who] });
+      expect(res.errors).toBeUndefined();
+      return res.data.project;
+    };
+    await byPath();
+    statements = [];
+    counting = true;
+    const project = await byPath();
+    counting = false;
+    expect(project).toEqual(expected);
+    // Token and user, then the project, its chain and the memberships: the memberships come along.
+    expect(statements.length).toBe(2);
+    expect(statements.filter(readsMemberships)).toHaveLength(1);
+    // The list reads the memberships by themselves, before any project: asked first in one request, it
+    // leaves them known to `project(fullPath)`, which then reads the project alone. Read once either way.
+    statements = [];
+    counting = true;
+    const both = await h.gql(
+      `query($p: ID!, $ps: String!) { list: projects(fullPaths: [$ps]) { nodes { ${fields} } } project(fullPath: $p) { ${fields} } }`,
+      { p: 'corp/sub/app', ps: 'corp/sub/app' },
+      { token: tokens[who] },
+    );
+    counting = false;
+    expect(statements.filter(readsMemberships)).toHaveLength(1);
+    expect(both.errors).toBeUndefined();
+    expect(both.data).toEqual({ list: { nodes: [expected] }, project: expected });
+  });
+});

@@ -14,9 +14,9 @@ import { usingPostgres } from '../helpers/database';
 const EXPECTED: Record<string, number> = {
   '`{ __typename }` anonymous': 0,
   '`{ __typename }` with a token': 1,
-  // Token and user; the project with its namespace chain; the viewer's memberships (the group's Owners
-  // are counted for its `canLeave` only, which this request does not ask).
-  'project by path (namespace, maxAccessLevel, userPermissions)': 3,
+  // Token and user; the project with its namespace chain and, in the same statement, the viewer's
+  // memberships (the group's Owners are counted for its `canLeave` only, which this request does not ask).
+  'project by path (namespace, maxAccessLevel, userPermissions)': 2,
   'group page (100 projects with subgroups, 20 members each, their users)': 10,
   'current user with group memberships and tokens': 6,
   'projects list, page 1 (20)': 3,

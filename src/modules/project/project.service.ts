@@ -26,10 +26,42 @@ import { hasNullByte, likePattern, pathErrors, textErrors } from '../namespace/p
 import { Project } from './project.entity';
 import type { ProtectedBranchService } from '../repository/protected-branch.service';
 import type { RepositoryInfo } from '../repository/repository-storage';
-import { membershipsOf } from '../../policy/membership-index';
+import { MEMBERSHIP_COLUMNS, membershipSql, membershipsOf, readMembershipsAlong } from '../../policy/membership-index';
 
-/** The text of `lookupByFullPath`'s statement, per data source (its columns are the entities'). */
-const projectWithChain = new PerDataSource<string>();
+/** The texts of `lookupByFullPath`'s statement, per data source (its columns are the entities'). */
+const projectWithChain = new PerDataSource<{ alone: string; withMemberships: string }>();
+
+/**
+ * The project at a path (`?`, twice) and its namespace chain; `withMemberships` adds the viewer's
+ * memberships (`membershipSql`, its values after the path's) as rows of their own: NULL in every
+ * entity column, the membership columns after them (NULL in the project's rows).
+ */
+function projectWithChainTexts(ds: DataSource): { alone: string; withMemberships: string } {
+  let texts = projectWithChain.get(ds);
+  if (!texts) {
+    const nulls = (n: number) => Array.from({ length: n }, () => 'NULL').join(', ');
+    // The chain walks up `parent_id` one primary-key lookup at a time (a namespace is a few levels deep).
+    const chain = `WITH RECURSIVE chain(id) AS (
+          SELECT p.namespace_id FROM projects p WHERE LOWER(p.full_path) = LOWER(?)
+          UNION SELECT up.parent_id FROM chain JOIN namespaces up ON up.id = chain.id WHERE up.parent_id IS NOT NULL)`;
+    const columns = `${selectColumns(ds, Project, 'e')}, ${selectColumns(ds, Namespace, 'n')}`;
+    const from = `FROM projects e CROSS JOIN chain JOIN namespaces n ON n.id = chain.id WHERE LOWER(e.full_path) = LOWER(?)`;
+    // Each column has a type in one of the two branches of the UNION (a bare NULL has none): PostgreSQL takes it from there.
+    texts = {
+      alone: forDriver(ds, `${chain} SELECT ${columns} ${from} ORDER BY e.id`),
+      withMemberships: forDriver(
+        ds,
+        `${chain} SELECT ${columns}, ${nulls(MEMBERSHIP_COLUMNS.length)} ${from}
+        UNION ALL
+        SELECT ${nulls(columnCount(ds, Project) + columnCount(ds, Namespace))}, ${MEMBERSHIP_COLUMNS.map((c) => `mi.${c}`).join(', ')}
+        FROM (${membershipSql(ds)}) mi
+        ORDER BY 1`,
+      ),
+    };
+    projectWithChain.set(ds, texts);
+  }
+  return texts;
+}
 
 export type ArchivedFilter = 'ONLY' | 'INCLUDE' | 'EXCLUDE';
 
@@ -192,36 +224,26 @@ export class ProjectService {
     return project && (await this.can(ctx, project, 'read_project')) ? project : null;
   }
 
-  /** A project by path whoever asks, for this service's own checks. */
   /**
    * The project at a path, with the namespaces it hangs off (its own and every one above it) in the
    * same statement: they are put in the request's namespace loader, where the policy and the
-   * `namespace` field look for them, so a project page costs no second round trip for them.
+   * `namespace` field look for them, so a project page costs no second round trip for them. For a
+   * signed-in viewer whose memberships this request has not read yet, the same statement reads them
+   * too (`readMembershipsAlong`): the policy asks for them next. `memberships: false` leaves them out.
    */
-  private async lookupByFullPath(ctx: RequestContext, fullPath: string): Promise<Project | null> {
+  private async lookupByFullPath(ctx: RequestContext, fullPath: string, options: { memberships?: boolean } = {}): Promise<Project | null> {
     if (hasNullByte(fullPath)) return null; // names nothing; PostgreSQL would refuse it
     const ds = ctx.app.dataSource;
-    let text = projectWithChain.get(ds);
-    if (!text) {
-      // The chain walks up `parent_id` one primary-key lookup at a time (a namespace is a few levels deep).
-      text = forDriver(
-        ds,
-        `WITH RECURSIVE chain(id) AS (
-          SELECT p.namespace_id FROM projects p WHERE LOWER(p.full_path) = LOWER(?)
-          UNION SELECT up.parent_id FROM chain JOIN namespaces up ON up.id = chain.id WHERE up.parent_id IS NOT NULL)
-        SELECT ${selectColumns(ds, Project, 'e')}, ${selectColumns(ds, Namespace, 'n')}
-        FROM projects e CROSS JOIN chain JOIN namespaces n ON n.id = chain.id
-        WHERE LOWER(e.full_path) = LOWER(?) ORDER BY e.id`,
-      );
-      projectWithChain.set(ds, text);
-    }
-    const rows = await readRowArrays(ds, text, [fullPath, fullPath]);
+    const texts = projectWithChainTexts(ds);
+    const offset = columnCount(ds, Project) + columnCount(ds, Namespace);
+    const along = options.memberships === false ? null : readMembershipsAlong(ctx, offset, (values) => readRowArrays(ds, texts.withMemberships, [fullPath, fullPath, ...values]));
+    // The membership rows have no project (NULL first column); the project's rows come in id order.
+    const rows = (await (along ?? readRowArrays(ds, texts.alone, [fullPath, fullPath]))).filter((row) => row[0] !== null);
     if (!rows.length) return null;
     const project = hydrateArray(ds, Project, rows[0]);
-    const offset = columnCount(ds, Project);
     for (const row of rows) {
       if (row[0] !== rows[0][0]) break;
-      const ns = hydrateArray(ds, Namespace, row, offset);
+      const ns = hydrateArray(ds, Namespace, row, columnCount(ds, Project));
       ctx.loaders.namespaces.prime(ns.id, ns);
     }
     return project;
@@ -232,7 +254,7 @@ export class ProjectService {
    * they may reach is decided by their own rule, not by the project policy.
    */
   lookupForGit(ctx: RequestContext, fullPath: string): Promise<Project | null> {
-    return this.lookupByFullPath(ctx, fullPath);
+    return this.lookupByFullPath(ctx, fullPath, { memberships: false });
   }
 
   /** What the project's repository holds, read from disk (`Project.repository`, REST `empty_repo`). */
