@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry, type Metric } from 'prom-client';
 import { TallyCounter, TallyHistogram } from './tally';
 import type { AppCore } from '../core/context';
 import type { RequestTrace } from '../core/trace';
@@ -14,6 +14,21 @@ const MAX_OPERATION_LABELS = 100;
 const CLUSTER_METRICS_TIMEOUT_MS = 5_000;
 const METRICS_REQUEST = 'labgate:metrics-request';
 const METRICS_ANSWER = 'labgate:metrics-answer';
+
+/**
+ * The process's own metrics (CPU, memory, event loop lag, GC), made once per process and shown by
+ * every app's registry. prom-client starts an event-loop-delay timer and a GC observer for each set
+ * and never stops them: made per app, the observer kept every closed app alive (it reaches the app's
+ * registry, whose pool gauge holds the core), which a test process making many apps accumulated.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'labgate_' });
+  }
+  return processRegistry;
+}
 
 /**
  * The supervisor of `labgate serve --workers N`: a worker asked for `/-/metrics` asks it, and it
@@ -95,7 +110,8 @@ export class Metrics {
         this.set({ state: 'waiting' }, p.waitingCount);
       },
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'labgate_' });
+    // (The registry gives its metrics back typed as plain objects; they are the metrics themselves.)
+    for (const metric of processMetrics().getMetricsAsArray()) this.registry.registerMetric(metric as unknown as Metric);
     // A worker's registry is what prom-client's cluster aggregation reads from it.
     // (prom-client starts answering the supervisor's requests when an aggregator is first made.)
     if (cluster.isWorker) {

@@ -150,7 +150,7 @@ describe('frontend second pass: what GitLab answers', () => {
       const before = await q(`query($g: ID!) { group(fullPath: $g) { userPermissions { canLeave } } }`, 'gwen', infra);
       expect(before.body).toEqual({ data: { group: { userPermissions: { canLeave: true } } } });
       const group = (await h.app.services.groups.findByFullPath(h.system(), 'acme/platform/infra'))!;
-      const left = await h.request({ method: 'DELETE', url: `/api/v4/groups/${group.id}/members/${users.gwen.id}`, headers: { 'private-token': tokens.gwen } });
+      const left = await h.rest('DELETE', `/groups/${group.id}/members/${users.gwen.id}`, tokens.gwen);
       expect(left.status).toBe(204);
       const after = await q(`query($g: ID!) { group(fullPath: $g) { userPermissions { canLeave } } }`, 'gwen', infra);
       expect(after.body).toEqual({ data: { group: { userPermissions: { canLeave: false } } } });
@@ -162,16 +162,16 @@ describe('frontend second pass: what GitLab answers', () => {
       const canLeave = `query($p: ID!) { project(fullPath: $p) { userPermissions { canLeave } } }`;
       expect((await q(canLeave, 'mallory', { p: 'acme/web' })).body).toEqual({ data: { project: { userPermissions: { canLeave: true } } } });
       // Someone else's membership still needs the right to manage members.
-      const other = await h.request({ method: 'DELETE', url: `/api/v4/projects/${web!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.dave } });
+      const other = await h.rest('DELETE', `/projects/${web!.id}/members/${users.mallory.id}`, tokens.dave);
       expect(other.status).toBe(403);
-      const left = await h.request({ method: 'DELETE', url: `/api/v4/projects/${web!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.mallory } });
+      const left = await h.rest('DELETE', `/projects/${web!.id}/members/${users.mallory.id}`, tokens.mallory);
       expect(left.status).toBe(204);
       expect((await q(canLeave, 'mallory', { p: 'acme/web' })).body).toEqual({ data: { project: { userPermissions: { canLeave: false } } } });
 
       await h.createProject('notes', 'mallory', { visibility: 'private' });
       expect((await q(canLeave, 'mallory', { p: 'mallory/notes' })).body).toEqual({ data: { project: { userPermissions: { canLeave: false } } } });
       const personal = await h.app.services.projects.findByFullPath(h.system(), 'mallory/notes');
-      const refused = await h.request({ method: 'DELETE', url: `/api/v4/projects/${personal!.id}/members/${users.mallory.id}`, headers: { 'private-token': tokens.mallory } });
+      const refused = await h.rest('DELETE', `/projects/${personal!.id}/members/${users.mallory.id}`, tokens.mallory);
       // The member service's own refusal, unchanged: leaving is refused exactly where removing is.
       expect([refused.status, refused.body]).toEqual([400, { message: '400 Bad request - The owner of a personal namespace cannot be removed from its projects' }]);
     });
@@ -224,9 +224,9 @@ describe('frontend second pass: what GitLab answers', () => {
     });
 
     it('REST answers the same last_used_ips', async () => {
-      const self = await h.request({ url: '/api/v4/personal_access_tokens/self', headers: { 'private-token': secret } });
+      const self = await h.rest('GET', '/personal_access_tokens/self', secret);
       expect(self.body.last_used_ips).toEqual(['198.51.100.7', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']);
-      const list = await h.request({ url: '/api/v4/personal_access_tokens?search=laptop', headers: { 'private-token': tokens.tess } });
+      const list = await h.rest('GET', '/personal_access_tokens?search=laptop', tokens.tess);
       expect(list.body.map((t: { name: string; last_used_ips: string[] }) => [t.name, t.last_used_ips])).toEqual([
         ['laptop', ['198.51.100.7', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']],
       ]);

@@ -24,7 +24,7 @@ describe('the last Owner of a group', () => {
   }
 
   function leave(group: Namespace, who: string) {
-    return h.request({ method: 'DELETE', url: `/api/v4/groups/${group.id}/members/${u[who].id}`, headers: { 'private-token': tokens[who] } });
+    return h.rest('DELETE', `/groups/${group.id}/members/${u[who].id}`, tokens[who]);
   }
 
   const isMember = async (group: Namespace, who: string) =>

@@ -115,7 +115,7 @@ describe('nested pages of many parents answer as each parent alone', () => {
       expect(project.projectMembers).toEqual(alone.data.project.projectMembers);
       // And the members themselves, against the REST API's list (paged by offset from a query of its
       // own): each user once, with their best role.
-      const rest = await h.request({ url: `/api/v4/projects/${encodeURIComponent(project.fullPath)}/members/all?per_page=100`, headers: { 'private-token': adminToken } });
+      const rest = await h.rest('GET', `/projects/${encodeURIComponent(project.fullPath)}/members/all?per_page=100`, adminToken);
       const best = [...(rest.body as Array<{ username: string; access_level: number }>)].sort((a, b) => b.access_level - a.access_level || a.username.localeCompare(b.username));
       const shown = project.projectMembers.nodes.map((m: { user: { username: string }; accessLevel: { integerValue: number } }) => [m.user.username, m.accessLevel.integerValue]);
       for (const [username, level] of shown) expect(best.find((m) => m.username === username)?.access_level).toBe(level);

@@ -103,7 +103,7 @@ describe('project counts in parts', () => {
   it('gives REST the same total as GraphQL', async () => {
     for (const viewer of viewers) {
       const token = tokens[viewer];
-      const res = await h.request({ method: 'GET', url: '/api/v4/projects?per_page=2', headers: token ? { 'private-token': token } : {} });
+      const res = await h.rest('GET', '/projects?per_page=2', token);
       expect(res.status).toBe(200);
       expect({ viewer, total: res.headers['x-total'] }).toEqual({ viewer, total: String((await listed(token)).length) });
     }

@@ -184,12 +184,7 @@ describe('protected branches, judged by the pre-receive hook (reference §1.9 ca
 
   it('another protected branch: a Developer may not delete it, a Maintainer only through the web interface', async () => {
     assertOutcome(await push('acme/public', 'HEAD:refs/heads/release', tokens.maintainer, [], history), 'ok', 'create release');
-    const protect = await h.request({
-      method: 'POST',
-      url: '/api/v4/projects/acme%2Fpublic/protected_branches',
-      headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'release', push_access_level: 30, merge_access_level: 30 }),
-    });
+    const protect = await h.rest('POST', '/projects/acme%2Fpublic/protected_branches', tokens.maintainer, { name: 'release', push_access_level: 30, merge_access_level: 30 });
     expect(protect.status).toBe(201);
     expect((await push('acme/public', ':release', tokens.developer, [], history)).err).toContain(`remote: GitLab: ${GIT_MESSAGES.deleteProtected}`);
     expect((await push('acme/public', ':release', tokens.maintainer, [], history)).err).toContain(`remote: GitLab: ${GIT_MESSAGES.deleteProtectedOverGit}`);
@@ -205,7 +200,7 @@ describe('protected branches, judged by the pre-receive hook (reference §1.9 ca
     expect(refused.err).toContain('remote: Ask a project Owner or Maintainer to create a default branch:');
     expect(refused.err).toContain('remote: http://example.com/acme/empty/-/project_members');
     assertOutcome(await push('acme/empty', 'main', tokens.maintainer), 'ok', 'maintainer first push');
-    const list = await h.request({ url: '/api/v4/projects/acme%2Fempty/protected_branches', headers: { 'private-token': tokens.maintainer } });
+    const list = await h.rest('GET', '/projects/acme%2Fempty/protected_branches', tokens.maintainer);
     expect(list.body).toEqual([
       {
         id: expect.any(Number),
@@ -383,9 +378,9 @@ describe('the repository in the API', () => {
   });
 
   it('REST: http_url_to_repo, default_branch and empty_repo', async () => {
-    const filled = await h.request({ url: '/api/v4/projects/acme%2Fprivate', headers: { 'private-token': tokens.reporter } });
+    const filled = await h.rest('GET', '/projects/acme%2Fprivate', tokens.reporter);
     expect(filled.body).toMatchObject({ http_url_to_repo: 'http://example.com/acme/private.git', default_branch: 'main', empty_repo: false });
-    const blank = await h.request({ url: '/api/v4/projects/acme%2Fblank', headers: { 'private-token': tokens.reporter } });
+    const blank = await h.rest('GET', '/projects/acme%2Fblank', tokens.reporter);
     expect(blank.body).toMatchObject({ default_branch: null, empty_repo: true });
   });
 });

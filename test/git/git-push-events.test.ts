@@ -170,7 +170,7 @@ describe('contributedProjects', () => {
     const anonymous = await h.request({ url: '/api/v4/users/alice/contributed_projects' });
     expect(anonymous.status).toBe(200);
     expect(anonymous.body.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toEqual(['acme/pub']);
-    const bob = await h.request({ url: `/api/v4/users/${users.alice.id}/contributed_projects?order_by=name&sort=asc`, headers: { 'private-token': tokens.bob } });
+    const bob = await h.rest('GET', `/users/${users.alice.id}/contributed_projects?order_by=name&sort=asc`, tokens.bob);
     expect(bob.status).toBe(200);
     expect(bob.headers['x-total']).toBe('2');
     expect(bob.body.map((p: { path_with_namespace: string }) => p.path_with_namespace)).toEqual(['acme/priv', 'acme/pub']);

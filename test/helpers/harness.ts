@@ -38,6 +38,14 @@ export interface GqlOptions {
   operationName?: string;
 }
 
+export interface RestResult {
+  status: number;
+  /** The body parsed as JSON; undefined when empty or not JSON. */
+  body: any;
+  text: string;
+  headers: Record<string, string>;
+}
+
 /** The day every test starts on, at noon UTC. */
 export const TODAY = '2026-01-15';
 
@@ -54,7 +62,13 @@ export interface Harness {
   /** Runs one GraphQL operation over the in-process HTTP handler. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResult<T>>;
   /** Sends a raw request; the body is parsed when it is JSON. */
-  request(request: Partial<HttpRequest> & { url: string }): Promise<{ status: number; body: any; text: string; headers: Record<string, string> }>;
+  request(request: Partial<HttpRequest> & { url: string }): Promise<RestResult>;
+  /**
+   * Calls the REST API as its clients do: `path` is under `/api/v4`, the token (if any: none when
+   * blank) goes in `PRIVATE-TOKEN`, and a body is sent as JSON unless it is a string, which is sent
+   * as it is. `headers` come last, so they may replace the content type.
+   */
+  rest(method: string, path: string, token?: string | null, body?: unknown, headers?: Record<string, string>): Promise<RestResult>;
   /** Every table's row count (and revoked tokens): what a refused request must leave as it was. */
   rowCounts(): Promise<Record<string, number>>;
   /** Runs the `labgate` command against the same database. */
@@ -99,7 +113,7 @@ export async function startHarness(
   const system = () => new RequestContext(app, null, { system: true });
   const as = (user: User) => new RequestContext(app, { user, token: null, scopes: null });
 
-  async function request(req: Partial<HttpRequest> & { url: string }) {
+  async function request(req: Partial<HttpRequest> & { url: string }): Promise<RestResult> {
     const response = await app.handle({ method: 'GET', headers: {}, ...req });
     let body: any = undefined;
     try {
@@ -108,6 +122,19 @@ export async function startHarness(
       body = undefined;
     }
     return { status: response.status, body, text: response.body, headers: response.headers };
+  }
+
+  function rest(method: string, path: string, token?: string | null, body?: unknown, headers: Record<string, string> = {}) {
+    return request({
+      method,
+      url: `/api/v4${path}`,
+      headers: {
+        ...(token ? { 'private-token': token } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+    });
   }
 
   async function gql<T = any>(query: string, variables?: Record<string, unknown>, opts: GqlOptions = {}): Promise<GqlResult<T>> {
@@ -170,6 +197,7 @@ export async function startHarness(
     log,
     gql,
     request,
+    rest,
     cli,
     system,
     as,

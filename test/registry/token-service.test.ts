@@ -217,7 +217,7 @@ describe('the registry token service /jwt/auth', () => {
 
   it('shows where each project pushes its images in REST project bodies, and its registry access level', async () => {
     const pat = await h.createPat(users.reporter, ['read_api']);
-    const project = await h.request({ url: '/api/v4/projects/acme%2Fpriv', headers: { 'private-token': pat.secret } });
+    const project = await h.rest('GET', '/projects/acme%2Fpriv', pat.secret);
     expect(project.body).toMatchObject({
       container_registry_image_prefix: 'registry.example.com:5000/acme/priv',
       container_registry_access_level: 'enabled',

@@ -145,9 +145,8 @@ describe('authorization matrix over REST (rows shared with GraphQL)', () => {
     const operation = OPERATIONS[row.op];
     const place = places[row.visibility];
     const principal = principalFor(row, operation.subject);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (principal && row.scope) headers['private-token'] = principal.tokens[row.scope];
-    const request = (method: string, url: string, body?: unknown) => h.request({ method, url: `/api/v4${url}`, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const token = principal && row.scope ? principal.tokens[row.scope] : undefined;
+    const request = (method: string, url: string, body?: unknown) => h.rest(method, url, token, body);
     const projectId = place.proj.id;
     const groupId = place.sub.id;
     const base = operation.subject === 'group' ? `/groups/${groupId}` : `/projects/${projectId}`;

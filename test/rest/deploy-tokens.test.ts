@@ -18,20 +18,10 @@ describe('REST deploy tokens', () => {
   const tokens: Record<string, string> = {};
   const users: Record<string, User> = {};
 
-  const call = (method: string, url: string, who: string | undefined, body?: unknown) =>
-    h.request({
-      method,
-      url: `/api/v4${url}`,
-      headers: { 'content-type': 'application/json', ...(who ? { 'private-token': tokens[who] ?? who } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  // `who` names one of `tokens`, or is a token itself.
+  const call = (method: string, url: string, who: string | undefined, body?: unknown) => h.rest(method, url, who && (tokens[who] ?? who), body);
   const form = (url: string, who: string, fields: Record<string, string>) =>
-    h.request({
-      method: 'POST',
-      url: `/api/v4${url}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'private-token': tokens[who] },
-      body: new URLSearchParams(fields).toString(),
-    });
+    h.rest('POST', url, tokens[who], new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
 
   beforeAll(async () => {
     for (const name of ['owner', 'gmaint', 'gdev', 'maint', 'dev', 'outsider']) users[name] = await h.createUser(name);

@@ -20,13 +20,8 @@ describe('REST endpoints: tokens and members', () => {
   let project: Project;
   const tokens: Record<string, string> = {};
 
-  const call = (method: string, url: string, who: string | undefined, body?: unknown) =>
-    h.request({
-      method,
-      url: `/api/v4${url}`,
-      headers: { 'content-type': 'application/json', ...(who ? { 'private-token': tokens[who] ?? who } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  // `who` names one of `tokens`, or is a token itself.
+  const call = (method: string, url: string, who: string | undefined, body?: unknown) => h.rest(method, url, who && (tokens[who] ?? who), body);
 
   beforeAll(async () => {
     owner = await h.createUser('owner', { name: 'Owner' });

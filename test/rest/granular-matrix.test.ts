@@ -103,9 +103,7 @@ describe('REST authorization matrix with fine-grained tokens', () => {
   }
 
   async function run(op: Op, place: Place, token: string): Promise<string> {
-    const headers: Record<string, string> = { 'private-token': token, 'content-type': 'application/json' };
-    const request = (method: string, url: string, body?: unknown) =>
-      h.request({ method, url: `/api/v4${url}`, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const request = (method: string, url: string, body?: unknown) => h.rest(method, url, token, body);
     switch (op) {
       case 'readProject':
         return outcome(await request('GET', `/projects/${encodeURIComponent(place.proj.fullPath)}`));

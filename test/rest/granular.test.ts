@@ -92,12 +92,7 @@ describe('REST API with fine-grained personal access tokens', () => {
     resources: [{ kind: 'group', group }],
   });
 
-  async function call(token: string, method: string, url: string, body?: unknown, extraHeaders: Record<string, string> = {}) {
-    const headers: Record<string, string> = { 'private-token': token, ...extraHeaders };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await h.request({ method, url: `/api/v4${url}`, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return response;
-  }
+  const call = (token: string, method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>) => h.rest(method, url, token, body, extraHeaders);
   const get = (token: string, url: string) => call(token, 'GET', url);
   const answer = async (promise: ReturnType<typeof call>) => {
     const r = await promise;

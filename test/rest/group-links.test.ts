@@ -19,14 +19,7 @@ describe('REST: sharing projects and groups with groups', () => {
   let pub: Namespace;
   let users: Record<string, User>;
 
-  async function call(who: string, method: 'POST' | 'DELETE' | 'GET', url: string, body?: unknown) {
-    return h.request({
-      method,
-      url: `/api/v4${url}`,
-      headers: { 'private-token': token.get(who)!, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  }
+  const call = (who: string, method: 'POST' | 'DELETE' | 'GET', url: string, body?: unknown) => h.rest(method, url, token.get(who)!, body);
 
   async function linkCounts() {
     return {

@@ -57,12 +57,7 @@ describe('REST API: hostile input', () => {
           for (const body of bodies) {
             const write = route.method !== 'GET';
             const before = write ? await rowCounts() : null;
-            const response = await h.request({
-              method: route.method,
-              url: `/api/v4${path}${query ? `?${query}` : ''}`,
-              headers: { 'private-token': admin, 'content-type': 'application/json' },
-              body,
-            });
+            const response = await h.rest(route.method, `${path}${query ? `?${query}` : ''}`, admin, body);
             const shaped = response.body && (typeof response.body.message !== 'undefined' || typeof response.body.error === 'string' || response.status < 300);
             if (response.status >= 500 || (response.status >= 400 && !shaped)) failures.push(`${route.method} ${path}?${query} ${body?.slice(0, 40) ?? ''} → ${response.status} ${response.text.slice(0, 120)}`);
             if (before && response.status >= 400) {

@@ -9,13 +9,8 @@ let h: Harness;
 let maintainer: string;
 let developer: string;
 
-const call = (method: string, url: string, token: string, body?: unknown) =>
-  h.request({
-    method,
-    url: `/api/v4/projects/acme%2Fweb${url}`,
-    headers: { 'private-token': token, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+// Everything here is under the one project.
+const call = (method: string, url: string, token: string, body?: unknown) => h.rest(method, `/projects/acme%2Fweb${url}`, token, body);
 
 beforeAll(async () => {
   h = await startHarness();

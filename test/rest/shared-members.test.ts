@@ -22,9 +22,7 @@ describe('REST: shares in members/all, and invited_groups', () => {
   let team: Namespace;
   let friends: Namespace;
 
-  async function get(who: string | null, url: string) {
-    return h.request({ url: `/api/v4${url}`, headers: who ? { 'private-token': token.get(who)! } : {} });
-  }
+  const get = (who: string | null, url: string) => h.rest('GET', url, who && token.get(who)!);
 
   /** `username: access_level` of a members list, sorted by username. */
   async function levels(who: string, url: string): Promise<Record<string, number>> {
@@ -49,19 +47,9 @@ describe('REST: shares in members/all, and invited_groups', () => {
     await h.addMember({ group: friends }, users.owner, GUEST);
     await h.addMember({ project: app }, users.maint, DEVELOPER);
     await h.addMember({ project: app }, users.pguest, GUEST);
-    const share = await h.request({
-      method: 'POST',
-      url: `/api/v4/projects/${app.id}/share`,
-      headers: { 'private-token': token.get('owner')!, 'content-type': 'application/json' },
-      body: JSON.stringify({ group_id: team.id, group_access: REPORTER }),
-    });
+    const share = await h.rest('POST', `/projects/${app.id}/share`, token.get('owner')!, { group_id: team.id, group_access: REPORTER });
     expect(share.status).toBe(201);
-    const groupShare = await h.request({
-      method: 'POST',
-      url: `/api/v4/groups/${acme.id}/share`,
-      headers: { 'private-token': token.get('owner')!, 'content-type': 'application/json' },
-      body: JSON.stringify({ group_id: friends.id, group_access: DEVELOPER }),
-    });
+    const groupShare = await h.rest('POST', `/groups/${acme.id}/share`, token.get('owner')!, { group_id: friends.id, group_access: DEVELOPER });
     expect(groupShare.status).toBe(201);
   });
   afterAll(() => h.close());

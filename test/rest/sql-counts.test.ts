@@ -26,7 +26,7 @@ describe('SQL statements per REST list', () => {
     for (let i = 0; i < 12; i += 1) await h.createProject(`p${i}`, 'big', { visibility: 'internal' });
     tokens.owner = (await h.createPat(owner, ['api'])).secret;
     tokens.root = (await h.createPat(root, ['api'])).secret;
-    for (const token of Object.values(tokens)) await h.request({ url: '/api/v4/user', headers: { 'private-token': token } });
+    for (const token of Object.values(tokens)) await h.rest('GET', '/user', token);
   });
   afterAll(() => h.close());
 

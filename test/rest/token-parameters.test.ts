@@ -27,8 +27,7 @@ describe('REST token parameters (issue 18)', () => {
     owner = (await h.createPat(alice, ['api'])).secret;
   });
 
-  const post = (url: string, token: string, body: unknown) =>
-    h.request({ method: 'POST', url: `/api/v4${url}`, headers: { 'private-token': token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, token: string, body: object) => h.rest('POST', url, token, body);
   const stored = async (id: number) => (await h.app.dataSource.getRepository(PersonalAccessToken).findOneByOrFail({ id })).scopes;
 
   it.each([

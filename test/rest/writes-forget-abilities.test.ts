@@ -57,7 +57,7 @@ describe('abilities after a write', () => {
     (await h.app.dataSource.getRepository(Member).findOneBy({ sourceType: 'Namespace', sourceId: group.id, userId: user.id }))?.accessLevel;
 
   it('over REST: an Owner who demotes themselves no longer holds Owner abilities later in the same request', async () => {
-    const res = await h.request({ method: 'PUT', url: `/api/v4/groups/${group.id}/test-demote-self`, headers: { 'private-token': tokens.first } });
+    const res = await h.rest('PUT', `/groups/${group.id}/test-demote-self`, tokens.first);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ before: true, after: false });
     expect(await levelOf(u.first)).toBe(40);

@@ -249,8 +249,7 @@ describe('authorization matrix: token creation never exceeds the creating token'
   async function runRest(row: Row): Promise<string | null> {
     const creator = await creatorToken(row.creator);
     const late = row.wanted.late ? { expires_at: day(31) } : {};
-    const send = (method: string, url: string, body: unknown) =>
-      h.request({ method, url: `/api/v4${url}`, headers: { 'private-token': creator.secret, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const send = (method: string, url: string, body: object) => h.rest(method, url, creator.secret, body);
     let response;
     switch (row.wanted.kind) {
       case 'personal':

@@ -17,8 +17,7 @@ describe('retried self-rotation (issue 18)', () => {
   const tokens = () => h.app.dataSource.getRepository(PersonalAccessToken);
 
   const rotateGraphql = (secret: string, id: number) => h.gql(ROTATE_PAT, { input: { id: patGid(id) } }, { token: secret });
-  const rotateRest = (secret: string) =>
-    h.request({ method: 'POST', url: '/api/v4/personal_access_tokens/self/rotate', headers: { 'private-token': secret, 'content-type': 'application/json' }, body: '{}' });
+  const rotateRest = (secret: string) => h.rest('POST', '/personal_access_tokens/self/rotate', secret, {});
 
   /** The family's rows: the old token and every successor. */
   async function family(rootId: number) {
