@@ -108,12 +108,16 @@ describe('data source views (DataSource.createQueryRunner / createEntityManager 
   it('runs every kind of statement through the view, and none of the data source’s own', async () => {
     const user = await h.createUser('adapter-view');
     const { view, seen } = recordingView();
+    // The driver keeps the runners it lent in a list (PostgreSQL) and takes each back by identity.
+    const lent = () => (ds().driver as unknown as { connectedQueryRunners?: unknown[] }).connectedQueryRunners?.length ?? 0;
+    const lentBefore = lent();
     await view.query('SELECT 42 AS answer');
     await view.getRepository(User).findOneBy({ id: user.id });
     await view.createQueryBuilder(User, 'u').where('u.id = :id', { id: user.id }).getOne();
     await view.manager.findOneBy(Namespace, { id: 1 });
     const kinds = seen.length;
     expect(kinds).toBe(4);
+    expect(lent()).toBe(lentBefore);
     // The data source itself is not affected by the view.
     await ds().query('SELECT 43 AS answer');
     expect(seen).toHaveLength(kinds);

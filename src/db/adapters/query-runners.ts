@@ -64,12 +64,18 @@ export function dataSourceView(dataSource: DataSource, around: (query: Query, ar
     const query = runner.query.bind(runner) as Query;
     const wrapped = (...args: unknown[]) => around(query, args);
     let runnerManager: EntityManager | undefined;
+    // Methods run on the runner itself (the driver keeps its runners in a list and finds them by identity).
+    const bound = new Map<PropertyKey, unknown>();
     const proxy: QueryRunner = new Proxy(runner, {
       get(target, key) {
         if (key === 'query') return wrapped;
         // A transaction's statements run through the runner's manager: the view's, so they pass `around` too.
         if (key === 'manager') return (runnerManager ??= view.createEntityManager(proxy));
-        return Reflect.get(target, key, target);
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        let method = bound.get(key);
+        if (!method) bound.set(key, (method = (value as (...args: unknown[]) => unknown).bind(target)));
+        return method;
       },
     });
     return proxy;
