@@ -17,10 +17,15 @@ import { GroupMemberPermissions, GroupMemberType, ProjectMemberType } from './me
 /**
  * A page of members, with their users loaded along with it (one statement for every page of the
  * request) when the client selected `user`: each member's `user` then answers without a promise.
+ * Users an earlier page of the request loaded already are not asked for again (a promise each).
  */
 export async function withTheirUsers(ctx: RequestContext, page: Promise<Connection<Member>>, info: GraphQLResolveInfo): Promise<Connection<Member>> {
   const members = await page;
-  if (members.nodes.length && selectsBelow(info, 'user')) await ctx.loaders.users.loadMany([...new Set(members.nodes.map((m) => m.userId))]);
+  if (!members.nodes.length || !selectsBelow(info, 'user')) return members;
+  const users = ctx.loaders.users;
+  const missing = new Set<number>();
+  for (const member of members.nodes) if (users.peek(member.userId) === undefined) missing.add(member.userId);
+  if (missing.size) await users.loadMany([...missing]);
   return members;
 }
 
