@@ -17,17 +17,32 @@ import { GroupMemberPermissions, GroupMemberType, ProjectMemberType } from './me
 /**
  * A page of members, with their users loaded along with it (one statement for every page of the
  * request) when the client selected `user`: each member's `user` then answers without a promise.
- * Users an earlier page of the request loaded already are not asked for again (a promise each).
+ *
+ * The pages of one batch (a hundred projects' members) all arrive at once, and share most of their
+ * users: each page asks only for users no page of the request asked for yet, and waits for every load
+ * asked for so far (the same statement), rather than for a promise per user per page. Should a user
+ * still be missing (a write cleared the loader), the member's `user` loads it.
  */
 export async function withTheirUsers(ctx: RequestContext, page: Promise<Connection<Member>>, info: GraphQLResolveInfo): Promise<Connection<Member>> {
   const members = await page;
   if (!members.nodes.length || !selectsBelow(info, 'user')) return members;
+  let asked = usersAsked.get(ctx);
+  if (!asked) usersAsked.set(ctx, (asked = { ids: new Set(), loaded: Promise.resolve() }));
   const users = ctx.loaders.users;
-  const missing = new Set<number>();
-  for (const member of members.nodes) if (users.peek(member.userId) === undefined) missing.add(member.userId);
-  if (missing.size) await users.loadMany([...missing]);
+  const fresh: number[] = [];
+  for (const { userId } of members.nodes) {
+    if (asked.ids.has(userId) || users.peek(userId) !== undefined) continue;
+    asked.ids.add(userId);
+    fresh.push(userId);
+  }
+  // `loadMany` answers errors in place, never rejects: the chain does not either.
+  if (fresh.length) asked.loaded = Promise.all([asked.loaded, users.loadMany(fresh)]);
+  await asked.loaded;
   return members;
 }
+
+/** The users the request's member pages asked for, and the loads of them (see `withTheirUsers`). */
+const usersAsked = new WeakMap<RequestContext, { ids: Set<number>; loaded: Promise<unknown> }>();
 
 /** Field resolvers shared by both member types. */
 function memberFieldResolvers(objectType: ClassType) {
