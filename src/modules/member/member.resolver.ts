@@ -38,6 +38,9 @@ export async function withTheirUsers(ctx: RequestContext, page: Promise<Connecti
   // `loadMany` answers errors in place, never rejects: the chain does not either.
   if (fresh.length) asked.loaded = Promise.all([asked.loaded, users.loadMany(fresh)]);
   await asked.loaded;
+  // Bots' names answer at once too when the client asked for names (see `settleBotNames`).
+  const names = selectsBelow(info, 'name') ? ctx.services.users.settleBotNames(ctx, members.nodes.map((m) => users.peek(m.userId))) : null;
+  if (names) await names;
   return members;
 }
 
