@@ -7,6 +7,7 @@ import {
   GraphQLList,
   GraphQLNonNull,
   GraphQLString,
+  type GraphQLFieldConfig,
   type GraphQLSchema,
 } from 'graphql';
 import { Directive } from 'type-graphql';
@@ -76,20 +77,28 @@ export function graphqlScopes(schema: GraphQLSchema): Set<string> {
 
 /** Wraps every root field that declares scopes with the check. Fields without a marker are refused. */
 export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.ROOT_FIELD]: (fieldConfig, fieldName, typeName) => {
-      if (getDirective(schema, fieldConfig, PUBLIC_DIRECTIVE)?.length) return fieldConfig;
-      const scopes = getDirective(schema, fieldConfig, SCOPE_DIRECTIVE)?.[0]?.anyOf as string[] | undefined;
-      if (!scopes) throw new Error(`${typeName}.${fieldName} has neither @${SCOPE_DIRECTIVE} nor @${PUBLIC_DIRECTIVE}`);
-      const resolve = fieldConfig.resolve ?? defaultFieldResolver;
-      return {
-        ...fieldConfig,
-        resolve(source, args, context: RequestContext, info) {
-          if (typeName === 'Mutation' && !globalAbilities(context.actor).has('execute_graphql_mutation')) throw new ResourceNotAvailableError();
-          if (context.principal && !hasAnyScope(context.principal, scopes)) throw new InsufficientScopeError(scopes);
-          return resolve(source, args, context, info);
-        },
-      };
-    },
-  });
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: scopeStep(schema) });
+}
+
+/**
+ * `enforceScopes` as one step of a single pass over every object field (graphql/schema.ts): fields of
+ * other types than the root types are left as they are.
+ */
+export function scopeStep(schema: GraphQLSchema) {
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter((name) => name !== undefined));
+  return <S>(fieldConfig: GraphQLFieldConfig<S, RequestContext>, fieldName: string, typeName: string): GraphQLFieldConfig<S, RequestContext> => {
+    if (!roots.has(typeName)) return fieldConfig;
+    if (getDirective(schema, fieldConfig, PUBLIC_DIRECTIVE)?.length) return fieldConfig;
+    const scopes = getDirective(schema, fieldConfig, SCOPE_DIRECTIVE)?.[0]?.anyOf as string[] | undefined;
+    if (!scopes) throw new Error(`${typeName}.${fieldName} has neither @${SCOPE_DIRECTIVE} nor @${PUBLIC_DIRECTIVE}`);
+    const resolve = fieldConfig.resolve ?? defaultFieldResolver;
+    return {
+      ...fieldConfig,
+      resolve(source, args, context, info) {
+        if (typeName === 'Mutation' && !globalAbilities(context.actor).has('execute_graphql_mutation')) throw new ResourceNotAvailableError();
+        if (context.principal && !hasAnyScope(context.principal, scopes)) throw new InsufficientScopeError(scopes);
+        return resolve(source, args, context, info);
+      },
+    };
+  };
 }

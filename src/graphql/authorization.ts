@@ -72,31 +72,34 @@ function typeAbility(schema: GraphQLSchema, type: GraphQLNamedType): { ability: 
 const isEdgeType = (typeName: string) => typeName.endsWith('Edge');
 
 export function enforceAbilities(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (fieldConfig: GraphQLFieldConfig<unknown, RequestContext>, _fieldName, typeName) => {
-      const resolve = fieldConfig.resolve;
-      if (!resolve) return fieldConfig;
-      // Abilities computed before a mutation's write are forgotten by the write itself
-      // (`RequestContext.run`): the payload is read afresh.
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: abilityStep(schema) });
+}
 
-      const onField = declaredAbility(schema, fieldConfig);
-      const parent = onField ? { ability: onField, kind: subjectOf(typeName) } : null;
-      const returned = isEdgeType(typeName) ? null : typeAbility(schema, getNullableType(fieldConfig.type) as GraphQLNamedType);
-      if (!parent && !returned) return { ...fieldConfig, resolve };
-      const nonNull = isNonNullType(fieldConfig.type);
+/** `enforceAbilities` as one step of a single pass over the schema's fields (graphql/schema.ts). */
+export function abilityStep(schema: GraphQLSchema) {
+  return <S>(fieldConfig: GraphQLFieldConfig<S, RequestContext>, _fieldName: string, typeName: string): GraphQLFieldConfig<S, RequestContext> => {
+    const resolve = fieldConfig.resolve;
+    if (!resolve) return fieldConfig;
+    // Abilities computed before a mutation's write are forgotten by the write itself
+    // (`RequestContext.run`): the payload is read afresh.
 
-      return {
-        ...fieldConfig,
-        async resolve(source, args, ctx, info) {
-          if (parent && !(await ctx.app.policy.can(ctx, parent.kind, source, parent.ability))) return null;
-          const value = await resolve!(source, args, ctx, info);
-          if (!returned || value === null || value === undefined) return value;
-          if (await ctx.app.policy.can(ctx, returned.kind, value, returned.ability)) return value;
-          // A non-null field cannot hide its object: it fails as GitLab's unauthorized field does.
-          if (nonNull) throw new GraphQLError(RESOURCE_NOT_AVAILABLE, { extensions: { code: 'RESOURCE_NOT_AVAILABLE' } });
-          return null;
-        },
-      };
-    },
-  });
+    const onField = declaredAbility(schema, fieldConfig);
+    const parent = onField ? { ability: onField, kind: subjectOf(typeName) } : null;
+    const returned = isEdgeType(typeName) ? null : typeAbility(schema, getNullableType(fieldConfig.type) as GraphQLNamedType);
+    if (!parent && !returned) return fieldConfig;
+    const nonNull = isNonNullType(fieldConfig.type);
+
+    return {
+      ...fieldConfig,
+      async resolve(source, args, ctx, info) {
+        if (parent && !(await ctx.app.policy.can(ctx, parent.kind, source, parent.ability))) return null;
+        const value = await resolve(source, args, ctx, info);
+        if (!returned || value === null || value === undefined) return value;
+        if (await ctx.app.policy.can(ctx, returned.kind, value, returned.ability)) return value;
+        // A non-null field cannot hide its object: it fails as GitLab's unauthorized field does.
+        if (nonNull) throw new GraphQLError(RESOURCE_NOT_AVAILABLE, { extensions: { code: 'RESOURCE_NOT_AVAILABLE' } });
+        return null;
+      },
+    };
+  };
 }

@@ -22,17 +22,20 @@ function mayQuery(field: GraphQLFieldConfig<unknown, unknown>, fieldName: string
  * first checks the request's flag (set by the HTTP layer's timer) and throws GitLab's timeout error.
  */
 export function enforceDeadline(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
-      const resolve = fieldConfig.resolve;
-      if (!resolve || !mayQuery(fieldConfig, fieldName, typeName, schema)) return fieldConfig;
-      return {
-        ...fieldConfig,
-        resolve(source, args, context: GraphQLContext, info) {
-          context.checkDeadline();
-          return resolve(source, args, context, info);
-        },
-      };
-    },
-  });
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: deadlineStep(schema) });
+}
+
+/** `enforceDeadline` as one step of a single pass over the schema's fields (graphql/schema.ts). */
+export function deadlineStep(schema: GraphQLSchema) {
+  return <S>(fieldConfig: GraphQLFieldConfig<S, GraphQLContext>, fieldName: string, typeName: string): GraphQLFieldConfig<S, GraphQLContext> => {
+    const resolve = fieldConfig.resolve;
+    if (!resolve || !mayQuery(fieldConfig as GraphQLFieldConfig<unknown, unknown>, fieldName, typeName, schema)) return fieldConfig;
+    return {
+      ...fieldConfig,
+      resolve(source, args, context, info) {
+        context.checkDeadline();
+        return resolve(source, args, context, info);
+      },
+    };
+  };
 }

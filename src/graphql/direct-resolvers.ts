@@ -1,5 +1,5 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
+import { isInterfaceType, isUnionType, type GraphQLFieldConfig, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { builtMetadata, declaredTypeResolvers, type FieldResolverMetadata, type ParamMetadata } from './adapters/type-graphql-metadata';
 
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
@@ -19,9 +19,15 @@ type Resolver = GraphQLFieldResolver<unknown, unknown>;
  *   an instance of the class type-graphql would convert it to) keeps type-graphql's resolver, per
  *   call where the root decides.
  *
- * Run on type-graphql's schema before Labgate's own wrappers (scopes, abilities, deadline).
+ * Run on type-graphql's schema before Labgate's own wrappers (scopes, abilities, deadline): the first
+ * step of the single pass in graphql/schema.ts.
  */
 export function directResolvers(schema: GraphQLSchema, resolverClasses: readonly Function[]): GraphQLSchema {
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: directResolverStep(resolverClasses) });
+}
+
+/** `directResolvers` as one step of a single pass over the schema's fields (graphql/schema.ts). */
+export function directResolverStep(resolverClasses: readonly Function[]) {
   // The metadata as type-graphql builds it for a schema (resolvers inherited from abstract classes
   // mapped onto the classes given), and the same search for each field's resolver as its generator's.
   const storage = builtMetadata(resolverClasses);
@@ -46,13 +52,11 @@ export function directResolvers(schema: GraphQLSchema, resolverClasses: readonly
     }
   }
 
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
-      const decide = decided.get(`${typeName}.${fieldName}`);
-      if (!decide || !config.resolve) return config;
-      return { ...config, resolve: decide(config.resolve as Resolver) };
-    },
-  });
+  return <S, C>(config: GraphQLFieldConfig<S, C>, fieldName: string, typeName: string): GraphQLFieldConfig<S, C> => {
+    const decide = decided.get(`${typeName}.${fieldName}`);
+    if (!decide || !config.resolve) return config;
+    return { ...config, resolve: decide(config.resolve as Resolver) as GraphQLFieldResolver<S, C> };
+  };
 }
 
 /** A field type-graphql reads from its root's property of the same name (`@Field` on a property). */

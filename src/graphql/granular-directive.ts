@@ -434,6 +434,15 @@ function withDirective<T extends { directives?: readonly ConstDirectiveNode[] }>
  * any token that is not fine-grained, a checked field costs one property test per call.
  */
 export function enforceGranular(schema: GraphQLSchema): GraphQLSchema {
+  const { typeStep, fieldStep } = granularSteps(schema);
+  return mapSchema(schema, { [MapperKind.OBJECT_TYPE]: typeStep, [MapperKind.OBJECT_FIELD]: fieldStep });
+}
+
+/**
+ * `enforceGranular` as steps of a single pass over the schema (graphql/schema.ts): one for each object
+ * type (the derived declaration printed on it), one for each of its fields.
+ */
+export function granularSteps(schema: GraphQLSchema) {
   const rules = granularRules(schema);
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
   for (const [key, rule] of rules) {
@@ -441,15 +450,15 @@ export function enforceGranular(schema: GraphQLSchema): GraphQLSchema {
       for (const p of rule.declaration.permissions) if (!RAW_PERMISSIONS.has(p)) throw new Error(`${key}: @${GRANULAR_DIRECTIVE} names unknown permission ${p}`);
     }
   }
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_TYPE]: (type) => {
+  return {
+    typeStep: (type: GraphQLObjectType): GraphQLObjectType => {
       const declared = typeDeclaration(schema, type);
       if (!declared || declared.from === 'field') return type;
       const config = type.toConfig();
       const fallback = (): ObjectTypeDefinitionNode => ({ kind: Kind.OBJECT_TYPE_DEFINITION, name: { kind: Kind.NAME, value: type.name } });
       return new GraphQLObjectType({ ...config, astNode: withDirective(config.astNode, fallback, declared.declaration) });
     },
-    [MapperKind.OBJECT_FIELD]: (fieldConfig: GraphQLFieldConfig<unknown, RequestContext>, fieldName, typeName) => {
+    fieldStep: <S>(fieldConfig: GraphQLFieldConfig<S, RequestContext>, fieldName: string, typeName: string): GraphQLFieldConfig<S, RequestContext> => {
       const rule = rules.get(`${typeName}.${fieldName}`);
       if (!rule) return fieldConfig;
       const resolve = (fieldConfig.resolve ?? defaultFieldResolver) as Resolver;
@@ -465,7 +474,7 @@ export function enforceGranular(schema: GraphQLSchema): GraphQLSchema {
         });
         astNode = withDirective(fieldConfig.astNode, fallback, rule.declaration);
       }
-      return { ...fieldConfig, astNode, resolve: wrapped };
+      return { ...fieldConfig, astNode, resolve: wrapped as GraphQLFieldResolver<S, RequestContext> };
     },
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { getNullableType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNullableType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLFieldConfig, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { ArgumentError } from '../core/errors';
 import { MAX_LIST_ARGUMENT_LENGTH } from '../core/limits';
 
@@ -61,6 +61,11 @@ function argumentsCheck(args: readonly GraphQLArgument[]): ((values: Record<stri
  * own limit on bound parameters. Services may hold a list to a smaller number of their own.
  */
 export function enforceListLimits(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: listLimitStep(schema) });
+}
+
+/** `enforceListLimits` as one step of a single pass over the schema's fields (graphql/schema.ts). */
+export function listLimitStep(schema: GraphQLSchema) {
   const fieldsWithLists = new Map<string, (values: Record<string, unknown>) => void>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!('getFields' in type) || isInputObjectType(type)) continue;
@@ -69,18 +74,16 @@ export function enforceListLimits(schema: GraphQLSchema): GraphQLSchema {
       if (check) fieldsWithLists.set(`${type.name}.${field.name}`, check);
     }
   }
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
-      const check = fieldsWithLists.get(`${typeName}.${fieldName}`);
-      const resolve = fieldConfig.resolve;
-      if (!check || !resolve) return fieldConfig;
-      return {
-        ...fieldConfig,
-        resolve(source, args, context, info) {
-          check(args);
-          return resolve(source, args, context, info);
-        },
-      };
-    },
-  });
+  return <S, C>(fieldConfig: GraphQLFieldConfig<S, C>, fieldName: string, typeName: string): GraphQLFieldConfig<S, C> => {
+    const check = fieldsWithLists.get(`${typeName}.${fieldName}`);
+    const resolve = fieldConfig.resolve;
+    if (!check || !resolve) return fieldConfig;
+    return {
+      ...fieldConfig,
+      resolve(source, args, context, info) {
+        check(args);
+        return resolve(source, args, context, info);
+      },
+    };
+  };
 }

@@ -6,6 +6,18 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * what would otherwise be fetched a moment later.
  */
 export function selectsBelow(info: GraphQLResolveInfo, name: string): boolean {
+  // graphql-js gives every item of a list the same `fieldNodes`: the answer is found once per field
+  // of the document, not once per node.
+  let answers = answered.get(info.fieldNodes);
+  if (!answers) answered.set(info.fieldNodes, (answers = new Map()));
+  let answer = answers.get(name);
+  if (answer === undefined) answers.set(name, (answer = search(info, name)));
+  return answer;
+}
+
+const answered = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, boolean>>();
+
+function search(info: GraphQLResolveInfo, name: string): boolean {
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode | undefined): boolean =>
     !!set?.selections.some((selection) => {

@@ -319,6 +319,24 @@ function applyContainerRegistryRules(can: Set<ProjectAbility>, actor: ActorFacts
 }
 
 /**
+ * The rules are a function of the viewer and these few facts, so projects with the same facts share
+ * one set per request: a page of a hundred projects of one group makes a handful of sets, not a
+ * hundred (each some hundred abilities). The sets are read only, never changed.
+ */
+function abilitiesFor(ctx: RequestContext, facts: ProjectFacts): ReadonlySet<ProjectAbility> {
+  let byFacts = abilitiesByFacts.get(ctx);
+  if (!byFacts) abilitiesByFacts.set(ctx, (byFacts = new Map()));
+  // Every fact is a number, a boolean or absent: the text names the facts exactly.
+  const key = `${facts.visibilityLevel}|${facts.archived}|${facts.requestAccessEnabled}|${facts.accessLevel}|${facts.directAccessLevel}|${facts.inOwnPersonalNamespace}|${facts.repositoryAccessLevel}|${facts.tokenCreationAllowed}|${facts.tokenFeatureAvailable}|${facts.containerRegistryAccessLevel}`;
+  let set = byFacts.get(key);
+  if (!set) byFacts.set(key, (set = projectAbilities(ctx.actor, facts)));
+  return set;
+}
+
+/** Per request (the viewer's facts are the request's), forgotten with it. */
+const abilitiesByFacts = new WeakMap<RequestContext, Map<string, ReadonlySet<ProjectAbility>>>();
+
+/**
  * The viewer's abilities on stored projects: gathers the facts `projectAbilities` needs (role,
  * namespace, top-level settings) through the request's loaders, once per project and request.
  */
@@ -331,7 +349,7 @@ export class ProjectPolicy {
       const root = await loadRoot(ctx, ns);
       const index = await membershipsOf(ctx);
       const inGroup = isGroup(ns);
-      return projectAbilities(ctx.actor, {
+      const facts: ProjectFacts = {
         visibilityLevel: project.visibilityLevel,
         archived: project.archived,
         requestAccessEnabled: project.requestAccessEnabled,
@@ -343,7 +361,8 @@ export class ProjectPolicy {
         tokenCreationAllowed: inGroup ? root.resourceAccessTokenCreationAllowed : true,
         tokenFeatureAvailable: resourceTokensOffered(this.settings.saas, inGroup ? root : null),
         containerRegistryAccessLevel: containerRegistryAccessLevel(project.settings),
-      });
+      };
+      return abilitiesFor(ctx, facts);
     });
   }
 

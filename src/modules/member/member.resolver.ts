@@ -17,12 +17,35 @@ import { GroupMemberPermissions, GroupMemberType, ProjectMemberType } from './me
 /**
  * A page of members, with their users loaded along with it (one statement for every page of the
  * request) when the client selected `user`: each member's `user` then answers without a promise.
+ *
+ * The pages of one batch (a hundred projects' members) all arrive at once, and share most of their
+ * users: each page asks only for users no page of the request asked for yet, and waits for every load
+ * asked for so far (the same statement), rather than for a promise per user per page. Should a user
+ * still be missing (a write cleared the loader), the member's `user` loads it.
  */
 export async function withTheirUsers(ctx: RequestContext, page: Promise<Connection<Member>>, info: GraphQLResolveInfo): Promise<Connection<Member>> {
   const members = await page;
-  if (members.nodes.length && selectsBelow(info, 'user')) await ctx.loaders.users.loadMany([...new Set(members.nodes.map((m) => m.userId))]);
+  if (!members.nodes.length || !selectsBelow(info, 'user')) return members;
+  let asked = usersAsked.get(ctx);
+  if (!asked) usersAsked.set(ctx, (asked = { ids: new Set(), loaded: Promise.resolve() }));
+  const users = ctx.loaders.users;
+  const fresh: number[] = [];
+  for (const { userId } of members.nodes) {
+    if (asked.ids.has(userId) || users.peek(userId) !== undefined) continue;
+    asked.ids.add(userId);
+    fresh.push(userId);
+  }
+  // `loadMany` answers errors in place, never rejects: the chain does not either.
+  if (fresh.length) asked.loaded = Promise.all([asked.loaded, users.loadMany(fresh)]);
+  await asked.loaded;
+  // Bots' names answer at once too when the client asked for names (see `settleBotNames`).
+  const names = selectsBelow(info, 'name') ? ctx.services.users.settleBotNames(ctx, members.nodes.map((m) => users.peek(m.userId))) : null;
+  if (names) await names;
   return members;
 }
+
+/** The users the request's member pages asked for, and the loads of them (see `withTheirUsers`). */
+const usersAsked = new WeakMap<RequestContext, { ids: Set<number>; loaded: Promise<unknown> }>();
 
 /** Field resolvers shared by both member types. */
 function memberFieldResolvers(objectType: ClassType) {
