@@ -34,30 +34,50 @@ export interface AppServices {}
  */
 export interface Loaders {}
 
+const TRACE = Symbol('labgate.trace');
+const TIMED_SOURCE = Symbol('labgate.timedDataSource');
+const CORE = Symbol('labgate.requestCore');
+type TimedCore = AppCore & { [TRACE]: RequestTrace; [TIMED_SOURCE]?: DataSource };
+
+/** Per application, the prototype of its timed cores: the application, with a data source per request. */
+const timedPrototypes = new WeakMap<AppCore, AppCore>();
+
+function timedPrototype(app: AppCore): AppCore {
+  let prototype = timedPrototypes.get(app);
+  if (!prototype) {
+    prototype = Object.create(app) as AppCore;
+    Object.defineProperty(prototype, 'dataSource', {
+      get(this: TimedCore) {
+        return (this[TIMED_SOURCE] ??= timedDataSource(app.dataSource, this[TRACE]));
+      },
+    });
+    timedPrototypes.set(app, prototype);
+  }
+  return prototype;
+}
+
+/**
+ * The application as one request sees it: when its trace counts database time (the request log is
+ * on), the same application whose data source is the request's timed view (db/timing.ts), made when
+ * the request first reads the database. The request's contexts and its authentication share it.
+ * (A small object on a prototype made once per application: this runs for every request.)
+ */
+export function requestCore(app: AppCore, trace: RequestTrace | undefined): AppCore {
+  if (trace?.dbMs === undefined) return app;
+  const kept = trace as RequestTrace & { [CORE]?: AppCore };
+  if (kept[CORE]) return kept[CORE];
+  const core = Object.create(timedPrototype(app)) as TimedCore;
+  core[TRACE] = trace;
+  kept[CORE] = core;
+  return core;
+}
+
 /**
  * One request (or one CLI command), whatever the transport: who asks, per-request DataLoaders and
  * values computed once per request. Services take it as their first argument; nothing in it outlives
  * the request. State only the GraphQL endpoint has (complexity, node budget, deadline) is in
  * `GraphQLContext`, which extends this class in `graphql/context.ts`.
  */
-const timedCores = new WeakMap<RequestTrace, AppCore>();
-
-/**
- * The application as one request sees it: when its trace counts database time (the request log is
- * on), the same application whose data source is the request's timed view (db/timing.ts), made when
- * the request first reads the database. The request's contexts and its authentication share it.
- */
-export function requestCore(app: AppCore, trace: RequestTrace | undefined): AppCore {
-  if (trace?.dbMs === undefined) return app;
-  let core = timedCores.get(trace);
-  if (!core) {
-    let dataSource: DataSource | undefined;
-    core = Object.create(app, { dataSource: { get: () => (dataSource ??= timedDataSource(app.dataSource, trace)) } }) as AppCore;
-    timedCores.set(trace, core);
-  }
-  return core;
-}
-
 export class RequestContext {
   readonly app: AppCore;
   readonly actor: ActorFacts;
