@@ -57,5 +57,6 @@ export function timedDataSource(dataSource: DataSource, timer: DbTimer): DataSou
       timer.dbMs = (timer.dbMs ?? 0) + performance.now() - started;
     }
   });
-  return Object.assign(view, { [TIMER]: timer });
+  (view as DataSource & { [TIMER]?: DbTimer })[TIMER] = timer;
+  return view;
 }

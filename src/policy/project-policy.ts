@@ -327,11 +327,27 @@ function abilitiesFor(ctx: RequestContext, facts: ProjectFacts): ReadonlySet<Pro
   let byFacts = abilitiesByFacts.get(ctx);
   if (!byFacts) abilitiesByFacts.set(ctx, (byFacts = new Map()));
   // Every fact is a number, a boolean or absent: the text names the facts exactly.
-  const key = `${facts.visibilityLevel}|${facts.archived}|${facts.requestAccessEnabled}|${facts.accessLevel}|${facts.directAccessLevel}|${facts.inOwnPersonalNamespace}|${facts.repositoryAccessLevel}|${facts.tokenCreationAllowed}|${facts.tokenFeatureAvailable}|${facts.containerRegistryAccessLevel}`;
+  let key = '';
+  for (const name of FACT_NAMES) key += `${facts[name]}|`;
   let set = byFacts.get(key);
   if (!set) byFacts.set(key, (set = projectAbilities(ctx.actor, facts)));
   return set;
 }
+
+/** Every fact's name: the compiler refuses this list when a fact is added to `ProjectFacts` and not here. */
+const FACTS: { [name in keyof Required<ProjectFacts>]: true } = {
+  visibilityLevel: true,
+  archived: true,
+  requestAccessEnabled: true,
+  accessLevel: true,
+  containerRegistryAccessLevel: true,
+  directAccessLevel: true,
+  inOwnPersonalNamespace: true,
+  repositoryAccessLevel: true,
+  tokenCreationAllowed: true,
+  tokenFeatureAvailable: true,
+};
+const FACT_NAMES = Object.keys(FACTS) as Array<keyof ProjectFacts>;
 
 /** Per request (the viewer's facts are the request's), forgotten with it. */
 const abilitiesByFacts = new WeakMap<RequestContext, Map<string, ReadonlySet<ProjectAbility>>>();

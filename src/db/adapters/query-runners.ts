@@ -52,35 +52,58 @@ export function viewedDataSource(dataSource: DataSource): DataSource {
  * `createEntityManager` make what they make for `this`, and `manager` is an own property set by the
  * constructor, which the view's getter shadows.
  */
-export function dataSourceView(dataSource: DataSource, around: (query: Query, args: unknown[]) => Promise<unknown>): DataSource {
-  const root = viewedDataSource(dataSource);
-  const view = Object.create(root) as DataSource & { [ROOT]: DataSource };
-  view[ROOT] = root;
-  let manager: EntityManager | undefined;
-  Object.defineProperty(view, 'manager', { get: () => (manager ??= view.createEntityManager()) });
-  const create = root.createQueryRunner;
-  view.createQueryRunner = (mode) => {
-    const runner = create.call(view, mode);
-    const query = runner.query.bind(runner) as Query;
-    const wrapped = (...args: unknown[]) => around(query, args);
-    let runnerManager: EntityManager | undefined;
-    // Methods run on the runner itself (the driver keeps its runners in a list and finds them by identity).
-    const bound = new Map<PropertyKey, unknown>();
-    const proxy: QueryRunner = new Proxy(runner, {
-      get(target, key) {
-        if (key === 'query') return wrapped;
-        // A transaction's statements run through the runner's manager: the view's, so they pass `around` too.
-        if (key === 'manager') return (runnerManager ??= view.createEntityManager(proxy));
-        const value: unknown = Reflect.get(target, key, target);
-        if (typeof value !== 'function') return value;
-        let method = bound.get(key);
-        if (!method) bound.set(key, (method = (value as (...args: unknown[]) => unknown).bind(target)));
-        return method;
-      },
-    });
-    return proxy;
-  };
+export function dataSourceView(dataSource: DataSource, around: Around): DataSource {
+  const view = Object.create(viewPrototype(viewedDataSource(dataSource))) as View;
+  view[AROUND] = around;
   return view;
+}
+
+type Around = (query: Query, args: unknown[]) => Promise<unknown>;
+const AROUND = Symbol('labgate.around');
+const MANAGER = Symbol('labgate.viewManager');
+const PROTOTYPE = Symbol('labgate.viewPrototype');
+type View = DataSource & { [ROOT]: DataSource; [AROUND]: Around; [MANAGER]?: EntityManager };
+
+/** What every view of a data source shares, made once per data source: a view itself is a small object. */
+function viewPrototype(root: DataSource): DataSource {
+  const kept = root as DataSource & { [PROTOTYPE]?: DataSource };
+  if (kept[PROTOTYPE]) return kept[PROTOTYPE];
+  const create = root.createQueryRunner;
+  const prototype = Object.create(root) as View;
+  prototype[ROOT] = root;
+  Object.defineProperty(prototype, 'manager', {
+    get(this: View) {
+      return (this[MANAGER] ??= this.createEntityManager());
+    },
+  });
+  prototype.createQueryRunner = function (this: View, mode) {
+    return runnerOfView(create.call(this, mode), this);
+  };
+  kept[PROTOTYPE] = prototype;
+  return prototype;
+}
+
+/** The runner as a view hands it out: its statements pass the view's `around`, its manager is the view's. */
+function runnerOfView(runner: QueryRunner, view: View): QueryRunner {
+  const query = runner.query.bind(runner) as Query;
+  const around = view[AROUND];
+  const wrapped = (...args: unknown[]) => around(query, args);
+  let manager: EntityManager | undefined;
+  // Methods run on the runner itself (the driver keeps its runners in a list and finds them by identity).
+  const bound = new Map<PropertyKey, unknown>();
+  const proxy: QueryRunner = new Proxy(runner, {
+    get(target, key) {
+      if (key === 'query') return wrapped;
+      // A transaction's statements run through the runner's manager: the view's, so they pass `around` too.
+      if (key === 'manager') return (manager ??= view.createEntityManager(proxy));
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(key);
+      if (!method) bound.set(key, (method = (value as (...args: unknown[]) => unknown).bind(target)));
+      return method;
+    },
+  });
+  return proxy;
 }
 
 /**
