@@ -64,11 +64,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // LABGATE_TLS_CERT / LABGATE_TLS_KEY: HTTPS for everything (API and Git), Fastify's own option.
   const https = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : null;
   // Standard output is written asynchronously (pino's own destination, sonic-boom): a line costs the
-  // request a copy into a buffer, not a write(2). Lines are gathered into writes of 16 KiB (a write costs
-  // the same whatever its size, up to a point), and what is
-  // gathered is written at least every LOG_FLUSH_MS, synchronously when the server closes, and when the
-  // process exits, however it exits (pino registers that on creation).
-  const logStream = config.logLevel === 'silent' ? undefined : (options.logStream ?? pino.destination({ dest: 1, sync: false, minLength: 16 * 1024, maxWrite: 64 * 1024 }));
+  // request a copy into a buffer, not a write(2). Lines are gathered into writes of 4 KiB (16 KiB
+  // measured no cheaper), and what is gathered is written at least every LOG_FLUSH_MS, synchronously
+  // when the server closes, and when the process exits, however it exits (pino registers that on
+  // creation).
+  const logStream = config.logLevel === 'silent' ? undefined : (options.logStream ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }));
   const server = Fastify({
     https,
     // With the log silenced there is no logger at all: Fastify would still make one per request.
