@@ -36,8 +36,17 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `YYYY-MM-DD` of an instant, in UTC: the calendar GitLab uses for token and membership dates. */
 export function utcDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  // Asked several times a request, almost always for the same day: the last day's text is kept.
+  const day = Math.floor(at.getTime() / DAY_MS);
+  if (day !== lastDay) {
+    lastText = at.toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastText;
 }
+
+let lastDay = Number.NaN;
+let lastText = '';
 
 /** Adds whole days to a `YYYY-MM-DD` date. */
 export function addDays(date: string, days: number): string {
