@@ -47,7 +47,11 @@ describe('failed-authentication ban across the workers of one server (no Redis)'
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      // The wait is cleared once the server has stopped: a pending 20 s timer would keep this Jest
+      // worker alive after its last file (Jest then forces it out, "failed to exit gracefully").
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (wait = setTimeout(resolve, 20_000)))]);
+      clearTimeout(wait);
       child.kill('SIGKILL');
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
     }
