@@ -86,11 +86,11 @@ export class RequestContext {
   private loaderSet: Loaders | null = null;
   private batchSet: BatchedConnections | null = null;
   /**
-   * Values computed once per request (`memo`), and the data source's write count they were computed
-   * under: any write since makes them doubtful. One object, shared by the copies Apollo makes of a
-   * context.
+   * Values computed once per request (`memo`), those of them that have settled (`memoValue`), and the
+   * data source's write count they were computed under: any write since makes them doubtful. One
+   * object, shared by the copies Apollo makes of a context.
    */
-  private readonly computed: { memos: Map<string, Promise<unknown>>; writes: number };
+  private readonly computed: { memos: Map<string, Promise<unknown>>; settled: Map<string, unknown>; writes: number };
   private readonly fixedNow: Date;
   private fixedToday: string | undefined;
 
@@ -103,7 +103,7 @@ export class RequestContext {
     this.trace = options.trace;
     this.actor = options.system && !principal ? SYSTEM_ACTOR : actorFacts(principal?.user ?? null);
     this.fixedNow = app.clock.now();
-    this.computed = { memos: new Map(), writes: writeCount(app.dataSource) };
+    this.computed = { memos: new Map(), settled: new Map(), writes: writeCount(app.dataSource) };
   }
 
   /** The request's DataLoaders, made when a resolver first needs one (`{ __typename }` needs none). */
@@ -149,6 +149,29 @@ export class RequestContext {
   }
 
   /**
+   * `memo`, answering with the value itself, not a promise, once it has settled: for a value asked for
+   * on every row of a long list (a bot's visible name), where a promise per row would make every row,
+   * and the list, wait.
+   */
+  memoValue<T>(key: string, compute: () => Promise<T>): T | Promise<T> {
+    const memos = this.memos();
+    const { settled } = this.computed;
+    if (settled.has(key)) return settled.get(key) as T;
+    let value = memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      const computing = compute();
+      memos.set(key, computing);
+      // Kept only while still the memo: a write in between clears the memos, and this value with them.
+      computing.then(
+        (result) => memos.get(key) === computing && settled.set(key, result),
+        () => undefined,
+      );
+      value = computing;
+    }
+    return value;
+  }
+
+  /**
    * Whether `memo` would answer `key` without computing it: a read that can fetch the value along
    * with its own (in the same statement) does so only when it is not known yet.
    */
@@ -163,6 +186,7 @@ export class RequestContext {
     const writes = writeCount(this.app.dataSource);
     if (writes !== computed.writes) {
       computed.memos.clear();
+      computed.settled.clear();
       computed.writes = writes;
     }
     return computed.memos;
@@ -171,5 +195,6 @@ export class RequestContext {
   /** Forgets what was computed so far (a write does this by itself: see `memo`). */
   forgetComputed(): void {
     this.computed.memos.clear();
+    this.computed.settled.clear();
   }
 }

@@ -83,4 +83,19 @@ describe('abilities after a write', () => {
     await ask();
     expect(computed).toBe(2);
   });
+
+  it('a settled value is answered without a promise, until a write', async () => {
+    const ctx = new RequestContext(h.app, { user: u.second, token: null, scopes: null });
+    let computed = 0;
+    const ask = () => ctx.memoValue('name', async () => `name ${++computed}`);
+    const first = ask();
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe('name 1');
+    expect(ask()).toBe('name 1');
+    await h.app.dataSource.getRepository(Member).update({ sourceType: 'Namespace', sourceId: group.id, userId: u.second.id }, { accessLevel: 40 });
+    const again = ask();
+    expect(again).toBeInstanceOf(Promise);
+    expect(await again).toBe('name 2');
+    expect(ask()).toBe('name 2');
+  });
 });

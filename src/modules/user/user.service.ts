@@ -13,7 +13,6 @@ import { isGroup, Namespace, traversalIdList } from '../namespace/namespace.enti
 import { descriptionHtml } from '../project/description-html';
 import { isBot, User, type UserState, type UserTypeName } from './user.entity';
 import { hydrate, selectColumns } from '../../db/rows';
-import { writeCount } from '../../db/write-count';
 import { AUTOCOMPLETE_USERS_LIMIT } from '../../core/limits';
 import { loadProjectNamespace } from '../../policy/namespace-of';
 import type { Project } from '../project/project.entity';
@@ -164,9 +163,6 @@ export interface UserServiceDeps {
   projects: ProjectService;
   groups: GroupService;
 }
-
-/** Bot names `settleBotNames` worked out, per request, under the write count they hold for. */
-const settledBotNames = new WeakMap<RequestContext, { writes: number; names: Map<number, string> }>();
 
 export class UserService {
   constructor(private readonly deps: UserServiceDeps) {}
@@ -504,29 +500,23 @@ export class UserService {
   visibleName(ctx: RequestContext, user: User): string | Promise<string> {
     // Everyone but a project bot answers at once: no promise for each user of a long member list.
     if (user.userType !== 'project_bot' || ctx.actor.admin) return user.name;
-    const settled = settledBotNames.get(ctx);
-    const name = settled && settled.writes === writeCount(ctx.app.dataSource) ? settled.names.get(user.id) : undefined;
-    return name ?? this.botName(ctx, user);
+    return ctx.memoValue(`botName:${user.id}`, () => this.botName(ctx, user));
   }
 
   /**
    * Works out the names of the project bots among `users` ahead of a list that shows them, so that
-   * `visibleName` then answers them at once too: one promise per bot here, rather than each bot's
-   * `name` making its whole member object, and the page it is on, wait on a promise. Null when there
-   * is nothing to work out. A name that fails, or a write meanwhile, settles nothing: `visibleName`
-   * then works it out when asked, as it would have.
+   * `visibleName` then answers them at once too (`memoValue`): one promise per bot here, rather than
+   * each bot's `name` making its whole member object, and the page it is on, wait on a promise. Null
+   * when there is nothing to work out. A name that fails is the field's error, not the list's.
    */
   settleBotNames(ctx: RequestContext, users: ReadonlyArray<User | null | undefined>): Promise<void> | null {
     if (ctx.actor.admin) return null;
     const bots = users.filter((user): user is User => !!user && user.userType === 'project_bot');
     if (!bots.length) return null;
-    const writes = writeCount(ctx.app.dataSource);
-    return Promise.all(bots.map((bot) => this.botName(ctx, bot).catch(() => undefined))).then((names) => {
-      if (writeCount(ctx.app.dataSource) !== writes) return;
-      let settled = settledBotNames.get(ctx);
-      if (!settled || settled.writes !== writes) settledBotNames.set(ctx, (settled = { writes, names: new Map() }));
-      for (const [i, bot] of bots.entries()) if (names[i] !== undefined) settled.names.set(bot.id, names[i]);
-    });
+    return Promise.all(bots.map(async (bot) => this.visibleName(ctx, bot))).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   private async botName(ctx: RequestContext, user: User): Promise<string> {
