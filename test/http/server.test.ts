@@ -177,6 +177,15 @@ describe('the request log', () => {
     expect(Object.keys(records[0]).sort()).toEqual(
       ['dbMs', 'durationMs', 'hostname', 'level', 'method', 'msg', 'operation', 'path', 'pid', 'requestId', 'status', 'time', 'tokenId', 'userId'].sort(),
     );
+
+    // A REST request's line counts its database time too, and a request that reads nothing counts none.
+    lines.length = 0;
+    await app.handle({ method: 'GET', url: '/api/v4/user', headers: { 'private-token': issued.secret } });
+    await app.handle({ method: 'POST', url: '/api/graphql', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const [rest, anonymous] = lines.map((l) => JSON.parse(l));
+    expect(rest).toMatchObject({ path: '/api/v4/user', status: 200, userId: bob.id });
+    expect(rest.dbMs).toBeGreaterThan(0);
+    expect(anonymous.dbMs).toBe(0);
   });
 
   it('never writes a token, however it was sent', async () => {
